@@ -1,0 +1,137 @@
+/* dd-fake-server-private.h: state shared by the fake's route handlers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "dd-fake-server.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char   *app_key;
+  char   *app_secret;
+  char   *current_token;  /* newest token issued, may be NULL */
+} DdFakeApp;
+
+typedef struct {
+  char   *token;
+  char   *app_key;
+  gint64  expires_at;     /* ms, fake clock */
+} DdFakeToken;
+
+typedef struct {
+  char   *access_token;
+  char   *secret;         /* NULL: no signing */
+  char  **keywords;       /* NULL or empty: no keyword check */
+  GArray *attempts;       /* gint64 ms of counted sends, oldest first */
+  gint64  blocked_until;  /* ms, fake clock; 0 when not blocked */
+} DdFakeRobot;
+
+typedef struct {
+  gint64  errcode;
+  char   *errmsg;
+} DdFakeCanned;
+
+typedef enum {
+  DD_FAKE_TOKEN_VALID,
+  DD_FAKE_TOKEN_UNKNOWN,
+  DD_FAKE_TOKEN_EXPIRED,
+} DdFakeTokenState;
+
+struct _DdFakeServer
+{
+  GObject        parent_instance;
+
+  SoupServer    *soup;
+  char          *base_url;
+  guint          port;
+
+  gint64         clock_offset_ms;
+  guint          token_lifetime_s;
+  gsize          max_upload_bytes;
+  gboolean       html_413_on_oversize;
+  guint          latency_ms;
+
+  GHashTable    *apps;          /* app_key -> DdFakeApp */
+  GHashTable    *tokens;        /* token -> DdFakeToken */
+  GHashTable    *robots;        /* access_token -> DdFakeRobot */
+  GHashTable    *app_robots;    /* robot_code -> conversation id */
+  GHashTable    *canned;        /* path -> DdFakeCanned */
+  GQueue         faults;        /* of GUINT_TO_POINTER (DdFakeFault) */
+  GList         *delayed;       /* of DdFakeDelayed */
+
+  GPtrArray     *uploads;       /* of DdFakeUpload */
+  GPtrArray     *messages;      /* of DdFakeMessage */
+  guint          n_requests;
+  guint          n_token_requests;
+  guint          n_upload_requests;
+  guint          serial;
+
+  GOutputStream *log;
+};
+
+/* dd-fake-server-util.c */
+extern const char dd_fake_html_413_page[];
+
+char             *dd_fake_server_make_id            (DdFakeServer       *self,
+                                                     const char         *prefix);
+void              dd_fake_reply_html                (SoupServerMessage  *msg,
+                                                     guint               status,
+                                                     const char         *page);
+void              dd_fake_reply_json                (SoupServerMessage  *msg,
+                                                     guint               status,
+                                                     JsonBuilder        *builder);
+void              dd_fake_reply_errcode             (SoupServerMessage  *msg,
+                                                     JsonObject         *entry,
+                                                     gint64              errcode,
+                                                     const char         *errmsg);
+void              dd_fake_reply_v1_error            (SoupServerMessage  *msg,
+                                                     JsonObject         *entry,
+                                                     guint               status,
+                                                     const char         *code,
+                                                     const char         *message);
+JsonNode         *dd_fake_parse_json                (GBytes             *bytes);
+void              dd_fake_message_free              (DdFakeMessage      *message);
+void              dd_fake_upload_free               (DdFakeUpload       *upload);
+
+/* dd-fake-server-token.c */
+void              dd_fake_app_free                  (DdFakeApp          *app);
+void              dd_fake_token_free                (DdFakeToken        *token);
+DdFakeTokenState  dd_fake_server_check_token        (DdFakeServer       *self,
+                                                     const char         *token);
+void              dd_fake_server_handle_gettoken    (DdFakeServer       *self,
+                                                     SoupServerMessage  *msg,
+                                                     GHashTable         *query,
+                                                     JsonObject         *entry);
+void              dd_fake_server_handle_oauth2_token (DdFakeServer      *self,
+                                                     SoupServerMessage  *msg,
+                                                     JsonObject         *entry);
+
+/* dd-fake-server-media.c */
+void              dd_fake_server_handle_upload      (DdFakeServer       *self,
+                                                     SoupServerMessage  *msg,
+                                                     GHashTable         *query,
+                                                     JsonObject         *entry);
+
+/* dd-fake-server-robot.c */
+void              dd_fake_robot_free                (DdFakeRobot        *robot);
+void              dd_fake_server_record_message     (DdFakeServer       *self,
+                                                     SoupServerMessage  *msg,
+                                                     const char         *access_token,
+                                                     JsonObject         *entry);
+void              dd_fake_server_handle_robot_send  (DdFakeServer       *self,
+                                                     SoupServerMessage  *msg,
+                                                     GHashTable         *query,
+                                                     JsonObject         *entry);
+void              dd_fake_server_handle_app_robot_send (DdFakeServer    *self,
+                                                     SoupServerMessage  *msg,
+                                                     JsonObject         *entry);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DdFakeMessage, dd_fake_message_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DdFakeUpload, dd_fake_upload_free)
+
+G_END_DECLS
