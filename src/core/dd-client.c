@@ -1,0 +1,778 @@
+/* dd-client.c: talks to DingTalk: access tokens, media uploads, messages
+ *
+ * One SoupSession for the whole app.  Every answer is judged by its errcode
+ * (DingTalk answers HTTP 200 to most errors), non-JSON bodies and HTTP
+ * errors included.  An internal app's access token is cached until shortly
+ * before it expires, concurrent callers share one request for it, and a call
+ * that DingTalk answers with 40014/42001 refreshes it once and tries again
+ * once.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "dd-client"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "dd-client.h"
+#include "dd-error.h"
+#include "dd-sign.h"
+
+/* Refresh this long before DingTalk's expires_in, at most a tenth of it. */
+#define TOKEN_MARGIN_SECONDS 300
+
+typedef struct {
+  char   *token;
+  gint64  expires_at;   /* monotonic µs */
+  GList  *waiters;      /* GTasks waiting for the request in flight */
+  gboolean in_flight;
+} TokenEntry;
+
+struct _DdClient
+{
+  GObject      parent_instance;
+
+  SoupSession *session;
+  GHashTable  *tokens;          /* cache key -> TokenEntry */
+  guint        n_token_fetches;
+};
+
+G_DEFINE_FINAL_TYPE (DdClient, dd_client, G_TYPE_OBJECT)
+
+static void
+token_entry_free (gpointer data)
+{
+  TokenEntry *entry = data;
+
+  g_assert (entry->waiters == NULL);
+  g_free (entry->token);
+  g_free (entry);
+}
+
+static void
+dd_client_finalize (GObject *object)
+{
+  DdClient *self = (DdClient *) object;
+
+  g_clear_pointer (&self->tokens, g_hash_table_unref);
+  g_clear_object (&self->session);
+
+  G_OBJECT_CLASS (dd_client_parent_class)->finalize (object);
+}
+
+static void
+dd_client_class_init (DdClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = dd_client_finalize;
+}
+
+static void
+dd_client_init (DdClient *self)
+{
+  self->session = soup_session_new_with_options ("timeout", DD_CLIENT_DEFAULT_TIMEOUT,
+                                                 "idle-timeout", 60,
+                                                 "user-agent", "DingDrop/" PACKAGE_VERSION " ",
+                                                 NULL);
+  self->tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, token_entry_free);
+}
+
+DdClient *
+dd_client_new (void)
+{
+  return g_object_new (DD_TYPE_CLIENT, NULL);
+}
+
+/**
+ * dd_client_get_default:
+ *
+ * Returns: (transfer none): the client shared by the whole process, so that
+ *   connections and cached tokens are shared too
+ */
+DdClient *
+dd_client_get_default (void)
+{
+  static DdClient *client;
+
+  if (g_once_init_enter (&client))
+    g_once_init_leave (&client, dd_client_new ());
+
+  return client;
+}
+
+SoupSession *
+dd_client_get_session (DdClient *self)
+{
+  g_return_val_if_fail (DD_IS_CLIENT (self), NULL);
+  return self->session;
+}
+
+/**
+ * dd_client_set_timeout:
+ * @seconds: how long a connection may make no progress before the request
+ *   fails with %DD_ERROR_TIMEOUT
+ */
+void
+dd_client_set_timeout (DdClient *self,
+                       guint     seconds)
+{
+  g_return_if_fail (DD_IS_CLIENT (self));
+  g_object_set (self->session, "timeout", seconds, NULL);
+}
+
+/**
+ * dd_client_get_n_token_fetches:
+ *
+ * Returns: how many gettoken requests this client has made
+ */
+guint
+dd_client_get_n_token_fetches (DdClient *self)
+{
+  g_return_val_if_fail (DD_IS_CLIENT (self), 0);
+  return self->n_token_fetches;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Judging answers                                                           */
+
+static GError *
+error_for_v1 (guint       http_status,
+              const char *code,
+              const char *message)
+{
+  g_autofree char *details = g_strdup_printf ("%s: %s", code ? code : "?", message ? message : "");
+
+  /* The v1.0 API answers with real HTTP errors and a string code. */
+  if (http_status == 401 || (code && strstr (code, "InvalidAuthentication")))
+    return dd_error_new_dingtalk (40014, details, http_status);
+  if (http_status == 429 || (code && strstr (code, "Throttling")))
+    return dd_error_new_dingtalk (130101, details, http_status);
+  if (http_status == 413)
+    return dd_error_new_http (http_status, details);
+  if (http_status >= 500)
+    return dd_error_new_http (http_status, details);
+  if (code && (strstr (code, "robot") || strstr (code, "Robot")))
+    return dd_error_new_dingtalk (300001, details, http_status);
+
+  return dd_error_new_unexpected (http_status, details);
+}
+
+/**
+ * dd_client_judge_response:
+ * @http_status: the answer's HTTP status
+ * @body: (nullable): the answer's body
+ * @out_object: (out) (optional) (transfer full): the parsed JSON object
+ *
+ * Decides whether DingTalk accepted a request.  HTTP 200 carries errors in
+ * errcode; an HTML page (a 413 from a proxy) or a 5xx carries none.
+ *
+ * Returns: %TRUE if DingTalk accepted it
+ */
+gboolean
+dd_client_judge_response (guint        http_status,
+                          GBytes      *body,
+                          JsonObject **out_object,
+                          GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+  JsonObject *object;
+  gsize len = 0;
+  const char *data = body ? g_bytes_get_data (body, &len) : NULL;
+  gboolean ok_status = http_status >= 200 && http_status < 300;
+
+  if (data == NULL || len == 0 ||
+      !json_parser_load_from_data (parser, data, len, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      if (!ok_status)
+        g_propagate_error (error, dd_error_new_http (http_status, soup_status_get_phrase (http_status)));
+      else
+        g_propagate_error (error, dd_error_new_unexpected (http_status, "the answer is not JSON"));
+      return FALSE;
+    }
+
+  object = json_node_get_object (root);
+
+  if (json_object_has_member (object, "errcode"))
+    {
+      gint64 errcode = json_object_get_int_member_with_default (object, "errcode", -1);
+      const char *errmsg = json_object_get_string_member_with_default (object, "errmsg", NULL);
+
+      if (errcode != 0)
+        {
+          g_propagate_error (error, dd_error_new_dingtalk (errcode, errmsg, http_status));
+          return FALSE;
+        }
+    }
+  else if (!ok_status)
+    {
+      g_propagate_error (error,
+                         error_for_v1 (http_status,
+                                       json_object_get_string_member_with_default (object, "code", NULL),
+                                       json_object_get_string_member_with_default (object, "message", NULL)));
+      return FALSE;
+    }
+
+  if (!ok_status)
+    {
+      g_propagate_error (error, dd_error_new_http (http_status, soup_status_get_phrase (http_status)));
+      return FALSE;
+    }
+
+  if (out_object != NULL)
+    *out_object = json_object_ref (object);
+
+  return TRUE;
+}
+
+static gboolean
+is_token_rejected (const GError *error)
+{
+  return g_error_matches (error, DD_ERROR, DD_ERROR_TOKEN_INVALID);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Access tokens                                                             */
+
+static char *
+token_cache_key (DdProfile *profile)
+{
+  g_autofree char *secret_hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256,
+                                                                dd_profile_get_app_secret (profile), -1);
+
+  /* A changed AppSecret must not reuse the old token. */
+  return g_strdup_printf ("%s\n%s\n%s",
+                          dd_profile_get_oapi_base (profile),
+                          dd_profile_get_app_key (profile),
+                          secret_hash);
+}
+
+typedef struct {
+  DdClient *self;
+  char     *key;
+} TokenFetch;
+
+static void
+token_fetch_free (TokenFetch *fetch)
+{
+  g_object_unref (fetch->self);
+  g_free (fetch->key);
+  g_free (fetch);
+}
+
+static void
+token_fetched_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  TokenFetch *fetch = user_data;
+  DdClient *self = fetch->self;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  TokenEntry *entry;
+  GList *waiters;
+
+  entry = g_hash_table_lookup (self->tokens, fetch->key);
+  g_assert (entry != NULL);
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  if (body == NULL)
+    {
+      GError *converted = dd_error_from_transport (error);
+      g_clear_error (&error);
+      error = converted;
+    }
+  else if (dd_client_judge_response (soup_message_get_status (msg), body, &object, &error))
+    {
+      const char *token = json_object_get_string_member_with_default (object, "access_token", NULL);
+      gint64 expires_in = json_object_get_int_member_with_default (object, "expires_in", 7200);
+
+      if (token == NULL || *token == '\0')
+        error = dd_error_new_unexpected (soup_message_get_status (msg), "no access_token in the answer");
+      else
+        {
+          gint64 margin = MIN (TOKEN_MARGIN_SECONDS, expires_in / 10);
+
+          g_free (entry->token);
+          entry->token = g_strdup (token);
+          entry->expires_at = g_get_monotonic_time () + (expires_in - margin) * G_USEC_PER_SEC;
+        }
+    }
+
+  /* A failure is not cached: the next caller asks again. */
+  if (error != NULL)
+    g_clear_pointer (&entry->token, g_free);
+
+  entry->in_flight = FALSE;
+  waiters = g_steal_pointer (&entry->waiters);
+  waiters = g_list_reverse (waiters);
+
+  for (GList *l = waiters; l != NULL; l = l->next)
+    {
+      GTask *task = l->data;
+
+      if (error != NULL)
+        g_task_return_error (task, g_error_copy (error));
+      else
+        g_task_return_pointer (task, g_strdup (entry->token), g_free);
+    }
+  g_list_free_full (waiters, g_object_unref);
+
+  token_fetch_free (fetch);
+}
+
+/**
+ * dd_client_get_token_async:
+ * @profile: a profile with an AppKey and an AppSecret
+ * @refresh: %TRUE to drop the cached token (after DingTalk refused it)
+ *
+ * Gets the internal app's access token: the cached one while it is valid,
+ * else one request to gettoken, shared by every caller that asks meanwhile.
+ */
+void
+dd_client_get_token_async (DdClient            *self,
+                           DdProfile           *profile,
+                           gboolean             refresh,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *escaped_key = NULL;
+  g_autofree char *escaped_secret = NULL;
+  TokenEntry *entry;
+  TokenFetch *fetch;
+
+  g_return_if_fail (DD_IS_CLIENT (self));
+  g_return_if_fail (DD_IS_PROFILE (profile));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dd_client_get_token_async);
+
+  if (!dd_profile_has_app_credentials (profile))
+    {
+      g_task_return_new_error (task, DD_ERROR, DD_ERROR_NO_APP_CREDENTIALS,
+                               "%s", _("Uploading images needs the AppKey and AppSecret of an internal DingTalk app. Add them to this robot’s settings."));
+      return;
+    }
+
+  key = token_cache_key (profile);
+  entry = g_hash_table_lookup (self->tokens, key);
+  if (entry == NULL)
+    {
+      entry = g_new0 (TokenEntry, 1);
+      g_hash_table_insert (self->tokens, g_strdup (key), entry);
+    }
+
+  if (refresh && !entry->in_flight)
+    g_clear_pointer (&entry->token, g_free);
+
+  if (entry->token != NULL && g_get_monotonic_time () < entry->expires_at)
+    {
+      g_task_return_pointer (task, g_strdup (entry->token), g_free);
+      return;
+    }
+
+  entry->waiters = g_list_prepend (entry->waiters, g_steal_pointer (&task));
+  if (entry->in_flight)
+    return;
+
+  escaped_key = g_uri_escape_string (dd_profile_get_app_key (profile), NULL, FALSE);
+  escaped_secret = g_uri_escape_string (dd_profile_get_app_secret (profile), NULL, FALSE);
+  url = g_strdup_printf ("%s/gettoken?appkey=%s&appsecret=%s",
+                         dd_profile_get_oapi_base (profile), escaped_key, escaped_secret);
+  msg = soup_message_new (SOUP_METHOD_GET, url);
+  if (msg == NULL)
+    {
+      GList *waiters = g_steal_pointer (&entry->waiters);
+
+      for (GList *l = waiters; l != NULL; l = l->next)
+        g_task_return_new_error (l->data, DD_ERROR, DD_ERROR_PROFILE,
+                                 "%s", _("The robot’s API server address is not a valid URL."));
+      g_list_free_full (waiters, g_object_unref);
+      return;
+    }
+
+  entry->in_flight = TRUE;
+  self->n_token_fetches++;
+  g_debug ("Fetching an access token for AppKey …%s",
+           strlen (dd_profile_get_app_key (profile)) > 4
+             ? dd_profile_get_app_key (profile) + strlen (dd_profile_get_app_key (profile)) - 4 : "");
+
+  fetch = g_new0 (TokenFetch, 1);
+  fetch->self = g_object_ref (self);
+  fetch->key = g_steal_pointer (&key);
+
+  /* Not cancelled by one caller's cancellable: the others share it. */
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, NULL,
+                                    token_fetched_cb, fetch);
+}
+
+char *
+dd_client_get_token_finish (DdClient      *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Requests that need a token: upload, app-robot send                        */
+
+typedef enum {
+  CALL_UPLOAD,
+  CALL_WEBHOOK,
+  CALL_APP_ROBOT,
+} CallKind;
+
+typedef struct {
+  CallKind        kind;
+  DdProfile      *profile;
+  DdMessage      *message;
+  GBytes         *data;
+  char           *filename;
+  char           *mime_type;
+  DdProgressFunc  progress;
+  gpointer        progress_data;
+  goffset         sent;
+  goffset         total;
+  guint           attempt;
+} Call;
+
+static void
+call_free (Call *call)
+{
+  g_clear_object (&call->profile);
+  g_clear_pointer (&call->message, dd_message_free);
+  g_clear_pointer (&call->data, g_bytes_unref);
+  g_free (call->filename);
+  g_free (call->mime_type);
+  g_free (call);
+}
+
+static void call_start (GTask *task, const char *token);
+
+static void
+call_token_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+
+  token = dd_client_get_token_finish (DD_CLIENT (source), result, &error);
+  if (token == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  call_start (g_steal_pointer (&task), token);
+}
+
+static void
+call_get_token (GTask    *task,
+                gboolean  refresh)
+{
+  Call *call = g_task_get_task_data (task);
+
+  dd_client_get_token_async (g_task_get_source_object (task), call->profile, refresh,
+                             g_task_get_cancellable (task), call_token_cb, task);
+}
+
+static void
+wrote_body_data_cb (SoupMessage *msg,
+                    guint        chunk_size,
+                    GTask       *task)
+{
+  Call *call = g_task_get_task_data (task);
+
+  call->sent += chunk_size;
+  if (call->progress != NULL)
+    call->progress (MIN (call->sent, call->total), call->total, call->progress_data);
+}
+
+static void
+call_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Call *call = g_task_get_task_data (task);
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonObject) object = NULL;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  if (body == NULL)
+    {
+      g_task_return_error (task, dd_error_from_transport (error));
+      return;
+    }
+
+  if (!dd_client_judge_response (soup_message_get_status (msg), body, &object, &error))
+    {
+      /* 40014/42001: refresh the token once and try once more. */
+      if (call->kind != CALL_WEBHOOK && call->attempt == 0 && is_token_rejected (error))
+        {
+          g_debug ("DingTalk refused the access token (errcode %" G_GINT64_FORMAT "); refreshing it",
+                   dd_error_get_errcode (error));
+          call->attempt++;
+          call_get_token (g_steal_pointer (&task), TRUE);
+          return;
+        }
+
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (call->kind == CALL_UPLOAD)
+    {
+      const char *media_id = json_object_get_string_member_with_default (object, "media_id", NULL);
+
+      if (media_id == NULL || *media_id == '\0')
+        g_task_return_error (task, dd_error_new_unexpected (soup_message_get_status (msg),
+                                                            "no media_id in the answer"));
+      else
+        g_task_return_pointer (task, g_strdup (media_id), g_free);
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static SoupMessage *
+build_upload (Call       *call,
+              const char *token)
+{
+  g_autoptr(SoupMultipart) multipart = soup_multipart_new (SOUP_FORM_MIME_TYPE_MULTIPART);
+  g_autofree char *escaped = g_uri_escape_string (token, NULL, FALSE);
+  g_autofree char *url = g_strdup_printf ("%s/media/upload?access_token=%s&type=image",
+                                          dd_profile_get_oapi_base (call->profile), escaped);
+  SoupMessage *msg;
+
+  soup_multipart_append_form_string (multipart, "type", "image");
+  soup_multipart_append_form_file (multipart, "media", call->filename, call->mime_type, call->data);
+  msg = soup_message_new_from_multipart (url, multipart);
+  call->total = g_bytes_get_size (call->data);
+  call->sent = 0;
+
+  return msg;
+}
+
+static SoupMessage *
+build_json_post (const char *url,
+                 const char *json)
+{
+  SoupMessage *msg = soup_message_new (SOUP_METHOD_POST, url);
+  g_autoptr(GBytes) body = NULL;
+
+  if (msg == NULL)
+    return NULL;
+
+  body = g_bytes_new (json, strlen (json));
+  soup_message_set_request_body_from_bytes (msg, "application/json", body);
+
+  return msg;
+}
+
+static void
+call_start (GTask      *task,
+            const char *token)
+{
+  DdClient *self = g_task_get_source_object (task);
+  Call *call = g_task_get_task_data (task);
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *redacted = NULL;
+
+  switch (call->kind)
+    {
+    case CALL_UPLOAD:
+      msg = build_upload (call, token);
+      break;
+
+    case CALL_WEBHOOK:
+      {
+        g_autofree char *json = dd_message_to_webhook_json (call->message);
+        /* A fresh timestamp for every request, retries included. */
+        g_autofree char *url = dd_sign_url (dd_profile_get_webhook (call->profile),
+                                            dd_profile_get_secret (call->profile),
+                                            dd_sign_now_ms ());
+        msg = build_json_post (url, json);
+      }
+      break;
+
+    case CALL_APP_ROBOT:
+      {
+        g_autofree char *json = dd_message_to_app_robot_json (call->message,
+                                                              dd_profile_get_robot_code (call->profile),
+                                                              dd_profile_get_conversation_id (call->profile));
+        g_autofree char *url = g_strdup_printf ("%s/v1.0/robot/groupMessages/send",
+                                                dd_profile_get_api_base (call->profile));
+        msg = build_json_post (url, json);
+        if (msg != NULL)
+          soup_message_headers_replace (soup_message_get_request_headers (msg),
+                                        "x-acs-dingtalk-access-token", token);
+      }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (msg == NULL)
+    {
+      g_task_return_new_error (task, DD_ERROR, DD_ERROR_INVALID_WEBHOOK, "%s",
+                               _("The robot’s webhook is not a valid URL."));
+      g_object_unref (task);
+      return;
+    }
+
+  uri = g_uri_to_string (soup_message_get_uri (msg));
+  redacted = dd_redact_url (uri);
+  g_debug ("%s %s", soup_message_get_method (msg), redacted);
+
+  if (call->kind == CALL_UPLOAD)
+    g_signal_connect_object (msg, "wrote-body-data", G_CALLBACK (wrote_body_data_cb), task, 0);
+
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT,
+                                    g_task_get_cancellable (task), call_done_cb, task);
+}
+
+/**
+ * dd_client_upload_async:
+ * @profile: a profile with the internal app's AppKey and AppSecret
+ * @data: the image's bytes, exactly as they are to be sent
+ * @filename: the name DingTalk is told
+ * @mime_type: e.g. "image/png"
+ * @progress: (nullable) (scope notified): called as the body is written
+ *
+ * Uploads an image to DingTalk's media store; the result is its media_id.
+ */
+void
+dd_client_upload_async (DdClient            *self,
+                        DdProfile           *profile,
+                        GBytes              *data,
+                        const char          *filename,
+                        const char          *mime_type,
+                        DdProgressFunc       progress,
+                        gpointer             progress_data,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Call *call;
+
+  g_return_if_fail (DD_IS_CLIENT (self));
+  g_return_if_fail (DD_IS_PROFILE (profile));
+  g_return_if_fail (data != NULL);
+  g_return_if_fail (filename != NULL);
+  g_return_if_fail (mime_type != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dd_client_upload_async);
+
+  call = g_new0 (Call, 1);
+  call->kind = CALL_UPLOAD;
+  call->profile = g_object_ref (profile);
+  call->data = g_bytes_ref (data);
+  call->filename = g_strdup (filename);
+  call->mime_type = g_strdup (mime_type);
+  call->progress = progress;
+  call->progress_data = progress_data;
+  g_task_set_task_data (task, call, (GDestroyNotify) call_free);
+
+  call_get_token (g_steal_pointer (&task), FALSE);
+}
+
+/**
+ * dd_client_upload_finish:
+ *
+ * Returns: (transfer full): the media_id ("@lAD…"), or %NULL
+ */
+char *
+dd_client_upload_finish (DdClient      *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * dd_client_send_async:
+ * @profile: the robot
+ * @message: one message (see dd_message_compose())
+ *
+ * Sends @message to the group: through the custom robot's webhook, signed
+ * if the profile has a signing secret, or as the internal app's robot if
+ * the profile has a robot code and a conversation id.
+ */
+void
+dd_client_send_async (DdClient            *self,
+                      DdProfile           *profile,
+                      const DdMessage     *message,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Call *call;
+
+  g_return_if_fail (DD_IS_CLIENT (self));
+  g_return_if_fail (DD_IS_PROFILE (profile));
+  g_return_if_fail (message != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dd_client_send_async);
+
+  call = g_new0 (Call, 1);
+  call->profile = g_object_ref (profile);
+  call->message = dd_message_copy (message);
+  g_task_set_task_data (task, call, (GDestroyNotify) call_free);
+
+  if (dd_profile_uses_app_robot (profile))
+    {
+      call->kind = CALL_APP_ROBOT;
+      call_get_token (g_steal_pointer (&task), FALSE);
+      return;
+    }
+
+  call->kind = CALL_WEBHOOK;
+  if (dd_profile_get_webhook (profile) == NULL)
+    {
+      g_task_return_new_error (task, DD_ERROR, DD_ERROR_INVALID_WEBHOOK, "%s",
+                               _("This robot has no webhook. Copy it from the robot’s settings in the group."));
+      return;
+    }
+
+  call_start (g_steal_pointer (&task), NULL);
+}
+
+gboolean
+dd_client_send_finish (DdClient      *self,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

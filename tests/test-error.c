@@ -1,0 +1,188 @@
+/* test-error.c: every DingTalk answer judged by errcode, each error with
+ * the sentence that tells the user what to fix
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "dd-client.h"
+#include "dd-error.h"
+
+static GBytes *
+bytes (const char *s)
+{
+  return g_bytes_new (s, strlen (s));
+}
+
+static GError *
+judge (guint       status,
+       const char *body)
+{
+  g_autoptr(GBytes) b = bytes (body);
+  GError *error = NULL;
+
+  g_assert_false (dd_client_judge_response (status, b, NULL, &error));
+  g_assert_nonnull (error);
+  return error;
+}
+
+static void
+test_errcodes (void)
+{
+  static const struct {
+    gint64       errcode;
+    DdErrorCode  code;
+    const char  *sentence_part;
+  } cases[] = {
+    { 40089, DD_ERROR_BAD_APP_CREDENTIALS, "AppKey or AppSecret" },
+    { 40001, DD_ERROR_BAD_APP_CREDENTIALS, "AppKey or AppSecret" },
+    { 40014, DD_ERROR_TOKEN_INVALID, "access token" },
+    { 42001, DD_ERROR_TOKEN_INVALID, "access token" },
+    { 300001, DD_ERROR_ROBOT_UNKNOWN, "does not know this robot" },
+    { 300005, DD_ERROR_ROBOT_UNKNOWN, "does not know this robot" },
+    { 130101, DD_ERROR_RATE_LIMITED, "10 minutes" },
+    { 460101, DD_ERROR_TOO_LARGE, "too large" },
+    { 101002, DD_ERROR_TOO_LARGE, "too large" },
+    { 40006, DD_ERROR_TOO_LARGE, "too large" },
+    { 45001, DD_ERROR_TOO_LARGE, "too large" },
+    { 40004, DD_ERROR_BAD_MEDIA_TYPE, "JPEG, PNG, GIF or BMP" },
+    { 99999, DD_ERROR_UNEXPECTED, "does not understand" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *body = g_strdup_printf ("{\"errcode\":%" G_GINT64_FORMAT ",\"errmsg\":\"msg %u\"}",
+                                               cases[i].errcode, i);
+      g_autoptr(GError) error = judge (200, body);
+      g_autofree char *errmsg = g_strdup_printf ("msg %u", i);
+
+      g_assert_error (error, DD_ERROR, (gint) cases[i].code);
+      g_assert_cmpint (dd_error_get_errcode (error), ==, cases[i].errcode);
+      g_assert_cmpstr (dd_error_get_errmsg (error), ==, errmsg);
+      g_assert_nonnull (strstr (error->message, cases[i].sentence_part));
+      g_assert_false (dd_error_is_transient (error));
+    }
+}
+
+static void
+test_security_hints (void)
+{
+  static const struct {
+    const char     *errmsg;
+    DdSecurityHint  hint;
+    const char     *sentence_part;
+  } cases[] = {
+    { "sign not match, more: [https://ding-doc.dingtalk.com/doc#/serverapi2/qf2nxq]", DD_SECURITY_HINT_SIGN, "signing secret does not match" },
+    { "签名不匹配", DD_SECURITY_HINT_SIGN, "signing secret does not match" },
+    { "签名和生成签名的时间戳必须都放在调用的网址中", DD_SECURITY_HINT_SIGN, "signing secret" },
+    { "签名过期", DD_SECURITY_HINT_TIMESTAMP, "clock" },
+    { "invalid timestamp", DD_SECURITY_HINT_TIMESTAMP, "clock" },
+    { "keywords not in content", DD_SECURITY_HINT_KEYWORD, "keywords" },
+    { "关键词不匹配", DD_SECURITY_HINT_KEYWORD, "keywords" },
+    { "ip 不在白名单中", DD_SECURITY_HINT_IP, "allow-list" },
+    { "something new", DD_SECURITY_HINT_UNKNOWN, "security settings" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *body = g_strdup_printf ("{\"errcode\":310000,\"errmsg\":\"%s\"}", cases[i].errmsg);
+      g_autoptr(GError) error = judge (200, body);
+
+      g_assert_error (error, DD_ERROR, DD_ERROR_SECURITY_CHECK);
+      g_assert_cmpint (dd_error_get_security_hint (error), ==, cases[i].hint);
+      g_assert_nonnull (strstr (error->message, cases[i].sentence_part));
+    }
+}
+
+static void
+test_not_json (void)
+{
+  g_autoptr(GError) e413 = judge (413, "<html><body><h1>413 Request Entity Too Large</h1></body></html>");
+  g_autoptr(GError) e502 = judge (502, "<html>Bad Gateway</html>");
+  g_autoptr(GError) e200 = judge (200, "<html>captive portal</html>");
+  g_autoptr(GError) empty = judge (200, "");
+
+  g_assert_error (e413, DD_ERROR, DD_ERROR_TOO_LARGE);
+  g_assert_cmpuint (dd_error_get_http_status (e413), ==, 413);
+  g_assert_false (dd_error_is_transient (e413));
+  g_assert_error (e502, DD_ERROR, DD_ERROR_SERVER);
+  g_assert_true (dd_error_is_transient (e502));
+  g_assert_error (e200, DD_ERROR, DD_ERROR_UNEXPECTED);
+  g_assert_true (dd_error_is_transient (e200));
+  g_assert_error (empty, DD_ERROR, DD_ERROR_UNEXPECTED);
+}
+
+static void
+test_success (void)
+{
+  g_autoptr(GBytes) ok = bytes ("{\"errcode\":0,\"errmsg\":\"ok\",\"media_id\":\"@x\"}");
+  g_autoptr(GBytes) v1 = bytes ("{\"processQueryKey\":\"abc\"}");
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (dd_client_judge_response (200, ok, &object, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (object, "media_id"), ==, "@x");
+  g_assert_true (dd_client_judge_response (200, v1, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_v1_errors (void)
+{
+  g_autoptr(GError) auth = judge (401, "{\"code\":\"InvalidAuthentication\",\"message\":\"bad token\"}");
+  g_autoptr(GError) robot = judge (400, "{\"code\":\"invalidParameter.robotCode.notExist\",\"message\":\"no robot\"}");
+  g_autoptr(GError) server = judge (503, "{\"code\":\"ServiceUnavailable\",\"message\":\"busy\"}");
+
+  g_assert_error (auth, DD_ERROR, DD_ERROR_TOKEN_INVALID);
+  g_assert_error (robot, DD_ERROR, DD_ERROR_ROBOT_UNKNOWN);
+  g_assert_error (server, DD_ERROR, DD_ERROR_SERVER);
+  g_assert_nonnull (strstr (dd_error_get_errmsg (robot), "no robot"));
+}
+
+static void
+test_transport (void)
+{
+  g_autoptr(GError) timeout = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "Socket I/O timed out");
+  g_autoptr(GError) refused = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED, "refused");
+  g_autoptr(GError) cancelled = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "cancelled");
+  g_autoptr(GError) a = dd_error_from_transport (timeout);
+  g_autoptr(GError) b = dd_error_from_transport (refused);
+  g_autoptr(GError) c = dd_error_from_transport (cancelled);
+
+  g_assert_error (a, DD_ERROR, DD_ERROR_TIMEOUT);
+  g_assert_true (dd_error_is_transient (a));
+  g_assert_error (b, DD_ERROR, DD_ERROR_NETWORK);
+  g_assert_true (dd_error_is_transient (b));
+  g_assert_error (c, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+static void
+test_copy_keeps_details (void)
+{
+  g_autoptr(GError) error = dd_error_new_dingtalk (310000, "sign not match", 200);
+  g_autoptr(GError) copy = g_error_copy (error);
+
+  g_assert_cmpint (dd_error_get_errcode (copy), ==, 310000);
+  g_assert_cmpstr (dd_error_get_errmsg (copy), ==, "sign not match");
+  g_assert_cmpint (dd_error_get_security_hint (copy), ==, DD_SECURITY_HINT_SIGN);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/error/errcodes", test_errcodes);
+  g_test_add_func ("/error/security-hints", test_security_hints);
+  g_test_add_func ("/error/not-json", test_not_json);
+  g_test_add_func ("/error/success", test_success);
+  g_test_add_func ("/error/v1", test_v1_errors);
+  g_test_add_func ("/error/transport", test_transport);
+  g_test_add_func ("/error/copy-keeps-details", test_copy_keeps_details);
+
+  return g_test_run ();
+}
