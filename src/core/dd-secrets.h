@@ -1,0 +1,40 @@
+/* dd-secrets.h: a profile's webhook, signing secret and AppSecret in the
+ * system keyring (libsecret; the Secret portal inside Flatpak)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "dd-profile.h"
+
+G_BEGIN_DECLS
+
+/* The fields stored for each profile; the "field" attribute of an item. */
+#define DD_SECRET_FIELD_WEBHOOK    "webhook"
+#define DD_SECRET_FIELD_SECRET     "secret"
+#define DD_SECRET_FIELD_APP_SECRET "app-secret"
+
+void      dd_secrets_store_async   (DdProfile            *profile,
+                                    GCancellable         *cancellable,
+                                    GAsyncReadyCallback   callback,
+                                    gpointer              user_data);
+gboolean  dd_secrets_store_finish  (GAsyncResult         *result,
+                                    GError              **error);
+
+void      dd_secrets_load_async    (DdProfile            *profile,
+                                    GCancellable         *cancellable,
+                                    GAsyncReadyCallback   callback,
+                                    gpointer              user_data);
+gboolean  dd_secrets_load_finish   (GAsyncResult         *result,
+                                    GError              **error);
+
+void      dd_secrets_clear_async   (const char           *profile_id,
+                                    GCancellable         *cancellable,
+                                    GAsyncReadyCallback   callback,
+                                    gpointer              user_data);
+gboolean  dd_secrets_clear_finish  (GAsyncResult         *result,
+                                    GError              **error);
+
+G_END_DECLS

@@ -1,0 +1,598 @@
+/* test-secrets.c: profile secrets in a real Secret Service
+ *
+ * Run it through tests/keyring/run-with-keyring.sh, which sets up a private
+ * keyring and says which in DD_TEST_SECRETS_BACKEND:
+ *   keyring  gnome-keyring-daemon on a private D-Bus session, unlocked
+ *   file     libsecret's file backend (as inside Flatpak)
+ *   locked   gnome-keyring-daemon, which this test locks
+ *   none     a D-Bus session with no Secret Service
+ * Without it every test is skipped: a test must never touch the keyring of
+ * the person running it.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <gio/gio.h>
+#include <libsecret/secret.h>
+
+#include "dd-error.h"
+#include "dd-profile.h"
+#include "dd-secrets.h"
+
+#define TOKEN      "5f4dcc3b5aa765d61d8327deb882cf995f4dcc3b5aa765d61d8327deb882cf99"
+#define TOKEN2     "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define SECRET     "SECd4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2"
+#define APP_SECRET "AppSecret-Qw3rty_Uiop-Asdfgh-Jklzxc-Vbnm-1234567890"
+#define WEBHOOK    "https://oapi.dingtalk.com/robot/send?access_token=" TOKEN
+
+#define KEYRING_SENTENCE "The system keyring is not available or is locked. Unlock it and try again."
+
+/* Longer than any keyring call takes; a hang is a failure, not a stuck CI. */
+#define HANG_SECONDS 60
+
+/* The schema as the contract describes it, declared again here so that a
+ * change of name or attributes in dd-secrets.c breaks this test. */
+static const SecretSchema contract_schema = {
+  "io.github.dingdrop.DingDrop.Secret",
+  SECRET_SCHEMA_NONE,
+  {
+    { "profile", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { "field", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { NULL, 0 },
+  },
+};
+
+static GString *captured_log;
+
+static GLogWriterOutput
+capture_writer (GLogLevelFlags   log_level,
+                const GLogField *fields,
+                gsize            n_fields,
+                gpointer         user_data)
+{
+  for (gsize i = 0; i < n_fields; i++)
+    {
+      if (g_strcmp0 (fields[i].key, "MESSAGE") == 0)
+        {
+          g_string_append_len (captured_log, fields[i].value,
+                               fields[i].length < 0 ? (gssize) strlen (fields[i].value)
+                                                    : fields[i].length);
+          g_string_append_c (captured_log, '\n');
+        }
+    }
+
+  if (log_level & (G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO))
+    return G_LOG_WRITER_HANDLED;
+
+  return g_log_writer_default (log_level, fields, n_fields, user_data);
+}
+
+static void
+assert_no_secret_in (const char *text)
+{
+  g_assert_null (strstr (text, TOKEN));
+  g_assert_null (strstr (text, TOKEN2));
+  g_assert_null (strstr (text, SECRET));
+  g_assert_null (strstr (text, APP_SECRET));
+}
+
+/* Runs the main loop until an async call is done. */
+
+static gboolean
+on_hang (gpointer user_data)
+{
+  g_error ("A keyring call did not finish within %d seconds", HANG_SECONDS);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_done (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **result)
+{
+  guint hang_id = g_timeout_add_seconds (HANG_SECONDS, on_hang, NULL);
+
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (hang_id);
+
+  return *result;
+}
+
+static gboolean
+store_sync (DdProfile     *profile,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  dd_secrets_store_async (profile, cancellable, on_done, &result);
+
+  return dd_secrets_store_finish (wait_for (&result), error);
+}
+
+static gboolean
+load_sync (DdProfile     *profile,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  dd_secrets_load_async (profile, cancellable, on_done, &result);
+
+  return dd_secrets_load_finish (wait_for (&result), error);
+}
+
+static gboolean
+clear_sync (const char    *profile_id,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  dd_secrets_clear_async (profile_id, cancellable, on_done, &result);
+
+  return dd_secrets_clear_finish (wait_for (&result), error);
+}
+
+static DdProfile *
+new_profile_with_secrets (const char *name)
+{
+  DdProfile *profile = dd_profile_new (name);
+
+  g_assert_true (dd_profile_set_webhook (profile, WEBHOOK, NULL));
+  dd_profile_set_secret (profile, SECRET);
+  dd_profile_set_app_secret (profile, APP_SECRET);
+
+  return profile;
+}
+
+/* What the keyring holds, read straight through libsecret. */
+static char *
+lookup_field (const char *profile_id,
+              const char *field)
+{
+  g_autoptr(GError) error = NULL;
+  char *value;
+
+  value = secret_password_lookup_sync (&contract_schema, NULL, &error,
+                                       "profile", profile_id,
+                                       "field", field,
+                                       NULL);
+  g_assert_no_error (error);
+
+  return value;
+}
+
+static void
+assert_field (const char *profile_id,
+              const char *field,
+              const char *expected)
+{
+  char *value = lookup_field (profile_id, field);
+
+  g_assert_cmpstr (value, ==, expected);
+  secret_password_free (value);
+}
+
+static GList *
+search_items (const char        *profile_id,
+              SecretSearchFlags  flags)
+{
+  g_autoptr(GError) error = NULL;
+  GList *items;
+
+  items = secret_password_search_sync (&contract_schema, flags | SECRET_SEARCH_ALL,
+                                       NULL, &error,
+                                       "profile", profile_id,
+                                       NULL);
+  g_assert_no_error (error);
+
+  return items;
+}
+
+static guint
+count_items (const char *profile_id)
+{
+  GList *items = search_items (profile_id, SECRET_SEARCH_NONE);
+  guint n = g_list_length (items);
+
+  g_list_free_full (items, g_object_unref);
+
+  return n;
+}
+
+/* Files may hold NUL bytes, so no strstr(). */
+static gboolean
+contains_bytes (const char *haystack,
+                gsize       length,
+                const char *needle)
+{
+  gsize needle_length = strlen (needle);
+
+  for (gsize i = 0; i + needle_length <= length; i++)
+    if (memcmp (haystack + i, needle, needle_length) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+/* No file anywhere under the test's HOME and XDG folders holds a secret in
+ * clear: the keyring files are encrypted, and there is no fallback file. */
+static void
+assert_no_plaintext_under (const char *path)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    return;
+
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      dir = g_dir_open (path, 0, NULL);
+      g_assert_nonnull (dir);
+
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+          assert_no_plaintext_under (child);
+        }
+    }
+  else if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_autofree char *contents = NULL;
+      gsize length;
+
+      if (!g_file_get_contents (path, &contents, &length, NULL))
+        return;
+
+      g_test_message ("checked %s (%" G_GSIZE_FORMAT " bytes)", path, length);
+      g_assert_false (contains_bytes (contents, length, TOKEN));
+      g_assert_false (contains_bytes (contents, length, SECRET));
+      g_assert_false (contains_bytes (contents, length, APP_SECRET));
+    }
+}
+
+static void
+assert_no_plaintext_files (void)
+{
+  const char *tmpdir = g_getenv ("DD_TEST_TMPDIR");
+
+  g_assert_nonnull (tmpdir);
+  assert_no_plaintext_under (tmpdir);
+}
+
+/* keyring and file backend */
+
+static void
+test_round_trip (void)
+{
+  g_autoptr(DdProfile) profile = new_profile_with_secrets ("团队 “Daily”");
+  g_autoptr(DdProfile) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  GList *items;
+  guint n_labels = 0;
+
+  g_assert_true (store_sync (profile, NULL, &error));
+  g_assert_no_error (error);
+
+  /* the items follow the contract: schema, attributes, labels */
+  assert_field (dd_profile_get_id (profile), "webhook", WEBHOOK);
+  assert_field (dd_profile_get_id (profile), "secret", SECRET);
+  assert_field (dd_profile_get_id (profile), "app-secret", APP_SECRET);
+
+  items = search_items (dd_profile_get_id (profile), SECRET_SEARCH_NONE);
+  g_assert_cmpuint (g_list_length (items), ==, 3);
+  for (const GList *l = items; l != NULL; l = l->next)
+    {
+      g_autofree char *label = secret_retrievable_get_label (l->data);
+      g_autoptr(GHashTable) attributes = secret_retrievable_get_attributes (l->data);
+      g_autofree char *expected = NULL;
+
+      expected = g_strdup_printf ("DingDrop robot “团队 “Daily””: %s",
+                                  g_str_equal (g_hash_table_lookup (attributes, "field"), "webhook") ? "webhook" :
+                                  g_str_equal (g_hash_table_lookup (attributes, "field"), "secret") ? "signing secret" :
+                                  "AppSecret");
+      g_assert_cmpstr (label, ==, expected);
+      g_assert_cmpstr (g_hash_table_lookup (attributes, "profile"), ==,
+                       dd_profile_get_id (profile));
+      /* the Secret Service shows the schema name; the file backend keeps
+       * it to itself */
+      if (g_str_equal (g_getenv ("DD_TEST_SECRETS_BACKEND"), "keyring"))
+        g_assert_cmpstr (g_hash_table_lookup (attributes, "xdg:schema"), ==,
+                         "io.github.dingdrop.DingDrop.Secret");
+      n_labels++;
+    }
+  g_list_free_full (items, g_object_unref);
+  g_assert_cmpuint (n_labels, ==, 3);
+
+  /* another object with the same id gets them back */
+  loaded = dd_profile_new_with_id (dd_profile_get_id (profile), "Same");
+  g_assert_true (load_sync (loaded, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (dd_profile_get_webhook (loaded), ==, WEBHOOK);
+  g_assert_cmpstr (dd_profile_get_secret (loaded), ==, SECRET);
+  g_assert_cmpstr (dd_profile_get_app_secret (loaded), ==, APP_SECRET);
+
+  assert_no_plaintext_files ();
+  assert_no_secret_in (captured_log->str);
+
+  g_assert_true (clear_sync (dd_profile_get_id (profile), NULL, NULL));
+}
+
+static void
+test_update_and_unset (void)
+{
+  g_autoptr(DdProfile) profile = new_profile_with_secrets ("Update");
+  g_autoptr(DdProfile) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *id = dd_profile_get_id (profile);
+
+  g_assert_true (store_sync (profile, NULL, &error));
+  g_assert_no_error (error);
+
+  /* a changed value replaces the item */
+  g_assert_true (dd_profile_set_webhook (profile, TOKEN2, NULL));
+  g_assert_true (store_sync (profile, NULL, &error));
+  g_assert_no_error (error);
+  assert_field (id, "webhook", "https://oapi.dingtalk.com/robot/send?access_token=" TOKEN2);
+  g_assert_cmpuint (count_items (id), ==, 3);
+
+  /* a field cleared in the UI is removed from the keyring */
+  dd_profile_set_secret (profile, NULL);
+  g_assert_true (store_sync (profile, NULL, &error));
+  g_assert_no_error (error);
+  assert_field (id, "secret", NULL);
+  assert_field (id, "app-secret", APP_SECRET);
+  g_assert_cmpuint (count_items (id), ==, 2);
+
+  /* and loads as NULL, replacing what was in memory */
+  loaded = dd_profile_new_with_id (id, "Update");
+  dd_profile_set_secret (loaded, "SECstale");
+  g_assert_true (load_sync (loaded, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_null (dd_profile_get_secret (loaded));
+  g_assert_cmpstr (dd_profile_get_app_secret (loaded), ==, APP_SECRET);
+  g_assert_cmpstr (dd_profile_get_webhook (loaded), ==,
+                   "https://oapi.dingtalk.com/robot/send?access_token=" TOKEN2);
+
+  /* a profile with nothing set stores nothing */
+  dd_profile_set_webhook (profile, NULL, NULL);
+  dd_profile_set_app_secret (profile, NULL);
+  g_assert_true (store_sync (profile, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_items (id), ==, 0);
+}
+
+static void
+test_load_absent (void)
+{
+  g_autoptr(DdProfile) profile = new_profile_with_secrets ("Never stored");
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (load_sync (profile, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_null (dd_profile_get_webhook (profile));
+  g_assert_null (dd_profile_get_secret (profile));
+  g_assert_null (dd_profile_get_app_secret (profile));
+}
+
+static void
+test_clear (void)
+{
+  g_autoptr(DdProfile) a = new_profile_with_secrets ("A");
+  g_autoptr(DdProfile) b = new_profile_with_secrets ("B");
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (store_sync (a, NULL, NULL));
+  g_assert_true (store_sync (b, NULL, NULL));
+  g_assert_cmpuint (count_items (dd_profile_get_id (a)), ==, 3);
+  g_assert_cmpuint (count_items (dd_profile_get_id (b)), ==, 3);
+
+  g_assert_true (clear_sync (dd_profile_get_id (a), NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_items (dd_profile_get_id (a)), ==, 0);
+  /* only that profile's */
+  g_assert_cmpuint (count_items (dd_profile_get_id (b)), ==, 3);
+  assert_field (dd_profile_get_id (b), "webhook", WEBHOOK);
+
+  /* clearing nothing is fine */
+  g_assert_true (clear_sync (dd_profile_get_id (a), NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (clear_sync (dd_profile_get_id (b), NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_items (dd_profile_get_id (b)), ==, 0);
+}
+
+static void
+test_cancelled (void)
+{
+  g_autoptr(DdProfile) profile = new_profile_with_secrets ("Cancelled");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_cancellable_cancel (cancellable);
+
+  /* a cancellation stays a cancellation, so the UI can ignore it */
+  g_assert_false (store_sync (profile, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_false (load_sync (profile, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_false (clear_sync (dd_profile_get_id (profile), cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  /* and the failed load did not touch the profile */
+  g_assert_cmpstr (dd_profile_get_secret (profile), ==, SECRET);
+}
+
+/* no Secret Service, or a locked one */
+
+static void
+assert_keyring_error (GError  *error,
+                      gint64   started)
+{
+  g_assert_error (error, DD_ERROR, DD_ERROR_KEYRING);
+  g_assert_cmpstr (error->message, ==, KEYRING_SENTENCE);
+  /* no prompt, no autostart, no wait */
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 10 * G_USEC_PER_SEC);
+}
+
+static void
+check_all_fail (DdProfile *profile)
+{
+  g_autoptr(DdProfile) other = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 started;
+
+  /* the same profile, as another part of the app holds it */
+  other = dd_profile_new_with_id (dd_profile_get_id (profile), "Other");
+  g_assert_true (dd_profile_set_webhook (other, WEBHOOK, NULL));
+  dd_profile_set_secret (other, SECRET);
+  dd_profile_set_app_secret (other, APP_SECRET);
+
+  started = g_get_monotonic_time ();
+  g_assert_false (store_sync (profile, NULL, &error));
+  assert_keyring_error (error, started);
+  g_clear_error (&error);
+
+  /* a failed load leaves the profile as it was: nothing looks unset */
+  started = g_get_monotonic_time ();
+  g_assert_false (load_sync (other, NULL, &error));
+  assert_keyring_error (error, started);
+  g_clear_error (&error);
+  g_assert_cmpstr (dd_profile_get_webhook (other), ==, WEBHOOK);
+  g_assert_cmpstr (dd_profile_get_secret (other), ==, SECRET);
+  g_assert_cmpstr (dd_profile_get_app_secret (other), ==, APP_SECRET);
+
+  started = g_get_monotonic_time ();
+  g_assert_false (clear_sync (dd_profile_get_id (profile), NULL, &error));
+  assert_keyring_error (error, started);
+  g_clear_error (&error);
+
+  /* no plaintext fallback, and the reason is in the debug log, without
+   * the secrets */
+  assert_no_plaintext_files ();
+  assert_no_secret_in (captured_log->str);
+  g_assert_nonnull (strstr (captured_log->str, "Keyring failed"));
+}
+
+static void
+test_unavailable (void)
+{
+  g_autoptr(DdProfile) profile = new_profile_with_secrets ("Nowhere");
+
+  check_all_fail (profile);
+}
+
+static void
+lock_all_collections (void)
+{
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GVariant) collections = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) locked = NULL;
+  g_autoptr(GError) error = NULL;
+
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets",
+                                       "/org/freedesktop/secrets",
+                                       "org.freedesktop.DBus.Properties", "Get",
+                                       g_variant_new ("(ss)", "org.freedesktop.Secret.Service",
+                                                      "Collections"),
+                                       G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NONE,
+                                       10000, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(v)", &collections);
+  g_assert_cmpuint (g_variant_n_children (collections), >, 0);
+  g_clear_pointer (&reply, g_variant_unref);
+
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets",
+                                       "/org/freedesktop/secrets",
+                                       "org.freedesktop.Secret.Service", "Lock",
+                                       g_variant_new ("(@ao)", collections),
+                                       G_VARIANT_TYPE ("(aoo)"), G_DBUS_CALL_FLAGS_NONE,
+                                       10000, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(@aoo)", &locked, NULL);
+  g_assert_cmpuint (g_variant_n_children (locked), ==, g_variant_n_children (collections));
+}
+
+static void
+test_locked (void)
+{
+  g_autoptr(DdProfile) profile = new_profile_with_secrets ("Locked");
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (store_sync (profile, NULL, &error));
+  g_assert_no_error (error);
+
+  /* There is no prompter on the test bus, so unlocking fails at once, as
+   * when the user dismisses the prompt. */
+  lock_all_collections ();
+
+  check_all_fail (profile);
+
+  /* the failed clear did not remove anything behind the lock */
+  g_assert_cmpuint (count_items (dd_profile_get_id (profile)), ==, 3);
+}
+
+static void
+test_skip (void)
+{
+  g_test_skip ("Run under tests/keyring/run-with-keyring.sh: this test never "
+               "touches the keyring of the person running it");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *backend = g_getenv ("DD_TEST_SECRETS_BACKEND");
+
+  captured_log = g_string_new (NULL);
+  g_log_set_writer_func (capture_writer, NULL, NULL);
+  g_log_set_debug_enabled (TRUE);
+
+  g_test_init (&argc, &argv, NULL);
+
+  if (g_strcmp0 (backend, "keyring") == 0 || g_strcmp0 (backend, "file") == 0)
+    {
+      g_test_add_func ("/secrets/round-trip", test_round_trip);
+      g_test_add_func ("/secrets/update-and-unset", test_update_and_unset);
+      g_test_add_func ("/secrets/load-absent", test_load_absent);
+      g_test_add_func ("/secrets/clear", test_clear);
+      g_test_add_func ("/secrets/cancelled", test_cancelled);
+    }
+  else if (g_strcmp0 (backend, "none") == 0)
+    {
+      g_test_add_func ("/secrets/unavailable", test_unavailable);
+    }
+  else if (g_strcmp0 (backend, "locked") == 0)
+    {
+      g_test_add_func ("/secrets/locked", test_locked);
+    }
+  else
+    {
+      g_test_add_func ("/secrets/skipped", test_skip);
+    }
+
+  return g_test_run ();
+}
