@@ -1,0 +1,36 @@
+/* dd-cli-private.h: what the command line's files share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "dd-cli.h"
+#include "dd-profile-store.h"
+
+G_BEGIN_DECLS
+
+GAsyncResult   *dd_cli_wait_for_result   (GAsyncResult **slot);
+void            dd_cli_store_result_cb   (GObject       *source,
+                                          GAsyncResult  *result,
+                                          gpointer       user_data);
+
+DdProfileStore *dd_cli_open_store        (GError       **error);
+DdProfile      *dd_cli_find_profile      (DdProfileStore *store,
+                                          const char    *name,
+                                          GError       **error);
+GHashTable     *dd_cli_read_secrets      (const char * const *prompts_keys,
+                                          const char * const *prompts,
+                                          GError       **error);
+void            dd_cli_print_error       (const GError  *error);
+char           *dd_cli_describe_error    (const GError  *error);
+void            dd_cli_usage_error       (GOptionContext *context,
+                                          const char    *message);
+
+int             dd_cli_send              (int            argc,
+                                          char         **argv);
+int             dd_cli_profile           (int            argc,
+                                          char         **argv);
+
+G_END_DECLS

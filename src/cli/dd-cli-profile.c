@@ -1,0 +1,332 @@
+/* dd-cli-profile.c: `dingdrop profile add|list|remove|test`
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "dd-cli"
+
+#include "config.h"
+
+#include <stdlib.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "dd-cli-private.h"
+#include "dd-client.h"
+#include "dd-error.h"
+#include "dd-message.h"
+#include "dd-secrets.h"
+
+static int
+profile_add (int    argc,
+             char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DdProfileStore) store = NULL;
+  g_autoptr(DdProfile) profile = NULL;
+  g_autoptr(GHashTable) secrets = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *app_key = NULL;
+  g_autofree char *link_template = NULL;
+  g_autofree char *oapi_base = NULL;
+  g_autofree char *api_base = NULL;
+  g_autofree char *max_bytes = NULL;
+  g_autofree char *robot_code = NULL;
+  g_autofree char *conversation_id = NULL;
+  g_auto(GStrv) keywords = NULL;
+  g_auto(GStrv) rest = NULL;
+  gboolean keep_metadata = FALSE;
+  const char *keys[4] = { NULL };
+  const char *prompts[4] = { NULL };
+  guint n_keys = 0;
+  const char *value;
+  const GOptionEntry entries[] = {
+    { "app-key", 0, 0, G_OPTION_ARG_STRING, &app_key, N_("The internal app’s AppKey, used to upload images"), N_("KEY") },
+    { "keyword", 0, 0, G_OPTION_ARG_STRING_ARRAY, &keywords, N_("A keyword of the robot’s security settings (repeatable)"), N_("WORD") },
+    { "link-template", 0, 0, G_OPTION_ARG_STRING, &link_template, N_("How an image is linked in the message (default: {media_id})"), N_("T") },
+    { "oapi-base", 0, 0, G_OPTION_ARG_STRING, &oapi_base, N_("The oapi server (default: https://oapi.dingtalk.com)"), N_("URL") },
+    { "api-base", 0, 0, G_OPTION_ARG_STRING, &api_base, N_("The api server (default: https://api.dingtalk.com)"), N_("URL") },
+    { "max-image-bytes", 0, 0, G_OPTION_ARG_STRING, &max_bytes, N_("The largest image to upload (default: 20 MiB)"), N_("N") },
+    { "keep-metadata", 0, 0, G_OPTION_ARG_NONE, &keep_metadata, N_("Keep EXIF, GPS and other metadata in images"), NULL },
+    { "robot-code", 0, 0, G_OPTION_ARG_STRING, &robot_code, N_("Send as the internal app’s robot with this code"), N_("CODE") },
+    { "conversation-id", 0, 0, G_OPTION_ARG_STRING, &conversation_id, N_("The group’s openConversationId, for --robot-code"), N_("ID") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, N_("NAME") },
+    { NULL }
+  };
+
+  context = g_option_context_new (_("NAME — add a group robot"));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context,
+                                _("Secrets come on standard input as key=value lines: webhook=…, secret=…, app-secret=…\n"
+                                  "(asked for without echo on a terminal; never accepted as arguments)."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      dd_cli_usage_error (context, error->message);
+      return DD_EXIT_USAGE;
+    }
+  if (rest == NULL || rest[0] == NULL || rest[1] != NULL)
+    {
+      dd_cli_usage_error (context, _("Give the robot exactly one name."));
+      return DD_EXIT_USAGE;
+    }
+  if ((robot_code == NULL) != (conversation_id == NULL))
+    {
+      dd_cli_usage_error (context, _("--robot-code and --conversation-id go together."));
+      return DD_EXIT_USAGE;
+    }
+
+  profile = dd_profile_new (rest[0]);
+  if (app_key)
+    dd_profile_set_app_key (profile, app_key);
+  if (keywords)
+    dd_profile_set_keywords (profile, (const char * const *) keywords);
+  if (link_template)
+    dd_profile_set_link_template (profile, link_template);
+  if (oapi_base)
+    dd_profile_set_oapi_base (profile, oapi_base);
+  if (api_base)
+    dd_profile_set_api_base (profile, api_base);
+  if (max_bytes)
+    {
+      guint64 n;
+
+      if (!g_ascii_string_to_unsigned (max_bytes, 10, 1, G_MAXUINT64, &n, NULL))
+        {
+          dd_cli_usage_error (context, _("--max-image-bytes takes a positive number of bytes."));
+          return DD_EXIT_USAGE;
+        }
+      dd_profile_set_max_image_bytes (profile, n);
+    }
+  dd_profile_set_keep_metadata (profile, keep_metadata);
+  if (robot_code)
+    {
+      dd_profile_set_robot_code (profile, robot_code);
+      dd_profile_set_conversation_id (profile, conversation_id);
+    }
+
+  keys[n_keys] = "webhook";
+  prompts[n_keys++] = _("Webhook (URL or access token): ");
+  keys[n_keys] = "secret";
+  prompts[n_keys++] = _("Signing secret (加签, empty for none): ");
+  keys[n_keys] = "app-secret";
+  prompts[n_keys++] = _("AppSecret (empty for none): ");
+
+  if (!(store = dd_cli_open_store (&error)) ||
+      !(secrets = dd_cli_read_secrets (keys, prompts, &error)))
+    {
+      dd_cli_print_error (error);
+      return DD_EXIT_FAILED;
+    }
+
+  if ((value = g_hash_table_lookup (secrets, "webhook")) &&
+      !dd_profile_set_webhook (profile, value, &error))
+    {
+      dd_cli_print_error (error);
+      return DD_EXIT_FAILED;
+    }
+  dd_profile_set_secret (profile, g_hash_table_lookup (secrets, "secret"));
+  dd_profile_set_app_secret (profile, g_hash_table_lookup (secrets, "app-secret"));
+
+  if (!dd_profile_validate (profile, &error))
+    {
+      dd_cli_print_error (error);
+      return DD_EXIT_FAILED;
+    }
+
+  /* The name is checked first; then the secrets go to the keyring; the
+   * profile is written only once its secrets are safe, so that neither is
+   * left without the other. */
+  if (!dd_profile_store_add (store, profile, &error))
+    {
+      dd_cli_print_error (error);
+      return DD_EXIT_FAILED;
+    }
+
+  dd_secrets_store_async (profile, NULL, dd_cli_store_result_cb, &result);
+  if (!dd_secrets_store_finish (dd_cli_wait_for_result (&result), &error))
+    {
+      dd_cli_print_error (error);
+      return DD_EXIT_FAILED;
+    }
+
+  if (!dd_profile_store_save (store, &error))
+    {
+      g_autoptr(GAsyncResult) cleared = NULL;
+
+      dd_cli_print_error (error);
+      dd_secrets_clear_async (dd_profile_get_id (profile), NULL, dd_cli_store_result_cb, &cleared);
+      dd_secrets_clear_finish (dd_cli_wait_for_result (&cleared), NULL);
+      return DD_EXIT_FAILED;
+    }
+
+  g_print (_("Added robot “%s”.\n"), dd_profile_get_name (profile));
+  if (dd_profile_store_get_default (store) == profile)
+    g_print (_("It is the default robot.\n"));
+  if (!dd_profile_has_app_credentials (profile))
+    g_print (_("Without an AppKey and AppSecret it cannot upload images; add them with an internal app’s credentials.\n"));
+
+  return DD_EXIT_OK;
+}
+
+static int
+profile_list (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DdProfileStore) store = dd_cli_open_store (&error);
+  DdProfile *def;
+  guint n;
+
+  if (store == NULL)
+    {
+      dd_cli_print_error (error);
+      return DD_EXIT_FAILED;
+    }
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (store));
+  if (n == 0)
+    {
+      g_printerr (_("No robot is set up yet. Add one with “dingdrop profile add NAME”.\n"));
+      return DD_EXIT_OK;
+    }
+
+  def = dd_profile_store_get_default (store);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(DdProfile) profile = g_list_model_get_item (G_LIST_MODEL (store), i);
+      const char *app_key = dd_profile_get_app_key (profile);
+
+      g_print ("%s%s\t%s\n",
+               dd_profile_get_name (profile),
+               profile == def ? _(" (default)") : "",
+               app_key && *app_key ? app_key : _("no AppKey"));
+    }
+
+  return DD_EXIT_OK;
+}
+
+static int
+profile_remove (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DdProfileStore) store = dd_cli_open_store (&error);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(DdProfile) profile = NULL;
+  DdProfile *found;
+
+  if (store == NULL)
+    {
+      dd_cli_print_error (error);
+      return DD_EXIT_FAILED;
+    }
+
+  found = dd_profile_store_lookup (store, name);
+  if (found == NULL)
+    {
+      g_printerr (_("dingdrop: There is no robot named “%s”.\n"), name);
+      return DD_EXIT_FAILED;
+    }
+  profile = g_object_ref (found);
+
+  dd_secrets_clear_async (dd_profile_get_id (profile), NULL, dd_cli_store_result_cb, &result);
+  if (!dd_secrets_clear_finish (dd_cli_wait_for_result (&result), &error) ||
+      !dd_profile_store_remove (store, profile, &error) ||
+      !dd_profile_store_save (store, &error))
+    {
+      dd_cli_print_error (error);
+      return DD_EXIT_FAILED;
+    }
+
+  g_print (_("Removed robot “%s” and its secrets.\n"), name);
+  return DD_EXIT_OK;
+}
+
+static int
+profile_test (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DdProfileStore) store = NULL;
+  g_autoptr(DdProfile) profile = NULL;
+  DdClient *client = dd_client_get_default ();
+  gboolean all_ok = TRUE;
+
+  if (!(store = dd_cli_open_store (&error)) ||
+      !(profile = dd_cli_find_profile (store, name, &error)))
+    {
+      dd_cli_print_error (error);
+      return DD_EXIT_FAILED;
+    }
+
+  /* 1. The internal app's credentials, which uploads need. */
+  if (dd_profile_has_app_credentials (profile))
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autofree char *token = NULL;
+      g_autoptr(GError) token_error = NULL;
+
+      dd_client_get_token_async (client, profile, TRUE, NULL, dd_cli_store_result_cb, &result);
+      token = dd_client_get_token_finish (client, dd_cli_wait_for_result (&result), &token_error);
+      if (token != NULL)
+        g_print (_("ok      AppKey and AppSecret: DingTalk gave an access token\n"));
+      else
+        {
+          g_autofree char *why = dd_cli_describe_error (token_error);
+          g_print (_("failed  AppKey and AppSecret: %s\n"), why);
+          all_ok = FALSE;
+        }
+    }
+  else
+    {
+      g_print (_("failed  AppKey and AppSecret: not set, so images cannot be uploaded\n"));
+      all_ok = FALSE;
+    }
+
+  /* 2. The webhook, its signature and keywords: a short text message. */
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(GError) send_error = NULL;
+    g_autoptr(DdMessage) message = NULL;
+    DdComposeOptions options = { 0 };
+
+    options.keywords = dd_profile_get_keywords (profile);
+    message = dd_message_compose_text (&options, _("DingDrop test: this robot can post to the group."));
+
+    dd_client_send_async (client, profile, message, NULL, dd_cli_store_result_cb, &result);
+    if (dd_client_send_finish (client, dd_cli_wait_for_result (&result), &send_error))
+      g_print (_("ok      Webhook, signature and keywords: the test message was accepted\n"));
+    else
+      {
+        g_autofree char *why = dd_cli_describe_error (send_error);
+        g_print (_("failed  Webhook, signature and keywords: %s\n"), why);
+        all_ok = FALSE;
+      }
+  }
+
+  return all_ok ? DD_EXIT_OK : DD_EXIT_FAILED;
+}
+
+int
+dd_cli_profile (int    argc,
+                char **argv)
+{
+  const char *usage = _("Usage: dingdrop profile add NAME [OPTION…] | list | remove NAME | test NAME\n");
+
+  if (argc < 2)
+    {
+      g_printerr ("%s", usage);
+      return DD_EXIT_USAGE;
+    }
+
+  if (g_str_equal (argv[1], "add"))
+    return profile_add (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "list") && argc == 2)
+    return profile_list ();
+  if (g_str_equal (argv[1], "remove") && argc == 3)
+    return profile_remove (argv[2]);
+  if (g_str_equal (argv[1], "test") && argc == 3)
+    return profile_test (argv[2]);
+
+  g_printerr ("%s", usage);
+  return DD_EXIT_USAGE;
+}

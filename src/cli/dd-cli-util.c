@@ -1,0 +1,224 @@
+/* dd-cli-util.c: waiting, reading secrets and reporting errors on a terminal
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "dd-cli"
+
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "dd-cli-private.h"
+#include "dd-error.h"
+#include "dd-secrets.h"
+
+/* Secrets typed or piped in are short; a longer line is a mistake. */
+#define MAX_SECRET_LINE 4096
+
+void
+dd_cli_store_result_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  GAsyncResult **slot = user_data;
+
+  *slot = g_object_ref (result);
+}
+
+/* Runs the default main context until an async call stored its result. */
+GAsyncResult *
+dd_cli_wait_for_result (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return *slot;
+}
+
+DdProfileStore *
+dd_cli_open_store (GError **error)
+{
+  g_autoptr(DdProfileStore) store = dd_profile_store_new (NULL);
+
+  if (!dd_profile_store_load (store, error))
+    return NULL;
+
+  return g_steal_pointer (&store);
+}
+
+/**
+ * dd_cli_find_profile:
+ * @name: (nullable): the profile's name or id, or %NULL for the default
+ *
+ * Returns: (transfer full): the profile, with its secrets loaded from the
+ *   keyring
+ */
+DdProfile *
+dd_cli_find_profile (DdProfileStore  *store,
+                     const char      *name,
+                     GError         **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  DdProfile *profile;
+
+  if (name != NULL)
+    profile = dd_profile_store_lookup (store, name);
+  else
+    profile = dd_profile_store_get_default (store);
+
+  if (profile == NULL)
+    {
+      if (name != NULL)
+        g_set_error (error, DD_ERROR, DD_ERROR_PROFILE,
+                     _("There is no robot named “%s”. “dingdrop profile list” shows the robots."), name);
+      else
+        g_set_error_literal (error, DD_ERROR, DD_ERROR_PROFILE,
+                             _("No robot is set up yet. Add one with “dingdrop profile add NAME”."));
+      return NULL;
+    }
+
+  dd_secrets_load_async (profile, NULL, dd_cli_store_result_cb, &result);
+  if (!dd_secrets_load_finish (dd_cli_wait_for_result (&result), error))
+    return NULL;
+
+  return g_object_ref (profile);
+}
+
+static char *
+read_line (FILE     *in,
+           gboolean  hide)
+{
+  char line[MAX_SECRET_LINE];
+  struct termios saved, quiet;
+  gboolean restore = FALSE;
+  char *ret;
+
+  if (hide && tcgetattr (fileno (in), &saved) == 0)
+    {
+      quiet = saved;
+      quiet.c_lflag &= ~(tcflag_t) ECHO;
+      quiet.c_lflag |= ECHONL;
+      restore = tcsetattr (fileno (in), TCSAFLUSH, &quiet) == 0;
+    }
+
+  ret = fgets (line, sizeof line, in);
+
+  if (restore)
+    tcsetattr (fileno (in), TCSAFLUSH, &saved);
+
+  if (ret == NULL)
+    return NULL;
+
+  ret = g_strdup (g_strchomp (line));
+  explicit_bzero (line, sizeof line);
+  return ret;
+}
+
+/**
+ * dd_cli_read_secrets:
+ * @keys: the keys wanted, e.g. "webhook", "secret", "app-secret"
+ * @prompts: a prompt for each key, shown on a terminal
+ *
+ * Secrets never come as arguments (other users see argv).  From a pipe
+ * they come as `key=value` lines; on a terminal each is asked for without
+ * echo.
+ *
+ * Returns: (transfer full): key → value, only the keys given
+ */
+GHashTable *
+dd_cli_read_secrets (const char * const  *keys,
+                     const char * const  *prompts,
+                     GError             **error)
+{
+  g_autoptr(GHashTable) secrets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  if (isatty (STDIN_FILENO))
+    {
+      for (guint i = 0; keys[i] != NULL; i++)
+        {
+          char *value;
+
+          g_printerr ("%s", prompts[i]);
+          value = read_line (stdin, TRUE);
+          if (value != NULL && *value != '\0')
+            g_hash_table_insert (secrets, g_strdup (keys[i]), value);
+          else
+            g_free (value);
+        }
+      return g_steal_pointer (&secrets);
+    }
+
+  for (guint line_no = 1; ; line_no++)
+    {
+      g_autofree char *line = read_line (stdin, FALSE);
+      char *eq;
+
+      if (line == NULL)
+        break;
+      g_strstrip (line);
+      if (*line == '\0' || *line == '#')
+        continue;
+
+      eq = strchr (line, '=');
+      if (eq == NULL)
+        {
+          g_set_error (error, DD_ERROR, DD_ERROR_PROFILE,
+                       _("Line %u of standard input is not “key=value”. Give secrets as webhook=…, secret=… and app-secret=… lines."),
+                       line_no);
+          return NULL;
+        }
+      *eq = '\0';
+      g_strstrip (line);
+      if (!g_strv_contains (keys, line))
+        {
+          g_set_error (error, DD_ERROR, DD_ERROR_PROFILE,
+                       _("Unknown key “%s” on line %u of standard input. Known keys: webhook, secret, app-secret."),
+                       line, line_no);
+          return NULL;
+        }
+      g_hash_table_insert (secrets, g_strdup (line), g_strdup (g_strstrip (eq + 1)));
+      explicit_bzero (eq + 1, strlen (eq + 1));
+    }
+
+  return g_steal_pointer (&secrets);
+}
+
+/**
+ * dd_cli_describe_error:
+ *
+ * Returns: (transfer full): the error's sentence, with DingTalk's errcode
+ *   when there is one: "<sentence> (errcode N)"
+ */
+char *
+dd_cli_describe_error (const GError *error)
+{
+  gint64 errcode = dd_error_get_errcode (error);
+
+  if (errcode != 0)
+    return g_strdup_printf ("%s (errcode %" G_GINT64_FORMAT ")", error->message, errcode);
+
+  return g_strdup (error->message);
+}
+
+void
+dd_cli_print_error (const GError *error)
+{
+  g_autofree char *text = dd_cli_describe_error (error);
+
+  g_printerr ("dingdrop: %s\n", text);
+}
+
+void
+dd_cli_usage_error (GOptionContext *context,
+                    const char     *message)
+{
+  g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+
+  g_printerr ("dingdrop: %s\n\n%s", message, help);
+}

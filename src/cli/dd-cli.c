@@ -1,0 +1,39 @@
+/* dd-cli.c: `dingdrop send`, `dingdrop profile …`: the core for scripts
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "dd-cli"
+
+#include "config.h"
+
+#include "dd-cli-private.h"
+
+gboolean
+dd_cli_handles (const char *command)
+{
+  return g_strcmp0 (command, "send") == 0 ||
+         g_strcmp0 (command, "profile") == 0;
+}
+
+/**
+ * dd_cli_run:
+ * @argc: the number of arguments, the command first
+ * @argv: the command ("send", "profile") and its arguments
+ *
+ * Runs a command of the command line.  Needs no display.
+ *
+ * Returns: the process's exit status
+ */
+int
+dd_cli_run (int    argc,
+            char **argv)
+{
+  g_return_val_if_fail (argc >= 1, DD_EXIT_USAGE);
+
+  if (g_str_equal (argv[0], "send"))
+    return dd_cli_send (argc, argv);
+  if (g_str_equal (argv[0], "profile"))
+    return dd_cli_profile (argc, argv);
+
+  return DD_EXIT_USAGE;
+}

@@ -1,0 +1,33 @@
+/* main.c: `dingdrop` opens the window; `dingdrop send|profile …` runs the
+ * command line, which needs no display
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "dingdrop"
+
+#include "config.h"
+
+#include <locale.h>
+
+#include <glib/gi18n.h>
+
+#include "dd-application.h"
+#include "dd-cli.h"
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(DdApplication) app = NULL;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  if (argc > 1 && dd_cli_handles (argv[1]))
+    return dd_cli_run (argc - 1, argv + 1);
+
+  app = dd_application_new ();
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}

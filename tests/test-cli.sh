@@ -1,0 +1,167 @@
+#!/bin/sh
+# test-cli.sh: `dingdrop profile` and `dingdrop send` end to end: the real
+# binary, a real Secret Service (run under keyring/run-with-keyring.sh), the
+# fake DingTalk on loopback, and real image files.  TAP output.
+#
+#   test-cli.sh DINGDROP FAKE_DINGTALK
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+set -u
+
+dingdrop=$1
+fake=$2
+work=$(mktemp -d "${TMPDIR:-/tmp}/dd-cli.XXXXXX")
+fake_pid=
+n=0
+failed=0
+
+cleanup () {
+  [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null && wait "$fake_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+ok () { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok () { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
+check () {  # check DESCRIPTION COMMAND...
+  desc=$1; shift
+  if "$@" >"$work/check.out" 2>&1; then ok "$desc"; else not_ok "$desc" "$(cat "$work/check.out")"; fi
+}
+
+# Private settings; the keyring wrapper already gave private XDG dirs, but
+# this test must not depend on that.
+export XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="${XDG_DATA_HOME:-$work/data}"
+export XDG_CACHE_HOME="$work/cache" XDG_STATE_HOME="$work/state"
+mkdir -p "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_STATE_HOME"
+
+TOKEN=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+SECRET='SECc0ffee+/=secret&value'
+APP_KEY=dingcliappkey
+APP_SECRET='cli-app-secret_4711'
+
+"$fake" --port-file "$work/port" --log "$work/fake.log" \
+        --app "$APP_KEY:$APP_SECRET" --robot "$TOKEN:$SECRET" >"$work/fake.out" 2>&1 &
+fake_pid=$!
+i=0
+while [ ! -s "$work/port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+base=$(cat "$work/port")
+
+# Real images of real sizes: a screenshot-sized PNG and a photo-like JPEG.
+convert -size 1920x1080 gradient:'#3584e4-#f6f5f4' -fill black -draw 'rectangle 100,100 900,600' "$work/a.png"
+convert -size 1200x900 plasma:fractal -quality 90 "$work/b.jpg" 2>/dev/null ||
+  convert -size 1200x900 gradient:red-blue -quality 90 "$work/b.jpg"
+echo "just some notes" > "$work/notes.jpg"
+
+count () {  # count PATH ACCEPTED: requests in the fake's log
+  python3 - "$work/fake.log" "$1" "$2" <<'PY'
+import json, sys
+log, path, accepted = sys.argv[1], sys.argv[2], sys.argv[3] == "true"
+n = 0
+for line in open(log):
+    e = json.loads(line)
+    if e.get("path") == path and bool(e.get("accepted")) == accepted:
+        n += 1
+print(n)
+PY
+}
+
+expect_eq () {  # expect_eq DESCRIPTION EXPECTED ACTUAL
+  if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "expected: $2" "got: $3"; fi
+}
+
+# --- profile add: secrets on standard input, never as arguments
+printf 'webhook=%s/robot/send?access_token=%s\nsecret=%s\napp-secret=%s\n' \
+       "$base" "$TOKEN" "$SECRET" "$APP_SECRET" |
+  "$dingdrop" profile add "Team Group" --app-key "$APP_KEY" --oapi-base "$base" --api-base "$base" \
+  >"$work/add.out" 2>&1
+expect_eq "profile add exits 0" 0 $?
+
+"$dingdrop" profile list >"$work/list.out" 2>&1
+check "profile list shows the first robot as the default" grep -q "^Team Group (default)" "$work/list.out"
+
+# a bare access token is accepted too and normalised
+printf 'webhook=%s\nsecret=SECwrong-secret\napp-secret=%s\n' "$TOKEN" "$APP_SECRET" |
+  "$dingdrop" profile add wrong --app-key "$APP_KEY" --oapi-base "$base" --api-base "$base" >/dev/null 2>&1
+expect_eq "profile add with a bare token exits 0" 0 $?
+
+printf 'webhook=%s\n' "$TOKEN" |
+  "$dingdrop" profile add "Team Group" --oapi-base "$base" >"$work/dup.out" 2>&1
+expect_eq "a duplicate name is refused" 1 $?
+
+printf 'webhook=http://example.com/robot/send?access_token=x\n' |
+  "$dingdrop" profile add plain-http >"$work/http.out" 2>&1
+expect_eq "a plain-http webhook to a remote host is refused" 1 $?
+check "…with a sentence that says why" grep -qi "https" "$work/http.out"
+
+# --- send two images: both arrive, signed, with one access token
+"$dingdrop" send "$work/a.png" "$work/b.jpg" >"$work/send.out" 2>"$work/send.err"
+expect_eq "send a.png b.jpg exits 0" 0 $?
+check "send reports each image as sent" \
+  sh -c "grep -qx 'sent $work/a.png' '$work/send.out' && grep -qx 'sent $work/b.jpg' '$work/send.out'"
+expect_eq "one gettoken request for the batch" 1 "$(count /gettoken true)"
+expect_eq "two uploads accepted" 2 "$(count /media/upload true)"
+expect_eq "two signed messages accepted" 2 "$(count /robot/send true)"
+
+# --- JSON output and standard input
+"$dingdrop" send --json --album --caption "日报 截图" - <"$work/a.png" >"$work/json.out" 2>&1
+expect_eq "send - (standard input) exits 0" 0 $?
+check "--json prints one object with state sent and a media_id" python3 -c "
+import json, sys
+objs = [json.loads(l) for l in open('$work/json.out')]
+assert len(objs) == 1, objs
+o = objs[0]
+assert o['file'] == '-' and o['state'] == 'sent' and o['media_id'].startswith('@'), o
+assert o['errcode'] == 0 and o['error'] is None, o
+"
+
+# --- a wrong secret: exit 1 and the signing hint
+"$dingdrop" send --profile wrong "$work/a.png" >"$work/wrong.out" 2>&1
+expect_eq "a wrong secret exits 1" 1 $?
+check "…and says the signing secret does not match (errcode 310000)" \
+  grep -q "^failed $work/a.png: The robot’s signing secret does not match.*(errcode 310000)" "$work/wrong.out"
+
+# --- bad files fail alone; the others still arrive
+"$dingdrop" send "$work/notes.jpg" "$work/missing.png" "$work/b.jpg" >"$work/mixed.out" 2>&1
+expect_eq "a batch with bad files exits 1" 1 $?
+check "the text file is refused, naming it" grep -q "^failed $work/notes.jpg: " "$work/mixed.out"
+check "the missing file is refused" grep -q "^failed $work/missing.png: " "$work/mixed.out"
+check "the good image of that batch is sent" grep -qx "sent $work/b.jpg" "$work/mixed.out"
+
+# --- usage errors exit 2
+"$dingdrop" send >/dev/null 2>&1
+expect_eq "send without files is a usage error" 2 $?
+"$dingdrop" send --no-such-option "$work/a.png" >/dev/null 2>&1
+expect_eq "an unknown option is a usage error" 2 $?
+"$dingdrop" send --profile nobody "$work/a.png" >"$work/nobody.out" 2>&1
+expect_eq "an unknown robot exits 1" 1 $?
+check "…naming it" grep -q "nobody" "$work/nobody.out"
+
+# --- profile test
+"$dingdrop" profile test "Team Group" >"$work/test.out" 2>&1
+expect_eq "profile test of a good robot exits 0" 0 $?
+check "…and reports both checks ok" sh -c "[ \$(grep -c '^ok' '$work/test.out') -eq 2 ]"
+"$dingdrop" profile test wrong >"$work/test-wrong.out" 2>&1
+expect_eq "profile test of a robot with a wrong secret exits 1" 1 $?
+check "…and names the signing secret" grep -q "signing secret" "$work/test-wrong.out"
+
+# --- no secret in any file DingDrop or the keyring wrote
+leaks=$(grep -rlF -e "$TOKEN" -e "$SECRET" -e "$APP_SECRET" \
+          "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_STATE_HOME" 2>/dev/null)
+expect_eq "no secret in any file under the XDG folders" "" "$leaks"
+check "the config file exists (the check above looked at something)" test -s "$XDG_CONFIG_HOME/dingdrop/profiles.ini"
+
+# --- remove deletes the secrets too
+"$dingdrop" profile remove wrong >/dev/null 2>&1
+expect_eq "profile remove exits 0" 0 $?
+"$dingdrop" send --profile wrong "$work/a.png" >/dev/null 2>&1
+expect_eq "a removed robot is gone" 1 $?
+if command -v secret-tool >/dev/null; then
+  secret-tool search --all field secret >"$work/search.out" 2>&1
+  # only "Team Group"'s signing secret is left
+  expect_eq "only the remaining robot's signing secret is in the keyring" 1 \
+    "$(grep -c '^secret = ' "$work/search.out")"
+fi
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
