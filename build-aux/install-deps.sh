@@ -22,4 +22,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $as_root apt-get update -q
 # shellcheck disable=SC2086 # the list is meant to split into words
-$as_root apt-get install -y -q --no-install-recommends $packages
+$as_root apt-get install -y -q $packages
