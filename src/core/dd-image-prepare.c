@@ -97,7 +97,7 @@ file_error (const char   *name,
   if (g_error_matches (io_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return g_error_copy (io_error);
   if (g_error_matches (io_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-    return g_error_new (DD_ERROR, DD_ERROR_FILE, _("“%s” no longer exists."), name);
+    return g_error_new (DD_ERROR, DD_ERROR_FILE, _("“%s” was not found. It may have been moved or deleted."), name);
   if (g_error_matches (io_error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
     return g_error_new (DD_ERROR, DD_ERROR_FILE, _("DingDrop is not allowed to read “%s”."), name);
   if (g_error_matches (io_error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY))
