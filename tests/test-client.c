@@ -1,4 +1,4 @@
-/* test-client.c: the DingTalk client and a batch send against the fake
+/* test-client.c: the DingTalk client against the fake (batches: tests/outbox/)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,7 +11,7 @@
 #include "dd-client.h"
 #include "dd-error.h"
 #include "dd-fake-server.h"
-#include "dd-sender.h"
+#include "dd-message.h"
 
 #define APP_KEY    "dingappkey"
 #define APP_SECRET "app-secret-+/="
@@ -137,104 +137,6 @@ send_message (Fixture    *f,
   return dd_client_send_finish (f->client, wait_for (&result), error);
 }
 
-static GPtrArray *
-make_items (guint n)
-{
-  GPtrArray *items = g_ptr_array_new_with_free_func ((GDestroyNotify) dd_send_item_free);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(GBytes) png = make_png (64 + i, 48, i);
-      g_autofree char *name = g_strdup_printf ("shot-%02u.png", i);
-
-      g_ptr_array_add (items, dd_send_item_new (name, name, "image/png", png));
-    }
-  return items;
-}
-
-static gboolean
-send_batch (Fixture             *f,
-            DdProfile           *profile,
-            GPtrArray           *items,
-            const DdSendOptions *options)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  gboolean ok;
-
-  dd_sender_send_async (f->client, profile, items, options, NULL, NULL, NULL,
-                        store_result, &result);
-  ok = dd_sender_send_finish (wait_for (&result), &error);
-  g_assert_no_error (error);
-  return ok;
-}
-
-static const char *
-markdown_text (DdFakeMessage *message)
-{
-  JsonObject *root = json_node_get_object (message->body);
-
-  return json_object_get_string_member (json_object_get_object_member (root, "markdown"), "text");
-}
-
-/* 20 images, one message each, in order: exactly one gettoken request. */
-static void
-test_batch_one_token (Fixture       *f,
-                      gconstpointer  data)
-{
-  g_autoptr(GPtrArray) items = make_items (20);
-  DdSendOptions options = { .caption = "第一张" };
-  GPtrArray *messages, *uploads;
-
-  g_assert_true (send_batch (f, f->profile, items, &options));
-
-  g_assert_cmpuint (dd_fake_server_get_n_token_requests (f->fake), ==, 1);
-  g_assert_cmpuint (dd_client_get_n_token_fetches (f->client), ==, 1);
-  uploads = dd_fake_server_get_uploads (f->fake);
-  g_assert_cmpuint (uploads->len, ==, 20);
-  messages = dd_fake_server_get_messages (f->fake);
-  g_assert_cmpuint (messages->len, ==, 20);
-  g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), ==, 20);
-
-  for (guint i = 0; i < 20; i++)
-    {
-      DdSendItem *item = g_ptr_array_index (items, i);
-      DdFakeMessage *m = g_ptr_array_index (messages, i);
-      DdFakeUpload *up = dd_fake_server_lookup_upload (f->fake, item->media_id);
-      g_autofree char *expected = g_strdup_printf ("![shot-%02u.png](%s)", i, item->media_id);
-
-      g_assert_cmpint (item->state, ==, DD_ITEM_SENT);
-      g_assert_nonnull (up);
-      g_assert_cmpstr (up->filename, ==, item->filename);
-      g_assert_cmpstr (up->content_type, ==, "image/png");
-      /* messages arrive in the user's order, each with its image */
-      g_assert_nonnull (strstr (markdown_text (m), expected));
-      /* the signature is in the query, never a header */
-      g_assert_nonnull (strstr (m->query, "&timestamp="));
-      g_assert_nonnull (strstr (m->query, "&sign="));
-    }
-  /* the caption goes with the first image only */
-  g_assert_true (g_str_has_prefix (markdown_text (g_ptr_array_index (messages, 0)), "第一张"));
-  g_assert_null (strstr (markdown_text (g_ptr_array_index (messages, 1)), "第一张"));
-}
-
-static void
-test_album (Fixture       *f,
-            gconstpointer  data)
-{
-  g_autoptr(GPtrArray) items = make_items (3);
-  DdSendOptions options = { .album = TRUE, .caption = "three" };
-  GPtrArray *messages;
-  const char *text;
-
-  g_assert_true (send_batch (f, f->profile, items, &options));
-  messages = dd_fake_server_get_messages (f->fake);
-  g_assert_cmpuint (messages->len, ==, 1);
-  text = markdown_text (g_ptr_array_index (messages, 0));
-  for (guint i = 0; i < 3; i++)
-    g_assert_nonnull (strstr (text, ((DdSendItem *) items->pdata[i])->media_id));
-}
-
 /* Concurrent callers share one gettoken request. */
 static void
 test_token_shared (Fixture       *f,
@@ -353,18 +255,22 @@ test_missing_keyword (Fixture       *f,
 {
   g_autoptr(DdProfile) profile = make_profile (f->fake, "kwtoken", NULL);
   g_autoptr(DdMessage) bare = dd_message_new ("t", "no keyword here");
-  g_autoptr(GPtrArray) items = make_items (1);
+  g_autoptr(GPtrArray) messages = NULL;
   const char *keywords[] = { "日报", NULL };
-  DdSendOptions options = { 0 };
+  const char *names[] = { "a.png" };
+  const char *media_ids[] = { "@lADPmedia" };
+  DdComposeOptions options = { .keywords = keywords };
   g_autoptr(GError) error = NULL;
 
   g_assert_false (send_message (f, profile, bare, &error));
   g_assert_error (error, DD_ERROR, DD_ERROR_SECURITY_CHECK);
   g_assert_cmpint (dd_error_get_security_hint (error), ==, DD_SECURITY_HINT_KEYWORD);
+  g_clear_error (&error);
 
-  /* with the keyword in the profile, the composed message carries it */
-  dd_profile_set_keywords (profile, keywords);
-  g_assert_true (send_batch (f, profile, items, &options));
+  /* with the robot's keywords, the composed message carries one */
+  messages = dd_message_compose (&options, names, media_ids, 1);
+  g_assert_true (send_message (f, profile, messages->pdata[0], &error));
+  g_assert_no_error (error);
 }
 
 static void
@@ -521,75 +427,32 @@ test_cancel (Fixture       *f,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
-/* One failed image does not stop the others, and order is kept. */
-static void
-test_batch_partial_failure (Fixture       *f,
-                            gconstpointer  data)
-{
-  g_autoptr(GPtrArray) items = make_items (3);
-  g_autoptr(GBytes) text = g_bytes_new_static ("not an image", 12);
-  DdSendOptions options = { 0 };
-  GPtrArray *messages;
-
-  /* the middle one is not an image: DingTalk refuses its upload */
-  dd_send_item_free (g_ptr_array_index (items, 1));
-  items->pdata[1] = dd_send_item_new ("notes.png", "notes.png", "image/png", text);
-
-  g_assert_false (send_batch (f, f->profile, items, &options));
-  g_assert_cmpint (((DdSendItem *) items->pdata[0])->state, ==, DD_ITEM_SENT);
-  g_assert_cmpint (((DdSendItem *) items->pdata[1])->state, ==, DD_ITEM_FAILED);
-  g_assert_error (((DdSendItem *) items->pdata[1])->error, DD_ERROR, DD_ERROR_BAD_MEDIA_TYPE);
-  g_assert_cmpint (((DdSendItem *) items->pdata[2])->state, ==, DD_ITEM_SENT);
-
-  messages = dd_fake_server_get_messages (f->fake);
-  g_assert_cmpuint (messages->len, ==, 2);
-  g_assert_nonnull (strstr (markdown_text (messages->pdata[0]), "shot-00.png"));
-  g_assert_nonnull (strstr (markdown_text (messages->pdata[1]), "shot-02.png"));
-}
-
-/* An album too big for one 20,000-byte body is split, never refused. */
-static void
-test_big_album_split (Fixture       *f,
-                      gconstpointer  data)
-{
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) dd_send_item_free);
-  g_autoptr(GBytes) png = make_png (16, 16, 9);
-  DdSendOptions options = { .album = TRUE };
-  GPtrArray *messages;
-
-  dd_profile_set_link_template (f->profile, "https://down.dingtalk.com/media/{media_id}");
-  for (guint i = 0; i < 160; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("一张很长很长的截图文件名称-screenshot-from-2026-11-28-%03u.png", i);
-      g_ptr_array_add (items, dd_send_item_new (name, name, "image/png", png));
-    }
-
-  g_assert_true (send_batch (f, f->profile, items, &options));
-  messages = dd_fake_server_get_messages (f->fake);
-  g_assert_cmpuint (messages->len, >, 1);
-  g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), ==, messages->len);
-  for (guint i = 0; i < messages->len; i++)
-    g_assert_cmpuint (g_bytes_get_size (((DdFakeMessage *) messages->pdata[i])->raw_body), <=, 20000);
-  g_assert_cmpuint (dd_fake_server_get_n_token_requests (f->fake), ==, 1);
-}
-
 static void
 test_app_robot (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GPtrArray) items = make_items (1);
-  DdSendOptions options = { 0 };
-  GPtrArray *messages;
+  g_autoptr(GBytes) png = make_png (40, 30, 5);
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *media_id = NULL;
+  const char *names[] = { "shot.png" };
+  DdComposeOptions options = { 0 };
+  GPtrArray *received;
   DdFakeMessage *m;
 
   dd_fake_server_add_app_robot (f->fake, "dingrobotcode", "cidGroup==");
   dd_profile_set_robot_code (f->profile, "dingrobotcode");
   dd_profile_set_conversation_id (f->profile, "cidGroup==");
 
-  g_assert_true (send_batch (f, f->profile, items, &options));
-  messages = dd_fake_server_get_messages (f->fake);
-  g_assert_cmpuint (messages->len, ==, 1);
-  m = messages->pdata[0];
+  media_id = upload (f, f->profile, png, "shot.png", &error);
+  g_assert_no_error (error);
+  messages = dd_message_compose (&options, names, (const char * const *) &media_id, 1);
+  g_assert_true (send_message (f, f->profile, messages->pdata[0], &error));
+  g_assert_no_error (error);
+
+  received = dd_fake_server_get_messages (f->fake);
+  g_assert_cmpuint (received->len, ==, 1);
+  m = received->pdata[0];
   g_assert_cmpstr (m->path, ==, "/v1.0/robot/groupMessages/send");
   g_assert_true (m->accepted);
   /* one token serves both the upload and the app robot's message */
@@ -605,8 +468,6 @@ main (int    argc,
 #define ADD(path, func) \
   g_test_add ("/client/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
-  ADD ("batch-one-token", test_batch_one_token);
-  ADD ("album", test_album);
   ADD ("token-shared", test_token_shared);
   ADD ("token-refresh", test_token_refresh);
   ADD ("token-expiry", test_token_expiry);
@@ -621,8 +482,6 @@ main (int    argc,
   ADD ("faults", test_faults);
   ADD ("stall-times-out", test_stall_times_out);
   ADD ("cancel", test_cancel);
-  ADD ("batch-partial-failure", test_batch_partial_failure);
-  ADD ("big-album-split", test_big_album_split);
   ADD ("app-robot", test_app_robot);
 
 #undef ADD

@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "dd-cli.h"
+#include "dd-outbox.h"
 #include "dd-profile-store.h"
 
 G_BEGIN_DECLS
@@ -32,5 +33,12 @@ int             dd_cli_send              (int            argc,
                                           char         **argv);
 int             dd_cli_profile           (int            argc,
                                           char         **argv);
+int             dd_cli_outbox            (int            argc,
+                                          char         **argv);
+
+void            dd_cli_print_job         (DdJob         *job,
+                                          const char    *file,
+                                          gboolean       json);
+void            dd_cli_wait_for_jobs     (GPtrArray     *jobs);
 
 G_END_DECLS

@@ -13,7 +13,7 @@
 #include "dd-cli-private.h"
 #include "dd-client.h"
 #include "dd-error.h"
-#include "dd-message.h"
+#include "dd-profile-check.h"
 #include "dd-secrets.h"
 
 static int
@@ -248,8 +248,8 @@ profile_test (const char *name)
   g_autoptr(GError) error = NULL;
   g_autoptr(DdProfileStore) store = NULL;
   g_autoptr(DdProfile) profile = NULL;
-  DdClient *client = dd_client_get_default ();
-  gboolean all_ok = TRUE;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) results = NULL;
 
   if (!(store = dd_cli_open_store (&error)) ||
       !(profile = dd_cli_find_profile (store, name, &error)))
@@ -258,52 +258,44 @@ profile_test (const char *name)
       return DD_EXIT_FAILED;
     }
 
-  /* 1. The internal app's credentials, which uploads need. */
-  if (dd_profile_has_app_credentials (profile))
+  dd_profile_check_async (dd_client_get_default (), profile, NULL, dd_cli_store_result_cb, &result);
+  results = dd_profile_check_finish (dd_cli_wait_for_result (&result), &error);
+  if (results == NULL)
     {
-      g_autoptr(GAsyncResult) result = NULL;
-      g_autofree char *token = NULL;
-      g_autoptr(GError) token_error = NULL;
+      dd_cli_print_error (error);
+      return DD_EXIT_FAILED;
+    }
 
-      dd_client_get_token_async (client, profile, TRUE, NULL, dd_cli_store_result_cb, &result);
-      token = dd_client_get_token_finish (client, dd_cli_wait_for_result (&result), &token_error);
-      if (token != NULL)
-        g_print (_("ok      AppKey and AppSecret: DingTalk gave an access token\n"));
-      else
+  for (guint i = 0; i < results->len; i++)
+    {
+      DdProfileCheckResult *r = g_ptr_array_index (results, i);
+      g_autofree char *why = r->error ? dd_cli_describe_error (r->error) : NULL;
+
+      switch (r->check)
         {
-          g_autofree char *why = dd_cli_describe_error (token_error);
-          g_print (_("failed  AppKey and AppSecret: %s\n"), why);
-          all_ok = FALSE;
+        case DD_PROFILE_CHECK_APP_CREDENTIALS:
+          if (r->status == DD_PROFILE_CHECK_OK)
+            g_print (_("ok      AppKey and AppSecret: DingTalk gave an access token\n"));
+          else if (r->status == DD_PROFILE_CHECK_NOT_SET)
+            g_print (_("failed  AppKey and AppSecret: not set, so images cannot be uploaded\n"));
+          else
+            g_print (_("failed  AppKey and AppSecret: %s\n"), why);
+          break;
+
+        case DD_PROFILE_CHECK_WEBHOOK:
+          if (r->status == DD_PROFILE_CHECK_OK)
+            g_print (_("ok      Webhook, signature and keywords: the test message was accepted\n"));
+          else
+            g_print (_("failed  Webhook, signature and keywords: %s\n"), why);
+          break;
+
+        case DD_PROFILE_N_CHECKS:
+        default:
+          g_assert_not_reached ();
         }
     }
-  else
-    {
-      g_print (_("failed  AppKey and AppSecret: not set, so images cannot be uploaded\n"));
-      all_ok = FALSE;
-    }
 
-  /* 2. The webhook, its signature and keywords: a short text message. */
-  {
-    g_autoptr(GAsyncResult) result = NULL;
-    g_autoptr(GError) send_error = NULL;
-    g_autoptr(DdMessage) message = NULL;
-    DdComposeOptions options = { 0 };
-
-    options.keywords = dd_profile_get_keywords (profile);
-    message = dd_message_compose_text (&options, _("DingDrop test: this robot can post to the group."));
-
-    dd_client_send_async (client, profile, message, NULL, dd_cli_store_result_cb, &result);
-    if (dd_client_send_finish (client, dd_cli_wait_for_result (&result), &send_error))
-      g_print (_("ok      Webhook, signature and keywords: the test message was accepted\n"));
-    else
-      {
-        g_autofree char *why = dd_cli_describe_error (send_error);
-        g_print (_("failed  Webhook, signature and keywords: %s\n"), why);
-        all_ok = FALSE;
-      }
-  }
-
-  return all_ok ? DD_EXIT_OK : DD_EXIT_FAILED;
+  return dd_profile_check_all_ok (results) ? DD_EXIT_OK : DD_EXIT_FAILED;
 }
 
 int

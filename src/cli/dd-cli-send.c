@@ -1,4 +1,5 @@
-/* dd-cli-send.c: `dingdrop send [options] FILE...`
+/* dd-cli-send.c: `dingdrop send [options] FILE...`: a batch through the
+ * outbox, waiting for its own jobs
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -17,8 +18,7 @@
 #include "dd-cli-private.h"
 #include "dd-client.h"
 #include "dd-error.h"
-#include "dd-image.h"
-#include "dd-sender.h"
+#include "dd-outbox.h"
 
 /* Reads one image from standard input, e.g. a screenshot tool's output,
  * but never more than @cap bytes: a pipe can be endless. */
@@ -53,53 +53,15 @@ read_stdin (guint64   cap,
   return g_byte_array_free_to_bytes (g_steal_pointer (&buffer));
 }
 
-static DdSendItem *
-prepare_item (DdProfile    *profile,
-              const char   *arg,
-              GCancellable *cancellable)
-{
-  g_autoptr(DdPreparedImage) prepared = NULL;
-  g_autoptr(GError) error = NULL;
-  DdImageOptions options;
-
-  dd_image_options_init_default (&options);
-  options.max_bytes = dd_profile_get_max_image_bytes (profile);
-  options.keep_metadata = dd_profile_get_keep_metadata (profile);
-
-  if (g_str_equal (arg, "-"))
-    {
-      guint64 cap = options.max_input_bytes ? options.max_input_bytes
-                                            : MAX (200 * 1024 * 1024, 10 * options.max_bytes);
-      g_autoptr(GBytes) bytes = read_stdin (cap, &error);
-
-      if (bytes != NULL)
-        prepared = dd_image_prepare_bytes (bytes, _("image"), &options, cancellable, &error);
-    }
-  else
-    {
-      g_autoptr(GFile) file = g_file_new_for_commandline_arg (arg);
-
-      prepared = dd_image_prepare_file (file, &options, cancellable, &error);
-    }
-
-  if (prepared == NULL)
-    return dd_send_item_new_failed (arg, error);
-
-  return dd_send_item_new (arg,
-                           dd_prepared_image_get_filename (prepared),
-                           dd_prepared_image_get_mime_type (prepared),
-                           dd_prepared_image_get_data (prepared));
-}
-
-static const char *
-state_name (DdItemState state)
-{
-  return state == DD_ITEM_SENT ? "sent" : "failed";
-}
-
+/* One line per image: "sent FILE" or "failed FILE: <sentence> (errcode N)",
+ * or one JSON object. */
 static void
-print_item (DdSendItem *item,
-            gboolean    json)
+print_result (const char *file,
+              gboolean    sent,
+              const char *media_id,
+              gint64      errcode,
+              const char *error,
+              gboolean    json)
 {
   if (json)
     {
@@ -110,19 +72,19 @@ print_item (DdSendItem *item,
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "file");
-      json_builder_add_string_value (builder, item->display_name);
+      json_builder_add_string_value (builder, file);
       json_builder_set_member_name (builder, "state");
-      json_builder_add_string_value (builder, state_name (item->state));
+      json_builder_add_string_value (builder, sent ? "sent" : "failed");
       json_builder_set_member_name (builder, "media_id");
-      if (item->media_id != NULL)
-        json_builder_add_string_value (builder, item->media_id);
+      if (media_id != NULL)
+        json_builder_add_string_value (builder, media_id);
       else
         json_builder_add_null_value (builder);
       json_builder_set_member_name (builder, "errcode");
-      json_builder_add_int_value (builder, dd_error_get_errcode (item->error));
+      json_builder_add_int_value (builder, sent ? 0 : errcode);
       json_builder_set_member_name (builder, "error");
-      if (item->error != NULL)
-        json_builder_add_string_value (builder, item->error->message);
+      if (!sent && error != NULL)
+        json_builder_add_string_value (builder, error);
       else
         json_builder_add_null_value (builder);
       json_builder_end_object (builder);
@@ -132,13 +94,63 @@ print_item (DdSendItem *item,
       line = json_generator_to_data (generator, NULL);
       g_print ("%s\n", line);
     }
-  else if (item->state == DD_ITEM_SENT)
-    g_print ("sent %s\n", item->display_name);
+  else if (sent)
+    g_print ("sent %s\n", file);
+  else if (errcode != 0)
+    g_print ("failed %s: %s (errcode %" G_GINT64_FORMAT ")\n", file, error, errcode);
   else
+    g_print ("failed %s: %s\n", file, error ? error : "");
+}
+
+void
+dd_cli_print_job (DdJob      *job,
+                  const char *file,
+                  gboolean    json)
+{
+  print_result (file, dd_job_get_state (job) == DD_JOB_SENT, dd_job_get_media_id (job),
+                dd_job_get_errcode (job), dd_job_get_error_message (job), json);
+}
+
+/* DingTalk's 130101 pauses a robot for ten minutes: say so, once. */
+static void
+job_state_cb (DdJob      *job,
+              GParamSpec *pspec,
+              gboolean   *told)
+{
+  g_autoptr(GDateTime) when = NULL;
+  g_autofree char *time = NULL;
+
+  if (dd_job_get_state (job) != DD_JOB_PAUSED || *told)
+    return;
+
+  *told = TRUE;
+  when = g_date_time_new_from_unix_local (dd_job_get_retry_at (job) / G_USEC_PER_SEC);
+  time = when ? g_date_time_format (when, "%H:%M:%S") : g_strdup ("?");
+  g_printerr (_("dingdrop: DingTalk asked this robot to slow down; sending again at %s.\n"), time);
+}
+
+/* Runs the outbox until every job of @jobs is sent or failed. */
+void
+dd_cli_wait_for_jobs (GPtrArray *jobs)
+{
+  gboolean told = FALSE;
+
+  for (guint i = 0; i < jobs->len; i++)
+    g_signal_connect (g_ptr_array_index (jobs, i), "notify::state", G_CALLBACK (job_state_cb), &told);
+
+  for (;;)
     {
-      g_autofree char *why = dd_cli_describe_error (item->error);
-      g_print ("failed %s: %s\n", item->display_name, why);
+      gboolean done = TRUE;
+
+      for (guint i = 0; i < jobs->len && done; i++)
+        done = dd_job_is_finished (g_ptr_array_index (jobs, i));
+      if (done)
+        break;
+      g_main_context_iteration (NULL, TRUE);
     }
+
+  for (guint i = 0; i < jobs->len; i++)
+    g_signal_handlers_disconnect_by_func (g_ptr_array_index (jobs, i), job_state_cb, &told);
 }
 
 int
@@ -149,8 +161,13 @@ dd_cli_send (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(DdProfileStore) store = NULL;
   g_autoptr(DdProfile) profile = NULL;
-  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GPtrArray) sources = NULL;
+  g_autoptr(GPtrArray) jobs = NULL;
   g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(DdOutbox) outbox = NULL;
+  g_autofree char *batch_id = NULL;
+  g_autoptr(GBytes) stdin_bytes = NULL;
+  g_autoptr(GError) stdin_error = NULL;
   g_autofree char *profile_name = NULL;
   g_autofree char *title = NULL;
   g_autofree char *caption = NULL;
@@ -207,9 +224,28 @@ dd_cli_send (int    argc,
       return DD_EXIT_FAILED;
     }
 
-  items = g_ptr_array_new_with_free_func ((GDestroyNotify) dd_send_item_free);
+  /* Standard input is read here: the outbox keeps its own copy of it,
+   * like of every file.  If it cannot be read, the files still go. */
+  sources = g_ptr_array_new_with_free_func ((GDestroyNotify) dd_outbox_source_free);
   for (guint i = 0; files[i] != NULL; i++)
-    g_ptr_array_add (items, prepare_item (profile, files[i], NULL));
+    {
+      if (g_str_equal (files[i], "-"))
+        {
+          guint64 max_bytes = dd_profile_get_max_image_bytes (profile);
+          guint64 cap = MAX (G_GUINT64_CONSTANT (200) * 1024 * 1024, MIN (max_bytes, G_MAXUINT64 / 10) * 10);
+
+          stdin_bytes = read_stdin (cap, &stdin_error);
+          if (stdin_bytes == NULL)
+            continue;
+          g_ptr_array_add (sources, dd_outbox_source_new_for_bytes (stdin_bytes, _("image")));
+        }
+      else
+        {
+          g_autoptr(GFile) file = g_file_new_for_commandline_arg (files[i]);
+
+          g_ptr_array_add (sources, dd_outbox_source_new_for_file (file, NULL));
+        }
+    }
 
   options.title = title;
   options.caption = caption;
@@ -217,21 +253,38 @@ dd_cli_send (int    argc,
   options.at_all = at_all;
   options.album = album;
 
-  dd_sender_send_async (dd_client_get_default (), profile, items, &options,
-                        NULL, NULL, NULL, dd_cli_store_result_cb, &result);
-  if (!dd_sender_send_finish (dd_cli_wait_for_result (&result), &error) && error != NULL)
+  if (sources->len > 0)
     {
-      dd_cli_print_error (error);
-      return DD_EXIT_FAILED;
+      /* An outbox of this batch only: other jobs in the folder are for
+       * "dingdrop outbox resume" or the window. */
+      outbox = dd_outbox_new (NULL, dd_client_get_default (), store);
+      dd_outbox_add_async (outbox, profile, sources, &options,
+                           NULL, dd_cli_store_result_cb, &result);
+      batch_id = dd_outbox_add_finish (outbox, dd_cli_wait_for_result (&result), &error);
+      if (batch_id == NULL)
+        {
+          dd_cli_print_error (error);
+          return DD_EXIT_FAILED;
+        }
+
+      jobs = dd_outbox_get_batch_jobs (outbox, batch_id);
+      dd_outbox_start (outbox);
+      dd_cli_wait_for_jobs (jobs);
+      dd_outbox_stop (outbox);
     }
 
-  for (guint i = 0; i < items->len; i++)
+  for (guint i = 0, j = 0; files[i] != NULL; i++)
     {
-      DdSendItem *item = g_ptr_array_index (items, i);
-
-      print_item (item, json);
-      if (item->state != DD_ITEM_SENT)
+      if (g_str_equal (files[i], "-") && stdin_bytes == NULL)
+        {
+          print_result ("-", FALSE, NULL, 0, stdin_error->message, json);
+          status = DD_EXIT_FAILED;
+          continue;
+        }
+      dd_cli_print_job (g_ptr_array_index (jobs, j), files[i], json);
+      if (dd_job_get_state (g_ptr_array_index (jobs, j)) != DD_JOB_SENT)
         status = DD_EXIT_FAILED;
+      j++;
     }
 
   return status;

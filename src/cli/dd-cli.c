@@ -1,4 +1,5 @@
-/* dd-cli.c: `dingdrop send`, `dingdrop profile …`: the core for scripts
+/* dd-cli.c: `dingdrop send`, `dingdrop profile …`, `dingdrop outbox …`:
+ * the core for scripts
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,13 +13,14 @@ gboolean
 dd_cli_handles (const char *command)
 {
   return g_strcmp0 (command, "send") == 0 ||
-         g_strcmp0 (command, "profile") == 0;
+         g_strcmp0 (command, "profile") == 0 ||
+         g_strcmp0 (command, "outbox") == 0;
 }
 
 /**
  * dd_cli_run:
  * @argc: the number of arguments, the command first
- * @argv: the command ("send", "profile") and its arguments
+ * @argv: the command ("send", "profile", "outbox") and its arguments
  *
  * Runs a command of the command line.  Needs no display.
  *
@@ -34,6 +36,8 @@ dd_cli_run (int    argc,
     return dd_cli_send (argc, argv);
   if (g_str_equal (argv[0], "profile"))
     return dd_cli_profile (argc, argv);
+  if (g_str_equal (argv[0], "outbox"))
+    return dd_cli_outbox (argc, argv);
 
   return DD_EXIT_USAGE;
 }

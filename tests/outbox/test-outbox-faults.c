@@ -1,0 +1,303 @@
+/* test-outbox-faults.c: the outbox when DingTalk says no: its rate limit
+ * (before DingTalk enforces it, and 130101), transient failures with
+ * backoff, and permanent ones; time moves by the injected clock only
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "dd-error.h"
+#include "dd-fake-client.h"
+#include "outbox-fixture.h"
+
+#define MINUTE (G_GINT64_CONSTANT (60) * G_USEC_PER_SEC)
+
+static gboolean
+n_accepted (Fixture  *f,
+            gpointer  n)
+{
+  return dd_fake_server_count_accepted_messages (f->fake) >= GPOINTER_TO_UINT (n);
+}
+
+static gboolean
+job_has_retry_at (Fixture  *f,
+                  gpointer  job)
+{
+  return dd_job_get_retry_at (job) != 0;
+}
+
+static gboolean
+n_paused (Fixture  *f,
+          gpointer  n)
+{
+  return count_jobs_in_state (f->outbox, DD_JOB_PAUSED) == GPOINTER_TO_UINT (n);
+}
+
+/* Moves the clock to the next retry whenever a job waits for one. */
+static gboolean
+done_skipping_backoff (Fixture  *f,
+                       gpointer  batch_id)
+{
+  g_autoptr(GPtrArray) jobs = dd_outbox_get_batch_jobs (f->outbox, batch_id);
+
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      DdJob *job = g_ptr_array_index (jobs, i);
+
+      if (!dd_job_is_finished (job) && dd_job_get_retry_at (job) > f->now)
+        {
+          /* backoff with jitter: at most 1.5 × 2^(n-1) × 2 s */
+          g_assert_cmpint (dd_job_get_retry_at (job) - f->now, <=,
+                           3 * (G_GINT64_CONSTANT (1) << (dd_job_get_attempts (job) - 1)) * G_USEC_PER_SEC + 1000);
+          f->now = dd_job_get_retry_at (job);
+        }
+    }
+  return batch_done (f, batch_id);
+}
+
+/* 21 images: 20 sends, then the 21st waits for the minute to pass. */
+static void
+test_rate_limit (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GPtrArray) images = make_images (21, 0);
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autofree char *batch = NULL;
+  gint64 start = f->now;
+  DdJob *last;
+  GPtrArray *messages;
+
+  if (f->fake == NULL)
+    return;
+
+  batch = add_batch (f, f->outbox, f->profile, images, NULL);
+  jobs = dd_outbox_get_batch_jobs (f->outbox, batch);
+  last = g_ptr_array_index (jobs, 20);
+  dd_outbox_start (f->outbox);
+
+  g_assert_true (wait_until (f, n_accepted, GUINT_TO_POINTER (20), 30000));
+  g_assert_true (wait_until (f, job_has_retry_at, last, 10000));
+  g_assert_cmpint (dd_job_get_retry_at (last), ==, start + MINUTE);
+  g_assert_nonnull (dd_job_get_media_id (last));
+  g_assert_false (dd_job_is_finished (last));
+  dd_fake_client_wait_ms (400);
+  /* DingTalk never saw a 21st send, so it never said 130101 */
+  g_assert_cmpuint (dd_fake_server_get_messages (f->fake)->len, ==, 20);
+
+  f->now += MINUTE;
+  dd_fake_server_advance_clock (f->fake, 61 * 1000);
+  g_assert_true (wait_until (f, batch_done, batch, 10000));
+  messages = dd_fake_server_get_messages (f->fake);
+  g_assert_cmpuint (messages->len, ==, 21);
+  g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), ==, 21);
+  g_assert_nonnull (strstr (message_text (messages->pdata[20]), "shot-20.png"));
+}
+
+/* A lower limit is allowed, a higher one is not. */
+static void
+test_rate_setting (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GPtrArray) images = make_images (6, 100);
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autofree char *batch = NULL;
+
+  if (f->fake == NULL)
+    return;
+
+  dd_outbox_set_sends_per_minute (f->outbox, 5);
+  batch = add_batch (f, f->outbox, f->profile, images, NULL);
+  jobs = dd_outbox_get_batch_jobs (f->outbox, batch);
+  dd_outbox_start (f->outbox);
+  g_assert_true (wait_until (f, job_has_retry_at, jobs->pdata[5], 20000));
+  g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), ==, 5);
+  f->now += MINUTE;
+  g_assert_true (wait_until (f, batch_done, batch, 10000));
+  g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), ==, 6);
+}
+
+/* 130101: the robot's jobs pause for ten minutes, retry time known; then
+ * all of them go, in order, none dropped. */
+static void
+test_pause_130101 (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GPtrArray) images = make_images (5, 200);
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autofree char *batch = NULL;
+  gint64 paused_at = f->now;
+  GPtrArray *messages;
+
+  if (f->fake == NULL)
+    return;
+
+  dd_fake_server_set_next_errcode (f->fake, "/robot/send", 130101,
+                                   "send too fast, exceed 20 times per minute");
+  batch = add_batch (f, f->outbox, f->profile, images, NULL);
+  jobs = dd_outbox_get_batch_jobs (f->outbox, batch);
+  dd_outbox_start (f->outbox);
+
+  g_assert_true (wait_until (f, n_paused, GUINT_TO_POINTER (5), 20000));
+  for (guint i = 0; i < jobs->len; i++)
+    g_assert_cmpint (dd_job_get_retry_at (jobs->pdata[i]), ==,
+                     paused_at + DD_OUTBOX_RATE_PAUSE_SECONDS * G_USEC_PER_SEC);
+  g_assert_cmpuint (dd_fake_server_get_messages (f->fake)->len, ==, 1);
+  g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), ==, 0);
+
+  /* nine minutes later: still paused */
+  f->now += 9 * MINUTE;
+  dd_fake_client_wait_ms (300);
+  g_assert_cmpuint (count_jobs_in_state (f->outbox, DD_JOB_PAUSED), ==, 5);
+
+  f->now += MINUTE;
+  g_assert_true (wait_until (f, batch_done, batch, 20000));
+  messages = dd_fake_server_get_messages (f->fake);
+  g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), ==, 5);
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("shot-%02u.png", i);
+
+      g_assert_cmpint (dd_job_get_state (jobs->pdata[i]), ==, DD_JOB_SENT);
+      g_assert_nonnull (strstr (message_text (messages->pdata[i + 1]), name));
+    }
+}
+
+static void
+check_transient (Fixture     *f,
+                 DdFakeFault  fault,
+                 guint        count)
+{
+  g_autoptr(GPtrArray) images = make_images (2, 300 + fault);
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autofree char *batch = NULL;
+  guint attempts = 0;
+
+  dd_fake_server_inject_fault (f->fake, fault, count);
+  batch = add_batch (f, f->outbox, f->profile, images, NULL);
+  jobs = dd_outbox_get_batch_jobs (f->outbox, batch);
+  dd_outbox_start (f->outbox);
+  g_assert_true (wait_until (f, done_skipping_backoff, batch, 30000));
+
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      g_assert_cmpint (dd_job_get_state (jobs->pdata[i]), ==, DD_JOB_SENT);
+      attempts += dd_job_get_attempts (jobs->pdata[i]);
+    }
+  g_assert_cmpuint (attempts, >=, 1);
+  g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), ==, 2);
+}
+
+static void
+test_transient_500 (Fixture       *f,
+                    gconstpointer  data)
+{
+  if (f->fake != NULL)
+    check_transient (f, DD_FAKE_FAULT_HTTP_500, 3);
+}
+
+static void
+test_transient_drop (Fixture       *f,
+                     gconstpointer  data)
+{
+  if (f->fake != NULL)
+    check_transient (f, DD_FAKE_FAULT_DROP, 3);
+}
+
+static void
+test_transient_not_json (Fixture       *f,
+                         gconstpointer  data)
+{
+  if (f->fake != NULL)
+    check_transient (f, DD_FAKE_FAULT_NOT_JSON, 2);
+}
+
+/* Five transient failures: failed, kept; retried by the user: sent. */
+static void
+test_transient_gives_up (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GPtrArray) images = make_images (1, 400);
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *batch = NULL;
+  DdJob *job;
+
+  if (f->fake == NULL)
+    return;
+
+  dd_fake_server_inject_fault (f->fake, DD_FAKE_FAULT_HTTP_500, DD_OUTBOX_MAX_ATTEMPTS);
+  batch = add_batch (f, f->outbox, f->profile, images, NULL);
+  jobs = dd_outbox_get_batch_jobs (f->outbox, batch);
+  job = jobs->pdata[0];
+  dd_outbox_start (f->outbox);
+  g_assert_true (wait_until (f, done_skipping_backoff, batch, 30000));
+
+  g_assert_cmpint (dd_job_get_state (job), ==, DD_JOB_FAILED);
+  g_assert_cmpuint (dd_job_get_attempts (job), ==, DD_OUTBOX_MAX_ATTEMPTS);
+  g_assert_nonnull (dd_job_get_error_message (job));
+  g_assert_true (dd_outbox_lookup (f->outbox, dd_job_get_id (job)) == job);
+  g_assert_cmpuint (dd_fake_server_get_n_requests (f->fake), ==, DD_OUTBOX_MAX_ATTEMPTS);
+
+  g_assert_true (dd_outbox_retry (f->outbox, job, &error));
+  g_assert_no_error (error);
+  g_assert_true (wait_until (f, batch_done, batch, 20000));
+  g_assert_cmpint (dd_job_get_state (job), ==, DD_JOB_SENT);
+}
+
+/* A wrong signing secret fails at once, once, and stays. */
+static void
+test_permanent (Fixture       *f,
+                gconstpointer  data)
+{
+  DdProfile *wrong = fixture_add_profile (f, "wrong", TOKEN, "SECnot-the-right-one");
+  g_autoptr(GPtrArray) images = make_images (2, 500);
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autofree char *batch = NULL;
+
+  if (f->fake == NULL)
+    return;
+
+  batch = add_batch (f, f->outbox, wrong, images, NULL);
+  jobs = dd_outbox_get_batch_jobs (f->outbox, batch);
+  dd_outbox_start (f->outbox);
+  g_assert_true (wait_until (f, batch_done, batch, 20000));
+
+  for (guint i = 0; i < 2; i++)
+    {
+      DdJob *job = jobs->pdata[i];
+
+      g_assert_cmpint (dd_job_get_state (job), ==, DD_JOB_FAILED);
+      g_assert_cmpint (dd_job_get_errcode (job), ==, 310000);
+      g_assert_cmpuint (dd_job_get_attempts (job), ==, 0);
+      g_assert_nonnull (strstr (dd_job_get_error_message (job), "signing secret"));
+    }
+  /* one try each, no retries */
+  g_assert_cmpuint (dd_fake_server_get_messages (f->fake)->len, ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->outbox)), ==, 2);
+  g_assert_false (dd_outbox_is_busy (f->outbox));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/outbox/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("rate-limit", test_rate_limit);
+  ADD ("rate-setting", test_rate_setting);
+  ADD ("pause-130101", test_pause_130101);
+  ADD ("transient-500", test_transient_500);
+  ADD ("transient-drop", test_transient_drop);
+  ADD ("transient-not-json", test_transient_not_json);
+  ADD ("transient-gives-up", test_transient_gives_up);
+  ADD ("permanent", test_permanent);
+
+#undef ADD
+
+  return g_test_run ();
+}

@@ -1,0 +1,464 @@
+/* test-outbox.c: batches through the outbox against the in-process fake:
+ * order and concurrency, albums, the media cache, the history, persistence
+ * and two outboxes on one folder
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <glib/gstdio.h>
+
+#include "dd-error.h"
+#include "dd-fake-client.h"
+#include "outbox-fixture.h"
+
+/* 12 images, one message each: at most 3 uploads at a time (and 3 reached
+ * while the fake is slow), messages in the user's order, the caption on
+ * the first only, one access token for the batch. */
+static void
+test_order_and_concurrency (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GPtrArray) images = make_images (12, 0);
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autofree char *batch = NULL;
+  DdSendOptions options = { .caption = "第一张" };
+  GPtrArray *messages;
+
+  if (f->fake == NULL)
+    return;
+
+  dd_fake_server_set_latency (f->fake, 60);
+  dd_fake_server_inject_fault (f->fake, DD_FAKE_FAULT_LATENCY, 1000);
+
+  batch = add_batch (f, f->outbox, f->profile, images, &options);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->outbox)), ==, 12);
+  dd_outbox_start (f->outbox);
+  g_assert_true (wait_until (f, batch_done, batch, 30000));
+
+  g_assert_cmpuint (f->max_uploading, ==, DD_OUTBOX_DEFAULT_CONCURRENT_UPLOADS);
+  g_assert_cmpuint (dd_fake_server_get_n_token_requests (f->fake), ==, 1);
+  g_assert_cmpuint (dd_fake_server_get_uploads (f->fake)->len, ==, 12);
+  messages = dd_fake_server_get_messages (f->fake);
+  g_assert_cmpuint (messages->len, ==, 12);
+  g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), ==, 12);
+
+  jobs = dd_outbox_get_batch_jobs (f->outbox, batch);
+  for (guint i = 0; i < 12; i++)
+    {
+      DdJob *job = g_ptr_array_index (jobs, i);
+      DdFakeMessage *m = g_ptr_array_index (messages, i);
+      g_autofree char *expected = g_strdup_printf ("![shot-%02u.png](%s)", i, dd_job_get_media_id (job));
+
+      g_assert_cmpint (dd_job_get_state (job), ==, DD_JOB_SENT);
+      g_assert_nonnull (dd_fake_server_lookup_upload (f->fake, dd_job_get_media_id (job)));
+      g_assert_nonnull (strstr (message_text (m), expected));
+      g_assert_nonnull (strstr (m->query, "&sign="));
+      g_assert_cmpint (dd_job_get_sent_at (job), ==, f->now);
+    }
+  g_assert_true (g_str_has_prefix (message_text (g_ptr_array_index (messages, 0)), "第一张"));
+  g_assert_null (strstr (message_text (g_ptr_array_index (messages, 1)), "第一张"));
+
+  /* sent jobs are history now, newest first */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->outbox)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (dd_outbox_get_history (f->outbox)), ==, 12);
+  g_assert_false (dd_outbox_is_busy (f->outbox));
+}
+
+static void
+test_album (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GPtrArray) images = make_images (3, 10);
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autofree char *batch = NULL;
+  DdSendOptions options = { .album = TRUE, .caption = "three" };
+  GPtrArray *messages;
+
+  if (f->fake == NULL)
+    return;
+
+  batch = add_batch (f, f->outbox, f->profile, images, &options);
+  dd_outbox_start (f->outbox);
+  g_assert_true (wait_until (f, batch_done, batch, 20000));
+
+  messages = dd_fake_server_get_messages (f->fake);
+  g_assert_cmpuint (messages->len, ==, 1);
+  jobs = dd_outbox_get_batch_jobs (f->outbox, batch);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_cmpint (dd_job_get_state (g_ptr_array_index (jobs, i)), ==, DD_JOB_SENT);
+      g_assert_nonnull (strstr (message_text (g_ptr_array_index (messages, 0)),
+                                dd_job_get_media_id (g_ptr_array_index (jobs, i))));
+    }
+}
+
+/* An album too big for one 20,000-byte body is split, never refused. */
+static void
+test_big_album_split (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GPtrArray) images = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autofree char *batch = NULL;
+  DdSendOptions options = { .album = TRUE };
+  GPtrArray *messages;
+
+  if (f->fake == NULL)
+    return;
+
+  dd_profile_set_link_template (f->profile, "https://down.dingtalk.com/media/{media_id}");
+  f->long_names = TRUE;
+  for (guint i = 0; i < 160; i++)
+    g_ptr_array_add (images, make_png (8 + i % 40, 8 + i / 40, i));
+
+  batch = add_batch (f, f->outbox, f->profile, images, &options);
+  dd_outbox_start (f->outbox);
+  g_assert_true (wait_until (f, batch_done, batch, 30000));
+
+  messages = dd_fake_server_get_messages (f->fake);
+  g_assert_cmpuint (messages->len, >, 1);
+  g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), ==, messages->len);
+  for (guint i = 0; i < messages->len; i++)
+    g_assert_cmpuint (g_bytes_get_size (((DdFakeMessage *) messages->pdata[i])->raw_body), <=, 20000);
+  jobs = dd_outbox_get_batch_jobs (f->outbox, batch);
+  for (guint i = 0; i < jobs->len; i++)
+    g_assert_cmpint (dd_job_get_state (g_ptr_array_index (jobs, i)), ==, DD_JOB_SENT);
+}
+
+typedef struct {
+  guint  n_finished;
+  guint  n_sent;
+  guint  n_failed;
+  guint  n_job_failed;
+  char  *batch;
+} Signals;
+
+static void
+batch_finished_cb (DdOutbox   *outbox,
+                   const char *batch_id,
+                   guint       n_sent,
+                   guint       n_failed,
+                   Signals    *s)
+{
+  s->n_finished++;
+  s->n_sent = n_sent;
+  s->n_failed = n_failed;
+  g_free (s->batch);
+  s->batch = g_strdup (batch_id);
+}
+
+static void
+job_failed_cb (DdOutbox *outbox,
+               DdJob    *job,
+               Signals  *s)
+{
+  g_assert_cmpint (dd_job_get_state (job), ==, DD_JOB_FAILED);
+  s->n_job_failed++;
+}
+
+/* Not an image: it fails at preparation, alone; the others keep order. */
+static void
+test_partial_failure (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GPtrArray) images = make_images (3, 20);
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autofree char *batch = NULL;
+  Signals signals = { 0 };
+  GPtrArray *messages;
+  DdJob *bad;
+
+  if (f->fake == NULL)
+    return;
+
+  g_signal_connect (f->outbox, "batch-finished", G_CALLBACK (batch_finished_cb), &signals);
+  g_signal_connect (f->outbox, "job-failed", G_CALLBACK (job_failed_cb), &signals);
+
+  g_bytes_unref (images->pdata[1]);
+  images->pdata[1] = g_bytes_new_static ("just some notes", 15);
+
+  batch = add_batch (f, f->outbox, f->profile, images, NULL);
+  dd_outbox_start (f->outbox);
+  g_assert_true (wait_until (f, batch_done, batch, 20000));
+
+  jobs = dd_outbox_get_batch_jobs (f->outbox, batch);
+  bad = g_ptr_array_index (jobs, 1);
+  g_assert_cmpint (dd_job_get_state (g_ptr_array_index (jobs, 0)), ==, DD_JOB_SENT);
+  g_assert_cmpint (dd_job_get_state (bad), ==, DD_JOB_FAILED);
+  g_assert_nonnull (dd_job_get_error_message (bad));
+  g_assert_cmpint (dd_job_get_state (g_ptr_array_index (jobs, 2)), ==, DD_JOB_SENT);
+  /* failed jobs stay in the outbox */
+  g_assert_true (dd_outbox_lookup (f->outbox, dd_job_get_id (bad)) == bad);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->outbox)), ==, 1);
+
+  messages = dd_fake_server_get_messages (f->fake);
+  g_assert_cmpuint (messages->len, ==, 2);
+  g_assert_nonnull (strstr (message_text (messages->pdata[0]), "shot-00.png"));
+  g_assert_nonnull (strstr (message_text (messages->pdata[1]), "shot-02.png"));
+
+  g_assert_cmpuint (signals.n_finished, ==, 1);
+  g_assert_cmpstr (signals.batch, ==, batch);
+  g_assert_cmpuint (signals.n_sent, ==, 2);
+  g_assert_cmpuint (signals.n_failed, ==, 1);
+  g_assert_cmpuint (signals.n_job_failed, ==, 1);
+  g_free (signals.batch);
+
+  /* and leave it when removed */
+  g_assert_cmpuint (dd_outbox_clear (f->outbox, DD_OUTBOX_CLEAR_FAILED), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->outbox)), ==, 0);
+}
+
+/* The same bytes again, and to another robot of the same app: one upload. */
+static void
+test_media_cache (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) images = make_images (1, 30);
+  DdProfile *other = fixture_add_profile (f, "Other", TOKEN2, NULL);
+  g_autofree char *b1 = NULL, *b2 = NULL, *b3 = NULL;
+  g_autoptr(GPtrArray) j1 = NULL, j3 = NULL;
+
+  if (f->fake == NULL)
+    return;
+
+  dd_outbox_start (f->outbox);
+  b1 = add_batch (f, f->outbox, f->profile, images, NULL);
+  g_assert_true (wait_until (f, batch_done, b1, 20000));
+  b2 = add_batch (f, f->outbox, f->profile, images, NULL);
+  g_assert_true (wait_until (f, batch_done, b2, 20000));
+  b3 = add_batch (f, f->outbox, other, images, NULL);
+  g_assert_true (wait_until (f, batch_done, b3, 20000));
+
+  g_assert_cmpuint (dd_fake_server_get_n_upload_requests (f->fake), ==, 1);
+  g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), ==, 3);
+  j1 = dd_outbox_get_batch_jobs (f->outbox, b1);
+  j3 = dd_outbox_get_batch_jobs (f->outbox, b3);
+  g_assert_cmpstr (dd_job_get_media_id (j1->pdata[0]), ==, dd_job_get_media_id (j3->pdata[0]));
+  g_assert_cmpint (dd_job_get_state (j3->pdata[0]), ==, DD_JOB_SENT);
+}
+
+/* A new outbox on the same folder sees the jobs, sends them, and keeps
+ * them as history with a thumbnail and without their bytes. */
+static void
+test_persistence (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) images = make_images (3, 40);
+  g_autoptr(DdOutbox) second = NULL;
+  g_autoptr(DdOutbox) third = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *batch = NULL;
+  g_autofree char *data_path = NULL;
+  GListModel *history;
+
+  if (f->fake == NULL)
+    return;
+
+  batch = add_batch (f, f->outbox, f->profile, images, NULL);
+  {
+    g_autoptr(DdJob) job = g_list_model_get_item (G_LIST_MODEL (f->outbox), 0);
+    data_path = g_strdup (dd_job_get_data_path (job));
+  }
+  g_assert_true (g_file_test (data_path, G_FILE_TEST_IS_REGULAR));
+  g_clear_object (&f->outbox);   /* never started: as if the app quit */
+  g_assert_cmpuint (dd_fake_server_get_n_requests (f->fake), ==, 0);
+
+  second = fixture_new_outbox (f);
+  g_assert_true (dd_outbox_load (second, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (second)), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(DdJob) job = g_list_model_get_item (G_LIST_MODEL (second), i);
+      g_autofree char *name = g_strdup_printf ("shot-%02u.png", i);
+
+      g_assert_cmpstr (dd_job_get_display_name (job), ==, name);
+      g_assert_cmpstr (dd_job_get_batch_id (job), ==, batch);
+      g_assert_cmpint (dd_job_get_state (job), ==, DD_JOB_WAITING);
+    }
+
+  f->outbox = g_object_ref (second);
+  dd_outbox_start (second);
+  g_assert_true (wait_until (f, batch_done, batch, 20000));
+  dd_outbox_stop (second);
+  g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), ==, 3);
+  g_assert_false (g_file_test (data_path, G_FILE_TEST_EXISTS));
+
+  third = fixture_new_outbox (f);
+  g_assert_true (dd_outbox_load (third, &error));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (third)), ==, 0);
+  history = dd_outbox_get_history (third);
+  g_assert_cmpuint (g_list_model_get_n_items (history), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(DdJob) job = g_list_model_get_item (history, i);
+      g_autoptr(GdkPixbuf) thumb = NULL;
+
+      g_assert_cmpint (dd_job_get_state (job), ==, DD_JOB_SENT);
+      g_assert_nonnull (dd_job_get_media_id (job));
+      g_assert_null (dd_job_get_data_path (job));
+      g_assert_nonnull (dd_job_get_thumbnail_path (job));
+      thumb = gdk_pixbuf_new_from_file (dd_job_get_thumbnail_path (job), &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (gdk_pixbuf_get_width (thumb), ==, dd_job_get_width (job));
+    }
+}
+
+/* A batch of a file and pasted bytes, as the window adds them; with
+ * keep-history-images the bytes stay; the thumbnail fits in 256×256. */
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+has_result (Fixture  *f,
+            gpointer  slot)
+{
+  return *(GAsyncResult **) slot != NULL;
+}
+
+static void
+test_files_and_bytes (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GBytes) big = make_png (600, 400, 60);
+  g_autoptr(GBytes) small = make_png (80, 60, 61);
+  g_autofree char *path = g_build_filename (f->tmp, "photo.png", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) missing = NULL;
+  g_autoptr(GPtrArray) sources = g_ptr_array_new_with_free_func ((GDestroyNotify) dd_outbox_source_free);
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *missing_path = g_build_filename (f->tmp, "gone.png", NULL);
+  g_autofree char *batch = NULL;
+  g_autoptr(GdkPixbuf) thumb = NULL;
+  DdSendOptions options = { 0 };
+  DdJob *from_file, *pasted, *gone;
+
+  if (f->fake == NULL)
+    return;
+
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (big, NULL), g_bytes_get_size (big), NULL));
+  missing = g_file_new_for_path (missing_path);
+  g_ptr_array_add (sources, dd_outbox_source_new_for_file (file, NULL));
+  g_ptr_array_add (sources, dd_outbox_source_new_for_bytes (small, "Pasted image 14:03"));
+  g_ptr_array_add (sources, dd_outbox_source_new_for_file (missing, NULL));
+
+  dd_outbox_set_keep_history_images (f->outbox, TRUE);
+  dd_outbox_add_async (f->outbox, f->profile, sources, &options, NULL, store_result, &result);
+  g_assert_true (wait_until (f, has_result, &result, 10000));
+  batch = dd_outbox_add_finish (f->outbox, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->outbox)), ==, 3);
+  /* the file's bytes are the outbox's own: the original may go */
+  g_assert_cmpint (g_unlink (path), ==, 0);
+
+  jobs = dd_outbox_get_batch_jobs (f->outbox, batch);
+  from_file = jobs->pdata[0];
+  pasted = jobs->pdata[1];
+  gone = jobs->pdata[2];
+  g_assert_cmpstr (dd_job_get_display_name (from_file), ==, "photo.png");
+  g_assert_cmpstr (dd_job_get_display_name (pasted), ==, "Pasted image 14:03");
+  g_assert_cmpstr (dd_job_get_display_name (gone), ==, "gone.png");
+  g_assert_cmpint (dd_job_get_state (gone), ==, DD_JOB_FAILED);
+  g_assert_nonnull (dd_job_get_error_message (gone));
+
+  dd_outbox_start (f->outbox);
+  g_assert_true (wait_until (f, batch_done, batch, 20000));
+  g_assert_cmpint (dd_job_get_state (from_file), ==, DD_JOB_SENT);
+  g_assert_cmpint (dd_job_get_state (pasted), ==, DD_JOB_SENT);
+  g_assert_cmpuint (dd_job_get_width (from_file), ==, 600);
+  g_assert_cmpuint (dd_job_get_bytes_total (from_file), >, 0);
+  g_assert_cmpstr (dd_job_get_mime_type (from_file), ==, "image/png");
+
+  /* kept: the history can send it again */
+  g_assert_nonnull (dd_job_get_data_path (from_file));
+  g_assert_true (g_file_test (dd_job_get_data_path (from_file), G_FILE_TEST_IS_REGULAR));
+  thumb = gdk_pixbuf_new_from_file (dd_job_get_thumbnail_path (from_file), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_pixbuf_get_width (thumb), ==, 256);
+  g_assert_cmpint (gdk_pixbuf_get_height (thumb), ==, 171);
+}
+
+static gboolean
+all_sent (Fixture  *f,
+          gpointer  n)
+{
+  return dd_fake_server_count_accepted_messages (f->fake) >= GPOINTER_TO_UINT (n);
+}
+
+/* Two outboxes on one folder (as the window and `dingdrop outbox resume`):
+ * every job is sent once, by one of them. */
+static void
+test_two_outboxes (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GPtrArray) images = make_images (10, 50);
+  g_autoptr(DdOutbox) a = NULL;
+  g_autoptr(DdOutbox) b = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *batch = NULL;
+  GPtrArray *messages;
+
+  if (f->fake == NULL)
+    return;
+
+  batch = add_batch (f, f->outbox, f->profile, images, NULL);
+  g_clear_object (&f->outbox);   /* left behind, unlocked */
+
+  dd_fake_server_set_latency (f->fake, 20);
+  dd_fake_server_inject_fault (f->fake, DD_FAKE_FAULT_LATENCY, 1000);
+  a = fixture_new_outbox (f);
+  b = fixture_new_outbox (f);
+  g_assert_true (dd_outbox_load (a, NULL));
+  g_assert_true (dd_outbox_load (b, NULL));
+  dd_outbox_start (a);
+  dd_outbox_start (b);
+  g_assert_true (wait_until (f, all_sent, GUINT_TO_POINTER (10), 30000));
+  /* give a double send the chance to happen */
+  dd_fake_client_wait_ms (500);
+
+  messages = dd_fake_server_get_messages (f->fake);
+  g_assert_cmpuint (messages->len, ==, 10);
+  for (guint i = 0; i < messages->len; i++)
+    {
+      const char *text = message_text (messages->pdata[i]);
+      g_assert_false (g_hash_table_contains (seen, text));
+      g_hash_table_add (seen, (gpointer) text);
+    }
+  g_assert_cmpuint (dd_fake_server_get_uploads (f->fake)->len, ==, 10);
+  g_assert_false (dd_outbox_is_busy (a));
+  g_assert_false (dd_outbox_is_busy (b));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/outbox/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("order-and-concurrency", test_order_and_concurrency);
+  ADD ("album", test_album);
+  ADD ("big-album-split", test_big_album_split);
+  ADD ("partial-failure", test_partial_failure);
+  ADD ("media-cache", test_media_cache);
+  ADD ("persistence", test_persistence);
+  ADD ("two-outboxes", test_two_outboxes);
+  ADD ("files-and-bytes", test_files_and_bytes);
+
+#undef ADD
+
+  return g_test_run ();
+}
