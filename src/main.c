@@ -1,5 +1,6 @@
-/* main.c: `dingdrop` opens the window; `dingdrop send|profile …` runs the
- * command line, which needs no display
+/* main.c: `dingdrop [FILE…]` opens the window (adding the files to it);
+ * `dingdrop send|profile|outbox …` runs the command line, which needs no
+ * display
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -19,9 +20,11 @@ main (int    argc,
       char **argv)
 {
   g_autoptr(DdApplication) app = NULL;
+  /* where the tests put the translations of the build tree */
+  const char *localedir = g_getenv ("DINGDROP_LOCALEDIR");
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, localedir && *localedir ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

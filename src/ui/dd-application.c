@@ -1,4 +1,5 @@
-/* dd-application.c: the GNOME application: one window, app-wide actions
+/* dd-application.c: the GNOME application: the robots, the outbox, one
+ * window, app-wide actions
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -9,24 +10,50 @@
 #include <glib/gi18n.h>
 
 #include "dd-application.h"
+#include "dd-client.h"
+#include "dd-outbox.h"
+#include "dd-robots-window.h"
 #include "dd-window.h"
 
 struct _DdApplication
 {
-  AdwApplication parent_instance;
+  AdwApplication  parent_instance;
+
+  DdProfileStore *profiles;
+  DdOutbox       *outbox;
+  GSettings      *settings;
 };
 
 G_DEFINE_FINAL_TYPE (DdApplication, dd_application, ADW_TYPE_APPLICATION)
 
+static DdWindow *
+get_window (DdApplication *self)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (DD_IS_WINDOW (l->data))
+      return l->data;
+
+  return dd_window_new (self);
+}
+
 static void
 dd_application_activate (GApplication *app)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  gtk_window_present (GTK_WINDOW (get_window (DD_APPLICATION (app))));
+}
 
-  if (window == NULL)
-    window = GTK_WINDOW (dd_window_new (DD_APPLICATION (app)));
+static void
+dd_application_open (GApplication  *app,
+                     GFile        **files,
+                     int            n_files,
+                     const char    *hint)
+{
+  DdWindow *window = get_window (DD_APPLICATION (app));
 
-  gtk_window_present (window);
+  dd_window_add_files (window, files, n_files);
+  gtk_window_present (GTK_WINDOW (window));
 }
 
 static void
@@ -48,28 +75,112 @@ about_action (GSimpleAction *action,
 }
 
 static void
+robots_action (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       user_data)
+{
+  DdApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWindow *robots;
+
+  if (DD_IS_ROBOTS_WINDOW (parent))
+    {
+      gtk_window_present (parent);
+      return;
+    }
+
+  robots = GTK_WINDOW (dd_robots_window_new (self->profiles, dd_client_get_default ()));
+  gtk_window_set_transient_for (robots, parent);
+  gtk_window_set_application (robots, GTK_APPLICATION (self));
+  gtk_window_present (robots);
+}
+
+/* Closing each window asks about unsent images where there are any. */
+static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
 {
-  g_application_quit (G_APPLICATION (user_data));
+  GList *windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (user_data)));
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (l->data);
+  g_list_free (windows);
+}
+
+static void
+settings_changed_cb (DdApplication *self)
+{
+  if (self->outbox == NULL || self->settings == NULL)
+    return;
+
+  dd_outbox_set_keep_history_images (self->outbox, g_settings_get_boolean (self->settings, "keep-history-images"));
+  dd_outbox_set_max_concurrent_uploads (self->outbox, g_settings_get_uint (self->settings, "concurrent-uploads"));
+  dd_outbox_set_sends_per_minute (self->outbox, g_settings_get_uint (self->settings, "sends-per-minute"));
 }
 
 static const GActionEntry app_actions[] = {
   { "about", about_action },
+  { "robots", robots_action },
   { "quit", quit_action },
 };
 
 static void
 dd_application_startup (GApplication *app)
 {
+  DdApplication *self = DD_APPLICATION (app);
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *robots_accels[] = { "<Control>comma", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSettingsSchema) schema = NULL;
 
   G_APPLICATION_CLASS (dd_application_parent_class)->startup (app);
+
+  /* Installed, the schema is always there; run from the build tree
+   * without GSETTINGS_SCHEMA_DIR, DingDrop only forgets its settings. */
+  schema = g_settings_schema_source_lookup (g_settings_schema_source_get_default (), APP_ID, TRUE);
+  if (schema != NULL)
+    self->settings = g_settings_new (APP_ID);
+  else
+    g_debug ("No GSettings schema %s: the settings are not kept", APP_ID);
+
+  self->profiles = dd_profile_store_new (NULL);
+  if (!dd_profile_store_load (self->profiles, &error))
+    g_warning ("Could not read the robots: %s", error->message);
+
+  /* what was left unsent last time is resumed at once */
+  self->outbox = dd_outbox_new (NULL, dd_client_get_default (), self->profiles);
+  g_clear_error (&error);
+  if (dd_outbox_load (self->outbox, &error))
+    {
+      settings_changed_cb (self);
+      if (self->settings != NULL)
+        g_signal_connect_object (self->settings, "changed", G_CALLBACK (settings_changed_cb),
+                                 self, G_CONNECT_SWAPPED);
+      dd_outbox_start (self->outbox);
+    }
+  else
+    {
+      g_warning ("Could not open the outbox: %s", error->message);
+      g_clear_object (&self->outbox);
+    }
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.robots", robots_accels);
+}
+
+static void
+dd_application_shutdown (GApplication *app)
+{
+  DdApplication *self = DD_APPLICATION (app);
+
+  G_APPLICATION_CLASS (dd_application_parent_class)->shutdown (app);
+
+  g_clear_object (&self->outbox);
+  g_clear_object (&self->profiles);
+  g_clear_object (&self->settings);
 }
 
 static void
@@ -78,7 +189,9 @@ dd_application_class_init (DdApplicationClass *klass)
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   app_class->activate = dd_application_activate;
+  app_class->open = dd_application_open;
   app_class->startup = dd_application_startup;
+  app_class->shutdown = dd_application_shutdown;
 }
 
 static void
@@ -91,7 +204,28 @@ dd_application_new (void)
 {
   return g_object_new (DD_TYPE_APPLICATION,
                        "application-id", APP_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", "/io/github/dingdrop/DingDrop",
                        NULL);
+}
+
+DdProfileStore *
+dd_application_get_profiles (DdApplication *self)
+{
+  g_return_val_if_fail (DD_IS_APPLICATION (self), NULL);
+  return self->profiles;
+}
+
+GSettings *
+dd_application_get_settings (DdApplication *self)
+{
+  g_return_val_if_fail (DD_IS_APPLICATION (self), NULL);
+  return self->settings;
+}
+
+DdOutbox *
+dd_application_get_outbox (DdApplication *self)
+{
+  g_return_val_if_fail (DD_IS_APPLICATION (self), NULL);
+  return self->outbox;
 }

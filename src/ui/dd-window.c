@@ -1,4 +1,4 @@
-/* dd-window.c: the main window
+/* dd-window.c: the main window: a robot, a queue of images, Send
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,36 +8,567 @@
 
 #include <glib/gi18n.h>
 
-#include "dd-window.h"
-
-struct _DdWindow
-{
-  AdwApplicationWindow parent_instance;
-
-  AdwStatusPage *status_page;
-};
+#include "dd-queue-row.h"
+#include "dd-window-private.h"
 
 G_DEFINE_FINAL_TYPE (DdWindow, dd_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_PROFILES,
+  PROP_OUTBOX,
+  PROP_SETTINGS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+void
+dd_window_toast (DdWindow   *self,
+                 const char *text)
+{
+  AdwToast *toast = adw_toast_new (text);
+
+  g_free (self->last_toast);
+  self->last_toast = g_strdup (text);
+
+  adw_toast_set_timeout (toast, 4);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+DdProfile *
+dd_window_get_profile (DdWindow *self)
+{
+  gpointer item = gtk_drop_down_get_selected_item (self->robot_dropdown);
+
+  return DD_IS_PROFILE (item) ? DD_PROFILE (item) : NULL;
+}
+
+static guint
+count_unsent (DdWindow *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->queue));
+  guint staged = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(DdQueueItem) item = g_list_model_get_item (G_LIST_MODEL (self->queue), i);
+
+      if (dd_queue_item_get_job (item) == NULL)
+        staged++;
+    }
+
+  return staged;
+}
+
+void
+dd_window_update_state (DdWindow *self)
+{
+  guint n_robots = self->profiles ? g_list_model_get_n_items (G_LIST_MODEL (self->profiles)) : 0;
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->queue));
+  guint staged = count_unsent (self);
+  DdProfile *profile = dd_window_get_profile (self);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->caption_view);
+
+  gtk_stack_set_visible_child_name (self->robot_stack, n_robots > 0 ? "chooser" : "add");
+
+  if (n_items > 0)
+    gtk_stack_set_visible_child_name (self->main_stack, "queue");
+  else if (n_robots == 0)
+    gtk_stack_set_visible_child_name (self->main_stack, "no-robot");
+  else
+    gtk_stack_set_visible_child_name (self->main_stack, "empty");
+
+  gtk_widget_set_visible (self->send_bar, n_items > 0);
+  gtk_widget_set_visible (self->caption_placeholder,
+                          gtk_text_buffer_get_char_count (buffer) == 0);
+
+  if (staged == 0)
+    gtk_label_set_text (self->summary_label, "");
+  else if (profile == NULL)
+    gtk_label_set_text (self->summary_label, _("Add a robot to send"));
+  else if (dd_profile_get_app_key (profile) == NULL || *dd_profile_get_app_key (profile) == '\0')
+    gtk_label_set_text (self->summary_label, _("This robot has no AppKey to upload images"));
+  else
+    {
+      g_autofree char *text =
+        g_strdup_printf (ngettext ("%u image to %s", "%u images to %s", staged),
+                         staged, dd_profile_get_name (profile));
+      gtk_label_set_text (self->summary_label, text);
+    }
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.send",
+                                 staged > 0 && profile != NULL && self->outbox != NULL &&
+                                 self->n_adding == 0);
+}
+
+static void
+row_remove_cb (DdQueueRow *row,
+               DdWindow   *self)
+{
+  dd_window_remove_item (self, dd_queue_row_get_item (row));
+}
+
+static void
+row_retry_cb (DdQueueRow *row,
+              DdWindow   *self)
+{
+  dd_window_retry (self, dd_queue_row_get_item (row));
+}
+
+static GtkWidget *
+create_row (gpointer item,
+            gpointer user_data)
+{
+  DdWindow *self = user_data;
+  GtkWidget *row = dd_queue_row_new (DD_QUEUE_ITEM (item));
+
+  g_signal_connect_object (row, "remove", G_CALLBACK (row_remove_cb), self, 0);
+  g_signal_connect_object (row, "retry", G_CALLBACK (row_retry_cb), self, 0);
+  return row;
+}
+
+void
+dd_window_append_item (DdWindow    *self,
+                       DdQueueItem *item)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->queue));
+
+  /* something new: the rows sent before have shown their ✓ long enough */
+  for (guint i = n; i-- > 0;)
+    {
+      g_autoptr(DdQueueItem) old = g_list_model_get_item (G_LIST_MODEL (self->queue), i);
+      DdJob *job = dd_queue_item_get_job (old);
+
+      if (job != NULL && dd_job_get_state (job) == DD_JOB_SENT)
+        g_list_store_remove (self->queue, i);
+    }
+
+  g_list_store_append (self->queue, item);
+}
+
+void
+dd_window_remove_item (DdWindow    *self,
+                       DdQueueItem *item)
+{
+  guint position;
+
+  if (!dd_queue_item_is_removable (item))
+    return;
+  if (dd_queue_item_get_job (item) != NULL && !dd_window_forget_job (self, item))
+    return;
+  if (g_list_store_find (self->queue, item, &position))
+    g_list_store_remove (self->queue, position);
+}
+
+const char *
+dd_window_get_last_toast (DdWindow *self)
+{
+  g_return_val_if_fail (DD_IS_WINDOW (self), NULL);
+  return self->last_toast;
+}
+
+GListModel *
+dd_window_get_queue (DdWindow *self)
+{
+  g_return_val_if_fail (DD_IS_WINDOW (self), NULL);
+  return G_LIST_MODEL (self->queue);
+}
+
+static void
+queue_changed_cb (DdWindow *self)
+{
+  dd_window_update_state (self);
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  dd_window_choose_images (DD_WINDOW (widget));
+}
+
+static void
+paste_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  dd_window_paste (DD_WINDOW (widget));
+}
+
+static void
+send_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  dd_window_send (DD_WINDOW (widget));
+}
+
+static void
+history_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  dd_window_show_history (DD_WINDOW (widget));
+}
+
+static void
+remove_selected_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  DdWindow *self = DD_WINDOW (widget);
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (self->queue_list);
+  int index;
+
+  if (row == NULL)
+    return;
+
+  index = gtk_list_box_row_get_index (row);
+  dd_window_remove_item (self, dd_queue_row_get_item (DD_QUEUE_ROW (row)));
+
+  /* keep a row selected, so that Delete can be pressed again */
+  row = gtk_list_box_get_row_at_index (self->queue_list, index);
+  if (row == NULL && index > 0)
+    row = gtk_list_box_get_row_at_index (self->queue_list, index - 1);
+  if (row != NULL)
+    {
+      gtk_list_box_select_row (self->queue_list, row);
+      gtk_widget_grab_focus (GTK_WIDGET (row));
+    }
+}
+
+static void
+save_window_state (DdWindow *self)
+{
+  int width, height;
+
+  if (self->settings == NULL)
+    return;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_delay (self->settings);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (GTK_WINDOW (self)));
+  if (!gtk_window_is_maximized (GTK_WINDOW (self)))
+    {
+      g_settings_set_int (self->settings, "window-width", MAX (width, 360));
+      g_settings_set_int (self->settings, "window-height", MAX (height, 294));
+    }
+  g_settings_apply (self->settings);
+}
+
+static gboolean
+dd_window_close_request (GtkWindow *window)
+{
+  DdWindow *self = DD_WINDOW (window);
+
+  save_window_state (self);
+
+  if (!self->closing && dd_window_has_unsent_jobs (self))
+    {
+      /* dd-window-outbox.c asks, then closes or hides */
+      dd_window_confirm_close (self);
+      return TRUE;
+    }
+
+  return GTK_WINDOW_CLASS (dd_window_parent_class)->close_request (window);
+}
+
+/* Shown again (the application was started again) while sending in the
+ * background: an ordinary window once more. */
+static void
+dd_window_map (GtkWidget *widget)
+{
+  DdWindow *self = DD_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (dd_window_parent_class)->map (widget);
+
+  if (self->background)
+    {
+      GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+
+      self->background = FALSE;
+      if (app != NULL)
+        g_application_release (app);
+    }
+}
+
+static void
+robot_selected_cb (DdWindow *self)
+{
+  DdProfile *profile = dd_window_get_profile (self);
+
+  if (profile != self->watched)
+    {
+      if (self->watched != NULL)
+        g_signal_handlers_disconnect_by_func (self->watched, dd_window_update_state, self);
+      g_set_object (&self->watched, profile);
+      if (profile != NULL)
+        g_signal_connect_object (profile, "notify", G_CALLBACK (dd_window_update_state),
+                                 self, G_CONNECT_SWAPPED);
+    }
+
+  if (profile != NULL && self->settings != NULL)
+    g_settings_set_string (self->settings, "last-robot", dd_profile_get_id (profile));
+  dd_window_update_state (self);
+}
+
+static void
+profiles_changed_cb (DdWindow *self)
+{
+  if (dd_window_get_profile (self) == NULL &&
+      g_list_model_get_n_items (G_LIST_MODEL (self->profiles)) > 0)
+    gtk_drop_down_set_selected (self->robot_dropdown, 0);
+  dd_window_update_state (self);
+}
+
+/* The robot used last time, or the default one. */
+static void
+select_default_profile (DdWindow *self)
+{
+  g_autofree char *last = self->settings ? g_settings_get_string (self->settings, "last-robot") : NULL;
+  DdProfile *def = last && *last ? dd_profile_store_lookup (self->profiles, last) : NULL;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->profiles));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(DdProfile) profile = g_list_model_get_item (G_LIST_MODEL (self->profiles), i);
+
+      if (profile == (def ? def : dd_profile_store_get_default (self->profiles)))
+        {
+          gtk_drop_down_set_selected (self->robot_dropdown, i);
+          return;
+        }
+    }
+}
+
+static void
+dd_window_constructed (GObject *object)
+{
+  DdWindow *self = DD_WINDOW (object);
+  g_autoptr(GtkExpression) name = NULL;
+
+  G_OBJECT_CLASS (dd_window_parent_class)->constructed (object);
+
+  if (self->profiles == NULL)
+    self->profiles = dd_profile_store_new (NULL);
+
+  name = gtk_property_expression_new (DD_TYPE_PROFILE, NULL, "name");
+  gtk_drop_down_set_expression (self->robot_dropdown, name);
+  gtk_drop_down_set_model (self->robot_dropdown, G_LIST_MODEL (self->profiles));
+  select_default_profile (self);
+  robot_selected_cb (self);
+  g_signal_connect_object (self->profiles, "items-changed",
+                           G_CALLBACK (profiles_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->robot_dropdown, "notify::selected",
+                           G_CALLBACK (robot_selected_cb), self, G_CONNECT_SWAPPED);
+
+  if (self->settings != NULL)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (self),
+                                   g_settings_get_int (self->settings, "window-width"),
+                                   g_settings_get_int (self->settings, "window-height"));
+      if (g_settings_get_boolean (self->settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+      g_settings_bind (self->settings, "album", self->album_check, "active", G_SETTINGS_BIND_DEFAULT);
+      if (!gtk_check_button_get_active (self->album_check))
+        gtk_check_button_set_active (self->per_image_check, TRUE);
+    }
+
+  dd_window_outbox_init (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.history", self->outbox != NULL);
+  dd_window_update_state (self);
+}
+
+static void
+dd_window_dispose (GObject *object)
+{
+  DdWindow *self = DD_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  dd_window_outbox_dispose (self);
+  if (self->watched != NULL)
+    g_signal_handlers_disconnect_by_func (self->watched, dd_window_update_state, self);
+  g_clear_object (&self->watched);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), DD_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (dd_window_parent_class)->dispose (object);
+}
+
+static void
+dd_window_finalize (GObject *object)
+{
+  DdWindow *self = DD_WINDOW (object);
+
+  g_clear_object (&self->queue);
+  g_clear_object (&self->outbox);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->profiles);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->last_toast, g_free);
+
+  G_OBJECT_CLASS (dd_window_parent_class)->finalize (object);
+}
+
+static void
+dd_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  DdWindow *self = DD_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROFILES:
+      g_value_set_object (value, self->profiles);
+      break;
+    case PROP_OUTBOX:
+      g_value_set_object (value, self->outbox);
+      break;
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dd_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  DdWindow *self = DD_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROFILES:
+      self->profiles = g_value_dup_object (value);
+      break;
+    case PROP_OUTBOX:
+      self->outbox = g_value_dup_object (value);
+      break;
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
 
 static void
 dd_window_class_init (DdWindowClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = dd_window_constructed;
+  object_class->dispose = dd_window_dispose;
+  object_class->finalize = dd_window_finalize;
+  object_class->get_property = dd_window_get_property;
+  object_class->set_property = dd_window_set_property;
+  window_class->close_request = dd_window_close_request;
+  widget_class->map = dd_window_map;
+
+  properties[PROP_PROFILES] =
+    g_param_spec_object ("profiles", NULL, NULL, DD_TYPE_PROFILE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* NULL when sending is not possible */
+  properties[PROP_OUTBOX] =
+    g_param_spec_object ("outbox", NULL, NULL, DD_TYPE_OUTBOX,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/dingdrop/DingDrop/dd-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, DdWindow, status_page);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, drop_overlay);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, robot_stack);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, robot_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, queue_list);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, send_bar);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, caption_view);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, caption_placeholder);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, send_button);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, options_popover);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, title_entry);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, mobiles_entry);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, at_all_check);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, per_image_check);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, album_check);
 
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "win.paste", NULL, paste_action);
+  gtk_widget_class_install_action (widget_class, "win.send", NULL, send_action);
+  gtk_widget_class_install_action (widget_class, "win.remove-selected", NULL, remove_selected_action);
+  gtk_widget_class_install_action (widget_class, "win.history", NULL, history_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK, "win.paste", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "win.remove-selected", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Delete, 0, "win.remove-selected", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
 }
 
 static void
 dd_window_init (DdWindow *self)
 {
+  GtkEventController *shortcuts;
+  GtkShortcut *send;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+  self->queue = g_list_store_new (DD_TYPE_QUEUE_ITEM);
+  gtk_list_box_bind_model (self->queue_list, G_LIST_MODEL (self->queue), create_row, self, NULL);
+  g_signal_connect_object (self->queue, "items-changed",
+                           G_CALLBACK (queue_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_text_view_get_buffer (self->caption_view), "changed",
+                           G_CALLBACK (dd_window_update_state), self, G_CONNECT_SWAPPED);
+
+  /* Ctrl+Return sends even from the caption, which would take Return */
+  shortcuts = gtk_shortcut_controller_new ();
+  gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (shortcuts), GTK_SHORTCUT_SCOPE_MANAGED);
+  send = gtk_shortcut_new (gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_Return, GDK_CONTROL_MASK),
+                                                        gtk_keyval_trigger_new (GDK_KEY_KP_Enter, GDK_CONTROL_MASK)),
+                           gtk_named_action_new ("win.send"));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), send);
+  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+
+  dd_window_dnd_init (self);
 }
 
 DdWindow *
 dd_window_new (DdApplication *application)
 {
-  return g_object_new (DD_TYPE_WINDOW, "application", application, NULL);
+  g_return_val_if_fail (DD_IS_APPLICATION (application), NULL);
+
+  return g_object_new (DD_TYPE_WINDOW,
+                       "application", application,
+                       "profiles", dd_application_get_profiles (application),
+                       "outbox", dd_application_get_outbox (application),
+                       "settings", dd_application_get_settings (application),
+                       NULL);
+}
+
+DdWindow *
+dd_window_new_for (DdProfileStore *profiles,
+                   DdOutbox       *outbox)
+{
+  g_return_val_if_fail (DD_IS_PROFILE_STORE (profiles), NULL);
+
+  return g_object_new (DD_TYPE_WINDOW, "profiles", profiles, "outbox", outbox, NULL);
 }

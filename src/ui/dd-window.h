@@ -7,6 +7,8 @@
 #include <adwaita.h>
 
 #include "dd-application.h"
+#include "dd-outbox.h"
+#include "dd-profile-store.h"
 
 G_BEGIN_DECLS
 
@@ -14,6 +16,18 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (DdWindow, dd_window, DD, WINDOW, AdwApplicationWindow)
 
-DdWindow *dd_window_new (DdApplication *application);
+DdWindow   *dd_window_new         (DdApplication  *application);
+/* the window, without an application: for tests */
+DdWindow   *dd_window_new_for     (DdProfileStore *profiles,
+                                   DdOutbox       *outbox);
+
+void        dd_window_add_files   (DdWindow       *self,
+                                   GFile         **files,
+                                   guint           n_files);
+void        dd_window_add_bytes   (DdWindow       *self,
+                                   GBytes         *bytes,
+                                   const char     *display_name);
+GListModel *dd_window_get_queue   (DdWindow       *self);
+const char *dd_window_get_last_toast (DdWindow     *self);  /* for tests */
 
 G_END_DECLS

@@ -1,0 +1,482 @@
+/* dd-queue-item.c: one image in the window's queue
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "dd-queue-item"
+
+#include "config.h"
+
+#include <gdk-pixbuf/gdk-pixbuf.h>
+
+#include "dd-queue-item.h"
+
+/* The most read to make a thumbnail; a bigger file is shown without one. */
+#define THUMBNAIL_MAX_INPUT (200 * 1024 * 1024)
+
+struct _DdQueueItem
+{
+  GObject       parent_instance;
+
+  char         *display_name;
+  GFile        *file;
+  GBytes       *bytes;
+  guint64       size;
+  guint         width;
+  guint         height;
+  GdkPaintable *thumbnail;
+  DdJob        *job;
+
+  GCancellable *cancellable;
+  guint         thumbnail_started : 1;
+};
+
+G_DEFINE_FINAL_TYPE (DdQueueItem, dd_queue_item, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_DISPLAY_NAME,
+  PROP_FILE,
+  PROP_BYTES,
+  PROP_SIZE,
+  PROP_WIDTH,
+  PROP_HEIGHT,
+  PROP_THUMBNAIL,
+  PROP_JOB,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+typedef struct {
+  GFile      *file;
+  GBytes     *bytes;
+  int         size;
+  /* results */
+  GdkTexture *texture;
+  guint       width;
+  guint       height;
+  guint64     n_bytes;
+} ThumbnailOp;
+
+static void
+thumbnail_op_free (ThumbnailOp *op)
+{
+  g_clear_object (&op->file);
+  g_clear_pointer (&op->bytes, g_bytes_unref);
+  g_clear_object (&op->texture);
+  g_free (op);
+}
+
+static void
+size_prepared_cb (GdkPixbufLoader *loader,
+                  int              width,
+                  int              height,
+                  gpointer         user_data)
+{
+  ThumbnailOp *op = user_data;
+  double scale;
+
+  op->width = width;
+  op->height = height;
+  if (width <= 0 || height <= 0)
+    return;
+
+  scale = MIN (1.0, (double) op->size / MAX (width, height));
+  gdk_pixbuf_loader_set_size (loader,
+                              MAX (1, (int) (width * scale + 0.5)),
+                              MAX (1, (int) (height * scale + 0.5)));
+}
+
+/* In a worker thread: decodes the image at thumbnail size (the loader
+ * scales while decoding), so the full-size image is never kept. */
+static void
+thumbnail_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  ThumbnailOp *op = task_data;
+  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
+  g_autoptr(GdkPixbuf) oriented = NULL;
+  g_autoptr(GError) error = NULL;
+  GdkPixbuf *pixbuf;
+  gboolean ok = TRUE;
+
+  g_signal_connect (loader, "size-prepared", G_CALLBACK (size_prepared_cb), op);
+
+  if (op->bytes != NULL)
+    {
+      op->n_bytes = g_bytes_get_size (op->bytes);
+      ok = gdk_pixbuf_loader_write_bytes (loader, op->bytes, &error);
+    }
+  else
+    {
+      g_autoptr(GFileInputStream) in = g_file_read (op->file, cancellable, &error);
+      guint8 buffer[64 * 1024];
+      gssize n;
+
+      if (in == NULL)
+        ok = FALSE;
+      while (ok && (n = g_input_stream_read (G_INPUT_STREAM (in), buffer, sizeof buffer,
+                                             cancellable, &error)) > 0)
+        {
+          op->n_bytes += n;
+          if (op->n_bytes > THUMBNAIL_MAX_INPUT)
+            ok = FALSE;
+          else
+            ok = gdk_pixbuf_loader_write (loader, buffer, n, &error);
+        }
+      if (ok && error != NULL)
+        ok = FALSE;
+    }
+
+  /* close even after an error, or the loader complains when finalized */
+  if (!gdk_pixbuf_loader_close (loader, ok ? &error : NULL))
+    ok = FALSE;
+
+  if (ok && (pixbuf = gdk_pixbuf_loader_get_pixbuf (loader)) != NULL)
+    {
+      oriented = gdk_pixbuf_apply_embedded_orientation (pixbuf);
+      if (oriented != pixbuf &&
+          (gdk_pixbuf_get_width (oriented) != gdk_pixbuf_get_width (pixbuf)))
+        {
+          guint w = op->width;
+
+          op->width = op->height;
+          op->height = w;
+        }
+      op->texture = gdk_texture_new_for_pixbuf (oriented);
+    }
+  else if (error != NULL)
+    g_debug ("No thumbnail: %s", error->message);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+thumbnail_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  DdQueueItem *self = DD_QUEUE_ITEM (object);
+  ThumbnailOp *op = g_task_get_task_data (G_TASK (result));
+
+  if (!g_task_propagate_boolean (G_TASK (result), NULL))
+    return;
+
+  g_object_freeze_notify (object);
+  if (self->size == 0 && op->n_bytes > 0)
+    {
+      self->size = op->n_bytes;
+      g_object_notify_by_pspec (object, properties[PROP_SIZE]);
+    }
+  if (op->width != self->width || op->height != self->height)
+    {
+      self->width = op->width;
+      self->height = op->height;
+      g_object_notify_by_pspec (object, properties[PROP_WIDTH]);
+      g_object_notify_by_pspec (object, properties[PROP_HEIGHT]);
+    }
+  if (op->texture != NULL)
+    {
+      g_set_object (&self->thumbnail, GDK_PAINTABLE (op->texture));
+      g_object_notify_by_pspec (object, properties[PROP_THUMBNAIL]);
+    }
+  g_object_thaw_notify (object);
+}
+
+/**
+ * dd_queue_item_load_thumbnail:
+ * @scale_factor: the scale of the widget that shows it
+ *
+ * Makes the thumbnail (and learns the size and dimensions) in a worker
+ * thread, once.
+ */
+void
+dd_queue_item_load_thumbnail (DdQueueItem *self,
+                              int          scale_factor)
+{
+  g_autoptr(GTask) task = NULL;
+  ThumbnailOp *op;
+
+  g_return_if_fail (DD_IS_QUEUE_ITEM (self));
+
+  if (self->thumbnail_started || (self->file == NULL && self->bytes == NULL))
+    return;
+  self->thumbnail_started = TRUE;
+
+  op = g_new0 (ThumbnailOp, 1);
+  op->file = self->file ? g_object_ref (self->file) : NULL;
+  op->bytes = self->bytes ? g_bytes_ref (self->bytes) : NULL;
+  op->size = DD_QUEUE_ITEM_THUMBNAIL_SIZE * MAX (1, scale_factor);
+
+  task = g_task_new (self, self->cancellable, thumbnail_cb, NULL);
+  g_task_set_source_tag (task, dd_queue_item_load_thumbnail);
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_set_task_data (task, op, (GDestroyNotify) thumbnail_op_free);
+  g_task_run_in_thread (task, thumbnail_thread);
+}
+
+static void
+dd_queue_item_dispose (GObject *object)
+{
+  DdQueueItem *self = DD_QUEUE_ITEM (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->thumbnail);
+  g_clear_object (&self->job);
+
+  G_OBJECT_CLASS (dd_queue_item_parent_class)->dispose (object);
+}
+
+static void
+dd_queue_item_finalize (GObject *object)
+{
+  DdQueueItem *self = DD_QUEUE_ITEM (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->file);
+  g_clear_pointer (&self->bytes, g_bytes_unref);
+  g_clear_pointer (&self->display_name, g_free);
+
+  G_OBJECT_CLASS (dd_queue_item_parent_class)->finalize (object);
+}
+
+static void
+dd_queue_item_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  DdQueueItem *self = DD_QUEUE_ITEM (object);
+
+  switch (prop_id)
+    {
+    case PROP_DISPLAY_NAME:
+      g_value_set_string (value, self->display_name);
+      break;
+    case PROP_FILE:
+      g_value_set_object (value, self->file);
+      break;
+    case PROP_BYTES:
+      g_value_set_boxed (value, self->bytes);
+      break;
+    case PROP_SIZE:
+      g_value_set_uint64 (value, self->size);
+      break;
+    case PROP_WIDTH:
+      g_value_set_uint (value, self->width);
+      break;
+    case PROP_HEIGHT:
+      g_value_set_uint (value, self->height);
+      break;
+    case PROP_THUMBNAIL:
+      g_value_set_object (value, self->thumbnail);
+      break;
+    case PROP_JOB:
+      g_value_set_object (value, self->job);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dd_queue_item_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  DdQueueItem *self = DD_QUEUE_ITEM (object);
+
+  switch (prop_id)
+    {
+    case PROP_DISPLAY_NAME:
+      self->display_name = g_value_dup_string (value);
+      break;
+    case PROP_FILE:
+      self->file = g_value_dup_object (value);
+      break;
+    case PROP_BYTES:
+      self->bytes = g_value_dup_boxed (value);
+      break;
+    case PROP_JOB:
+      dd_queue_item_set_job (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dd_queue_item_class_init (DdQueueItemClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+  GParamFlags co = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
+
+  object_class->dispose = dd_queue_item_dispose;
+  object_class->finalize = dd_queue_item_finalize;
+  object_class->get_property = dd_queue_item_get_property;
+  object_class->set_property = dd_queue_item_set_property;
+
+  properties[PROP_DISPLAY_NAME] = g_param_spec_string ("display-name", NULL, NULL, NULL, co);
+  properties[PROP_FILE] = g_param_spec_object ("file", NULL, NULL, G_TYPE_FILE, co);
+  properties[PROP_BYTES] = g_param_spec_boxed ("bytes", NULL, NULL, G_TYPE_BYTES, co);
+  properties[PROP_SIZE] = g_param_spec_uint64 ("size", NULL, NULL, 0, G_MAXUINT64, 0, ro);
+  properties[PROP_WIDTH] = g_param_spec_uint ("width", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_HEIGHT] = g_param_spec_uint ("height", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_THUMBNAIL] = g_param_spec_object ("thumbnail", NULL, NULL, GDK_TYPE_PAINTABLE, ro);
+  properties[PROP_JOB] =
+    g_param_spec_object ("job", NULL, NULL, DD_TYPE_JOB,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+dd_queue_item_init (DdQueueItem *self)
+{
+  self->cancellable = g_cancellable_new ();
+}
+
+DdQueueItem *
+dd_queue_item_new_for_file (GFile *file)
+{
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  name = g_file_get_basename (file);
+  return g_object_new (DD_TYPE_QUEUE_ITEM, "file", file, "display-name", name, NULL);
+}
+
+DdQueueItem *
+dd_queue_item_new_for_bytes (GBytes     *bytes,
+                             const char *display_name)
+{
+  DdQueueItem *self;
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+  g_return_val_if_fail (display_name != NULL, NULL);
+
+  self = g_object_new (DD_TYPE_QUEUE_ITEM, "bytes", bytes, "display-name", display_name, NULL);
+  self->size = g_bytes_get_size (bytes);
+  return self;
+}
+
+/* An image already in the outbox (e.g. left from last time): its
+ * thumbnail is made from the outbox's own copy. */
+DdQueueItem *
+dd_queue_item_new_for_job (DdJob *job)
+{
+  g_autoptr(GFile) file = NULL;
+  const char *path;
+
+  g_return_val_if_fail (DD_IS_JOB (job), NULL);
+
+  path = dd_job_get_data_path (job);
+  if (path != NULL)
+    file = g_file_new_for_path (path);
+
+  return g_object_new (DD_TYPE_QUEUE_ITEM,
+                       "display-name", dd_job_get_display_name (job),
+                       "file", file,
+                       "job", job,
+                       NULL);
+}
+
+const char *
+dd_queue_item_get_display_name (DdQueueItem *self)
+{
+  g_return_val_if_fail (DD_IS_QUEUE_ITEM (self), NULL);
+  return self->display_name;
+}
+
+GFile *
+dd_queue_item_get_file (DdQueueItem *self)
+{
+  g_return_val_if_fail (DD_IS_QUEUE_ITEM (self), NULL);
+  return self->file;
+}
+
+GBytes *
+dd_queue_item_get_bytes (DdQueueItem *self)
+{
+  g_return_val_if_fail (DD_IS_QUEUE_ITEM (self), NULL);
+  return self->bytes;
+}
+
+guint64
+dd_queue_item_get_size (DdQueueItem *self)
+{
+  g_return_val_if_fail (DD_IS_QUEUE_ITEM (self), 0);
+  return self->size;
+}
+
+guint
+dd_queue_item_get_width (DdQueueItem *self)
+{
+  g_return_val_if_fail (DD_IS_QUEUE_ITEM (self), 0);
+  return self->width;
+}
+
+guint
+dd_queue_item_get_height (DdQueueItem *self)
+{
+  g_return_val_if_fail (DD_IS_QUEUE_ITEM (self), 0);
+  return self->height;
+}
+
+GdkPaintable *
+dd_queue_item_get_thumbnail (DdQueueItem *self)
+{
+  g_return_val_if_fail (DD_IS_QUEUE_ITEM (self), NULL);
+  return self->thumbnail;
+}
+
+DdJob *
+dd_queue_item_get_job (DdQueueItem *self)
+{
+  g_return_val_if_fail (DD_IS_QUEUE_ITEM (self), NULL);
+  return self->job;
+}
+
+void
+dd_queue_item_set_job (DdQueueItem *self,
+                       DdJob       *job)
+{
+  g_return_if_fail (DD_IS_QUEUE_ITEM (self));
+  g_return_if_fail (job == NULL || DD_IS_JOB (job));
+
+  if (g_set_object (&self->job, job))
+    {
+      /* The outbox has its own copy now. */
+      g_clear_pointer (&self->bytes, g_bytes_unref);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_JOB]);
+    }
+}
+
+/* Before it is sent, or once it failed: not while it is on its way. */
+gboolean
+dd_queue_item_is_removable (DdQueueItem *self)
+{
+  g_return_val_if_fail (DD_IS_QUEUE_ITEM (self), FALSE);
+
+  if (self->job == NULL)
+    return TRUE;
+
+  switch (dd_job_get_state (self->job))
+    {
+    case DD_JOB_WAITING:
+    case DD_JOB_FAILED:
+    case DD_JOB_PAUSED:
+    case DD_JOB_SENT:
+      return TRUE;
+    case DD_JOB_PREPARING:
+    case DD_JOB_UPLOADING:
+    case DD_JOB_SENDING:
+    default:
+      return FALSE;
+    }
+}

@@ -1,0 +1,310 @@
+/* dd-queue-row.c: a row of the queue
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "dd-queue-row"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dd-queue-row.h"
+
+struct _DdQueueRow
+{
+  GtkListBoxRow   parent_instance;
+
+  DdQueueItem    *item;
+  DdJob          *job;       /* the one whose signals we follow */
+  char           *status;
+  guint           countdown_id;
+
+  GtkImage       *placeholder;
+  GtkImage       *picture;
+  GtkLabel       *name_label;
+  GtkLabel       *detail_label;
+  GtkProgressBar *progress_bar;
+  GtkLabel       *error_label;
+  GtkSpinner     *spinner;
+  GtkImage       *sent_icon;
+  GtkButton      *retry_button;
+  GtkButton      *remove_button;
+};
+
+G_DEFINE_FINAL_TYPE (DdQueueRow, dd_queue_row, GTK_TYPE_LIST_BOX_ROW)
+
+enum {
+  SIGNAL_REMOVE,
+  SIGNAL_RETRY,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void dd_queue_row_update (DdQueueRow *self);
+
+/**
+ * dd_format_countdown:
+ *
+ * Returns: "0:42", "10:00" — minutes and seconds
+ */
+char *
+dd_format_countdown (gint64 seconds)
+{
+  seconds = MAX (0, seconds);
+  return g_strdup_printf ("%" G_GINT64_FORMAT ":%02d", seconds / 60, (int) (seconds % 60));
+}
+
+static char *
+describe_size (DdQueueItem *item)
+{
+  g_autofree char *size = NULL;
+  guint64 n = dd_queue_item_get_size (item);
+  guint w = dd_queue_item_get_width (item);
+  guint h = dd_queue_item_get_height (item);
+  DdJob *job = dd_queue_item_get_job (item);
+
+  if (job != NULL && dd_job_get_bytes_total (job) > 0)
+    {
+      n = dd_job_get_bytes_total (job);
+      w = dd_job_get_width (job);
+      h = dd_job_get_height (job);
+    }
+
+  if (n == 0)
+    return NULL;
+
+  size = g_format_size (n);
+  if (w > 0 && h > 0)
+    /* Translators: file size and image dimensions, e.g. "1.2 MB · 1920 × 1080" */
+    return g_strdup_printf (_("%s · %u × %u"), size, w, h);
+
+  return g_steal_pointer (&size);
+}
+
+static gboolean
+countdown_cb (gpointer user_data)
+{
+  dd_queue_row_update (DD_QUEUE_ROW (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+dd_queue_row_update (DdQueueRow *self)
+{
+  DdJob *job = dd_queue_item_get_job (self->item);
+  g_autofree char *sizes = describe_size (self->item);
+  g_autofree char *countdown = NULL;
+  g_autofree char *accessible = NULL;
+  const char *state_text = NULL;
+  const char *error = NULL;
+  gboolean busy = FALSE, sent = FALSE, failed = FALSE, paused = FALSE;
+  double fraction = -1;
+  GdkPaintable *thumbnail = dd_queue_item_get_thumbnail (self->item);
+
+  gtk_label_set_text (self->name_label, dd_queue_item_get_display_name (self->item));
+  gtk_image_set_from_paintable (self->picture, thumbnail);
+  gtk_widget_set_visible (GTK_WIDGET (self->picture), thumbnail != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->placeholder), thumbnail == NULL);
+
+  if (job == NULL)
+    state_text = NULL;
+  else
+    switch (dd_job_get_state (job))
+      {
+      case DD_JOB_WAITING:
+        state_text = _("Waiting");
+        break;
+      case DD_JOB_PREPARING:
+        state_text = _("Preparing…");
+        busy = TRUE;
+        break;
+      case DD_JOB_UPLOADING:
+        state_text = _("Uploading…");
+        busy = TRUE;
+        if (dd_job_get_bytes_total (job) > 0)
+          fraction = (double) dd_job_get_bytes_sent (job) / dd_job_get_bytes_total (job);
+        else
+          fraction = 0;
+        break;
+      case DD_JOB_SENDING:
+        state_text = _("Sending…");
+        busy = TRUE;
+        break;
+      case DD_JOB_SENT:
+        state_text = _("Sent");
+        sent = TRUE;
+        break;
+      case DD_JOB_FAILED:
+        state_text = _("Not sent");
+        failed = TRUE;
+        error = dd_job_get_error_message (job);
+        break;
+      case DD_JOB_PAUSED:
+        {
+          gint64 left = (dd_job_get_retry_at (job) - g_get_real_time () + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
+          g_autofree char *time = dd_format_countdown (left);
+
+          paused = TRUE;
+          /* Translators: DingTalk allows 20 messages a minute per robot; %s is "0:42" */
+          countdown = g_strdup_printf (_("Next send in %s"), time);
+          state_text = countdown;
+        }
+        break;
+      default:
+        g_assert_not_reached ();
+      }
+
+  g_free (self->status);
+  if (state_text && sizes)
+    self->status = g_strdup_printf ("%s · %s", state_text, sizes);
+  else
+    self->status = g_strdup (state_text ? state_text : sizes ? sizes : "");
+  gtk_label_set_text (self->detail_label, self->status);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), fraction >= 0);
+  if (fraction >= 0)
+    gtk_progress_bar_set_fraction (self->progress_bar, CLAMP (fraction, 0, 1));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), failed && error != NULL);
+  gtk_label_set_text (self->error_label, error ? error : "");
+
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
+  gtk_spinner_set_spinning (self->spinner, busy);
+  gtk_widget_set_visible (GTK_WIDGET (self->sent_icon), sent);
+  gtk_widget_set_visible (GTK_WIDGET (self->retry_button), failed);
+  gtk_widget_set_visible (GTK_WIDGET (self->remove_button), !busy && !sent);
+
+  if (paused && self->countdown_id == 0)
+    self->countdown_id = g_timeout_add_seconds (1, countdown_cb, self);
+  else if (!paused)
+    g_clear_handle_id (&self->countdown_id, g_source_remove);
+
+  accessible = g_strdup_printf ("%s, %s%s%s", dd_queue_item_get_display_name (self->item),
+                                self->status, error ? ", " : "", error ? error : "");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
+                                  -1);
+}
+
+static void
+job_notify_cb (DdQueueRow *self)
+{
+  dd_queue_row_update (self);
+}
+
+static void
+item_notify_cb (DdQueueRow *self)
+{
+  DdJob *job = dd_queue_item_get_job (self->item);
+
+  if (job != self->job)
+    {
+      if (self->job != NULL)
+        g_signal_handlers_disconnect_by_data (self->job, self);
+      g_set_object (&self->job, job);
+      if (job != NULL)
+        g_signal_connect_object (job, "notify", G_CALLBACK (job_notify_cb), self, G_CONNECT_SWAPPED);
+    }
+
+  dd_queue_row_update (self);
+}
+
+static void
+remove_clicked_cb (DdQueueRow *self)
+{
+  g_signal_emit (self, signals[SIGNAL_REMOVE], 0);
+}
+
+static void
+retry_clicked_cb (DdQueueRow *self)
+{
+  g_signal_emit (self, signals[SIGNAL_RETRY], 0);
+}
+
+static void
+dd_queue_row_dispose (GObject *object)
+{
+  DdQueueRow *self = DD_QUEUE_ROW (object);
+
+  g_clear_handle_id (&self->countdown_id, g_source_remove);
+  if (self->job != NULL)
+    g_signal_handlers_disconnect_by_data (self->job, self);
+  g_clear_object (&self->job);
+  g_clear_object (&self->item);
+  g_clear_pointer (&self->status, g_free);
+
+  G_OBJECT_CLASS (dd_queue_row_parent_class)->dispose (object);
+}
+
+static void
+dd_queue_row_class_init (DdQueueRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = dd_queue_row_dispose;
+
+  signals[SIGNAL_REMOVE] = g_signal_new ("remove", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                         0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_RETRY] = g_signal_new ("retry", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                        0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/dingdrop/DingDrop/dd-queue-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, DdQueueRow, placeholder);
+  gtk_widget_class_bind_template_child (widget_class, DdQueueRow, picture);
+  gtk_widget_class_bind_template_child (widget_class, DdQueueRow, name_label);
+  gtk_widget_class_bind_template_child (widget_class, DdQueueRow, detail_label);
+  gtk_widget_class_bind_template_child (widget_class, DdQueueRow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, DdQueueRow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, DdQueueRow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, DdQueueRow, sent_icon);
+  gtk_widget_class_bind_template_child (widget_class, DdQueueRow, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, DdQueueRow, remove_button);
+  gtk_widget_class_bind_template_callback (widget_class, remove_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, retry_clicked_cb);
+}
+
+static void
+dd_queue_row_init (DdQueueRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+dd_queue_row_new (DdQueueItem *item)
+{
+  DdQueueRow *self;
+
+  g_return_val_if_fail (DD_IS_QUEUE_ITEM (item), NULL);
+
+  self = g_object_new (DD_TYPE_QUEUE_ROW, NULL);
+  self->item = g_object_ref (item);
+  g_signal_connect_object (item, "notify", G_CALLBACK (item_notify_cb), self, G_CONNECT_SWAPPED);
+  item_notify_cb (self);
+  dd_queue_item_load_thumbnail (item, gtk_widget_get_scale_factor (GTK_WIDGET (self)));
+
+  return GTK_WIDGET (self);
+}
+
+DdQueueItem *
+dd_queue_row_get_item (DdQueueRow *self)
+{
+  g_return_val_if_fail (DD_IS_QUEUE_ROW (self), NULL);
+  return self->item;
+}
+
+const char *
+dd_queue_row_get_status (DdQueueRow *self)
+{
+  g_return_val_if_fail (DD_IS_QUEUE_ROW (self), NULL);
+  return self->status;
+}
+
+const char *
+dd_queue_row_get_error (DdQueueRow *self)
+{
+  g_return_val_if_fail (DD_IS_QUEUE_ROW (self), NULL);
+  return gtk_widget_get_visible (GTK_WIDGET (self->error_label)) ?
+         gtk_label_get_text (self->error_label) : NULL;
+}

@@ -1,0 +1,27 @@
+/* dd-queue-row.h: a row of the queue, showing a DdQueueItem and, once it
+ * is sent, its job's live state
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "dd-queue-item.h"
+
+G_BEGIN_DECLS
+
+#define DD_TYPE_QUEUE_ROW (dd_queue_row_get_type ())
+
+G_DECLARE_FINAL_TYPE (DdQueueRow, dd_queue_row, DD, QUEUE_ROW, GtkListBoxRow)
+
+/* Signals: "remove" and "retry", when their buttons are clicked. */
+
+GtkWidget   *dd_queue_row_new          (DdQueueItem *item);
+DdQueueItem *dd_queue_row_get_item     (DdQueueRow  *self);
+const char  *dd_queue_row_get_status   (DdQueueRow  *self);  /* for tests */
+const char  *dd_queue_row_get_error    (DdQueueRow  *self);
+
+char        *dd_format_countdown       (gint64       seconds);
+
+G_END_DECLS

@@ -1,0 +1,203 @@
+/* dd-robot-editor-actions.c: a robot's Test, Delete and Duplicate
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "dd-robot-editor"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dd-error.h"
+#include "dd-profile-check.h"
+#include "dd-robot-editor-private.h"
+#include "dd-secrets.h"
+
+static void
+show_check (GtkImage             *icon,
+            AdwActionRow         *row,
+            DdProfileCheckResult *result)
+{
+  g_autofree char *text = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (row), TRUE);
+  gtk_widget_remove_css_class (GTK_WIDGET (icon), "success");
+  gtk_widget_remove_css_class (GTK_WIDGET (icon), "error");
+
+  switch (result->status)
+    {
+    case DD_PROFILE_CHECK_OK:
+      gtk_image_set_from_icon_name (icon, "object-select-symbolic");
+      gtk_widget_add_css_class (GTK_WIDGET (icon), "success");
+      text = g_strdup (result->check == DD_PROFILE_CHECK_APP_CREDENTIALS ?
+                       _("DingTalk gave an access token") :
+                       _("The test message was accepted"));
+      break;
+    case DD_PROFILE_CHECK_NOT_SET:
+      gtk_image_set_from_icon_name (icon, "dialog-warning-symbolic");
+      gtk_widget_add_css_class (GTK_WIDGET (icon), "error");
+      text = g_strdup (_("Not set, so images cannot be uploaded"));
+      break;
+    case DD_PROFILE_CHECK_FAILED:
+    default:
+      gtk_image_set_from_icon_name (icon, "dialog-error-symbolic");
+      gtk_widget_add_css_class (GTK_WIDGET (icon), "error");
+      if (dd_error_get_errcode (result->error) != 0)
+        text = g_strdup_printf ("%s (errcode %" G_GINT64_FORMAT ")", result->error->message,
+                                dd_error_get_errcode (result->error));
+      else
+        text = g_strdup (result->error->message);
+      break;
+    }
+
+  adw_action_row_set_subtitle (row, text);
+}
+
+static void
+check_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(DdRobotEditor) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) results = dd_profile_check_finish (result, &error);
+
+  if (results == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          gtk_spinner_set_spinning (self->test_spinner, FALSE);
+          dd_robot_editor_set_busy (self, FALSE);
+        }
+      return;
+    }
+
+  gtk_spinner_set_spinning (self->test_spinner, FALSE);
+  dd_robot_editor_set_busy (self, FALSE);
+
+  for (guint i = 0; i < results->len; i++)
+    {
+      DdProfileCheckResult *r = g_ptr_array_index (results, i);
+
+      if (r->check == DD_PROFILE_CHECK_APP_CREDENTIALS)
+        show_check (self->test_app_icon, self->test_app_row, r);
+      else
+        show_check (self->test_webhook_icon, self->test_webhook_row, r);
+    }
+
+  dd_robot_editor_show_message (self, dd_profile_check_all_ok (results) ?
+                _("The robot works") : _("The test found problems"));
+}
+
+void
+dd_robot_editor_test (DdRobotEditor *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DdProfile) copy = NULL;
+
+  g_return_if_fail (DD_IS_ROBOT_EDITOR (self));
+
+  if (self->busy)
+    return;
+  if (!(copy = dd_robot_editor_current_copy (self, &error)))
+    {
+      dd_robot_editor_show_message (self, error->message);
+      return;
+    }
+
+  dd_robot_editor_set_busy (self, TRUE);
+  gtk_spinner_set_spinning (self->test_spinner, TRUE);
+  dd_profile_check_async (self->client, copy, self->cancellable, check_cb, g_object_ref (self));
+}
+
+static void
+secrets_cleared_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(DdRobotEditor) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!dd_secrets_clear_finish (result, &error) ||
+      !dd_profile_store_remove (self->profiles, self->profile, &error) ||
+      !dd_profile_store_save (self->profiles, &error))
+    {
+      dd_robot_editor_set_busy (self, FALSE);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        dd_robot_editor_show_message (self, error->message);
+      return;
+    }
+
+  dd_robot_editor_set_busy (self, FALSE);
+  dd_robot_editor_emit_done (self);
+}
+
+static void
+delete_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    DdRobotEditor    *self)
+{
+  if (!g_str_equal (response, "delete"))
+    return;
+
+  if (self->is_new)
+    {
+      dd_robot_editor_emit_done (self);
+      return;
+    }
+
+  dd_robot_editor_set_busy (self, TRUE);
+  dd_secrets_clear_async (dd_profile_get_id (self->profile), self->cancellable,
+                          secrets_cleared_cb, g_object_ref (self));
+}
+
+void
+dd_robot_editor_delete_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  DdRobotEditor *self = DD_ROBOT_EDITOR (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  AdwMessageDialog *dialog;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                       NULL, NULL));
+  adw_message_dialog_format_heading (dialog, _("Delete “%s”?"), dd_profile_get_name (self->profile));
+  adw_message_dialog_set_body (dialog, _("Its webhook and secrets are removed from the keyring. Images still waiting for this robot cannot be sent."));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "delete", _("_Delete"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "delete", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (delete_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+void
+dd_robot_editor_duplicate_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  DdRobotEditor *self = DD_ROBOT_EDITOR (widget);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DdProfile) current = dd_robot_editor_current_copy (self, &error);
+  g_autoptr(DdProfile) copy = NULL;
+  g_autofree char *name = NULL;
+
+  if (current == NULL)
+    {
+      dd_robot_editor_show_message (self, error->message);
+      return;
+    }
+
+  /* Translators: the name of a duplicated robot */
+  name = g_strdup_printf (_("%s (Copy)"), dd_profile_get_name (current));
+  for (guint i = 2; dd_profile_store_lookup (self->profiles, name) != NULL; i++)
+    {
+      g_free (name);
+      /* Translators: the name of a duplicated robot, when "(Copy)" is taken */
+      name = g_strdup_printf (_("%s (Copy %u)"), dd_profile_get_name (current), i);
+    }
+
+  copy = dd_profile_duplicate (current, name);
+  dd_robot_editor_emit_duplicate (self, copy);
+}

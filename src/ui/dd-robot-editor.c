@@ -1,0 +1,486 @@
+/* dd-robot-editor.c: one robot's fields, its secrets, Test, Delete
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "dd-robot-editor"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dd-error.h"
+#include "dd-robot-editor-private.h"
+#include "dd-secrets.h"
+
+G_DEFINE_FINAL_TYPE (DdRobotEditor, dd_robot_editor, GTK_TYPE_BOX)
+
+enum {
+  SIGNAL_DONE,
+  SIGNAL_DUPLICATE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+void
+dd_robot_editor_emit_duplicate (DdRobotEditor *self,
+                                DdProfile     *copy)
+{
+  g_signal_emit (self, signals[SIGNAL_DUPLICATE], 0, copy);
+}
+
+void
+dd_robot_editor_show_message (DdRobotEditor *self,
+              const char    *text)
+{
+  g_free (self->message);
+  self->message = g_strdup (text);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+}
+
+void
+dd_robot_editor_set_busy (DdRobotEditor *self,
+          gboolean       busy)
+{
+  self->busy = busy;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save", !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.delete", !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.test", !busy);
+}
+
+static const char *
+row_text (AdwEntryRow *row)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (row));
+}
+
+static void
+set_row_text (AdwEntryRow *row,
+              const char  *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (row), text ? text : "");
+}
+
+static const char *
+nonblank (const char *text)
+{
+  return text != NULL && *text != '\0' ? text : NULL;
+}
+
+static void
+fill_secrets (DdRobotEditor *self)
+{
+  set_row_text (self->webhook_row, dd_profile_get_webhook (self->profile));
+  set_row_text (self->secret_row, dd_profile_get_secret (self->profile));
+  set_row_text (self->app_secret_row, dd_profile_get_app_secret (self->profile));
+}
+
+static void
+set_secrets_state (DdRobotEditor *self,
+                   SecretsState   state)
+{
+  gboolean usable = state == SECRETS_LOADED;
+
+  self->secrets_state = state;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->webhook_row), usable);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->secret_row), usable);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->app_secret_row), usable);
+}
+
+static void
+fill (DdRobotEditor *self)
+{
+  g_autofree char *keywords = NULL;
+  const char * const *words = dd_profile_get_keywords (self->profile);
+
+  adw_window_title_set_title (self->window_title, dd_profile_get_name (self->profile));
+  set_row_text (self->name_row, dd_profile_get_name (self->profile));
+  keywords = words ? g_strjoinv (", ", (char **) words) : NULL;
+  set_row_text (self->keywords_row, keywords);
+  set_row_text (self->app_key_row, dd_profile_get_app_key (self->profile));
+  set_row_text (self->link_template_row, dd_profile_get_link_template (self->profile));
+  set_row_text (self->oapi_base_row, dd_profile_get_oapi_base (self->profile));
+  set_row_text (self->api_base_row, dd_profile_get_api_base (self->profile));
+  gtk_spin_button_set_value (self->max_size_spin,
+                             (double) dd_profile_get_max_image_bytes (self->profile) / MIB);
+  gtk_switch_set_active (self->keep_metadata_switch, dd_profile_get_keep_metadata (self->profile));
+  set_row_text (self->robot_code_row, dd_profile_get_robot_code (self->profile));
+  set_row_text (self->conversation_id_row, dd_profile_get_conversation_id (self->profile));
+}
+
+/* The webhook is checked as it is typed; the reason is shown below. */
+static gboolean
+validate_webhook (DdRobotEditor *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *normalized = NULL;
+  const char *text = row_text (self->webhook_row);
+  const char *oapi = nonblank (row_text (self->oapi_base_row));
+
+  if (self->secrets_state == SECRETS_LOADED && nonblank (text) != NULL)
+    normalized = dd_webhook_normalize (text, oapi ? oapi : DD_DEFAULT_OAPI_BASE, &error);
+
+  if (error != NULL)
+    {
+      gtk_label_set_text (self->webhook_status, error->message);
+      gtk_widget_add_css_class (GTK_WIDGET (self->webhook_row), "error");
+    }
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->webhook_row), "error");
+  gtk_widget_set_visible (GTK_WIDGET (self->webhook_status), error != NULL);
+
+  return error == NULL;
+}
+
+static char **
+split_keywords (const char *text)
+{
+  g_auto(GStrv) parts = g_strsplit_set (text, ",，、", -1);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (*g_strstrip (parts[i]) != '\0')
+      g_strv_builder_add (builder, parts[i]);
+
+  return g_strv_builder_end (builder);
+}
+
+/* Puts the fields into @profile; the secrets only if they were read. */
+static gboolean
+apply_to (DdRobotEditor  *self,
+          DdProfile      *profile,
+          GError        **error)
+{
+  g_auto(GStrv) keywords = split_keywords (row_text (self->keywords_row));
+  g_autofree char *name = g_strstrip (g_strdup (row_text (self->name_row)));
+  const char *oapi = nonblank (row_text (self->oapi_base_row));
+  const char *api = nonblank (row_text (self->api_base_row));
+  const char *link = nonblank (row_text (self->link_template_row));
+
+  if (*name == '\0')
+    {
+      g_set_error_literal (error, DD_ERROR, DD_ERROR_PROFILE, _("Give the robot a name."));
+      return FALSE;
+    }
+
+  dd_profile_set_name (profile, name);
+  dd_profile_set_keywords (profile, (const char * const *) keywords);
+  dd_profile_set_app_key (profile, nonblank (row_text (self->app_key_row)));
+  dd_profile_set_link_template (profile, link ? link : DD_DEFAULT_LINK_TEMPLATE);
+  dd_profile_set_oapi_base (profile, oapi ? oapi : DD_DEFAULT_OAPI_BASE);
+  dd_profile_set_api_base (profile, api ? api : DD_DEFAULT_API_BASE);
+  dd_profile_set_max_image_bytes (profile, (guint64) gtk_spin_button_get_value_as_int (self->max_size_spin) * MIB);
+  dd_profile_set_keep_metadata (profile, gtk_switch_get_active (self->keep_metadata_switch));
+  dd_profile_set_robot_code (profile, nonblank (row_text (self->robot_code_row)));
+  dd_profile_set_conversation_id (profile, nonblank (row_text (self->conversation_id_row)));
+
+  if (self->secrets_state == SECRETS_LOADED)
+    {
+      if (!dd_profile_set_webhook (profile, nonblank (row_text (self->webhook_row)), error))
+        return FALSE;
+      dd_profile_set_secret (profile, nonblank (row_text (self->secret_row)));
+      dd_profile_set_app_secret (profile, nonblank (row_text (self->app_secret_row)));
+
+      return dd_profile_validate (profile, error);
+    }
+
+  /* without its secrets in memory the profile cannot be validated as a
+   * whole; the fields it has are checked by their setters */
+  return TRUE;
+}
+
+/* A copy with the fields as typed: checked before the real profile
+ * changes, and what Test and Duplicate use. */
+DdProfile *
+dd_robot_editor_current_copy (DdRobotEditor  *self,
+              GError        **error)
+{
+  g_autoptr(DdProfile) copy = dd_profile_duplicate (self->profile, dd_profile_get_name (self->profile));
+
+  if (!apply_to (self, copy, error))
+    return NULL;
+
+  return g_steal_pointer (&copy);
+}
+
+static void
+secrets_loaded_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(DdRobotEditor) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *explanation = NULL;
+
+  if (dd_secrets_load_finish (result, &error))
+    {
+      set_secrets_state (self, SECRETS_LOADED);
+      fill_secrets (self);
+      validate_webhook (self);
+      return;
+    }
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  /* Never an empty field that a later Save would write over the secret. */
+  set_secrets_state (self, SECRETS_FAILED);
+  set_row_text (self->webhook_row, "");
+  set_row_text (self->secret_row, "");
+  set_row_text (self->app_secret_row, "");
+  explanation = g_strconcat (error->message, " ",
+                             _("The webhook and secrets stay as they are in the keyring; unlock it, then open this robot again to change them."),
+                             NULL);
+  adw_action_row_set_subtitle (self->keyring_row, explanation);
+  gtk_widget_set_visible (GTK_WIDGET (self->keyring_row), TRUE);
+  g_free (self->message);
+  self->message = g_strdup (error->message);
+}
+
+void
+dd_robot_editor_emit_done (DdRobotEditor *self)
+{
+  g_signal_emit (self, signals[SIGNAL_DONE], 0);
+}
+
+static void
+saved (DdRobotEditor *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!dd_profile_store_save (self->profiles, &error))
+    {
+      dd_robot_editor_set_busy (self, FALSE);
+      dd_robot_editor_show_message (self, error->message);
+      return;
+    }
+
+  dd_robot_editor_set_busy (self, FALSE);
+  self->is_new = FALSE;
+  adw_window_title_set_title (self->window_title, dd_profile_get_name (self->profile));
+  dd_robot_editor_show_message (self, _("Saved"));
+}
+
+static void
+secrets_stored_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(DdRobotEditor) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!dd_secrets_store_finish (result, &error))
+    {
+      dd_robot_editor_set_busy (self, FALSE);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        dd_robot_editor_show_message (self, error->message);
+      return;
+    }
+
+  saved (self);
+}
+
+void
+dd_robot_editor_save (DdRobotEditor *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DdProfile) copy = NULL;
+  DdProfile *other;
+
+  g_return_if_fail (DD_IS_ROBOT_EDITOR (self));
+
+  if (self->busy || self->secrets_state == SECRETS_LOADING)
+    return;
+
+  if (!(copy = dd_robot_editor_current_copy (self, &error)))
+    {
+      dd_robot_editor_show_message (self, error->message);
+      return;
+    }
+
+  other = dd_profile_store_lookup (self->profiles, dd_profile_get_name (copy));
+  if (other != NULL && other != self->profile)
+    {
+      g_autofree char *text = g_strdup_printf (_("There is already a robot named “%s”."),
+                                               dd_profile_get_name (copy));
+      dd_robot_editor_show_message (self, text);
+      return;
+    }
+
+  apply_to (self, self->profile, NULL);
+  if (self->is_new && !dd_profile_store_add (self->profiles, self->profile, &error))
+    {
+      dd_robot_editor_show_message (self, error->message);
+      return;
+    }
+
+  dd_robot_editor_set_busy (self, TRUE);
+  if (self->secrets_state == SECRETS_LOADED)
+    dd_secrets_store_async (self->profile, self->cancellable, secrets_stored_cb, g_object_ref (self));
+  else
+    saved (self);
+}
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  dd_robot_editor_save (DD_ROBOT_EDITOR (widget));
+}
+
+static void
+test_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  dd_robot_editor_test (DD_ROBOT_EDITOR (widget));
+}
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  dd_robot_editor_emit_done (DD_ROBOT_EDITOR (widget));
+}
+
+static void
+dd_robot_editor_dispose (GObject *object)
+{
+  DdRobotEditor *self = DD_ROBOT_EDITOR (object);
+
+  g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), DD_TYPE_ROBOT_EDITOR);
+  g_clear_object (&self->profile);
+  g_clear_object (&self->profiles);
+  g_clear_object (&self->client);
+
+  G_OBJECT_CLASS (dd_robot_editor_parent_class)->dispose (object);
+}
+
+static void
+dd_robot_editor_finalize (GObject *object)
+{
+  DdRobotEditor *self = DD_ROBOT_EDITOR (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->message, g_free);
+
+  G_OBJECT_CLASS (dd_robot_editor_parent_class)->finalize (object);
+}
+
+static void
+dd_robot_editor_class_init (DdRobotEditorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = dd_robot_editor_dispose;
+  object_class->finalize = dd_robot_editor_finalize;
+
+  signals[SIGNAL_DONE] = g_signal_new ("done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                       0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_DUPLICATE] = g_signal_new ("duplicate", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                            0, NULL, NULL, NULL, G_TYPE_NONE, 1, DD_TYPE_PROFILE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/dingdrop/DingDrop/dd-robot-editor.ui");
+  gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, window_title);
+  gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, name_row);
+  gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, keyring_row);
+  gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, webhook_row);
+  gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, webhook_status);
+  gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, secret_row);
+  gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, keywords_row);
+  gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, app_key_row);
+  gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, app_secret_row);
+  gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, test_spinner);
+  gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, test_app_row);
+  gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, test_app_icon);
+  gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, test_webhook_row);
+  gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, test_webhook_icon);
+  gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, link_template_row);
+  gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, oapi_base_row);
+  gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, api_base_row);
+  gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, max_size_spin);
+  gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, keep_metadata_switch);
+  gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, robot_code_row);
+  gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, conversation_id_row);
+
+  gtk_widget_class_install_action (widget_class, "editor.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "editor.test", NULL, test_action);
+  gtk_widget_class_install_action (widget_class, "editor.delete", NULL, dd_robot_editor_delete_action);
+  gtk_widget_class_install_action (widget_class, "editor.duplicate", NULL, dd_robot_editor_duplicate_action);
+  gtk_widget_class_install_action (widget_class, "editor.back", NULL, back_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "editor.save", NULL);
+}
+
+static void
+dd_robot_editor_init (DdRobotEditor *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  g_signal_connect_object (self->webhook_row, "changed", G_CALLBACK (validate_webhook),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->oapi_base_row, "changed", G_CALLBACK (validate_webhook),
+                           self, G_CONNECT_SWAPPED);
+}
+
+GtkWidget *
+dd_robot_editor_new (DdProfileStore *profiles,
+                     DdClient       *client,
+                     DdProfile      *profile,
+                     gboolean        is_new)
+{
+  DdRobotEditor *self;
+
+  g_return_val_if_fail (DD_IS_PROFILE_STORE (profiles), NULL);
+  g_return_val_if_fail (DD_IS_CLIENT (client), NULL);
+  g_return_val_if_fail (DD_IS_PROFILE (profile), NULL);
+
+  self = g_object_new (DD_TYPE_ROBOT_EDITOR, NULL);
+  self->profiles = g_object_ref (profiles);
+  self->client = g_object_ref (client);
+  self->profile = g_object_ref (profile);
+  self->is_new = is_new;
+  fill (self);
+
+  if (is_new)
+    {
+      /* a new robot, or a duplicate: its secrets are those in memory */
+      set_secrets_state (self, SECRETS_LOADED);
+      fill_secrets (self);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.duplicate", FALSE);
+    }
+  else
+    {
+      set_secrets_state (self, SECRETS_LOADING);
+      dd_secrets_load_async (profile, self->cancellable, secrets_loaded_cb, g_object_ref (self));
+    }
+
+  return GTK_WIDGET (self);
+}
+
+const char *
+dd_robot_editor_get_secrets_state (DdRobotEditor *self)
+{
+  static const char * const names[] = { "loading", "loaded", "failed" };
+
+  g_return_val_if_fail (DD_IS_ROBOT_EDITOR (self), NULL);
+  return names[self->secrets_state];
+}
+
+const char *
+dd_robot_editor_get_message (DdRobotEditor *self)
+{
+  g_return_val_if_fail (DD_IS_ROBOT_EDITOR (self), NULL);
+  return self->message;
+}
+
+gboolean
+dd_robot_editor_is_busy (DdRobotEditor *self)
+{
+  g_return_val_if_fail (DD_IS_ROBOT_EDITOR (self), FALSE);
+  return self->busy;
+}

@@ -1,0 +1,388 @@
+/* dd-window-outbox.c: the window hands its images to the outbox and shows
+ * how they get on
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "dd-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dd-history-window.h"
+#include "dd-outbox.h"
+#include "dd-window-private.h"
+
+typedef struct {
+  DdWindow  *window;
+  GPtrArray *items;    /* the DdQueueItems of the batch, in order */
+  char      *profile_name;
+} AddOp;
+
+static void
+add_op_free (AddOp *op)
+{
+  g_clear_object (&op->window);
+  g_clear_pointer (&op->items, g_ptr_array_unref);
+  g_clear_pointer (&op->profile_name, g_free);
+  g_free (op);
+}
+
+static char **
+split_mobiles (const char *text)
+{
+  g_auto(GStrv) parts = g_strsplit_set (text, ",，;； \t", -1);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (*g_strstrip (parts[i]) != '\0')
+      g_strv_builder_add (builder, parts[i]);
+
+  return g_strv_builder_end (builder);
+}
+
+static void
+add_cb (GObject      *object,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  AddOp *op = user_data;
+  DdWindow *self = op->window;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *batch_id = dd_outbox_add_finish (DD_OUTBOX (object), result, &error);
+  guint n, next = 0;
+
+  self->n_adding--;
+
+  if (batch_id == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        dd_window_toast (self, error->message);
+      dd_window_update_state (self);
+      add_op_free (op);
+      return;
+    }
+
+  /* The outbox's jobs of this batch are the items given, in order. */
+  n = g_list_model_get_n_items (G_LIST_MODEL (object));
+  for (guint i = 0; i < n && next < op->items->len; i++)
+    {
+      g_autoptr(DdJob) job = g_list_model_get_item (G_LIST_MODEL (object), i);
+
+      if (g_strcmp0 (dd_job_get_batch_id (job), batch_id) == 0)
+        dd_queue_item_set_job (g_ptr_array_index (op->items, next++), job);
+    }
+
+  dd_outbox_start (DD_OUTBOX (object));
+  dd_window_update_state (self);
+  add_op_free (op);
+}
+
+void
+dd_window_send (DdWindow *self)
+{
+  DdProfile *profile = dd_window_get_profile (self);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->caption_view);
+  g_autoptr(GPtrArray) sources = g_ptr_array_new_with_free_func ((GDestroyNotify) dd_outbox_source_free);
+  g_auto(GStrv) mobiles = NULL;
+  g_autofree char *caption = NULL;
+  GtkTextIter start, end;
+  DdSendOptions options = { 0 };
+  AddOp *op;
+  guint n;
+
+  if (profile == NULL || self->outbox == NULL || self->n_adding > 0)
+    return;
+
+  op = g_new0 (AddOp, 1);
+  op->window = g_object_ref (self);
+  op->items = g_ptr_array_new_with_free_func (g_object_unref);
+  op->profile_name = g_strdup (dd_profile_get_name (profile));
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->queue));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(DdQueueItem) item = g_list_model_get_item (G_LIST_MODEL (self->queue), i);
+
+      if (dd_queue_item_get_job (item) != NULL)
+        continue;
+      if (dd_queue_item_get_file (item) != NULL)
+        g_ptr_array_add (sources, dd_outbox_source_new_for_file (dd_queue_item_get_file (item),
+                                                                 dd_queue_item_get_display_name (item)));
+      else
+        g_ptr_array_add (sources, dd_outbox_source_new_for_bytes (dd_queue_item_get_bytes (item),
+                                                                  dd_queue_item_get_display_name (item)));
+      g_ptr_array_add (op->items, g_steal_pointer (&item));
+    }
+
+  if (op->items->len == 0)
+    {
+      add_op_free (op);
+      return;
+    }
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  caption = g_strstrip (gtk_text_buffer_get_text (buffer, &start, &end, FALSE));
+  mobiles = split_mobiles (gtk_editable_get_text (GTK_EDITABLE (self->mobiles_entry)));
+
+  options.caption = *caption ? caption : NULL;
+  options.title = *gtk_editable_get_text (GTK_EDITABLE (self->title_entry)) ?
+                  gtk_editable_get_text (GTK_EDITABLE (self->title_entry)) : NULL;
+  options.at_mobiles = mobiles[0] ? (const char * const *) mobiles : NULL;
+  options.at_all = gtk_check_button_get_active (self->at_all_check);
+  options.album = gtk_check_button_get_active (self->album_check);
+
+  self->n_adding++;
+  dd_window_update_state (self);
+  dd_outbox_add_async (self->outbox, profile, sources, &options, self->cancellable, add_cb, op);
+
+  /* the caption belongs to this batch */
+  gtk_text_buffer_set_text (buffer, "", 0);
+}
+
+void
+dd_window_retry (DdWindow    *self,
+                 DdQueueItem *item)
+{
+  g_autoptr(GError) error = NULL;
+  DdJob *job = dd_queue_item_get_job (item);
+
+  if (job == NULL || self->outbox == NULL)
+    return;
+
+  if (!dd_outbox_retry (self->outbox, job, &error))
+    dd_window_toast (self, error->message);
+  else
+    dd_outbox_start (self->outbox);
+}
+
+gboolean
+dd_window_forget_job (DdWindow    *self,
+                      DdQueueItem *item)
+{
+  g_autoptr(GError) error = NULL;
+  DdJob *job = dd_queue_item_get_job (item);
+
+  if (job == NULL || dd_job_get_state (job) == DD_JOB_SENT || self->outbox == NULL)
+    return TRUE;
+
+  if (!dd_outbox_remove (self->outbox, job, &error))
+    {
+      dd_window_toast (self, error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+dd_window_has_unsent_jobs (DdWindow *self)
+{
+  GListModel *jobs;
+  guint n;
+
+  if (self->outbox == NULL)
+    return FALSE;
+
+  jobs = G_LIST_MODEL (self->outbox);
+  n = g_list_model_get_n_items (jobs);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(DdJob) job = g_list_model_get_item (jobs, i);
+
+      if (dd_job_get_state (job) != DD_JOB_FAILED && dd_job_get_state (job) != DD_JOB_SENT)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+batch_finished_cb (DdOutbox   *outbox,
+                   const char *batch_id,
+                   guint       n_sent,
+                   guint       n_failed,
+                   DdWindow   *self)
+{
+  g_autofree char *text = NULL;
+  const char *robot = NULL;
+  GListModel *history = dd_outbox_get_history (outbox);
+  GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  guint n = g_list_model_get_n_items (history);
+
+  /* the robot, from a job of the batch */
+  for (guint i = 0; i < n && robot == NULL; i++)
+    {
+      g_autoptr(DdJob) job = g_list_model_get_item (history, i);
+
+      if (g_strcmp0 (dd_job_get_batch_id (job), batch_id) == 0)
+        {
+          DdProfile *profile = dd_profile_store_lookup (self->profiles, dd_job_get_profile_id (job));
+
+          robot = profile ? dd_profile_get_name (profile) : NULL;
+        }
+    }
+  if (robot == NULL)
+    robot = _("the group");
+
+  if (n_failed == 0)
+    text = g_strdup_printf (ngettext ("%u image sent to %s", "%u images sent to %s", n_sent),
+                            n_sent, robot);
+  else if (n_sent == 0)
+    text = g_strdup_printf (ngettext ("%u image could not be sent", "%u images could not be sent",
+                                      n_failed), n_failed);
+  else
+    {
+      g_autofree char *sent = g_strdup_printf (ngettext ("%u image sent to %s", "%u images sent to %s",
+                                                         n_sent), n_sent, robot);
+      /* Translators: "3 images sent to Team Group, 1 failed" */
+      text = g_strdup_printf (ngettext ("%s, %u failed", "%s, %u failed", n_failed), sent, n_failed);
+    }
+
+  dd_window_toast (self, text);
+
+  if (app != NULL && (!gtk_window_is_active (GTK_WINDOW (self)) ||
+                      !gtk_widget_get_visible (GTK_WIDGET (self))))
+    {
+      g_autoptr(GNotification) notification =
+        g_notification_new (n_failed == 0 ? _("Images Sent") : _("Some Images Were Not Sent"));
+
+      g_notification_set_body (notification, text);
+      g_application_send_notification (app, "batch-finished", notification);
+    }
+
+  if (self->background && !dd_window_has_unsent_jobs (self))
+    {
+      self->background = FALSE;
+      self->closing = TRUE;
+      gtk_window_destroy (GTK_WINDOW (self));
+      if (app != NULL)
+        g_application_release (app);
+    }
+}
+
+static void
+job_added_cb (GListModel *jobs,
+              guint       position,
+              guint       removed,
+              guint       added,
+              DdWindow   *self)
+{
+  dd_window_update_state (self);
+}
+
+void
+dd_window_outbox_init (DdWindow *self)
+{
+  GListModel *jobs;
+  guint n;
+
+  if (self->outbox == NULL)
+    return;
+
+  /* what is left from last time is shown, and resumed by the application */
+  jobs = G_LIST_MODEL (self->outbox);
+  n = g_list_model_get_n_items (jobs);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(DdJob) job = g_list_model_get_item (jobs, i);
+      g_autoptr(DdQueueItem) item = dd_queue_item_new_for_job (job);
+
+      g_list_store_append (self->queue, item);
+    }
+
+  g_signal_connect_object (self->outbox, "batch-finished", G_CALLBACK (batch_finished_cb), self, 0);
+  g_signal_connect_object (self->outbox, "items-changed", G_CALLBACK (job_added_cb), self, 0);
+}
+
+static void
+send_again_cb (DdHistoryWindow *history,
+               DdJob           *job,
+               DdWindow        *self)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (dd_job_get_data_path (job));
+  g_autoptr(DdQueueItem) item = g_object_new (DD_TYPE_QUEUE_ITEM,
+                                              "file", file,
+                                              "display-name", dd_job_get_display_name (job),
+                                              NULL);
+
+  dd_window_append_item (self, item);
+}
+
+void
+dd_window_show_history (DdWindow *self)
+{
+  DdHistoryWindow *history;
+
+  if (self->outbox == NULL)
+    return;
+
+  history = dd_history_window_new (self->outbox, self->profiles);
+  gtk_window_set_transient_for (GTK_WINDOW (history), GTK_WINDOW (self));
+  g_signal_connect_object (history, "send-again", G_CALLBACK (send_again_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (history));
+}
+
+void
+dd_window_outbox_dispose (DdWindow *self)
+{
+  if (self->outbox != NULL)
+    g_signal_handlers_disconnect_by_data (self->outbox, self);
+}
+
+/* After the dialog's "response": the dialog, transient for the window,
+ * goes away with it, and must have finished its own response first. */
+static gboolean
+destroy_idle_cb (gpointer user_data)
+{
+  gtk_window_destroy (GTK_WINDOW (user_data));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+close_response_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   DdWindow         *self)
+{
+  GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+
+  if (g_str_equal (response, "background"))
+    {
+      self->background = TRUE;
+      if (app != NULL)
+        g_application_hold (app);
+      gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
+    }
+  else if (g_str_equal (response, "quit"))
+    {
+      /* the jobs stay in the outbox, for the next start */
+      dd_outbox_stop (self->outbox);
+      self->closing = TRUE;  /* no second question */
+      gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
+      g_idle_add_full (G_PRIORITY_DEFAULT, destroy_idle_cb, g_object_ref (self), g_object_unref);
+    }
+}
+
+void
+dd_window_confirm_close (DdWindow *self)
+{
+  AdwMessageDialog *dialog;
+  GListModel *jobs = G_LIST_MODEL (self->outbox);
+  guint n = g_list_model_get_n_items (jobs);
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Images Are Still Being Sent"), NULL));
+  adw_message_dialog_format_body (dialog,
+                                  ngettext ("%u image has not arrived yet. DingDrop can keep sending in the background, or send it the next time it starts.",
+                                            "%u images have not arrived yet. DingDrop can keep sending in the background, or send them the next time it starts.",
+                                            n), n);
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    "quit", _("_Quit, Send Later"),
+                                    "background", _("_Keep Sending"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "background", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "background");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (close_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}

@@ -1,0 +1,794 @@
+/* test-window.c: the main window, headless (under Xvfb): drops, paste,
+ * the queue, and sending through the outbox to the fake DingTalk
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "dd-client.h"
+#include "dd-fake-server.h"
+#include "dd-history-window.h"
+#include "dd-queue-item.h"
+#include "dd-queue-row.h"
+#include "dd-window.h"
+#include "dd-outbox.h"
+#include "dd-secrets.h"
+
+#define TOKEN      "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define SECRET     "SECtest-window-secret"
+#define APP_KEY    "dingwindowtest"
+#define APP_SECRET "window-app-secret"
+
+typedef struct {
+  char           *tmp;
+  DdProfileStore *store;
+  DdFakeServer   *fake;
+  DdClient       *client;
+  DdOutbox       *outbox;
+  DdWindow       *window;
+} Fixture;
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates the main context until @cond holds, for at most @ms. */
+static gboolean
+wait_for (gboolean (*cond) (gpointer),
+          gpointer   data,
+          guint      ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (ms, timeout_cb, &timed_out);
+
+  while (!cond (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!timed_out)
+    g_source_remove (id);
+  return cond (data);
+}
+
+static gboolean
+queue_has_3 (gpointer data)
+{
+  return g_list_model_get_n_items (dd_window_get_queue (data)) >= 3;
+}
+
+static gboolean
+queue_has_1 (gpointer data)
+{
+  return g_list_model_get_n_items (dd_window_get_queue (data)) >= 1;
+}
+
+static gboolean
+queue_is_empty (gpointer data)
+{
+  return g_list_model_get_n_items (dd_window_get_queue (data)) == 0;
+}
+
+static void
+write_png (const char *path,
+           int         width,
+           int         height)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
+  g_autoptr(GError) error = NULL;
+
+  gdk_pixbuf_fill (pixbuf, 0x3584e4ff);
+  g_assert_true (gdk_pixbuf_save (pixbuf, path, "png", &error, NULL));
+}
+
+static GdkTexture *
+make_texture (int width,
+              int height)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, TRUE, 8, width, height);
+
+  gdk_pixbuf_fill (pixbuf, 0xe01b24ff);
+  return gdk_texture_new_for_pixbuf (pixbuf);
+}
+
+static void
+store_result_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static DdProfile *
+add_profile (Fixture    *f,
+             const char *name,
+             const char *secret)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *webhook = NULL;
+  DdProfile *profile = dd_profile_new (name);
+  const char *base = f->fake ? dd_fake_server_get_base_url (f->fake) : "https://oapi.dingtalk.com";
+
+  dd_profile_set_oapi_base (profile, base);
+  dd_profile_set_api_base (profile, base);
+  webhook = g_strdup_printf ("%s/robot/send?access_token=%s", base, TOKEN);
+  g_assert_true (dd_profile_set_webhook (profile, webhook, &error));
+  dd_profile_set_secret (profile, secret);
+  dd_profile_set_app_key (profile, APP_KEY);
+  dd_profile_set_app_secret (profile, APP_SECRET);
+  g_assert_true (dd_profile_store_add (f->store, profile, &error));
+  g_object_unref (profile);
+
+  /* the outbox reads the secrets from the keyring, as after a restart */
+  if (g_getenv ("DD_TEST_SECRETS_BACKEND") != NULL)
+    {
+      GAsyncResult *result = NULL;
+
+      dd_secrets_store_async (profile, NULL, store_result_cb, &result);
+      while (result == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      g_assert_true (dd_secrets_store_finish (result, &error));
+      g_assert_no_error (error);
+      g_object_unref (result);
+    }
+
+  return profile;
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *config = NULL;
+
+  f->tmp = g_dir_make_tmp ("dd-test-window-XXXXXX", &error);
+  g_assert_no_error (error);
+  config = g_build_filename (f->tmp, "config", NULL);
+  f->store = dd_profile_store_new (config);
+
+  if (data != NULL)  /* a test that sends */
+    {
+      g_autofree char *outbox_dir = g_build_filename (f->tmp, "outbox", NULL);
+
+      f->fake = dd_fake_server_new ();
+      dd_fake_server_add_app (f->fake, APP_KEY, APP_SECRET);
+      dd_fake_server_add_robot (f->fake, TOKEN, SECRET, NULL);
+      f->client = dd_client_new ();
+      f->outbox = dd_outbox_new (outbox_dir, f->client, f->store);
+      g_assert_true (dd_outbox_load (f->outbox, &error));
+      g_assert_no_error (error);
+    }
+}
+
+static void
+fixture_window (Fixture *f)
+{
+  f->window = g_object_ref_sink (dd_window_new_for (f->store, f->outbox));
+  gtk_window_present (GTK_WINDOW (f->window));
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  if (f->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (f->window));
+  g_clear_object (&f->window);
+  g_clear_object (&f->outbox);
+  g_clear_object (&f->client);
+  g_clear_object (&f->fake);
+  g_clear_object (&f->store);
+  if (f->tmp != NULL)
+    {
+      g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->tmp);
+      g_assert_cmpint (system (cmd), ==, 0);
+    }
+  g_clear_pointer (&f->tmp, g_free);
+}
+
+static GtkDropTarget *
+find_drop_target (DdWindow *window)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+  guint n = g_list_model_get_n_items (controllers);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller) &&
+          g_strcmp0 (gtk_event_controller_get_name (controller), "dd-window-drop") == 0)
+        return GTK_DROP_TARGET (controller);
+    }
+
+  g_assert_not_reached ();
+}
+
+/* What GtkDropTarget does when a drop arrives: emits "drop" with the value. */
+static gboolean
+emit_drop (DdWindow     *window,
+           const GValue *value)
+{
+  gboolean accepted = FALSE;
+
+  g_signal_emit_by_name (find_drop_target (window), "drop", value, 10.0, 10.0, &accepted);
+  return accepted;
+}
+
+static DdQueueItem *
+queue_item (DdWindow *window,
+            guint     i)
+{
+  DdQueueItem *item = g_list_model_get_item (dd_window_get_queue (window), i);
+
+  g_object_unref (item);  /* the queue keeps it */
+  return item;
+}
+
+static DdQueueRow *
+queue_row (DdWindow *window,
+           guint     i)
+{
+  GtkListBox *list = GTK_LIST_BOX (gtk_widget_get_template_child (GTK_WIDGET (window), DD_TYPE_WINDOW,
+                                                                   "queue_list"));
+
+  return DD_QUEUE_ROW (gtk_list_box_get_row_at_index (list, i));
+}
+
+static gboolean
+bytes_are_png (GBytes *bytes)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+
+  return len > 8 && memcmp (data, "\x89PNG\r\n\x1a\n", 8) == 0;
+}
+
+static gboolean
+thumbnails_ready (gpointer data)
+{
+  GListModel *queue = dd_window_get_queue (data);
+  guint n = g_list_model_get_n_items (queue);
+
+  for (guint i = 0; i < n; i++)
+    if (dd_queue_item_get_thumbnail (queue_item (data, i)) == NULL)
+      return FALSE;
+  return n > 0;
+}
+
+/* A file list: two images, a text file, and a folder with one more image
+ * (and a non-image) directly inside and another image deeper down. */
+static void
+test_drop_file_list (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *a = g_build_filename (f->tmp, "a.png", NULL);
+  g_autofree char *b = g_build_filename (f->tmp, "b.png", NULL);
+  g_autofree char *notes = g_build_filename (f->tmp, "notes.txt", NULL);
+  g_autofree char *folder = g_build_filename (f->tmp, "shots", NULL);
+  g_autofree char *c = g_build_filename (folder, "c.png", NULL);
+  g_autofree char *readme = g_build_filename (folder, "readme.md", NULL);
+  g_autofree char *deep = g_build_filename (folder, "deeper", NULL);
+  g_autofree char *d = g_build_filename (deep, "d.png", NULL);
+  g_autoslist(GFile) files = NULL;
+  GValue value = G_VALUE_INIT;
+  const char *toast;
+
+  add_profile (f, "Team Group", SECRET);
+  g_assert_cmpint (g_mkdir_with_parents (deep, 0700), ==, 0);
+  write_png (a, 1920, 1080);
+  write_png (b, 64, 64);
+  write_png (c, 300, 200);
+  write_png (d, 10, 10);
+  g_assert_true (g_file_set_contents (notes, "just notes", -1, NULL));
+  g_assert_true (g_file_set_contents (readme, "# readme", -1, NULL));
+
+  fixture_window (f);
+
+  /* dragging over the window shows where to drop */
+  {
+    GtkDropTarget *target = find_drop_target (f->window);
+    GtkWidget *overlay = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->window), DD_TYPE_WINDOW, "drop_overlay"));
+    GdkDragAction action = 0;
+
+    g_assert_false (gtk_widget_get_visible (overlay));
+    g_signal_emit_by_name (target, "enter", 10.0, 10.0, &action);
+    g_assert_cmpint (action, ==, GDK_ACTION_COPY);
+    g_assert_true (gtk_widget_get_visible (overlay));
+    g_signal_emit_by_name (target, "leave");
+    g_assert_false (gtk_widget_get_visible (overlay));
+  }
+
+  files = g_slist_append (files, g_file_new_for_path (a));
+  files = g_slist_append (files, g_file_new_for_path (notes));
+  files = g_slist_append (files, g_file_new_for_path (b));
+  files = g_slist_append (files, g_file_new_for_path (folder));
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_set_boxed (&value, files);
+  g_assert_true (emit_drop (f->window, &value));
+  g_value_unset (&value);
+
+  g_assert_true (wait_for (queue_has_3, f->window, 5000));
+  g_assert_cmpuint (g_list_model_get_n_items (dd_window_get_queue (f->window)), ==, 3);
+  g_assert_cmpstr (dd_queue_item_get_display_name (queue_item (f->window, 0)), ==, "a.png");
+  g_assert_cmpstr (dd_queue_item_get_display_name (queue_item (f->window, 1)), ==, "b.png");
+  g_assert_cmpstr (dd_queue_item_get_display_name (queue_item (f->window, 2)), ==, "c.png");
+
+  /* one toast, naming how many were skipped and which */
+  toast = dd_window_get_last_toast (f->window);
+  g_assert_nonnull (toast);
+  g_assert_nonnull (strstr (toast, "2 files"));
+  g_assert_nonnull (strstr (toast, "notes.txt"));
+  g_assert_nonnull (strstr (toast, "readme.md"));
+
+  /* thumbnails at display size, never the full image; real dimensions */
+  g_assert_true (wait_for (thumbnails_ready, f->window, 5000));
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (dd_queue_item_get_thumbnail (queue_item (f->window, 0))),
+                   <=, DD_QUEUE_ITEM_THUMBNAIL_SIZE * 2);
+  g_assert_cmpuint (dd_queue_item_get_width (queue_item (f->window, 0)), ==, 1920);
+  g_assert_cmpuint (dd_queue_item_get_height (queue_item (f->window, 0)), ==, 1080);
+  g_assert_nonnull (strstr (dd_queue_row_get_status (queue_row (f->window, 0)), "1920 × 1080"));
+}
+
+static void
+test_drop_uri_text (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *a = g_build_filename (f->tmp, "from text.png", NULL);
+  g_autofree char *uri = NULL;
+  g_autofree char *text = NULL;
+  GValue value = G_VALUE_INIT;
+
+  write_png (a, 32, 32);
+  uri = g_filename_to_uri (a, NULL, NULL);
+  text = g_strdup_printf ("%s\r\n", uri);
+  fixture_window (f);
+
+  g_value_init (&value, G_TYPE_STRING);
+  g_value_set_string (&value, text);
+  g_assert_true (emit_drop (f->window, &value));
+  g_value_unset (&value);
+
+  g_assert_true (wait_for (queue_has_1, f->window, 5000));
+  g_assert_cmpstr (dd_queue_item_get_display_name (queue_item (f->window, 0)), ==, "from text.png");
+}
+
+static void
+serve_cb (SoupServer        *server,
+          SoupServerMessage *msg,
+          const char        *path,
+          GHashTable        *query,
+          gpointer           user_data)
+{
+  GBytes *png = user_data;
+
+  if (g_str_equal (path, "/shots/screen.png"))
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+      /* a wrong Content-Type, as some servers send: the bytes decide */
+      soup_server_message_set_response (msg, "application/octet-stream", SOUP_MEMORY_COPY,
+                                        g_bytes_get_data (png, NULL), g_bytes_get_size (png));
+    }
+  else if (g_str_equal (path, "/page.png"))
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+      soup_server_message_set_response (msg, "image/png", SOUP_MEMORY_STATIC,
+                                        "<html>not an image</html>", 25);
+    }
+  else
+    soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
+}
+
+static gboolean
+has_toast (gpointer data)
+{
+  return dd_window_get_last_toast (data) != NULL;
+}
+
+/* A browser's image address: downloaded, and queued only if it is one. */
+static void
+test_drop_http (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GdkTexture) texture = make_texture (30, 20);
+  g_autoptr(GBytes) png = gdk_texture_save_to_png_bytes (texture);
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoslist(GUri) uris = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *text = NULL;
+  GValue value = G_VALUE_INIT;
+  DdQueueItem *item;
+
+  soup_server_add_handler (server, NULL, serve_cb, png, NULL);
+  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  base = g_uri_to_string (uris->data);
+  text = g_strdup_printf ("%sshots/screen.png\n", base);
+  fixture_window (f);
+
+  g_value_init (&value, G_TYPE_STRING);
+  g_value_set_string (&value, text);
+  g_assert_true (emit_drop (f->window, &value));
+  g_assert_true (wait_for (queue_has_1, f->window, 10000));
+  item = queue_item (f->window, 0);
+  g_assert_cmpstr (dd_queue_item_get_display_name (item), ==, "screen.png");
+  g_assert_true (bytes_are_png (dd_queue_item_get_bytes (item)));
+  g_assert_null (dd_window_get_last_toast (f->window));
+
+  /* not an image, whatever its name and Content-Type say */
+  g_free (text);
+  text = g_strdup_printf ("%spage.png", base);
+  g_value_set_string (&value, text);
+  g_assert_true (emit_drop (f->window, &value));
+  g_value_unset (&value);
+  g_assert_true (wait_for (has_toast, f->window, 10000));
+  g_assert_nonnull (strstr (dd_window_get_last_toast (f->window), "page.png"));
+  g_assert_nonnull (strstr (dd_window_get_last_toast (f->window), "not an image"));
+  g_assert_cmpuint (g_list_model_get_n_items (dd_window_get_queue (f->window)), ==, 1);
+}
+
+static void
+test_drop_texture (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GdkTexture) texture = make_texture (400, 300);
+  GValue value = G_VALUE_INIT;
+  DdQueueItem *item;
+
+  fixture_window (f);
+
+  g_value_init (&value, GDK_TYPE_TEXTURE);
+  g_value_set_object (&value, texture);
+  g_assert_true (emit_drop (f->window, &value));
+  g_value_unset (&value);
+
+  g_assert_true (wait_for (queue_has_1, f->window, 5000));
+  item = queue_item (f->window, 0);
+  g_assert_true (g_str_has_prefix (dd_queue_item_get_display_name (item), "Dropped image "));
+  g_assert_true (bytes_are_png (dd_queue_item_get_bytes (item)));
+}
+
+static void
+test_paste_texture (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GdkTexture) texture = make_texture (640, 480);
+  GdkClipboard *clipboard;
+  DdQueueItem *item;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *hhmm = g_date_time_format (now, "%H:");
+
+  fixture_window (f);
+  clipboard = gtk_widget_get_clipboard (GTK_WIDGET (f->window));
+  gdk_clipboard_set_texture (clipboard, texture);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.paste", NULL));
+  g_assert_true (wait_for (queue_has_1, f->window, 5000));
+
+  item = queue_item (f->window, 0);
+  g_assert_true (g_str_has_prefix (dd_queue_item_get_display_name (item), "Pasted image "));
+  g_assert_nonnull (strstr (dd_queue_item_get_display_name (item), hhmm));
+  g_assert_true (bytes_are_png (dd_queue_item_get_bytes (item)));
+  g_assert_true (wait_for (thumbnails_ready, f->window, 5000));
+  g_assert_cmpuint (dd_queue_item_get_width (item), ==, 640);
+  g_assert_cmpuint (dd_queue_item_get_height (item), ==, 480);
+}
+
+/* Ctrl+V while typing the caption: the screenshot still goes to the queue */
+static void
+test_paste_in_caption (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GdkTexture) texture = make_texture (64, 48);
+  GtkWidget *caption;
+
+  fixture_window (f);
+  gdk_clipboard_set_texture (gtk_widget_get_clipboard (GTK_WIDGET (f->window)), texture);
+  caption = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->window), DD_TYPE_WINDOW, "caption_view"));
+  g_signal_emit_by_name (caption, "paste-clipboard");
+
+  g_assert_true (wait_for (queue_has_1, f->window, 5000));
+  g_assert_true (g_str_has_prefix (dd_queue_item_get_display_name (queue_item (f->window, 0)), "Pasted image "));
+}
+
+static void
+test_remove_selected (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GBytes) png = NULL;
+  g_autoptr(GdkTexture) texture = make_texture (8, 8);
+  GtkListBox *list;
+
+  fixture_window (f);
+  png = gdk_texture_save_to_png_bytes (texture);
+  dd_window_add_bytes (f->window, png, "one.png");
+  dd_window_add_bytes (f->window, png, "two.png");
+
+  list = GTK_LIST_BOX (gtk_widget_get_template_child (GTK_WIDGET (f->window), DD_TYPE_WINDOW, "queue_list"));
+  gtk_list_box_select_row (list, GTK_LIST_BOX_ROW (queue_row (f->window, 0)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.remove-selected", NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (dd_window_get_queue (f->window)), ==, 1);
+  g_assert_cmpstr (dd_queue_item_get_display_name (queue_item (f->window, 0)), ==, "two.png");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.remove-selected", NULL));
+  g_assert_true (queue_is_empty (f->window));
+}
+
+static gboolean
+all_finished (gpointer data)
+{
+  GListModel *queue = dd_window_get_queue (data);
+  guint n = g_list_model_get_n_items (queue);
+
+  for (guint i = 0; i < n; i++)
+    {
+      DdJob *job = dd_queue_item_get_job (queue_item (data, i));
+
+      if (job == NULL || !dd_job_is_finished (job))
+        return FALSE;
+    }
+  return n > 0;
+}
+
+static void
+test_send (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autofree char *a = g_build_filename (f->tmp, "a.png", NULL);
+  g_autofree char *b = g_build_filename (f->tmp, "b.png", NULL);
+  GFile *files[2];
+  GPtrArray *messages;
+  GtkTextView *caption;
+
+  add_profile (f, "Team Group", SECRET);
+  write_png (a, 800, 600);
+  write_png (b, 200, 100);
+  fixture_window (f);
+
+  files[0] = g_file_new_for_path (a);
+  files[1] = g_file_new_for_path (b);
+  dd_window_add_files (f->window, files, 2);
+  g_object_unref (files[0]);
+  g_object_unref (files[1]);
+  g_assert_true (wait_for (queue_has_1, f->window, 5000));
+  while (g_list_model_get_n_items (dd_window_get_queue (f->window)) < 2)
+    g_main_context_iteration (NULL, TRUE);
+
+  caption = GTK_TEXT_VIEW (gtk_widget_get_template_child (GTK_WIDGET (f->window), DD_TYPE_WINDOW, "caption_view"));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (caption), "今天的日报", -1);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.send", NULL));
+  g_assert_true (wait_for (all_finished, f->window, 20000));
+
+  for (guint i = 0; i < 2; i++)
+    {
+      DdJob *job = dd_queue_item_get_job (queue_item (f->window, i));
+
+      if (dd_job_get_state (job) != DD_JOB_SENT)
+        g_test_message ("job %u: %s", i, dd_job_get_error_message (job));
+      g_assert_cmpint (dd_job_get_state (job), ==, DD_JOB_SENT);
+      g_assert_nonnull (strstr (dd_queue_row_get_status (queue_row (f->window, i)), "Sent"));
+    }
+
+  g_assert_cmpuint (dd_fake_server_get_uploads (f->fake)->len, ==, 2);
+  g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), >=, 1);
+  messages = dd_fake_server_get_messages (f->fake);
+  g_assert_cmpuint (messages->len, >=, 1);
+
+  /* the batch's toast */
+  while (dd_window_get_last_toast (f->window) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (dd_window_get_last_toast (f->window), ==, "2 images sent to Team Group");
+
+  /* nothing left to send: Send is off */
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.send", NULL) &&
+                  dd_fake_server_get_uploads (f->fake)->len != 2);
+}
+
+/* A wrong signing secret: DingTalk answers 310000, the row says what to fix. */
+static void
+test_send_bad_sign (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GdkTexture) texture = make_texture (50, 50);
+  g_autoptr(GBytes) png = gdk_texture_save_to_png_bytes (texture);
+  DdJob *job;
+  const char *error;
+
+  add_profile (f, "Wrong Secret", "SECnot-the-right-one");
+  fixture_window (f);
+  dd_window_add_bytes (f->window, png, "shot.png");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.send", NULL));
+  g_assert_true (wait_for (all_finished, f->window, 20000));
+
+  job = dd_queue_item_get_job (queue_item (f->window, 0));
+  g_assert_cmpint (dd_job_get_state (job), ==, DD_JOB_FAILED);
+  g_assert_cmpint (dd_job_get_errcode (job), ==, 310000);
+  error = dd_queue_row_get_error (queue_row (f->window, 0));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error, "signing secret"));
+}
+
+static void
+test_countdown (void)
+{
+  g_autofree char *a = dd_format_countdown (42);
+  g_autofree char *b = dd_format_countdown (600);
+  g_autofree char *c = dd_format_countdown (-3);
+
+  g_assert_cmpstr (a, ==, "0:42");
+  g_assert_cmpstr (b, ==, "10:00");
+  g_assert_cmpstr (c, ==, "0:00");
+}
+
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+  guint n = g_list_model_get_n_items (toplevels);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return GTK_WINDOW (window);
+    }
+  return NULL;
+}
+
+/* The history lists what was sent; Send Again queues a kept image anew. */
+static void
+test_history (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GdkTexture) texture = make_texture (120, 90);
+  g_autoptr(GBytes) png = gdk_texture_save_to_png_bytes (texture);
+  GtkWindow *history;
+  GtkListBox *list;
+  DdJob *job;
+
+  add_profile (f, "Team Group", SECRET);
+  dd_outbox_set_keep_history_images (f->outbox, TRUE);
+  fixture_window (f);
+  dd_window_add_bytes (f->window, png, "kept.png");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.send", NULL));
+  g_assert_true (wait_for (all_finished, f->window, 20000));
+  job = dd_queue_item_get_job (queue_item (f->window, 0));
+  g_assert_cmpint (dd_job_get_state (job), ==, DD_JOB_SENT);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.history", NULL));
+  history = find_toplevel (DD_TYPE_HISTORY_WINDOW);
+  g_assert_nonnull (history);
+  list = GTK_LIST_BOX (gtk_widget_get_template_child (GTK_WIDGET (history), DD_TYPE_HISTORY_WINDOW, "list"));
+  g_assert_nonnull (gtk_list_box_get_row_at_index (list, 0));
+  g_assert_null (gtk_list_box_get_row_at_index (list, 1));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (gtk_list_box_get_row_at_index (list, 0))),
+                   ==, "kept.png");
+
+  g_signal_emit_by_name (history, "send-again", job);
+  /* the sent row made way for the new one */
+  g_assert_cmpuint (g_list_model_get_n_items (dd_window_get_queue (f->window)), ==, 1);
+  g_assert_null (dd_queue_item_get_job (queue_item (f->window, 0)));
+  g_assert_cmpstr (dd_queue_item_get_display_name (queue_item (f->window, 0)), ==, "kept.png");
+
+  gtk_window_destroy (history);
+}
+
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+  guint n = g_list_model_get_n_items (toplevels);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static gboolean
+job_started (gpointer data)
+{
+  DdJob *job = dd_queue_item_get_job (queue_item (data, 0));
+
+  return job != NULL && dd_job_get_state (job) != DD_JOB_WAITING;
+}
+
+/* Closing while an image is on its way asks; "quit" leaves the job in the
+ * outbox for the next start. */
+static void
+test_close_asks (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GdkTexture) texture = make_texture (60, 40);
+  g_autoptr(GBytes) png = gdk_texture_save_to_png_bytes (texture);
+  AdwMessageDialog *dialog;
+  DdJob *job;
+
+  add_profile (f, "Team Group", SECRET);
+  /* DingTalk never answers: the image stays on its way */
+  dd_fake_server_inject_fault (f->fake, DD_FAKE_FAULT_STALL, 10);
+  fixture_window (f);
+  dd_window_add_bytes (f->window, png, "slow.png");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.send", NULL));
+  g_assert_true (wait_for (job_started, f->window, 10000));
+  job = g_object_ref (dd_queue_item_get_job (queue_item (f->window, 0)));
+
+  gtk_window_close (GTK_WINDOW (f->window));
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->window)));
+  g_assert_true (adw_message_dialog_has_response (dialog, "background"));
+
+  /* what clicking the button does */
+  adw_message_dialog_response (dialog, "quit");
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (f->window)));
+  for (guint i = 0; i < 10; i++)
+    g_main_context_iteration (NULL, FALSE);
+
+  /* nothing lost: the job is still in the outbox, not sent, not failed */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->outbox)), ==, 1);
+  g_assert_false (dd_job_is_finished (job));
+  g_object_unref (job);
+
+  /* the next start: a new outbox on the same folder, a new window that
+   * shows what is left */
+  {
+    g_autofree char *outbox_dir = g_build_filename (f->tmp, "outbox", NULL);
+    g_autoptr(GError) error = NULL;
+
+    g_clear_object (&f->window);
+    g_clear_object (&f->outbox);
+    f->outbox = dd_outbox_new (outbox_dir, f->client, f->store);
+    g_assert_true (dd_outbox_load (f->outbox, &error));
+    g_assert_no_error (error);
+    fixture_window (f);
+    g_assert_cmpuint (g_list_model_get_n_items (dd_window_get_queue (f->window)), ==, 1);
+    g_assert_cmpstr (dd_queue_item_get_display_name (queue_item (f->window, 0)), ==, "slow.png");
+    g_assert_nonnull (dd_queue_item_get_job (queue_item (f->window, 0)));
+  }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/window/countdown", test_countdown);
+  g_test_add ("/window/drop-file-list", Fixture, NULL, fixture_set_up, test_drop_file_list, fixture_tear_down);
+  g_test_add ("/window/drop-uri-text", Fixture, NULL, fixture_set_up, test_drop_uri_text, fixture_tear_down);
+  g_test_add ("/window/drop-http", Fixture, NULL, fixture_set_up, test_drop_http, fixture_tear_down);
+  g_test_add ("/window/drop-texture", Fixture, NULL, fixture_set_up, test_drop_texture, fixture_tear_down);
+  g_test_add ("/window/paste-texture", Fixture, NULL, fixture_set_up, test_paste_texture, fixture_tear_down);
+  g_test_add ("/window/paste-in-caption", Fixture, NULL, fixture_set_up, test_paste_in_caption, fixture_tear_down);
+  g_test_add ("/window/remove-selected", Fixture, NULL, fixture_set_up, test_remove_selected, fixture_tear_down);
+  /* sending needs the secrets in a keyring: run-with-keyring.sh */
+  if (g_strcmp0 (g_getenv ("DD_TEST_SECRETS_BACKEND"), "keyring") == 0)
+    {
+      g_test_add ("/window/send", Fixture, "send", fixture_set_up, test_send, fixture_tear_down);
+      g_test_add ("/window/send-bad-sign", Fixture, "send", fixture_set_up, test_send_bad_sign, fixture_tear_down);
+      g_test_add ("/window/history", Fixture, "send", fixture_set_up, test_history, fixture_tear_down);
+      g_test_add ("/window/close-asks", Fixture, "send", fixture_set_up, test_close_asks, fixture_tear_down);
+    }
+
+  return g_test_run ();
+}
