@@ -11,6 +11,7 @@ packages="
   gnome-keyring dbus-daemon dbus-x11 libsecret-tools
   xvfb xauth xdotool xclip imagemagick fonts-noto-cjk
   webp-pixbuf-loader
+  librsvg2-bin libgtk-4-bin flatpak-builder python3
 "
 
 if [ "$(id -u)" -eq 0 ]; then
