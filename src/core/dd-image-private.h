@@ -74,11 +74,6 @@ DdPreparedImage *dd_prepared_image_new     (GBytes              *data,
                                             DdPreparedFlags      flags);
 
 /* dd-image-prepare.c */
-GBytes          *dd_image_read_file        (GFile               *file,
-                                            guint64              cap,
-                                            char               **display_name,
-                                            GCancellable        *cancellable,
-                                            GError             **error);
 DdPreparedImage *dd_image_prepare_resolved (GBytes              *bytes,
                                             const char          *display_name,
                                             const DdImageOptions *opts,

@@ -53,6 +53,14 @@ gboolean         dd_prepared_image_get_rotated          (DdPreparedImage *self);
 const char      *dd_prepared_image_get_original_format  (DdPreparedImage *self);
 guint64          dd_prepared_image_get_original_size    (DdPreparedImage *self);
 
+/* Reads a regular file whole, refusing FIFOs, devices, folders and more
+ * than @cap bytes: the guard every reader of user-given files goes through. */
+GBytes          *dd_image_read_file                     (GFile                 *file,
+                                                         guint64                cap,
+                                                         char                 **display_name,
+                                                         GCancellable          *cancellable,
+                                                         GError               **error);
+
 const char      *dd_image_sniff_mime                    (const guint8          *data,
                                                          gsize                  len);
 

@@ -9,7 +9,7 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "dd-image-private.h"
+#include "dd-image.h"
 #include "dd-outbox-private.h"
 
 struct _DdOutboxSource {
