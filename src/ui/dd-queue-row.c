@@ -16,6 +16,7 @@ struct _DdQueueRow
 
   DdQueueItem    *item;
   DdJob          *job;       /* the one whose signals we follow */
+  DdOutbox       *outbox;    /* the job's, whose clock the countdown reads */
   char           *status;
   guint           countdown_id;
 
@@ -142,7 +143,8 @@ dd_queue_row_update (DdQueueRow *self)
         break;
       case DD_JOB_PAUSED:
         {
-          gint64 left = (dd_job_get_retry_at (job) - g_get_real_time () + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
+          gint64 now = self->outbox ? dd_outbox_now (self->outbox) : g_get_real_time ();
+          gint64 left = (dd_job_get_retry_at (job) - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
           g_autofree char *time = dd_format_countdown (left);
 
           paused = TRUE;
@@ -232,6 +234,7 @@ dd_queue_row_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->job, self);
   g_clear_object (&self->job);
   g_clear_object (&self->item);
+  g_clear_object (&self->outbox);
   g_clear_pointer (&self->status, g_free);
 
   G_OBJECT_CLASS (dd_queue_row_parent_class)->dispose (object);
@@ -271,15 +274,23 @@ dd_queue_row_init (DdQueueRow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
+/**
+ * dd_queue_row_new:
+ * @outbox: (nullable): the outbox the item's job is in, whose clock its
+ *   countdown reads
+ */
 GtkWidget *
-dd_queue_row_new (DdQueueItem *item)
+dd_queue_row_new (DdQueueItem *item,
+                  DdOutbox    *outbox)
 {
   DdQueueRow *self;
 
   g_return_val_if_fail (DD_IS_QUEUE_ITEM (item), NULL);
+  g_return_val_if_fail (outbox == NULL || DD_IS_OUTBOX (outbox), NULL);
 
   self = g_object_new (DD_TYPE_QUEUE_ROW, NULL);
   self->item = g_object_ref (item);
+  self->outbox = outbox ? g_object_ref (outbox) : NULL;
   g_signal_connect_object (item, "notify", G_CALLBACK (item_notify_cb), self, G_CONNECT_SWAPPED);
   item_notify_cb (self);
   dd_queue_item_load_thumbnail (item, gtk_widget_get_scale_factor (GTK_WIDGET (self)));

@@ -7,6 +7,7 @@
 
 #include <gtk/gtk.h>
 
+#include "dd-outbox.h"
 #include "dd-queue-item.h"
 
 G_BEGIN_DECLS
@@ -17,7 +18,8 @@ G_DECLARE_FINAL_TYPE (DdQueueRow, dd_queue_row, DD, QUEUE_ROW, GtkListBoxRow)
 
 /* Signals: "remove" and "retry", when their buttons are clicked. */
 
-GtkWidget   *dd_queue_row_new          (DdQueueItem *item);
+GtkWidget   *dd_queue_row_new          (DdQueueItem *item,
+                                        DdOutbox    *outbox);
 DdQueueItem *dd_queue_row_get_item     (DdQueueRow  *self);
 const char  *dd_queue_row_get_status   (DdQueueRow  *self);  /* for tests */
 const char  *dd_queue_row_get_error    (DdQueueRow  *self);

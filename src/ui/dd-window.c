@@ -121,7 +121,7 @@ create_row (gpointer item,
             gpointer user_data)
 {
   DdWindow *self = user_data;
-  GtkWidget *row = dd_queue_row_new (DD_QUEUE_ITEM (item));
+  GtkWidget *row = dd_queue_row_new (DD_QUEUE_ITEM (item), self->outbox);
 
   g_signal_connect_object (row, "remove", G_CALLBACK (row_remove_cb), self, 0);
   g_signal_connect_object (row, "retry", G_CALLBACK (row_retry_cb), self, 0);

@@ -1,0 +1,662 @@
+/* test-window-states.c: the main window over time, headless (under Xvfb):
+ * a row paused by DingTalk's limit counts down on the outbox's clock, the
+ * application stays up while it sends in the background, a finished batch
+ * is announced by a notification or a toast, and Send is only offered
+ * when there is something to send and a robot to send it to
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "dd-client.h"
+#include "dd-fake-server.h"
+#include "dd-outbox.h"
+#include "dd-queue-item.h"
+#include "dd-queue-row.h"
+#include "dd-secrets.h"
+#include "dd-window.h"
+
+#define TOKEN      "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
+#define SECRET     "SECtest-window-states-secret"
+#define APP_KEY    "dingwindowstates"
+#define APP_SECRET "window-states-app-secret"
+#define TEST_APP_ID "io.github.dingdrop.DingDrop.WindowStatesTest"
+
+#define SECOND (G_GINT64_CONSTANT (1) * G_USEC_PER_SEC)
+
+typedef struct {
+  char             *tmp;
+  DdProfileStore   *store;
+  DdFakeServer     *fake;
+  DdClient         *client;
+  DdOutbox         *outbox;
+  gint64            now;           /* the outbox's clock */
+  DdWindow         *window;
+  GtkApplication   *app;
+
+  /* keep-sending */
+  DdJob            *job;
+  gboolean          timed_out;
+
+  /* the notification server */
+  GDBusConnection  *bus;
+  guint             object_id;
+  GPtrArray        *notifications;  /* of GVariant (ss@a{sv}), AddNotification's */
+} Fixture;
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates the main context until @cond holds, for at most @ms. */
+static gboolean
+wait_for (gboolean (*cond) (Fixture *),
+          Fixture   *f,
+          guint      ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (ms, timeout_cb, &timed_out);
+
+  while (!cond (f) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!timed_out)
+    g_source_remove (id);
+  return cond (f);
+}
+
+static gint64
+test_clock (gpointer user_data)
+{
+  return ((Fixture *) user_data)->now;
+}
+
+static GBytes *
+make_png (int width,
+          int height)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
+  g_autoptr(GdkTexture) texture = NULL;
+
+  gdk_pixbuf_fill (pixbuf, 0x2ec27eff);
+  texture = gdk_texture_new_for_pixbuf (pixbuf);
+  return gdk_texture_save_to_png_bytes (texture);
+}
+
+static void
+store_result_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* A robot of the fake DingTalk; its secrets go to the keyring, where the
+ * outbox reads them. */
+static void
+add_profile (Fixture    *f,
+             const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DdProfile) profile = dd_profile_new (name);
+  g_autofree char *webhook = NULL;
+  const char *base = f->fake ? dd_fake_server_get_base_url (f->fake) : "https://oapi.dingtalk.com";
+  GAsyncResult *result = NULL;
+
+  dd_profile_set_oapi_base (profile, base);
+  dd_profile_set_api_base (profile, base);
+  webhook = g_strdup_printf ("%s/robot/send?access_token=%s", base, TOKEN);
+  g_assert_true (dd_profile_set_webhook (profile, webhook, &error));
+  dd_profile_set_secret (profile, SECRET);
+  dd_profile_set_app_key (profile, APP_KEY);
+  dd_profile_set_app_secret (profile, APP_SECRET);
+  g_assert_true (dd_profile_store_add (f->store, profile, &error));
+  g_assert_no_error (error);
+
+  if (f->fake == NULL)
+    return;
+
+  dd_secrets_store_async (profile, NULL, store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (dd_secrets_store_finish (result, &error));
+  g_assert_no_error (error);
+  g_object_unref (result);
+}
+
+/* @data: "send" for a test that sends to the fake DingTalk */
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *config = NULL;
+  g_autofree char *outbox_dir = NULL;
+
+  f->tmp = g_dir_make_tmp ("dd-test-window-states-XXXXXX", &error);
+  g_assert_no_error (error);
+  config = g_build_filename (f->tmp, "config", NULL);
+  outbox_dir = g_build_filename (f->tmp, "outbox", NULL);
+  f->store = dd_profile_store_new (config);
+
+  if (data != NULL)
+    {
+      f->fake = dd_fake_server_new ();
+      dd_fake_server_add_app (f->fake, APP_KEY, APP_SECRET);
+      dd_fake_server_add_robot (f->fake, TOKEN, SECRET, NULL);
+    }
+
+  f->client = dd_client_new ();
+  f->outbox = dd_outbox_new (outbox_dir, f->client, f->store);
+  f->now = g_get_real_time ();
+  dd_outbox_set_clock (f->outbox, test_clock, f);
+  g_assert_true (dd_outbox_load (f->outbox, &error));
+  g_assert_no_error (error);
+}
+
+static void
+fixture_window (Fixture *f)
+{
+  f->window = g_object_ref_sink (dd_window_new_for (f->store, f->outbox));
+  if (f->app != NULL)
+    gtk_window_set_application (GTK_WINDOW (f->window), f->app);
+  gtk_window_present (GTK_WINDOW (f->window));
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  if (f->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (f->window));
+  g_clear_object (&f->window);
+  g_clear_object (&f->app);
+  g_clear_object (&f->job);
+  if (f->object_id != 0)
+    g_dbus_connection_unregister_object (f->bus, f->object_id);
+  if (f->bus != NULL)
+    g_dbus_connection_close_sync (f->bus, NULL, NULL);
+  g_clear_object (&f->bus);
+  g_clear_pointer (&f->notifications, g_ptr_array_unref);
+  g_clear_object (&f->outbox);
+  g_clear_object (&f->client);
+  g_clear_object (&f->fake);
+  g_clear_object (&f->store);
+  if (f->tmp != NULL)
+    {
+      g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->tmp);
+      g_assert_cmpint (system (cmd), ==, 0);
+    }
+  g_clear_pointer (&f->tmp, g_free);
+}
+
+static DdQueueItem *
+queue_item (DdWindow *window,
+            guint     i)
+{
+  DdQueueItem *item = g_list_model_get_item (dd_window_get_queue (window), i);
+
+  g_object_unref (item);  /* the queue keeps it */
+  return item;
+}
+
+static DdQueueRow *
+queue_row (DdWindow *window,
+           guint     i)
+{
+  GtkListBox *list = GTK_LIST_BOX (gtk_widget_get_template_child (GTK_WIDGET (window), DD_TYPE_WINDOW,
+                                                                   "queue_list"));
+
+  return DD_QUEUE_ROW (gtk_list_box_get_row_at_index (list, i));
+}
+
+static DdJob *
+first_job (Fixture *f)
+{
+  if (g_list_model_get_n_items (dd_window_get_queue (f->window)) == 0)
+    return NULL;
+  return dd_queue_item_get_job (queue_item (f->window, 0));
+}
+
+static gboolean
+job_paused (Fixture *f)
+{
+  DdJob *job = first_job (f);
+
+  return job != NULL && dd_job_get_state (job) == DD_JOB_PAUSED;
+}
+
+static gboolean
+job_started (Fixture *f)
+{
+  DdJob *job = first_job (f);
+
+  return job != NULL && dd_job_get_state (job) != DD_JOB_WAITING;
+}
+
+static gboolean
+job_finished (Fixture *f)
+{
+  DdJob *job = first_job (f);
+
+  return job != NULL && dd_job_is_finished (job);
+}
+
+/* ---- the countdown ------------------------------------------------------ */
+
+static gboolean
+row_says_9_59 (Fixture *f)
+{
+  return g_str_has_prefix (dd_queue_row_get_status (queue_row (f->window, 0)), "Next send in 9:59");
+}
+
+static gboolean
+row_says_5_42 (Fixture *f)
+{
+  return g_str_has_prefix (dd_queue_row_get_status (queue_row (f->window, 0)), "Next send in 5:42");
+}
+
+static gboolean
+row_says_sent (Fixture *f)
+{
+  return g_str_has_prefix (dd_queue_row_get_status (queue_row (f->window, 0)), "Sent");
+}
+
+/* DingTalk says 130101: the row counts down to the job's retry-at on the
+ * outbox's clock (not the wall clock), and once that clock passes it, the
+ * image goes and the row says so; ten minutes pass in no time. */
+static void
+test_paused_countdown (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GBytes) png = make_png (40, 30);
+  gint64 retry_at;
+  DdJob *job;
+
+  add_profile (f, "Team Group");
+  dd_fake_server_set_next_errcode (f->fake, "/robot/send", 130101,
+                                   "send too fast, exceed 20 times per minute");
+  fixture_window (f);
+  dd_window_add_bytes (f->window, png, "limited.png");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.send", NULL));
+
+  g_assert_true (wait_for (job_paused, f, 10000));
+  job = first_job (f);
+  retry_at = dd_job_get_retry_at (job);
+  g_assert_cmpint (retry_at, ==, f->now + DD_OUTBOX_RATE_PAUSE_SECONDS * SECOND);
+  g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), ==, 0);
+  g_assert_true (g_str_has_prefix (dd_queue_row_get_status (queue_row (f->window, 0)), "Next send in 10:00"));
+
+  /* the outbox's clock moves, the wall clock hardly: the countdown follows
+   * the outbox (the row refreshes it every second) */
+  f->now += SECOND;
+  g_assert_true (wait_for (row_says_9_59, f, 3000));
+  f->now = retry_at - (5 * 60 + 42) * SECOND;
+  g_assert_true (wait_for (row_says_5_42, f, 3000));
+  g_assert_cmpint (dd_job_get_state (job), ==, DD_JOB_PAUSED);
+  g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), ==, 0);
+
+  /* past retry-at: sent, without waiting ten minutes */
+  f->now = retry_at + SECOND;
+  g_assert_true (wait_for (job_finished, f, 10000));
+  g_assert_cmpint (dd_job_get_state (job), ==, DD_JOB_SENT);
+  g_assert_true (row_says_sent (f));
+  g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), ==, 1);
+}
+
+/* ---- a notification server ---------------------------------------------- */
+
+static const char notifications_xml[] =
+  "<node>"
+  "  <interface name='org.gtk.Notifications'>"
+  "    <method name='AddNotification'>"
+  "      <arg type='s' name='app_id' direction='in'/>"
+  "      <arg type='s' name='id' direction='in'/>"
+  "      <arg type='a{sv}' name='notification' direction='in'/>"
+  "    </method>"
+  "    <method name='RemoveNotification'>"
+  "      <arg type='s' name='app_id' direction='in'/>"
+  "      <arg type='s' name='id' direction='in'/>"
+  "    </method>"
+  "  </interface>"
+  "</node>";
+
+static void
+notifications_method_cb (GDBusConnection       *connection,
+                         const char            *sender,
+                         const char            *object_path,
+                         const char            *interface_name,
+                         const char            *method_name,
+                         GVariant              *parameters,
+                         GDBusMethodInvocation *invocation,
+                         gpointer               user_data)
+{
+  Fixture *f = user_data;
+
+  if (g_str_equal (method_name, "AddNotification"))
+    g_ptr_array_add (f->notifications, g_variant_ref (parameters));
+  g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static const GDBusInterfaceVTable notifications_vtable = { notifications_method_cb, NULL, NULL, { 0 } };
+
+/* What GNOME Shell does: org.gtk.Notifications on the session bus, on a
+ * connection of its own. GNOTIFICATION_BACKEND=gtk (set in main()) makes
+ * GApplication send there. */
+static void
+start_notification_server (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (notifications_xml, &error);
+  g_autofree char *address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_autoptr(GVariant) reply = NULL;
+  guint32 result;
+
+  g_assert_no_error (error);
+  f->notifications = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
+  f->bus = g_dbus_connection_new_for_address_sync (address,
+                                                   G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                   G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                   NULL, NULL, &error);
+  g_assert_no_error (error);
+  f->object_id = g_dbus_connection_register_object (f->bus, "/org/gtk/Notifications", info->interfaces[0],
+                                                    &notifications_vtable, f, NULL, &error);
+  g_assert_no_error (error);
+  reply = g_dbus_connection_call_sync (f->bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "RequestName",
+                                       g_variant_new ("(su)", "org.gtk.Notifications",
+                                                      G_BUS_NAME_OWNER_FLAGS_DO_NOT_QUEUE),
+                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(u)", &result);
+  g_assert_cmpuint (result, ==, 1);  /* DBUS_REQUEST_NAME_REPLY_PRIMARY_OWNER */
+}
+
+static gboolean
+has_notification (GPtrArray  *notifications,
+                  const char *id)
+{
+  for (guint i = 0; i < notifications->len; i++)
+    {
+      const char *app_id, *notification_id;
+
+      g_variant_get (notifications->pdata[i], "(&s&s@a{sv})", &app_id, &notification_id, NULL);
+      if (g_str_equal (notification_id, id))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+has_batch_notification (Fixture *f)
+{
+  return has_notification (f->notifications, "batch-finished");
+}
+
+static gboolean
+has_barrier_notification (Fixture *f)
+{
+  return has_notification (f->notifications, "barrier");
+}
+
+/* ---- Keep Sending ------------------------------------------------------- */
+
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+  guint n = g_list_model_get_n_items (toplevels);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static gboolean
+give_up_cb (gpointer user_data)
+{
+  Fixture *f = user_data;
+
+  f->timed_out = TRUE;
+  g_application_quit (G_APPLICATION (f->app));
+  return G_SOURCE_REMOVE;
+}
+
+/* Inside g_application_run(): a window that is sending, closed with
+ * "Keep Sending". */
+static void
+keep_sending_activate_cb (GApplication *app,
+                          Fixture      *f)
+{
+  g_autoptr(GBytes) png = make_png (60, 40);
+  AdwMessageDialog *dialog;
+
+  fixture_window (f);
+  dd_window_add_bytes (f->window, png, "background.png");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.send", NULL));
+  g_assert_true (wait_for (job_started, f, 10000));
+  f->job = g_object_ref (first_job (f));
+
+  gtk_window_close (GTK_WINDOW (f->window));
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "background");  /* what clicking the button does */
+  gtk_window_close (GTK_WINDOW (dialog));
+
+  /* the window is gone from the screen, the image still on its way */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (f->window)));
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (f->window)));
+  g_assert_false (dd_job_is_finished (f->job));
+  g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), ==, 0);
+
+  /* from here the application runs on its own */
+}
+
+/* "Keep Sending": the application outlives its window until the batch has
+ * arrived, then lets go and quits. */
+static void
+test_keep_sending (Fixture       *f,
+                   gconstpointer  data)
+{
+  guint give_up;
+  int status;
+
+  start_notification_server (f);
+  add_profile (f, "Team Group");
+  /* slow answers keep the image on its way for a couple of seconds */
+  dd_fake_server_set_latency (f->fake, 1000);
+  dd_fake_server_inject_fault (f->fake, DD_FAKE_FAULT_LATENCY, 2);
+
+  f->app = gtk_application_new (TEST_APP_ID, G_APPLICATION_NON_UNIQUE);
+  g_signal_connect (f->app, "activate", G_CALLBACK (keep_sending_activate_cb), f);
+  give_up = g_timeout_add_seconds (12, give_up_cb, f);
+  status = g_application_run (G_APPLICATION (f->app), 0, NULL);
+
+  /* it quit by itself, and only once the image had arrived */
+  g_assert_false (f->timed_out);
+  g_source_remove (give_up);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (f->job);
+  g_assert_cmpint (dd_job_get_state (f->job), ==, DD_JOB_SENT);
+  g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), ==, 1);
+  g_assert_cmpuint (dd_fake_server_get_uploads (f->fake)->len, ==, 1);
+  g_assert_null (gtk_application_get_windows (f->app));
+
+  /* and, with no window to show it in, said so in a notification */
+  g_assert_true (wait_for (has_batch_notification, f, 5000));
+}
+
+/* ---- a finished batch --------------------------------------------------- */
+
+static gboolean
+window_is_active (Fixture *f)
+{
+  return gtk_window_is_active (GTK_WINDOW (f->window));
+}
+
+static gboolean
+window_is_inactive (Fixture *f)
+{
+  return !gtk_window_is_active (GTK_WINDOW (f->window));
+}
+
+static gboolean
+toast_says_2_sent (Fixture *f)
+{
+  return g_strcmp0 (dd_window_get_last_toast (f->window), "2 images sent to Team Group") == 0;
+}
+
+/* Sends @n images, the rows of earlier batches making way for them. */
+static void
+send_images (Fixture *f,
+             guint    n)
+{
+  g_autoptr(GBytes) png = make_png (30, 30);
+
+  for (guint i = 0; i < n; i++)
+    dd_window_add_bytes (f->window, png, "shot.png");
+  g_assert_cmpuint (g_list_model_get_n_items (dd_window_get_queue (f->window)), ==, n);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.send", NULL));
+  g_assert_true (wait_for (job_finished, f, 10000));
+  g_assert_cmpint (dd_job_get_state (first_job (f)), ==, DD_JOB_SENT);
+}
+
+/* A finished batch: a notification when the user looks elsewhere, a toast
+ * (and no notification) while the window has the focus. */
+static void
+test_notification (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GNotification) barrier = NULL;
+  GtkWidget *other;
+  const char *app_id, *id, *title, *body;
+  g_autoptr(GVariant) notification = NULL;
+
+  start_notification_server (f);
+  add_profile (f, "Team Group");
+  f->app = gtk_application_new (TEST_APP_ID, G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (f->app), NULL, &error));
+  g_assert_no_error (error);
+  fixture_window (f);
+
+  /* another window has the focus */
+  other = gtk_window_new ();
+  gtk_window_present (GTK_WINDOW (other));
+  g_assert_true (wait_for (window_is_inactive, f, 5000));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->window)));
+
+  send_images (f, 1);
+  g_assert_true (wait_for (has_batch_notification, f, 5000));
+  g_assert_cmpuint (f->notifications->len, ==, 1);
+  g_variant_get (f->notifications->pdata[0], "(&s&s@a{sv})", &app_id, &id, &notification);
+  g_assert_cmpstr (app_id, ==, TEST_APP_ID);
+  g_assert_cmpstr (id, ==, "batch-finished");
+  g_assert_true (g_variant_lookup (notification, "title", "&s", &title));
+  g_assert_cmpstr (title, ==, "Images Sent");
+  g_assert_true (g_variant_lookup (notification, "body", "&s", &body));
+  g_assert_cmpstr (body, ==, "1 image sent to Team Group");
+  g_clear_pointer (&notification, g_variant_unref);
+
+  /* the window has the focus: a toast, no notification */
+  gtk_window_destroy (GTK_WINDOW (other));
+  gtk_window_present (GTK_WINDOW (f->window));
+  g_assert_true (wait_for (window_is_active, f, 5000));
+  g_ptr_array_set_size (f->notifications, 0);
+
+  send_images (f, 2);
+  g_assert_true (wait_for (toast_says_2_sent, f, 10000));
+  g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), >=, 3);
+
+  /* the application's notifications arrive in order: once this one is in,
+   * any the window sent would be too */
+  barrier = g_notification_new ("barrier");
+  g_application_send_notification (G_APPLICATION (f->app), "barrier", barrier);
+  g_assert_true (wait_for (has_barrier_notification, f, 5000));
+  g_assert_false (has_batch_notification (f));
+  g_assert_cmpuint (f->notifications->len, ==, 1);
+}
+
+/* ---- Send --------------------------------------------------------------- */
+
+static gboolean
+send_is_sensitive (DdWindow *window)
+{
+  GtkWidget *button = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), DD_TYPE_WINDOW,
+                                                                 "send_button"));
+
+  return gtk_widget_is_sensitive (button);
+}
+
+static gboolean
+queue_has_1 (Fixture *f)
+{
+  return g_list_model_get_n_items (dd_window_get_queue (f->window)) == 1;
+}
+
+/* Send is offered only with an image queued and a robot chosen. */
+static void
+test_send_sensitivity (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GBytes) png = make_png (20, 20);
+  GtkLabel *summary;
+
+  fixture_window (f);
+  summary = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (f->window), DD_TYPE_WINDOW, "summary_label"));
+
+  /* nothing queued, no robot */
+  g_assert_false (send_is_sensitive (f->window));
+
+  /* an image, but no robot: nothing happens when Send is tried anyway */
+  dd_window_add_bytes (f->window, png, "nowhere.png");
+  g_assert_true (wait_for (queue_has_1, f, 5000));
+  g_assert_false (send_is_sensitive (f->window));
+  g_assert_cmpstr (gtk_label_get_text (summary), ==, "Add a robot to send");
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.send", NULL);
+  g_assert_null (dd_queue_item_get_job (queue_item (f->window, 0)));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->outbox)), ==, 0);
+
+  /* a robot arrives: it is chosen, and Send is offered */
+  add_profile (f, "Team Group");
+  g_assert_true (send_is_sensitive (f->window));
+  g_assert_cmpstr (gtk_label_get_text (summary), ==, "1 image to Team Group");
+
+  /* the image removed (its row's button): a robot, but nothing to send */
+  g_signal_emit_by_name (queue_row (f->window, 0), "remove");
+  g_assert_cmpuint (g_list_model_get_n_items (dd_window_get_queue (f->window)), ==, 0);
+  g_assert_false (send_is_sensitive (f->window));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  /* GApplication's notifications go to org.gtk.Notifications, which the
+   * notification test serves itself */
+  g_setenv ("GNOTIFICATION_BACKEND", "gtk", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add ("/window-states/send-sensitivity", Fixture, NULL, fixture_set_up, test_send_sensitivity, fixture_tear_down);
+  /* sending needs the secrets in a keyring: run-with-keyring.sh */
+  if (g_strcmp0 (g_getenv ("DD_TEST_SECRETS_BACKEND"), "keyring") == 0)
+    {
+      g_test_add ("/window-states/paused-countdown", Fixture, "send", fixture_set_up, test_paused_countdown, fixture_tear_down);
+      g_test_add ("/window-states/keep-sending", Fixture, "send", fixture_set_up, test_keep_sending, fixture_tear_down);
+      g_test_add ("/window-states/notification", Fixture, "send", fixture_set_up, test_notification, fixture_tear_down);
+    }
+
+  return g_test_run ();
+}
