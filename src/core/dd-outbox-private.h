@@ -50,7 +50,6 @@ typedef struct {
 } DdOutboxRobot;
 
 /* dd-outbox.c */
-gint64      dd_outbox_now                 (DdOutbox     *self);
 GPtrArray  *dd_outbox_snapshot            (DdOutbox     *self);
 void        dd_outbox_insert_job          (DdOutbox     *self,
                                            DdJob        *job);

@@ -154,9 +154,17 @@ dd_outbox_new (const char     *directory,
   return self;
 }
 
+/**
+ * dd_outbox_now:
+ *
+ * Returns: the time by the outbox's clock (see dd_outbox_set_clock()), in
+ *   µs since the epoch: what a job's retry-at is to be compared with
+ */
 gint64
 dd_outbox_now (DdOutbox *self)
 {
+  g_return_val_if_fail (DD_IS_OUTBOX (self), 0);
+
   return self->clock (self->clock_data);
 }
 

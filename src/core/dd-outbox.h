@@ -58,6 +58,7 @@ GListModel *dd_outbox_get_history         (DdOutbox            *self);
 void        dd_outbox_set_clock           (DdOutbox            *self,
                                            DdClockFunc          clock,
                                            gpointer             user_data);
+gint64      dd_outbox_now                 (DdOutbox            *self);     /* by that clock: compare with retry-at */
 void        dd_outbox_set_max_concurrent_uploads (DdOutbox     *self,
                                            guint                n);
 void        dd_outbox_set_sends_per_minute (DdOutbox           *self,
