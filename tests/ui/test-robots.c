@@ -15,6 +15,7 @@
 #include "dd-robot-editor.h"
 #include "dd-robots-window.h"
 #include "dd-secrets.h"
+#include "ui-test-util.h"
 
 #define TOKEN      "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
 #define SECRET     "SECrobots-window-secret"
@@ -25,27 +26,7 @@ typedef struct {
   GAsyncResult *result;
 } Waiter;
 
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
 
-static gboolean
-wait_for (gboolean (*cond) (gpointer),
-          gpointer   data,
-          guint      ms)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (ms, timeout_cb, &timed_out);
-
-  while (!cond (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  return cond (data);
-}
 
 static void
 store_result_cb (GObject      *source,
@@ -102,7 +83,7 @@ load_with_secrets (const char *name)
   profile = dd_profile_store_lookup (store, name);
   g_assert_nonnull (profile);
   dd_secrets_load_async (profile, NULL, store_result_cb, &w);
-  g_assert_true (wait_for (has_result, &w, 10000));
+  g_assert_true (dd_test_wait_for (has_result, &w, 10000));
   g_assert_true (dd_secrets_load_finish (w.result, &error));
   g_assert_no_error (error);
   g_object_unref (w.result);
@@ -149,7 +130,7 @@ test_add_stores_secrets (void)
   type (editor, "app_secret_row", APP_SECRET);
 
   dd_robot_editor_save (DD_ROBOT_EDITOR (editor));
-  g_assert_true (wait_for (editor_idle, editor, 10000));
+  g_assert_true (dd_test_wait_for (editor_idle, editor, 10000));
   g_assert_cmpstr (dd_robot_editor_get_message (DD_ROBOT_EDITOR (editor)), ==, "Saved");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 1);
 
@@ -181,7 +162,7 @@ test_edit_loads_secrets (void)
 
   dd_robots_window_edit (window, dd_profile_store_lookup (store, "Team Group"), FALSE);
   editor = dd_robots_window_get_editor (window);
-  g_assert_true (wait_for (editor_idle, editor, 10000));
+  g_assert_true (dd_test_wait_for (editor_idle, editor, 10000));
   g_assert_cmpstr (dd_robot_editor_get_secrets_state (DD_ROBOT_EDITOR (editor)), ==, "loaded");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (editor, "secret_row"))), ==, SECRET);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (editor, "app_secret_row"))), ==, APP_SECRET);
@@ -219,7 +200,7 @@ test_test_button (void)
   type (editor, "app_secret_row", APP_SECRET);
 
   dd_robot_editor_test (DD_ROBOT_EDITOR (editor));
-  g_assert_true (wait_for (editor_idle, editor, 20000));
+  g_assert_true (dd_test_wait_for (editor_idle, editor, 20000));
   g_assert_cmpstr (dd_robot_editor_get_message (DD_ROBOT_EDITOR (editor)), ==, "The robot works");
   g_assert_true (gtk_widget_get_visible (child (editor, "test_app_row")));
   g_assert_true (gtk_widget_get_visible (child (editor, "test_webhook_row")));
@@ -228,7 +209,7 @@ test_test_button (void)
   /* a wrong secret: the webhook check fails with DingTalk's reason */
   type (editor, "secret_row", "SECwrong");
   dd_robot_editor_test (DD_ROBOT_EDITOR (editor));
-  g_assert_true (wait_for (editor_idle, editor, 20000));
+  g_assert_true (dd_test_wait_for (editor_idle, editor, 20000));
   g_assert_cmpstr (dd_robot_editor_get_message (DD_ROBOT_EDITOR (editor)), ==, "The test found problems");
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (child (editor, "test_webhook_row"))),
                             "310000"));
@@ -281,7 +262,7 @@ test_locked (void)
   dd_profile_set_secret (profile, SECRET);
   g_assert_true (dd_profile_store_add (store, profile, NULL));
   dd_secrets_store_async (profile, NULL, store_result_cb, &w);
-  g_assert_true (wait_for (has_result, &w, 10000));
+  g_assert_true (dd_test_wait_for (has_result, &w, 10000));
   g_assert_true (dd_secrets_store_finish (w.result, NULL));
   g_clear_object (&w.result);
   g_assert_true (dd_profile_store_save (store, NULL));
@@ -295,7 +276,7 @@ test_locked (void)
   gtk_window_present (GTK_WINDOW (window));
   dd_robots_window_edit (window, profile, FALSE);
   editor = dd_robots_window_get_editor (window);
-  g_assert_true (wait_for (editor_idle, editor, 10000));
+  g_assert_true (dd_test_wait_for (editor_idle, editor, 10000));
 
   g_assert_cmpstr (dd_robot_editor_get_secrets_state (DD_ROBOT_EDITOR (editor)), ==, "failed");
   g_assert_true (gtk_widget_get_visible (child (editor, "keyring_row")));
@@ -305,7 +286,7 @@ test_locked (void)
 
   type (editor, "app_key_row", "dinglockedkey");
   dd_robot_editor_save (DD_ROBOT_EDITOR (editor));
-  g_assert_true (wait_for (editor_idle, editor, 10000));
+  g_assert_true (dd_test_wait_for (editor_idle, editor, 10000));
   /* a Save that tried the keyring would have failed with its sentence */
   g_assert_cmpstr (dd_robot_editor_get_message (DD_ROBOT_EDITOR (editor)), ==, "Saved");
 

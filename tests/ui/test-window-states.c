@@ -16,6 +16,7 @@
 #include "dd-queue-item.h"
 #include "dd-queue-row.h"
 #include "dd-secrets.h"
+#include "ui-test-util.h"
 #include "dd-window.h"
 
 #define TOKEN      "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
@@ -195,32 +196,14 @@ fixture_tear_down (Fixture       *f,
   g_clear_pointer (&f->tmp, g_free);
 }
 
-static DdQueueItem *
-queue_item (DdWindow *window,
-            guint     i)
-{
-  DdQueueItem *item = g_list_model_get_item (dd_window_get_queue (window), i);
 
-  g_object_unref (item);  /* the queue keeps it */
-  return item;
-}
-
-static DdQueueRow *
-queue_row (DdWindow *window,
-           guint     i)
-{
-  GtkListBox *list = GTK_LIST_BOX (gtk_widget_get_template_child (GTK_WIDGET (window), DD_TYPE_WINDOW,
-                                                                   "queue_list"));
-
-  return DD_QUEUE_ROW (gtk_list_box_get_row_at_index (list, i));
-}
 
 static DdJob *
 first_job (Fixture *f)
 {
   if (g_list_model_get_n_items (dd_window_get_queue (f->window)) == 0)
     return NULL;
-  return dd_queue_item_get_job (queue_item (f->window, 0));
+  return dd_queue_item_get_job (dd_test_queue_item (f->window, 0));
 }
 
 static gboolean
@@ -252,19 +235,19 @@ job_finished (Fixture *f)
 static gboolean
 row_says_9_59 (Fixture *f)
 {
-  return g_str_has_prefix (dd_queue_row_get_status (queue_row (f->window, 0)), "Next send in 9:59");
+  return g_str_has_prefix (dd_queue_row_get_status (dd_test_queue_row (f->window, 0)), "Next send in 9:59");
 }
 
 static gboolean
 row_says_5_42 (Fixture *f)
 {
-  return g_str_has_prefix (dd_queue_row_get_status (queue_row (f->window, 0)), "Next send in 5:42");
+  return g_str_has_prefix (dd_queue_row_get_status (dd_test_queue_row (f->window, 0)), "Next send in 5:42");
 }
 
 static gboolean
 row_says_sent (Fixture *f)
 {
-  return g_str_has_prefix (dd_queue_row_get_status (queue_row (f->window, 0)), "Sent");
+  return g_str_has_prefix (dd_queue_row_get_status (dd_test_queue_row (f->window, 0)), "Sent");
 }
 
 /* DingTalk says 130101: the row counts down to the job's retry-at on the
@@ -290,7 +273,7 @@ test_paused_countdown (Fixture       *f,
   retry_at = dd_job_get_retry_at (job);
   g_assert_cmpint (retry_at, ==, f->now + DD_OUTBOX_RATE_PAUSE_SECONDS * SECOND);
   g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), ==, 0);
-  g_assert_true (g_str_has_prefix (dd_queue_row_get_status (queue_row (f->window, 0)), "Next send in 10:00"));
+  g_assert_true (g_str_has_prefix (dd_queue_row_get_status (dd_test_queue_row (f->window, 0)), "Next send in 10:00"));
 
   /* the outbox's clock moves, the wall clock hardly: the countdown follows
    * the outbox (the row refreshes it every second) */
@@ -406,21 +389,6 @@ has_barrier_notification (Fixture *f)
 
 /* ---- Keep Sending ------------------------------------------------------- */
 
-static AdwMessageDialog *
-find_message_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
-  guint n = g_list_model_get_n_items (toplevels);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-  return NULL;
-}
 
 static gboolean
 give_up_cb (gpointer user_data)
@@ -448,7 +416,7 @@ keep_sending_activate_cb (GApplication *app,
   f->job = g_object_ref (first_job (f));
 
   gtk_window_close (GTK_WINDOW (f->window));
-  dialog = find_message_dialog ();
+  dialog = dd_test_find_message_dialog ();
   g_assert_nonnull (dialog);
   adw_message_dialog_response (dialog, "background");  /* what clicking the button does */
   gtk_window_close (GTK_WINDOW (dialog));
@@ -624,7 +592,7 @@ test_send_sensitivity (Fixture       *f,
   g_assert_false (send_is_sensitive (f->window));
   g_assert_cmpstr (gtk_label_get_text (summary), ==, "Add a robot to send");
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.send", NULL);
-  g_assert_null (dd_queue_item_get_job (queue_item (f->window, 0)));
+  g_assert_null (dd_queue_item_get_job (dd_test_queue_item (f->window, 0)));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->outbox)), ==, 0);
 
   /* a robot arrives: it is chosen, and Send is offered */
@@ -633,7 +601,7 @@ test_send_sensitivity (Fixture       *f,
   g_assert_cmpstr (gtk_label_get_text (summary), ==, "1 image to Team Group");
 
   /* the image removed (its row's button): a robot, but nothing to send */
-  g_signal_emit_by_name (queue_row (f->window, 0), "remove");
+  g_signal_emit_by_name (dd_test_queue_row (f->window, 0), "remove");
   g_assert_cmpuint (g_list_model_get_n_items (dd_window_get_queue (f->window)), ==, 0);
   g_assert_false (send_is_sensitive (f->window));
 }

@@ -18,6 +18,7 @@
 #include "dd-window.h"
 #include "dd-outbox.h"
 #include "dd-secrets.h"
+#include "ui-test-util.h"
 
 #define TOKEN      "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 #define SECRET     "SECtest-window-secret"
@@ -33,29 +34,7 @@ typedef struct {
   DdWindow       *window;
 } Fixture;
 
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
 
-/* Iterates the main context until @cond holds, for at most @ms. */
-static gboolean
-wait_for (gboolean (*cond) (gpointer),
-          gpointer   data,
-          guint      ms)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (ms, timeout_cb, &timed_out);
-
-  while (!cond (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (!timed_out)
-    g_source_remove (id);
-  return cond (data);
-}
 
 static gboolean
 queue_has_3 (gpointer data)
@@ -222,25 +201,7 @@ emit_drop (DdWindow     *window,
   return accepted;
 }
 
-static DdQueueItem *
-queue_item (DdWindow *window,
-            guint     i)
-{
-  DdQueueItem *item = g_list_model_get_item (dd_window_get_queue (window), i);
 
-  g_object_unref (item);  /* the queue keeps it */
-  return item;
-}
-
-static DdQueueRow *
-queue_row (DdWindow *window,
-           guint     i)
-{
-  GtkListBox *list = GTK_LIST_BOX (gtk_widget_get_template_child (GTK_WIDGET (window), DD_TYPE_WINDOW,
-                                                                   "queue_list"));
-
-  return DD_QUEUE_ROW (gtk_list_box_get_row_at_index (list, i));
-}
 
 static gboolean
 bytes_are_png (GBytes *bytes)
@@ -258,7 +219,7 @@ thumbnails_ready (gpointer data)
   guint n = g_list_model_get_n_items (queue);
 
   for (guint i = 0; i < n; i++)
-    if (dd_queue_item_get_thumbnail (queue_item (data, i)) == NULL)
+    if (dd_queue_item_get_thumbnail (dd_test_queue_item (data, i)) == NULL)
       return FALSE;
   return n > 0;
 }
@@ -315,11 +276,11 @@ test_drop_file_list (Fixture       *f,
   g_assert_true (emit_drop (f->window, &value));
   g_value_unset (&value);
 
-  g_assert_true (wait_for (queue_has_3, f->window, 5000));
+  g_assert_true (dd_test_wait_for (queue_has_3, f->window, 5000));
   g_assert_cmpuint (g_list_model_get_n_items (dd_window_get_queue (f->window)), ==, 3);
-  g_assert_cmpstr (dd_queue_item_get_display_name (queue_item (f->window, 0)), ==, "a.png");
-  g_assert_cmpstr (dd_queue_item_get_display_name (queue_item (f->window, 1)), ==, "b.png");
-  g_assert_cmpstr (dd_queue_item_get_display_name (queue_item (f->window, 2)), ==, "c.png");
+  g_assert_cmpstr (dd_queue_item_get_display_name (dd_test_queue_item (f->window, 0)), ==, "a.png");
+  g_assert_cmpstr (dd_queue_item_get_display_name (dd_test_queue_item (f->window, 1)), ==, "b.png");
+  g_assert_cmpstr (dd_queue_item_get_display_name (dd_test_queue_item (f->window, 2)), ==, "c.png");
 
   /* one toast, naming how many were skipped and which */
   toast = dd_window_get_last_toast (f->window);
@@ -329,12 +290,12 @@ test_drop_file_list (Fixture       *f,
   g_assert_nonnull (strstr (toast, "readme.md"));
 
   /* thumbnails at display size, never the full image; real dimensions */
-  g_assert_true (wait_for (thumbnails_ready, f->window, 5000));
-  g_assert_cmpint (gdk_paintable_get_intrinsic_width (dd_queue_item_get_thumbnail (queue_item (f->window, 0))),
+  g_assert_true (dd_test_wait_for (thumbnails_ready, f->window, 5000));
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (dd_queue_item_get_thumbnail (dd_test_queue_item (f->window, 0))),
                    <=, DD_QUEUE_ITEM_THUMBNAIL_SIZE * 2);
-  g_assert_cmpuint (dd_queue_item_get_width (queue_item (f->window, 0)), ==, 1920);
-  g_assert_cmpuint (dd_queue_item_get_height (queue_item (f->window, 0)), ==, 1080);
-  g_assert_nonnull (strstr (dd_queue_row_get_status (queue_row (f->window, 0)), "1920 × 1080"));
+  g_assert_cmpuint (dd_queue_item_get_width (dd_test_queue_item (f->window, 0)), ==, 1920);
+  g_assert_cmpuint (dd_queue_item_get_height (dd_test_queue_item (f->window, 0)), ==, 1080);
+  g_assert_nonnull (strstr (dd_queue_row_get_status (dd_test_queue_row (f->window, 0)), "1920 × 1080"));
 }
 
 static void
@@ -356,8 +317,8 @@ test_drop_uri_text (Fixture       *f,
   g_assert_true (emit_drop (f->window, &value));
   g_value_unset (&value);
 
-  g_assert_true (wait_for (queue_has_1, f->window, 5000));
-  g_assert_cmpstr (dd_queue_item_get_display_name (queue_item (f->window, 0)), ==, "from text.png");
+  g_assert_true (dd_test_wait_for (queue_has_1, f->window, 5000));
+  g_assert_cmpstr (dd_queue_item_get_display_name (dd_test_queue_item (f->window, 0)), ==, "from text.png");
 }
 
 static void
@@ -418,8 +379,8 @@ test_drop_http (Fixture       *f,
   g_value_init (&value, G_TYPE_STRING);
   g_value_set_string (&value, text);
   g_assert_true (emit_drop (f->window, &value));
-  g_assert_true (wait_for (queue_has_1, f->window, 10000));
-  item = queue_item (f->window, 0);
+  g_assert_true (dd_test_wait_for (queue_has_1, f->window, 10000));
+  item = dd_test_queue_item (f->window, 0);
   g_assert_cmpstr (dd_queue_item_get_display_name (item), ==, "screen.png");
   g_assert_true (bytes_are_png (dd_queue_item_get_bytes (item)));
   g_assert_null (dd_window_get_last_toast (f->window));
@@ -430,7 +391,7 @@ test_drop_http (Fixture       *f,
   g_value_set_string (&value, text);
   g_assert_true (emit_drop (f->window, &value));
   g_value_unset (&value);
-  g_assert_true (wait_for (has_toast, f->window, 10000));
+  g_assert_true (dd_test_wait_for (has_toast, f->window, 10000));
   g_assert_nonnull (strstr (dd_window_get_last_toast (f->window), "page.png"));
   g_assert_nonnull (strstr (dd_window_get_last_toast (f->window), "not an image"));
   g_assert_cmpuint (g_list_model_get_n_items (dd_window_get_queue (f->window)), ==, 1);
@@ -451,8 +412,8 @@ test_drop_texture (Fixture       *f,
   g_assert_true (emit_drop (f->window, &value));
   g_value_unset (&value);
 
-  g_assert_true (wait_for (queue_has_1, f->window, 5000));
-  item = queue_item (f->window, 0);
+  g_assert_true (dd_test_wait_for (queue_has_1, f->window, 5000));
+  item = dd_test_queue_item (f->window, 0);
   g_assert_true (g_str_has_prefix (dd_queue_item_get_display_name (item), "Dropped image "));
   g_assert_true (bytes_are_png (dd_queue_item_get_bytes (item)));
 }
@@ -472,13 +433,13 @@ test_paste_texture (Fixture       *f,
   gdk_clipboard_set_texture (clipboard, texture);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.paste", NULL));
-  g_assert_true (wait_for (queue_has_1, f->window, 5000));
+  g_assert_true (dd_test_wait_for (queue_has_1, f->window, 5000));
 
-  item = queue_item (f->window, 0);
+  item = dd_test_queue_item (f->window, 0);
   g_assert_true (g_str_has_prefix (dd_queue_item_get_display_name (item), "Pasted image "));
   g_assert_nonnull (strstr (dd_queue_item_get_display_name (item), hhmm));
   g_assert_true (bytes_are_png (dd_queue_item_get_bytes (item)));
-  g_assert_true (wait_for (thumbnails_ready, f->window, 5000));
+  g_assert_true (dd_test_wait_for (thumbnails_ready, f->window, 5000));
   g_assert_cmpuint (dd_queue_item_get_width (item), ==, 640);
   g_assert_cmpuint (dd_queue_item_get_height (item), ==, 480);
 }
@@ -496,8 +457,8 @@ test_paste_in_caption (Fixture       *f,
   caption = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->window), DD_TYPE_WINDOW, "caption_view"));
   g_signal_emit_by_name (caption, "paste-clipboard");
 
-  g_assert_true (wait_for (queue_has_1, f->window, 5000));
-  g_assert_true (g_str_has_prefix (dd_queue_item_get_display_name (queue_item (f->window, 0)), "Pasted image "));
+  g_assert_true (dd_test_wait_for (queue_has_1, f->window, 5000));
+  g_assert_true (g_str_has_prefix (dd_queue_item_get_display_name (dd_test_queue_item (f->window, 0)), "Pasted image "));
 }
 
 static void
@@ -514,10 +475,10 @@ test_remove_selected (Fixture       *f,
   dd_window_add_bytes (f->window, png, "two.png");
 
   list = GTK_LIST_BOX (gtk_widget_get_template_child (GTK_WIDGET (f->window), DD_TYPE_WINDOW, "queue_list"));
-  gtk_list_box_select_row (list, GTK_LIST_BOX_ROW (queue_row (f->window, 0)));
+  gtk_list_box_select_row (list, GTK_LIST_BOX_ROW (dd_test_queue_row (f->window, 0)));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.remove-selected", NULL));
   g_assert_cmpuint (g_list_model_get_n_items (dd_window_get_queue (f->window)), ==, 1);
-  g_assert_cmpstr (dd_queue_item_get_display_name (queue_item (f->window, 0)), ==, "two.png");
+  g_assert_cmpstr (dd_queue_item_get_display_name (dd_test_queue_item (f->window, 0)), ==, "two.png");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.remove-selected", NULL));
   g_assert_true (queue_is_empty (f->window));
@@ -531,7 +492,7 @@ all_finished (gpointer data)
 
   for (guint i = 0; i < n; i++)
     {
-      DdJob *job = dd_queue_item_get_job (queue_item (data, i));
+      DdJob *job = dd_queue_item_get_job (dd_test_queue_item (data, i));
 
       if (job == NULL || !dd_job_is_finished (job))
         return FALSE;
@@ -559,7 +520,7 @@ test_send (Fixture       *f,
   dd_window_add_files (f->window, files, 2);
   g_object_unref (files[0]);
   g_object_unref (files[1]);
-  g_assert_true (wait_for (queue_has_1, f->window, 5000));
+  g_assert_true (dd_test_wait_for (queue_has_1, f->window, 5000));
   while (g_list_model_get_n_items (dd_window_get_queue (f->window)) < 2)
     g_main_context_iteration (NULL, TRUE);
 
@@ -567,16 +528,16 @@ test_send (Fixture       *f,
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (caption), "今天的日报", -1);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.send", NULL));
-  g_assert_true (wait_for (all_finished, f->window, 20000));
+  g_assert_true (dd_test_wait_for (all_finished, f->window, 20000));
 
   for (guint i = 0; i < 2; i++)
     {
-      DdJob *job = dd_queue_item_get_job (queue_item (f->window, i));
+      DdJob *job = dd_queue_item_get_job (dd_test_queue_item (f->window, i));
 
       if (dd_job_get_state (job) != DD_JOB_SENT)
         g_test_message ("job %u: %s", i, dd_job_get_error_message (job));
       g_assert_cmpint (dd_job_get_state (job), ==, DD_JOB_SENT);
-      g_assert_nonnull (strstr (dd_queue_row_get_status (queue_row (f->window, i)), "Sent"));
+      g_assert_nonnull (strstr (dd_queue_row_get_status (dd_test_queue_row (f->window, i)), "Sent"));
     }
 
   g_assert_cmpuint (dd_fake_server_get_uploads (f->fake)->len, ==, 2);
@@ -609,12 +570,12 @@ test_send_bad_sign (Fixture       *f,
   dd_window_add_bytes (f->window, png, "shot.png");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.send", NULL));
-  g_assert_true (wait_for (all_finished, f->window, 20000));
+  g_assert_true (dd_test_wait_for (all_finished, f->window, 20000));
 
-  job = dd_queue_item_get_job (queue_item (f->window, 0));
+  job = dd_queue_item_get_job (dd_test_queue_item (f->window, 0));
   g_assert_cmpint (dd_job_get_state (job), ==, DD_JOB_FAILED);
   g_assert_cmpint (dd_job_get_errcode (job), ==, 310000);
-  error = dd_queue_row_get_error (queue_row (f->window, 0));
+  error = dd_queue_row_get_error (dd_test_queue_row (f->window, 0));
   g_assert_nonnull (error);
   g_assert_nonnull (strstr (error, "signing secret"));
 }
@@ -663,8 +624,8 @@ test_history (Fixture       *f,
   fixture_window (f);
   dd_window_add_bytes (f->window, png, "kept.png");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.send", NULL));
-  g_assert_true (wait_for (all_finished, f->window, 20000));
-  job = dd_queue_item_get_job (queue_item (f->window, 0));
+  g_assert_true (dd_test_wait_for (all_finished, f->window, 20000));
+  job = dd_queue_item_get_job (dd_test_queue_item (f->window, 0));
   g_assert_cmpint (dd_job_get_state (job), ==, DD_JOB_SENT);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.history", NULL));
@@ -679,32 +640,17 @@ test_history (Fixture       *f,
   g_signal_emit_by_name (history, "send-again", job);
   /* the sent row made way for the new one */
   g_assert_cmpuint (g_list_model_get_n_items (dd_window_get_queue (f->window)), ==, 1);
-  g_assert_null (dd_queue_item_get_job (queue_item (f->window, 0)));
-  g_assert_cmpstr (dd_queue_item_get_display_name (queue_item (f->window, 0)), ==, "kept.png");
+  g_assert_null (dd_queue_item_get_job (dd_test_queue_item (f->window, 0)));
+  g_assert_cmpstr (dd_queue_item_get_display_name (dd_test_queue_item (f->window, 0)), ==, "kept.png");
 
   gtk_window_destroy (history);
 }
 
-static AdwMessageDialog *
-find_message_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
-  guint n = g_list_model_get_n_items (toplevels);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-  return NULL;
-}
 
 static gboolean
 job_started (gpointer data)
 {
-  DdJob *job = dd_queue_item_get_job (queue_item (data, 0));
+  DdJob *job = dd_queue_item_get_job (dd_test_queue_item (data, 0));
 
   return job != NULL && dd_job_get_state (job) != DD_JOB_WAITING;
 }
@@ -726,11 +672,11 @@ test_close_asks (Fixture       *f,
   fixture_window (f);
   dd_window_add_bytes (f->window, png, "slow.png");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.send", NULL));
-  g_assert_true (wait_for (job_started, f->window, 10000));
-  job = g_object_ref (dd_queue_item_get_job (queue_item (f->window, 0)));
+  g_assert_true (dd_test_wait_for (job_started, f->window, 10000));
+  job = g_object_ref (dd_queue_item_get_job (dd_test_queue_item (f->window, 0)));
 
   gtk_window_close (GTK_WINDOW (f->window));
-  dialog = find_message_dialog ();
+  dialog = dd_test_find_message_dialog ();
   g_assert_nonnull (dialog);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->window)));
   g_assert_true (adw_message_dialog_has_response (dialog, "background"));
@@ -760,8 +706,8 @@ test_close_asks (Fixture       *f,
     g_assert_no_error (error);
     fixture_window (f);
     g_assert_cmpuint (g_list_model_get_n_items (dd_window_get_queue (f->window)), ==, 1);
-    g_assert_cmpstr (dd_queue_item_get_display_name (queue_item (f->window, 0)), ==, "slow.png");
-    g_assert_nonnull (dd_queue_item_get_job (queue_item (f->window, 0)));
+    g_assert_cmpstr (dd_queue_item_get_display_name (dd_test_queue_item (f->window, 0)), ==, "slow.png");
+    g_assert_nonnull (dd_queue_item_get_job (dd_test_queue_item (f->window, 0)));
   }
 }
 

@@ -1,0 +1,69 @@
+/* ui-test-util.c: what the window's widget tests share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "ui-test-util.h"
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates the main context until @cond holds, for at most @ms. */
+gboolean
+dd_test_wait_for (gboolean (*cond) (gpointer),
+                  gpointer   data,
+                  guint      ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (ms, timeout_cb, &timed_out);
+
+  while (!cond (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!timed_out)
+    g_source_remove (id);
+  return cond (data);
+}
+
+/* (transfer none): the queue keeps it */
+DdQueueItem *
+dd_test_queue_item (DdWindow *window,
+                    guint     i)
+{
+  DdQueueItem *item = g_list_model_get_item (dd_window_get_queue (window), i);
+
+  g_object_unref (item);
+  return item;
+}
+
+DdQueueRow *
+dd_test_queue_row (DdWindow *window,
+                   guint     i)
+{
+  GtkListBox *list = GTK_LIST_BOX (gtk_widget_get_template_child (GTK_WIDGET (window), DD_TYPE_WINDOW,
+                                                                   "queue_list"));
+
+  return DD_QUEUE_ROW (gtk_list_box_get_row_at_index (list, i));
+}
+
+/* The visible AdwMessageDialog, if any. */
+AdwMessageDialog *
+dd_test_find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+  guint n = g_list_model_get_n_items (toplevels);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}

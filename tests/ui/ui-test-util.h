@@ -1,0 +1,24 @@
+/* ui-test-util.h: what the window's widget tests share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "dd-queue-item.h"
+#include "dd-queue-row.h"
+#include "dd-window.h"
+
+G_BEGIN_DECLS
+
+gboolean          dd_test_wait_for            (gboolean  (*cond) (gpointer),
+                                               gpointer    data,
+                                               guint       ms);
+DdQueueItem      *dd_test_queue_item          (DdWindow   *window,
+                                               guint       i);
+DdQueueRow       *dd_test_queue_row           (DdWindow   *window,
+                                               guint       i);
+AdwMessageDialog *dd_test_find_message_dialog (void);
+
+G_END_DECLS
