@@ -43,6 +43,7 @@ test_errcodes (void)
     { 300001, DD_ERROR_ROBOT_UNKNOWN, "does not know this robot" },
     { 300005, DD_ERROR_ROBOT_UNKNOWN, "does not know this robot" },
     { 130101, DD_ERROR_RATE_LIMITED, "10 minutes" },
+    { 410100, DD_ERROR_RATE_LIMITED, "10 minutes" },
     { 460101, DD_ERROR_TOO_LARGE, "too large" },
     { 101002, DD_ERROR_TOO_LARGE, "too large" },
     { 40006, DD_ERROR_TOO_LARGE, "too large" },
@@ -62,6 +63,83 @@ test_errcodes (void)
       g_assert_cmpint (dd_error_get_errcode (error), ==, cases[i].errcode);
       g_assert_cmpstr (dd_error_get_errmsg (error), ==, errmsg);
       g_assert_nonnull (strstr (error->message, cases[i].sentence_part));
+      g_assert_false (dd_error_is_transient (error));
+    }
+}
+
+/* DingTalk's global retry guide: these are worth trying again. */
+static void
+test_transient_errcodes (void)
+{
+  static const struct {
+    guint        http_status;
+    const char  *body;
+    DdErrorCode  code;
+    gint64       errcode;
+  } cases[] = {
+    { 200, "{\"errcode\":-1,\"errmsg\":\"系统繁忙\"}", DD_ERROR_BUSY, -1 },
+    { 500, "{\"errcode\":-1,\"errmsg\":\"系统繁忙\"}", DD_ERROR_BUSY, -1 },
+    { 200, "{\"errcode\":88,\"errmsg\":\"auth timeout\",\"sub_code\":\"\"}", DD_ERROR_BUSY, 88 },
+    { 200, "{\"errcode\":88,\"errmsg\":\"auth timeout\"}", DD_ERROR_BUSY, 88 },
+    { 200, "{\"errcode\":15,\"errmsg\":\"timeout\"}", DD_ERROR_BUSY, 15 },
+    { 200, "{\"errcode\":90002,\"errmsg\":\"flow control\"}", DD_ERROR_BUSY, 90002 },
+    { 200, "{\"errcode\":90018,\"errmsg\":\"qps\"}", DD_ERROR_BUSY, 90018 },
+    { 429, "{\"code\":\"Forbidden.AccessDenied.QpsLimitForApi\",\"message\":\"qps\"}", DD_ERROR_BUSY, 0 },
+    { 403, "{\"code\":\"Forbidden.AccessDenied.QpmLimitForAppkeyAndApi\",\"message\":\"qpm\"}", DD_ERROR_BUSY, 0 },
+    { 200, "{\"status\":1111,\"wait\":5}", DD_ERROR_BUSY, 0 },
+    { 429, "<html>Too Many Requests</html>", DD_ERROR_BUSY, 0 },
+    { 504, "<html>Gateway Timeout</html>", DD_ERROR_SERVER, 0 },
+    { 500, "{\"code\":\"system.error\",\"message\":\"系统错误\"}", DD_ERROR_SERVER, 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = judge (cases[i].http_status, cases[i].body);
+
+      g_test_message ("case %u: %u %s", i, cases[i].http_status, cases[i].body);
+      g_assert_error (error, DD_ERROR, (gint) cases[i].code);
+      g_assert_cmpint (dd_error_get_errcode (error), ==, cases[i].errcode);
+      g_assert_true (dd_error_is_transient (error));
+    }
+}
+
+/* 88 with a sub_code, an unknown errcode, a robot's throttle: not retried. */
+static void
+test_permanent_errcodes (void)
+{
+  g_autoptr(GError) sub = judge (200, "{\"errcode\":88,\"errmsg\":\"no permission\",\"sub_code\":\"60011\"}");
+  g_autoptr(GError) throttle = judge (200, "{\"errcode\":410100,\"errmsg\":\"send too fast\"}");
+  g_autoptr(GError) v1_throttle = judge (403, "{\"code\":\"send.too.fast\",\"message\":\"slow down\"}");
+
+  g_assert_error (sub, DD_ERROR, DD_ERROR_UNEXPECTED);
+  g_assert_false (dd_error_is_transient (sub));
+  g_assert_nonnull (strstr (dd_error_get_errmsg (sub), "60011"));
+  g_assert_error (throttle, DD_ERROR, DD_ERROR_RATE_LIMITED);
+  g_assert_false (dd_error_is_transient (throttle));
+  g_assert_error (v1_throttle, DD_ERROR, DD_ERROR_RATE_LIMITED);
+  g_assert_false (dd_error_is_transient (v1_throttle));
+}
+
+/* Success is a numeric 0 and nothing else. */
+static void
+test_errcode_not_a_number (void)
+{
+  static const char * const bodies[] = {
+    "{\"errcode\":\"310000\",\"errmsg\":\"sign not match\"}",
+    "{\"errcode\":\"0\",\"errmsg\":\"ok\"}",
+    "{\"errcode\":null,\"errmsg\":\"ok\"}",
+    "{\"errcode\":0.0,\"errmsg\":\"ok\"}",
+    "{\"errcode\":[0],\"errmsg\":\"ok\"}",
+    "{\"errcode\":false}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      g_autoptr(GError) error = judge (200, bodies[i]);
+
+      g_test_message ("%s", bodies[i]);
+      g_assert_error (error, DD_ERROR, DD_ERROR_UNEXPECTED);
+      g_assert_nonnull (strstr (error->message, "does not understand"));
       g_assert_false (dd_error_is_transient (error));
     }
 }
@@ -177,6 +255,9 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/error/errcodes", test_errcodes);
+  g_test_add_func ("/error/transient-errcodes", test_transient_errcodes);
+  g_test_add_func ("/error/permanent-errcodes", test_permanent_errcodes);
+  g_test_add_func ("/error/errcode-not-a-number", test_errcode_not_a_number);
   g_test_add_func ("/error/security-hints", test_security_hints);
   g_test_add_func ("/error/not-json", test_not_json);
   g_test_add_func ("/error/success", test_success);

@@ -139,6 +139,13 @@ dd_client_get_n_token_fetches (DdClient *self)
 /* ------------------------------------------------------------------------ */
 /* Judging answers                                                           */
 
+static gboolean
+code_has (const char *code,
+          const char *part)
+{
+  return code != NULL && strstr (code, part) != NULL;
+}
+
 static GError *
 error_for_v1 (guint       http_status,
               const char *code,
@@ -147,15 +154,19 @@ error_for_v1 (guint       http_status,
   g_autofree char *details = g_strdup_printf ("%s: %s", code ? code : "?", message ? message : "");
 
   /* The v1.0 API answers with real HTTP errors and a string code. */
-  if (http_status == 401 || (code && strstr (code, "InvalidAuthentication")))
+  if (http_status == 401 || code_has (code, "InvalidAuthentication"))
     return dd_error_new_dingtalk (40014, details, http_status);
-  if (http_status == 429 || (code && strstr (code, "Throttling")))
-    return dd_error_new_dingtalk (130101, details, http_status);
+  /* the gateway's calls per second or minute: not the robot's limit */
+  if (http_status == 429 || code_has (code, "QpsLimit") || code_has (code, "QpmLimit"))
+    return dd_error_new_coded (DD_ERROR_BUSY, http_status, details);
+  if (code_has (code, "send.too.fast") || code_has (code, "too.many.group") ||
+      code_has (code, "Throttling"))
+    return dd_error_new_coded (DD_ERROR_RATE_LIMITED, http_status, details);
   if (http_status == 413)
     return dd_error_new_http (http_status, details);
-  if (http_status >= 500)
-    return dd_error_new_http (http_status, details);
-  if (code && (strstr (code, "robot") || strstr (code, "Robot")))
+  if (http_status >= 500 || code_has (code, "system.error"))
+    return dd_error_new_coded (DD_ERROR_SERVER, http_status, details);
+  if (code_has (code, "robot") || code_has (code, "Robot"))
     return dd_error_new_dingtalk (300001, details, http_status);
 
   return dd_error_new_unexpected (http_status, details);
@@ -201,14 +212,30 @@ dd_client_judge_response (guint        http_status,
 
   if (json_object_has_member (object, "errcode"))
     {
-      gint64 errcode = json_object_get_int_member_with_default (object, "errcode", -1);
+      JsonNode *node = json_object_get_member (object, "errcode");
       const char *errmsg = json_object_get_string_member_with_default (object, "errmsg", NULL);
+      const char *sub_code = json_object_get_string_member_with_default (object, "sub_code", NULL);
+      gint64 errcode;
 
-      if (errcode != 0)
+      /* Success is a numeric 0 and nothing else: "0", 0.0 or null is an
+       * answer DingTalk does not give. */
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
         {
-          g_propagate_error (error, dd_error_new_dingtalk (errcode, errmsg, http_status));
+          g_propagate_error (error, dd_error_new_malformed (http_status, "errcode is not a number"));
           return FALSE;
         }
+      errcode = json_node_get_int (node);
+      if (errcode != 0)
+        {
+          g_propagate_error (error, dd_error_new_dingtalk_sub (errcode, errmsg, sub_code, http_status));
+          return FALSE;
+        }
+    }
+  else if (json_object_get_int_member_with_default (object, "status", 0) == 1111)
+    {
+      /* the gateway's ban after too many calls: {"status":1111,"wait":5} */
+      g_propagate_error (error, dd_error_new_coded (DD_ERROR_BUSY, http_status, "status 1111"));
+      return FALSE;
     }
   else if (!ok_status)
     {

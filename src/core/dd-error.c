@@ -16,6 +16,7 @@ typedef struct {
   char           *errmsg;
   guint           http_status;
   DdSecurityHint  hint;
+  gboolean        malformed;   /* JSON, but not in a shape DingTalk answers */
 } DdErrorPrivate;
 
 static void
@@ -25,6 +26,7 @@ dd_error_private_init (DdErrorPrivate *priv)
   priv->errmsg = NULL;
   priv->http_status = 0;
   priv->hint = DD_SECURITY_HINT_UNKNOWN;
+  priv->malformed = FALSE;
 }
 
 static void
@@ -35,6 +37,7 @@ dd_error_private_copy (const DdErrorPrivate *src,
   dest->errmsg = g_strdup (src->errmsg);
   dest->http_status = src->http_status;
   dest->hint = src->hint;
+  dest->malformed = src->malformed;
 }
 
 static void
@@ -61,8 +64,14 @@ dd_error_code_for_errcode (gint64 errcode)
     case 300001:
     case 300005:
       return DD_ERROR_ROBOT_UNKNOWN;
-    case 130101:
+    case 130101:  /* legacy */
+    case 410100:
       return DD_ERROR_RATE_LIMITED;
+    case -1:      /* 系统繁忙: "system busy, retry later" */
+    case 88:      /* the auth service timed out (when its sub_code is empty) */
+    case 15:      /* timed out */
+    case 90018:   /* the app's calls per second */
+      return DD_ERROR_BUSY;
     case 460101:
     case 101002:
     case 40006:
@@ -71,6 +80,9 @@ dd_error_code_for_errcode (gint64 errcode)
     case 40004:
       return DD_ERROR_BAD_MEDIA_TYPE;
     default:
+      /* 900xx: the gateway's flow control */
+      if (errcode >= 90000 && errcode <= 90099)
+        return DD_ERROR_BUSY;
       return DD_ERROR_UNEXPECTED;
     }
 }
@@ -134,6 +146,8 @@ sentence_for (DdErrorCode    code,
       return _("DingTalk does not know this robot. Copy the webhook again from the robot’s settings in the group.");
     case DD_ERROR_RATE_LIMITED:
       return _("The robot sent more than 20 messages in a minute, so DingTalk paused it for 10 minutes. Try again later.");
+    case DD_ERROR_BUSY:
+      return _("DingTalk is busy right now. Try again in a moment.");
     case DD_ERROR_TOO_LARGE:
       return _("DingTalk refused the image or message as too large.");
     case DD_ERROR_BAD_MEDIA_TYPE:
@@ -199,6 +213,48 @@ dd_error_new_dingtalk (gint64      errcode,
 }
 
 /**
+ * dd_error_new_dingtalk_sub:
+ * @sub_code: (nullable): DingTalk's sub_code, if the answer had one
+ *
+ * As dd_error_new_dingtalk(), for answers that carry a sub_code: errcode
+ * 88 is a transient auth-service timeout only when its sub_code is empty;
+ * with a sub_code it names a permanent problem.
+ */
+GError *
+dd_error_new_dingtalk_sub (gint64      errcode,
+                           const char *errmsg,
+                           const char *sub_code,
+                           guint       http_status)
+{
+  if (errcode == 88 && sub_code != NULL && *sub_code != '\0')
+    {
+      g_autofree char *details = g_strdup_printf ("%s (sub_code %s)", errmsg ? errmsg : "", sub_code);
+
+      return new_with_details (DD_ERROR_UNEXPECTED,
+                               sentence_for (DD_ERROR_UNEXPECTED, DD_SECURITY_HINT_UNKNOWN),
+                               errcode, details, http_status, DD_SECURITY_HINT_UNKNOWN);
+    }
+  return dd_error_new_dingtalk (errcode, errmsg, http_status);
+}
+
+/**
+ * dd_error_new_coded:
+ * @code: what went wrong
+ * @details: (nullable): DingTalk's own words, for the details
+ *
+ * An error from an answer without a numeric errcode (the v1.0 API's
+ * string codes), with @code's sentence.
+ */
+GError *
+dd_error_new_coded (DdErrorCode  code,
+                    guint        http_status,
+                    const char  *details)
+{
+  return new_with_details (code, sentence_for (code, DD_SECURITY_HINT_UNKNOWN),
+                           0, details, http_status, DD_SECURITY_HINT_UNKNOWN);
+}
+
+/**
  * dd_error_new_http:
  * @http_status: an HTTP status other than 2xx
  * @reason: (nullable): the reason phrase or a short body excerpt
@@ -213,6 +269,8 @@ dd_error_new_http (guint       http_status,
 
   if (http_status == 413)
     code = DD_ERROR_TOO_LARGE;
+  else if (http_status == 429)
+    code = DD_ERROR_BUSY;
   else if (http_status >= 500)
     code = DD_ERROR_SERVER;
   else
@@ -234,6 +292,23 @@ dd_error_new_unexpected (guint       http_status,
   return new_with_details (DD_ERROR_UNEXPECTED,
                            sentence_for (DD_ERROR_UNEXPECTED, DD_SECURITY_HINT_UNKNOWN),
                            0, what, http_status, DD_SECURITY_HINT_UNKNOWN);
+}
+
+/**
+ * dd_error_new_malformed:
+ * @what: what was wrong with the answer, for the details
+ *
+ * A JSON answer in a shape DingTalk does not give (an errcode that is not
+ * a number, say): never taken for success, and not worth trying again.
+ */
+GError *
+dd_error_new_malformed (guint       http_status,
+                        const char *what)
+{
+  GError *error = dd_error_new_unexpected (http_status, what);
+
+  dd_error_get_private (error)->malformed = TRUE;
+  return error;
 }
 
 /**
@@ -314,7 +389,9 @@ dd_error_get_security_hint (const GError *error)
  * dd_error_is_transient:
  *
  * Returns: %TRUE if trying again later may succeed without the user
- *   changing anything (network, timeout, 5xx, an unreadable answer)
+ *   changing anything (network, timeout, 5xx, DingTalk busy, an
+ *   unreadable answer); DingTalk's rate limit is not among them: it
+ *   pauses the robot instead
  */
 gboolean
 dd_error_is_transient (const GError *error)
@@ -327,10 +404,12 @@ dd_error_is_transient (const GError *error)
     case DD_ERROR_NETWORK:
     case DD_ERROR_TIMEOUT:
     case DD_ERROR_SERVER:
+    case DD_ERROR_BUSY:
       return TRUE;
     case DD_ERROR_UNEXPECTED:
-      /* a non-JSON answer (a proxy page); not an unknown errcode */
-      return dd_error_get_errcode (error) == 0;
+      /* a non-JSON answer (a proxy page); not an unknown errcode, nor
+       * JSON in a shape DingTalk never answers */
+      return dd_error_get_errcode (error) == 0 && !dd_error_get_private (error)->malformed;
     default:
       return FALSE;
     }

@@ -21,12 +21,13 @@ G_BEGIN_DECLS
 typedef enum {
   DD_ERROR_NETWORK,             /* could not connect, connection dropped */
   DD_ERROR_TIMEOUT,             /* connect or idle timeout */
-  DD_ERROR_SERVER,              /* HTTP 5xx */
+  DD_ERROR_SERVER,              /* HTTP 5xx, v1.0 system.error */
+  DD_ERROR_BUSY,                /* -1 系统繁忙, 88, 15, 900xx, 90018, HTTP 429: try again */
   DD_ERROR_BAD_APP_CREDENTIALS, /* 40089, 40001 */
   DD_ERROR_TOKEN_INVALID,       /* 40014, 42001 (after one refresh) */
   DD_ERROR_SECURITY_CHECK,      /* 310000: sign, timestamp, keyword or IP */
   DD_ERROR_ROBOT_UNKNOWN,       /* 300001, 300005 */
-  DD_ERROR_RATE_LIMITED,        /* 130101 */
+  DD_ERROR_RATE_LIMITED,        /* 130101, 410100: the robot is paused for 10 minutes */
   DD_ERROR_TOO_LARGE,           /* 460101, 101002, 40006, 45001, HTTP 413 */
   DD_ERROR_BAD_MEDIA_TYPE,      /* 40004 */
   DD_ERROR_UNEXPECTED,          /* any other errcode, or an answer we cannot read */
@@ -59,9 +60,18 @@ GQuark          dd_error_quark              (void);
 GError         *dd_error_new_dingtalk       (gint64       errcode,
                                              const char  *errmsg,
                                              guint        http_status);
+GError         *dd_error_new_dingtalk_sub   (gint64       errcode,
+                                             const char  *errmsg,
+                                             const char  *sub_code,
+                                             guint        http_status);
+GError         *dd_error_new_coded          (DdErrorCode  code,
+                                             guint        http_status,
+                                             const char  *details);
 GError         *dd_error_new_http           (guint        http_status,
                                              const char  *reason);
 GError         *dd_error_new_unexpected     (guint        http_status,
+                                             const char  *what);
+GError         *dd_error_new_malformed      (guint        http_status,
                                              const char  *what);
 GError         *dd_error_from_transport     (const GError *transport_error);
 
