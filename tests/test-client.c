@@ -304,8 +304,22 @@ test_rate_limit (Fixture       *f,
 
     g_assert_false (send_message (f, f->profile, message, &error));
     g_assert_error (error, DD_ERROR, DD_ERROR_RATE_LIMITED);
-    g_assert_cmpint (dd_error_get_errcode (error), ==, 130101);
+    g_assert_cmpint (dd_error_get_errcode (error), ==, 410100);
   }
+
+  /* the legacy code means the same */
+  dd_fake_server_set_rate_limit (f->fake, 20, 60000, 600000, DD_FAKE_ROBOT_THROTTLE_ERRCODE_LEGACY);
+  dd_fake_server_advance_clock (f->fake, 11 * 60 * 1000);
+  for (guint i = 0; i < 21; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (send_message (f, f->profile, message, &error))
+        continue;
+      g_assert_cmpuint (i, ==, 20);
+      g_assert_error (error, DD_ERROR, DD_ERROR_RATE_LIMITED);
+      g_assert_cmpint (dd_error_get_errcode (error), ==, 130101);
+    }
 }
 
 static void

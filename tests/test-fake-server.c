@@ -370,15 +370,17 @@ test_robot_rate_limit (Fixture       *fixture,
   for (guint i = 0; i < 20; i++)
     g_assert_cmpint (send_robot (fixture, TOKEN, SECRET, now_ms (), TEXT_MSG, NULL), ==, 0);
 
-  g_assert_cmpint (send_robot (fixture, TOKEN, SECRET, now_ms (), TEXT_MSG, &errmsg), ==, 130101);
+  g_assert_cmpint (send_robot (fixture, TOKEN, SECRET, now_ms (), TEXT_MSG, &errmsg), ==, 410100);
   g_assert_cmpstr (errmsg, ==, "send too fast, exceed 20 times per minute");
+  g_assert_cmpuint (dd_fake_server_get_n_throttled (fixture->server), ==, 1);
   /* other robots are not affected */
   g_assert_cmpint (send_robot (fixture, "plain-token", NULL, 0, TEXT_MSG, NULL), ==, 0);
 
   /* a minute later the robot is still blocked: that lasts 10 minutes */
   dd_fake_server_advance_clock (fixture->server, 61 * 1000);
   g_assert_cmpint (send_robot (fixture, TOKEN, SECRET, dd_fake_server_get_now_ms (fixture->server),
-                               TEXT_MSG, NULL), ==, 130101);
+                               TEXT_MSG, NULL), ==, 410100);
+  g_assert_cmpuint (dd_fake_server_get_n_throttled (fixture->server), ==, 2);
   dd_fake_server_advance_clock (fixture->server, 10 * 60 * 1000);
   g_assert_cmpint (send_robot (fixture, TOKEN, SECRET, dd_fake_server_get_now_ms (fixture->server),
                                TEXT_MSG, NULL), ==, 0);
@@ -390,6 +392,178 @@ test_robot_rate_limit (Fixture       *fixture,
       dd_fake_server_advance_clock (fixture->server, 3100);
       g_assert_cmpint (send_robot (fixture, "plain-token", NULL, 0, TEXT_MSG, NULL), ==, 0);
     }
+  g_assert_cmpuint (dd_fake_server_get_n_throttled (fixture->server), ==, 2);
+}
+
+/* A robot without secret, so that the fake's clock can stand still */
+static gint64
+send_plain (Fixture    *fixture,
+            const char *token,
+            const char *json)
+{
+  return send_robot (fixture, token, NULL, 0, json, NULL);
+}
+
+/* Limit 3 in 400 ms, blocked for 1 s, on a frozen clock: exact times */
+static void
+test_robot_rate_window (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *errmsg = NULL;
+
+  dd_fake_server_freeze_clock (fixture->server, TRUE);
+  dd_fake_server_set_rate_limit (fixture->server, 3, 400, 1000, DD_FAKE_ROBOT_THROTTLE_ERRCODE);
+
+  /* t = 0, 10, 20: fine; t = 30: a 4th within 400 ms */
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_cmpint (send_plain (fixture, "plain-token", TEXT_MSG), ==, 0);
+      dd_fake_server_advance_clock (fixture->server, 10);
+    }
+  g_assert_cmpint (send_robot (fixture, "plain-token", NULL, 0, TEXT_MSG, &errmsg), ==, 410100);
+  g_assert_cmpstr (errmsg, ==, "send too fast, exceed 20 times per minute");
+  g_assert_cmpuint (dd_fake_server_get_n_throttled (fixture->server), ==, 1);
+
+  /* t = 530: the window holds nothing any more, but the block lasts */
+  dd_fake_server_advance_clock (fixture->server, 500);
+  g_assert_cmpint (send_plain (fixture, "plain-token", TEXT_MSG), ==, 410100);
+  /* other robots are not affected */
+  g_assert_cmpint (send_plain (fixture, "keyword-token", TEXT_MSG), ==, 0);
+
+  /* the block is [30, 1030): refused at 1029, over at 1030 */
+  dd_fake_server_advance_clock (fixture->server, 499);
+  g_assert_cmpint (send_plain (fixture, "plain-token", TEXT_MSG), ==, 410100);
+  dd_fake_server_advance_clock (fixture->server, 1);
+  g_assert_cmpint (send_plain (fixture, "plain-token", TEXT_MSG), ==, 0);
+  /* the refusal at 1029 still counts: DingTalk counts requests */
+  g_assert_cmpint (send_plain (fixture, "plain-token", TEXT_MSG), ==, 0);
+  g_assert_cmpint (send_plain (fixture, "plain-token", TEXT_MSG), ==, 410100);
+
+  g_assert_cmpuint (dd_fake_server_get_n_throttled (fixture->server), ==, 4);
+  g_assert_cmpuint (dd_fake_server_count_accepted_messages (fixture->server), ==, 6);
+
+  /* the legacy errcode, on request */
+  dd_fake_server_add_robot (fixture->server, "legacy-token", NULL, NULL);
+  dd_fake_server_set_rate_limit (fixture->server, 3, 400, 1000, DD_FAKE_ROBOT_THROTTLE_ERRCODE_LEGACY);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpint (send_plain (fixture, "legacy-token", TEXT_MSG), ==, 0);
+  g_assert_cmpint (send_plain (fixture, "legacy-token", TEXT_MSG), ==, 130101);
+  g_assert_cmpuint (dd_fake_server_get_n_throttled (fixture->server), ==, 5);
+}
+
+/* The window is (now - WINDOW, now]: a send exactly WINDOW ms old is out */
+static void
+test_robot_rate_boundary (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  dd_fake_server_freeze_clock (fixture->server, TRUE);
+  dd_fake_server_set_rate_limit (fixture->server, 2, 1000, 5000, DD_FAKE_ROBOT_THROTTLE_ERRCODE);
+
+  g_assert_cmpint (send_plain (fixture, "plain-token", TEXT_MSG), ==, 0);   /* t = 0 */
+  dd_fake_server_advance_clock (fixture->server, 999);
+  g_assert_cmpint (send_plain (fixture, "plain-token", TEXT_MSG), ==, 0);   /* t = 999 */
+  dd_fake_server_advance_clock (fixture->server, 1);
+  /* t = 1000: the send at 0 left the window, so this is the 2nd in it */
+  g_assert_cmpint (send_plain (fixture, "plain-token", TEXT_MSG), ==, 0);
+  /* still t = 1000: 999, 1000 and this one */
+  g_assert_cmpint (send_plain (fixture, "plain-token", TEXT_MSG), ==, 410100);
+  g_assert_cmpuint (dd_fake_server_get_n_throttled (fixture->server), ==, 1);
+}
+
+/* ----------------------------------------------------------------- msgUuid */
+
+#define UUID_MSG(uuid) \
+  "{\"msgtype\":\"text\",\"text\":{\"content\":\"hello DingDrop\"},\"msgUuid\":" uuid "}"
+
+static const DdFakeMessage *
+last_message (Fixture *fixture)
+{
+  GPtrArray *messages = dd_fake_server_get_messages (fixture->server);
+
+  g_assert_cmpuint (messages->len, >, 0);
+  return g_ptr_array_index (messages, messages->len - 1);
+}
+
+static void
+test_robot_msg_uuid (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  const DdFakeMessage *message;
+  g_autofree char *errmsg = NULL;
+
+  g_assert_cmpint (send_plain (fixture, "plain-token", UUID_MSG ("\"u1\"")), ==, 0);
+  message = last_message (fixture);
+  g_assert_cmpstr (message->msg_uuid, ==, "u1");
+  g_assert_false (message->duplicate);
+  g_assert_cmpuint (dd_fake_server_count_shown_messages (fixture->server), ==, 1);
+
+  /* the retry of a message that did arrive: ok, but not shown again */
+  g_assert_cmpint (send_robot (fixture, "plain-token", NULL, 0, UUID_MSG ("\"u1\""), &errmsg), ==, 0);
+  g_assert_cmpstr (errmsg, ==, "ok");
+  message = last_message (fixture);
+  g_assert_true (message->accepted);
+  g_assert_true (message->duplicate);
+  g_assert_cmpstr (message->msg_uuid, ==, "u1");
+  g_assert_cmpuint (dd_fake_server_count_accepted_messages (fixture->server), ==, 2);
+  g_assert_cmpuint (dd_fake_server_count_shown_messages (fixture->server), ==, 1);
+
+  /* another msgUuid, none, or the same one on another robot: shown */
+  g_assert_cmpint (send_plain (fixture, "plain-token", UUID_MSG ("\"u2\"")), ==, 0);
+  g_assert_false (last_message (fixture)->duplicate);
+  g_assert_cmpint (send_plain (fixture, "plain-token", TEXT_MSG), ==, 0);
+  g_assert_cmpint (send_plain (fixture, "plain-token", TEXT_MSG), ==, 0);
+  g_assert_null (last_message (fixture)->msg_uuid);
+  g_assert_false (last_message (fixture)->duplicate);
+  g_assert_cmpint (send_plain (fixture, "keyword-token", UUID_MSG ("\"u1\"")), ==, 0);
+  g_assert_false (last_message (fixture)->duplicate);
+  g_assert_cmpuint (dd_fake_server_count_shown_messages (fixture->server), ==, 5);
+
+  /* a msgUuid becomes known only when accepted: the retry is shown */
+  g_assert_cmpint (send_plain (fixture, "keyword-token",
+                               "{\"msgtype\":\"text\",\"text\":{\"content\":\"hi\"},\"msgUuid\":\"u3\"}"),
+                   ==, 310000);
+  g_assert_cmpstr (last_message (fixture)->msg_uuid, ==, "u3");
+  g_assert_false (last_message (fixture)->duplicate);
+  g_assert_cmpint (send_plain (fixture, "keyword-token", UUID_MSG ("\"u3\"")), ==, 0);
+  g_assert_false (last_message (fixture)->duplicate);
+  g_assert_cmpuint (dd_fake_server_count_shown_messages (fixture->server), ==, 6);
+
+  /* a msgUuid that is not a string, or empty, is no msgUuid */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_cmpint (send_plain (fixture, "plain-token", UUID_MSG ("42")), ==, 0);
+      g_assert_null (last_message (fixture)->msg_uuid);
+      g_assert_cmpint (send_plain (fixture, "plain-token", UUID_MSG ("\"\"")), ==, 0);
+      g_assert_null (last_message (fixture)->msg_uuid);
+    }
+  g_assert_cmpuint (dd_fake_server_count_shown_messages (fixture->server), ==, 10);
+
+  /* clear_records() forgets the records, not what the robot accepted */
+  dd_fake_server_clear_records (fixture->server);
+  g_assert_cmpint (send_plain (fixture, "plain-token", UUID_MSG ("\"u2\"")), ==, 0);
+  g_assert_true (last_message (fixture)->duplicate);
+  g_assert_cmpuint (dd_fake_server_count_shown_messages (fixture->server), ==, 0);
+}
+
+/* A duplicate is a request like any other for the rate limit */
+static void
+test_robot_msg_uuid_rate (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  dd_fake_server_freeze_clock (fixture->server, TRUE);
+  dd_fake_server_set_rate_limit (fixture->server, 2, 1000, 1000, DD_FAKE_ROBOT_THROTTLE_ERRCODE);
+
+  g_assert_cmpint (send_plain (fixture, "plain-token", UUID_MSG ("\"u1\"")), ==, 0);
+  g_assert_cmpint (send_plain (fixture, "plain-token", UUID_MSG ("\"u1\"")), ==, 0);
+  g_assert_true (last_message (fixture)->duplicate);
+  /* over the limit: refused, even though it would not be shown */
+  g_assert_cmpint (send_plain (fixture, "plain-token", UUID_MSG ("\"u1\"")), ==, 410100);
+  g_assert_false (last_message (fixture)->accepted);
+  g_assert_false (last_message (fixture)->duplicate);
+
+  g_assert_cmpuint (dd_fake_server_get_n_throttled (fixture->server), ==, 1);
+  g_assert_cmpuint (dd_fake_server_count_accepted_messages (fixture->server), ==, 2);
+  g_assert_cmpuint (dd_fake_server_count_shown_messages (fixture->server), ==, 1);
 }
 
 static void
@@ -714,6 +888,10 @@ main (int   argc,
   ADD ("/fake/robot/keywords", test_robot_keywords);
   ADD ("/fake/robot/unknown-token", test_robot_unknown_token);
   ADD ("/fake/robot/rate-limit", test_robot_rate_limit);
+  ADD ("/fake/robot/rate-window", test_robot_rate_window);
+  ADD ("/fake/robot/rate-boundary", test_robot_rate_boundary);
+  ADD ("/fake/robot/msg-uuid", test_robot_msg_uuid);
+  ADD ("/fake/robot/msg-uuid-rate", test_robot_msg_uuid_rate);
   ADD ("/fake/robot/too-large", test_robot_too_large);
   ADD ("/fake/robot/bad-body", test_robot_bad_body);
   ADD ("/fake/token/get", test_token_get);

@@ -7,6 +7,14 @@
  *
  * Runs until SIGTERM or SIGINT, then exits 0. SIGUSR1 expires every app
  * token issued so far (as dd_fake_server_expire_tokens()).
+ *
+ * Canned answers: PATH "*" means any path (NULL in dd-fake-server.h). One
+ * answer is pending per PATH, so a later option for the same PATH replaces
+ * an earlier one, every --next-answer coming after every --next-errcode.
+ *
+ *   --rate-limit 3:400:1000:130101          3 sends per 400 ms, then 1 s blocked, legacy errcode
+ *   --next-errcode 2:/robot/send:-1         the next two sends: errcode -1
+ *   --next-answer '/robot/send:1:500:{"errcode":-1,"errmsg":"系统繁忙"}'
  */
 
 #define G_LOG_DOMAIN "dd-fake"
@@ -17,6 +25,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <glib-unix.h>
 #include <glib/gstdio.h>
 
@@ -27,6 +36,8 @@ static char **opt_robots;
 static char **opt_app_robots;
 static char **opt_faults;
 static char **opt_errcodes;
+static char **opt_answers;
+static char *opt_rate_limit;
 static char *opt_port_file;
 static char *opt_log;
 static int opt_token_lifetime;
@@ -49,7 +60,14 @@ static const GOptionEntry entries[] = {
   { "fail-next", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_faults,
     "Fault for the next N requests: http-500, html-413, not-json, drop, latency, stall", "N:KIND" },
   { "next-errcode", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_errcodes,
-    "Answer the next request on PATH with ERRCODE", "PATH:ERRCODE[:ERRMSG]" },
+    "Answer the next COUNT (default 1) requests on PATH (* for any) with ERRCODE",
+    "[COUNT:]PATH:ERRCODE[:ERRMSG]" },
+  { "next-answer", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_answers,
+    "Answer the next COUNT requests on PATH (* for any) with STATUS and BODY (the rest, colons included)",
+    "PATH:COUNT:STATUS:BODY" },
+  { "rate-limit", 0, 0, G_OPTION_ARG_STRING, &opt_rate_limit,
+    "Custom robots' rate limit (default 20:60000:600000:410100)",
+    "LIMIT:WINDOW_MS:BLOCK_MS:ERRCODE" },
   { "token-lifetime", 0, 0, G_OPTION_ARG_INT, &opt_token_lifetime,
     "App token lifetime (default 7200)", "SECONDS" },
   { "latency", 0, 0, G_OPTION_ARG_INT, &opt_latency,
@@ -75,6 +93,115 @@ on_expire_signal (gpointer user_data)
 {
   dd_fake_server_expire_tokens (user_data);
   return G_SOURCE_CONTINUE;
+}
+
+/* "*" is any path; anything else must be a path */
+static gboolean
+parse_path (const char  *text,
+            const char **out_path)
+{
+  if (strcmp (text, "*") == 0)
+    *out_path = NULL;
+  else if (text[0] == '/')
+    *out_path = text;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+parse_uint (const char *text,
+            guint       min,
+            guint      *out_value)
+{
+  guint64 value = 0;
+
+  if (!g_ascii_string_to_unsigned (text, 10, min, G_MAXUINT, &value, NULL))
+    return FALSE;
+  *out_value = value;
+  return TRUE;
+}
+
+static gboolean
+configure_errcode (DdFakeServer  *server,
+                   const char    *option,
+                   GError       **error)
+{
+  g_auto(GStrv) parts = NULL;
+  const char *spec = option;
+  const char *path;
+  guint count = 1;
+  gint64 errcode = 0;
+
+  /* a path starts with '/' or is '*': a leading number is a count */
+  if (g_ascii_isdigit (option[0]))
+    {
+      g_auto(GStrv) head = g_strsplit (option, ":", 2);
+
+      if (g_strv_length (head) != 2 || !parse_uint (head[0], 0, &count))
+        goto bad;
+      spec = option + strlen (head[0]) + 1;
+    }
+
+  parts = g_strsplit (spec, ":", 3);
+  if (g_strv_length (parts) < 2 || !parse_path (parts[0], &path) ||
+      !g_ascii_string_to_signed (parts[1], 10, G_MININT64, G_MAXINT64, &errcode, NULL))
+    goto bad;
+
+  dd_fake_server_set_next_errcode_full (server, path, count, errcode, parts[2]);
+  return TRUE;
+
+bad:
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               "--next-errcode wants [COUNT:]PATH:ERRCODE[:ERRMSG], got “%s”", option);
+  return FALSE;
+}
+
+static gboolean
+configure_answer (DdFakeServer  *server,
+                  const char    *option,
+                  GError       **error)
+{
+  g_auto(GStrv) parts = g_strsplit (option, ":", 4);
+  const char *path;
+  guint count = 0;
+  guint status = 0;
+
+  if (g_strv_length (parts) != 4 || !parse_path (parts[0], &path) ||
+      !parse_uint (parts[1], 0, &count) || !parse_uint (parts[2], 100, &status) || status > 599)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--next-answer wants PATH:COUNT:STATUS:BODY, got “%s”", option);
+      return FALSE;
+    }
+
+  dd_fake_server_set_next_answer (server, path, count, status, parts[3], NULL);
+  return TRUE;
+}
+
+static gboolean
+configure_rate_limit (DdFakeServer  *server,
+                      const char    *option,
+                      GError       **error)
+{
+  g_auto(GStrv) parts = g_strsplit (option, ":", -1);
+  guint limit = 0;
+  guint window_ms = 0;
+  guint block_ms = 0;
+  gint64 errcode = 0;
+
+  if (g_strv_length (parts) != 4 ||
+      !parse_uint (parts[0], 1, &limit) || !parse_uint (parts[1], 1, &window_ms) ||
+      !parse_uint (parts[2], 0, &block_ms) ||
+      !g_ascii_string_to_signed (parts[3], 10, G_MININT64, G_MAXINT64, &errcode, NULL))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--rate-limit wants LIMIT:WINDOW_MS:BLOCK_MS:ERRCODE, got “%s”", option);
+      return FALSE;
+    }
+
+  dd_fake_server_set_rate_limit (server, limit, window_ms, block_ms, errcode);
+  return TRUE;
 }
 
 static gboolean
@@ -139,19 +266,15 @@ configure (DdFakeServer  *server,
     }
 
   for (guint i = 0; opt_errcodes && opt_errcodes[i]; i++)
-    {
-      g_auto(GStrv) parts = g_strsplit (opt_errcodes[i], ":", 3);
-      gint64 errcode = 0;
+    if (!configure_errcode (server, opt_errcodes[i], error))
+      return FALSE;
 
-      if (g_strv_length (parts) < 2 || parts[0][0] != '/' ||
-          !g_ascii_string_to_signed (parts[1], 10, G_MININT64, G_MAXINT64, &errcode, NULL))
-        {
-          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       "--next-errcode wants PATH:ERRCODE[:ERRMSG], got “%s”", opt_errcodes[i]);
-          return FALSE;
-        }
-      dd_fake_server_set_next_errcode (server, parts[0], errcode, parts[2]);
-    }
+  for (guint i = 0; opt_answers && opt_answers[i]; i++)
+    if (!configure_answer (server, opt_answers[i], error))
+      return FALSE;
+
+  if (opt_rate_limit != NULL && !configure_rate_limit (server, opt_rate_limit, error))
+    return FALSE;
 
   if (opt_token_lifetime > 0)
     dd_fake_server_set_token_lifetime (server, opt_token_lifetime);

@@ -27,13 +27,21 @@ typedef struct {
   char   *access_token;
   char   *secret;         /* NULL: no signing */
   char  **keywords;       /* NULL or empty: no keyword check */
-  GArray *attempts;       /* gint64 ms of counted sends, oldest first */
-  gint64  blocked_until;  /* ms, fake clock; 0 when not blocked */
+  GArray *attempts;       /* gint64 ms of counted sends in the window, oldest first */
+  gint64  blocked_until;  /* ms, fake clock; 0 when never blocked */
+  GHashTable *msg_uuids;  /* set of the msgUuids accepted */
 } DdFakeRobot;
 
+/* A canned answer: an errcode (set_next_errcode) or a raw HTTP answer */
 typedef struct {
-  gint64  errcode;
-  char   *errmsg;
+  char    *path;          /* NULL: any path */
+  guint    remaining;     /* requests it still answers */
+  gboolean raw;
+  gint64   errcode;       /* !raw */
+  char    *errmsg;        /* !raw */
+  guint    status;        /* raw */
+  GBytes  *body;          /* raw */
+  char    *content_type;  /* raw */
 } DdFakeCanned;
 
 typedef enum {
@@ -51,16 +59,22 @@ struct _DdFakeServer
   guint          port;
 
   gint64         clock_offset_ms;
+  gboolean       clock_frozen;
+  gint64         frozen_real_ms;  /* the real clock when frozen */
   guint          token_lifetime_s;
   gsize          max_upload_bytes;
   gboolean       html_413_on_oversize;
   guint          latency_ms;
+  guint          rate_limit;
+  guint          rate_window_ms;
+  guint          rate_block_ms;
+  gint64         throttle_errcode;
 
   GHashTable    *apps;          /* app_key -> DdFakeApp */
   GHashTable    *tokens;        /* token -> DdFakeToken */
   GHashTable    *robots;        /* access_token -> DdFakeRobot */
   GHashTable    *app_robots;    /* robot_code -> conversation id */
-  GHashTable    *canned;        /* path -> DdFakeCanned */
+  GPtrArray     *canned;        /* of DdFakeCanned, one per path */
   GQueue         faults;        /* of GUINT_TO_POINTER (DdFakeFault) */
   GList         *delayed;       /* of DdFakeDelayed */
 
@@ -69,6 +83,7 @@ struct _DdFakeServer
   guint          n_requests;
   guint          n_token_requests;
   guint          n_upload_requests;
+  guint          n_throttled;
   guint          serial;
 
   GOutputStream *log;

@@ -6,9 +6,11 @@
  *   POST (43002), known access_token (300001), for a robot with a secret:
  *   timestamp and sign in the query (310000), timestamp within an hour of
  *   the fake's clock (310000), sign matches (310000); then the rate limit
- *   (130101), body size (460101), Content-Type (43004), a valid message
- *   (40035), and for a robot with keywords, a keyword in the content
- *   (310000).
+ *   (410100, or the errcode set), body size (460101), Content-Type (43004),
+ *   a valid message (40035), and for a robot with keywords, a keyword in
+ *   the content (310000). A send that passed them all is accepted; if its
+ *   msgUuid was accepted before it is a duplicate, answered "ok" but not
+ *   shown. dd-fake-server.h says why the rate limit counts what it counts.
  */
 
 #define G_LOG_DOMAIN "dd-fake"
@@ -28,6 +30,7 @@ dd_fake_robot_free (DdFakeRobot *robot)
   g_free (robot->secret);
   g_strfreev (robot->keywords);
   g_array_unref (robot->attempts);
+  g_hash_table_unref (robot->msg_uuids);
   g_free (robot);
 }
 
@@ -47,37 +50,8 @@ dd_fake_server_add_robot (DdFakeServer       *self,
   robot->secret = secret != NULL && *secret != '\0' ? g_strdup (secret) : NULL;
   robot->keywords = keywords != NULL && keywords[0] != NULL ? g_strdupv ((char **) keywords) : NULL;
   robot->attempts = g_array_new (FALSE, FALSE, sizeof (gint64));
+  robot->msg_uuids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_hash_table_replace (self->robots, robot->access_token, robot);
-}
-
-void
-dd_fake_server_record_message (DdFakeServer      *self,
-                               SoupServerMessage *msg,
-                               const char        *access_token,
-                               JsonObject        *entry)
-{
-  GUri *uri = soup_server_message_get_uri (msg);
-  DdFakeMessage *message = g_new0 (DdFakeMessage, 1);
-
-  g_assert (DD_IS_FAKE_SERVER (self));
-
-  message->access_token = g_strdup (access_token);
-  message->path = g_strdup (g_uri_get_path (uri));
-  message->query = g_strdup (g_uri_get_query (uri));
-  message->raw_body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-  message->body = dd_fake_parse_json (message->raw_body);
-  message->errcode = json_object_get_int_member_with_default (entry, "errcode", -1);
-  message->errmsg = g_strdup (json_object_get_string_member_with_default (entry, "errmsg", NULL));
-  message->error_code = g_strdup (json_object_get_string_member_with_default (entry, "code", NULL));
-  message->accepted = json_object_get_boolean_member_with_default (entry, "accepted", FALSE);
-  message->received_at = dd_fake_server_get_now_ms (self);
-  g_ptr_array_add (self->messages, message);
-
-  if (access_token != NULL)
-    json_object_set_string_member (entry, "access_token", access_token);
-  if (message->body != NULL)
-    json_object_set_member (entry, "body", json_node_copy (message->body));
-  json_object_set_int_member (entry, "size", g_bytes_get_size (message->raw_body));
 }
 
 /* --------------------------------------------------------- JSON checking */
@@ -212,6 +186,53 @@ validate_robot_message (JsonObject  *root,
   return NULL;
 }
 
+/* ---------------------------------------------------------------- records */
+
+void
+dd_fake_server_record_message (DdFakeServer      *self,
+                               SoupServerMessage *msg,
+                               const char        *access_token,
+                               JsonObject        *entry)
+{
+  GUri *uri = soup_server_message_get_uri (msg);
+  DdFakeMessage *message = g_new0 (DdFakeMessage, 1);
+  JsonNode *errcode = json_object_get_member (entry, "errcode");
+
+  g_assert (DD_IS_FAKE_SERVER (self));
+
+  message->access_token = g_strdup (access_token);
+  message->path = g_strdup (g_uri_get_path (uri));
+  message->query = g_strdup (g_uri_get_query (uri));
+  message->raw_body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  message->body = dd_fake_parse_json (message->raw_body);
+  /* a canned answer may hold a string errcode, or none: json-glib would
+   * read either as 0, which is success */
+  if (errcode != NULL && JSON_NODE_HOLDS_VALUE (errcode) &&
+      json_node_get_value_type (errcode) == G_TYPE_INT64)
+    message->errcode = json_node_get_int (errcode);
+  else
+    message->errcode = DD_FAKE_ERRCODE_NONE;
+  message->errmsg = g_strdup (json_object_get_string_member_with_default (entry, "errmsg", NULL));
+  message->error_code = g_strdup (json_object_get_string_member_with_default (entry, "code", NULL));
+  message->accepted = json_object_get_boolean_member_with_default (entry, "accepted", FALSE);
+  message->received_at = dd_fake_server_get_now_ms (self);
+  message->http_status = soup_server_message_get_status (msg);
+  message->duplicate = json_object_get_boolean_member_with_default (entry, "duplicate", FALSE);
+  /* msgUuid is the custom robot's; the app robot route has none */
+  if (strcmp (message->path, "/robot/send") == 0 &&
+      message->body != NULL && JSON_NODE_HOLDS_OBJECT (message->body))
+    message->msg_uuid = g_strdup (get_string (json_node_get_object (message->body), "msgUuid"));
+  g_ptr_array_add (self->messages, message);
+
+  if (access_token != NULL)
+    json_object_set_string_member (entry, "access_token", access_token);
+  if (message->body != NULL)
+    json_object_set_member (entry, "body", json_node_copy (message->body));
+  if (message->msg_uuid != NULL)
+    json_object_set_string_member (entry, "msg_uuid", message->msg_uuid);
+  json_object_set_int_member (entry, "size", g_bytes_get_size (message->raw_body));
+}
+
 /* -------------------------------------------------------- security checks */
 
 static void
@@ -267,7 +288,13 @@ check_sign (DdFakeServer       *self,
   return 0;
 }
 
-/* Counts this send; TRUE if it is over the limit */
+/* Counts this send; TRUE if DingTalk refuses it as too fast.
+ *
+ * A strict rolling window over (now - window, now], this send included.
+ * Refused sends are counted too and the window is not emptied by a
+ * block: DingTalk counts requests, so a client that keeps sending while
+ * blocked finds itself over the limit again when the block ends.
+ */
 static gboolean
 rate_limited (DdFakeServer *self,
               DdFakeRobot  *robot)
@@ -275,23 +302,21 @@ rate_limited (DdFakeServer *self,
   gint64 now = dd_fake_server_get_now_ms (self);
   guint old = 0;
 
-  if (robot->blocked_until > now)
-    return TRUE;
-  robot->blocked_until = 0;
-
   while (old < robot->attempts->len &&
-         g_array_index (robot->attempts, gint64, old) <= now - DD_FAKE_ROBOT_RATE_WINDOW_MS)
+         g_array_index (robot->attempts, gint64, old) <= now - (gint64) self->rate_window_ms)
     old++;
   g_array_remove_range (robot->attempts, 0, old);
+  g_array_append_val (robot->attempts, now);
 
-  if (robot->attempts->len >= DD_FAKE_ROBOT_RATE_LIMIT)
+  if (robot->blocked_until > now)
+    return TRUE;
+
+  if (robot->attempts->len > self->rate_limit)
     {
-      robot->blocked_until = now + DD_FAKE_ROBOT_BLOCK_MS;
-      g_array_set_size (robot->attempts, 0);
+      robot->blocked_until = now + self->rate_block_ms;
       return TRUE;
     }
 
-  g_array_append_val (robot->attempts, now);
   return FALSE;
 }
 
@@ -313,18 +338,25 @@ is_json_content_type (SoupServerMessage *msg)
   return type != NULL && g_ascii_strcasecmp (type, "application/json") == 0;
 }
 
+/* Judges a send as DingTalk does. On the way it counts the send for the
+ * rate limit and, once accepted, remembers its msgUuid: *@duplicate says
+ * whether that msgUuid was accepted before. */
 static gint64
 check_robot_send (DdFakeServer       *self,
                   SoupServerMessage  *msg,
                   GHashTable         *query,
-                  const char        **errmsg)
+                  const char        **errmsg,
+                  gboolean           *duplicate)
 {
   const char *token = query ? g_hash_table_lookup (query, "access_token") : NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *content = NULL;
   DdFakeRobot *robot;
+  const char *msg_uuid;
   gint64 errcode;
+
+  *duplicate = FALSE;
 
   if (strcmp (soup_server_message_get_method (msg), SOUP_METHOD_POST) != 0)
     {
@@ -344,8 +376,9 @@ check_robot_send (DdFakeServer       *self,
 
   if (rate_limited (self, robot))
     {
+      self->n_throttled++;
       *errmsg = "send too fast, exceed 20 times per minute";
-      return 130101;
+      return self->throttle_errcode;
     }
 
   body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
@@ -379,6 +412,12 @@ check_robot_send (DdFakeServer       *self,
       return 310000;
     }
 
+  /* "用于超时或未知错误时用同一 msgUuid 重试，避免重复": a retry of a
+   * message that did arrive is answered ok and not shown twice */
+  msg_uuid = get_string (json_node_get_object (root), "msgUuid");
+  if (msg_uuid != NULL && !g_hash_table_add (robot->msg_uuids, g_strdup (msg_uuid)))
+    *duplicate = TRUE;
+
   *errmsg = "ok";
   return 0;
 }
@@ -390,10 +429,12 @@ dd_fake_server_handle_robot_send (DdFakeServer      *self,
                                   JsonObject        *entry)
 {
   const char *errmsg = NULL;
+  gboolean duplicate;
   gint64 errcode;
 
-  errcode = check_robot_send (self, msg, query, &errmsg);
+  errcode = check_robot_send (self, msg, query, &errmsg, &duplicate);
   dd_fake_reply_errcode (msg, entry, errcode, errmsg);
+  json_object_set_boolean_member (entry, "duplicate", duplicate);
   dd_fake_server_record_message (self, msg,
                                  query ? g_hash_table_lookup (query, "access_token") : NULL,
                                  entry);

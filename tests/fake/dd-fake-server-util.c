@@ -84,6 +84,7 @@ dd_fake_message_free (DdFakeMessage *message)
   g_clear_pointer (&message->body, json_node_unref);
   g_free (message->errmsg);
   g_free (message->error_code);
+  g_free (message->msg_uuid);
   g_free (message);
 }
 

@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * This file holds the object, its configuration, the clock, the request
- * dispatcher (faults, canned errors, the request log) and the records.
+ * dispatcher (faults, canned answers, the request log) and the records.
  * The routes live in dd-fake-server-token.c, dd-fake-server-media.c and
  * dd-fake-server-robot.c; shared helpers in dd-fake-server-util.c.
  */
@@ -25,7 +25,10 @@ G_DEFINE_FINAL_TYPE (DdFakeServer, dd_fake_server, G_TYPE_OBJECT)
 static void
 dd_fake_canned_free (DdFakeCanned *canned)
 {
+  g_free (canned->path);
   g_free (canned->errmsg);
+  g_clear_pointer (&canned->body, g_bytes_unref);
+  g_free (canned->content_type);
   g_free (canned);
 }
 
@@ -79,6 +82,7 @@ new_log_entry (SoupServerMessage *msg)
   json_object_set_string_member (entry, "method", soup_server_message_get_method (msg));
   json_object_set_string_member (entry, "path", g_uri_get_path (uri));
   json_object_set_null_member (entry, "errcode");
+  json_object_set_null_member (entry, "errmsg");
   json_object_set_boolean_member (entry, "accepted", FALSE);
   json_object_set_null_member (entry, "access_token");
   if (g_uri_get_query (uri) != NULL)
@@ -95,6 +99,8 @@ new_log_entry (SoupServerMessage *msg)
   json_object_set_int_member (entry, "size",
                               soup_server_message_get_request_body (msg)->length);
   json_object_set_null_member (entry, "media_id");
+  json_object_set_null_member (entry, "msg_uuid");
+  json_object_set_boolean_member (entry, "duplicate", FALSE);
 
   return entry;
 }
@@ -107,6 +113,70 @@ is_v1_path (const char *path)
   return g_str_has_prefix (path, "/v1.0/");
 }
 
+/* The pending canned answer for exactly @path (NULL: the any-path one) */
+static DdFakeCanned *
+lookup_canned (DdFakeServer *self,
+               const char   *path)
+{
+  for (guint i = 0; i < self->canned->len; i++)
+    {
+      DdFakeCanned *canned = g_ptr_array_index (self->canned, i);
+      if (g_strcmp0 (canned->path, path) == 0)
+        return canned;
+    }
+  return NULL;
+}
+
+/* Takes @canned, replacing what was pending for its path */
+static void
+set_canned (DdFakeServer *self,
+            DdFakeCanned *canned)
+{
+  DdFakeCanned *old = lookup_canned (self, canned->path);
+
+  if (old != NULL)
+    g_ptr_array_remove (self->canned, old);
+  if (canned->remaining > 0)
+    g_ptr_array_add (self->canned, canned);
+  else
+    dd_fake_canned_free (canned);
+}
+
+/* The status and body exactly as set; the log gets what the body says */
+static void
+reply_raw (SoupServerMessage  *msg,
+           JsonObject         *entry,
+           const DdFakeCanned *canned,
+           gboolean            v1)
+{
+  g_autoptr(JsonNode) root = dd_fake_parse_json (canned->body);
+  JsonObject *object = root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  JsonNode *node;
+  gsize len = 0;
+  const char *data = g_bytes_get_data (canned->body, &len);
+
+  soup_server_message_set_status (msg, canned->status, NULL);
+  soup_server_message_set_response (msg, canned->content_type, SOUP_MEMORY_COPY, data, len);
+
+  if (v1)
+    {
+      json_object_set_int_member (entry, "errcode", canned->status);
+      if (object != NULL && (node = json_object_get_member (object, "code")) != NULL)
+        json_object_set_member (entry, "code", json_node_copy (node));
+      if (object != NULL && (node = json_object_get_member (object, "message")) != NULL)
+        json_object_set_member (entry, "errmsg", json_node_copy (node));
+    }
+  else if (object != NULL)
+    {
+      /* copied as they are: a string errcode stays a string */
+      if ((node = json_object_get_member (object, "errcode")) != NULL)
+        json_object_set_member (entry, "errcode", json_node_copy (node));
+      if ((node = json_object_get_member (object, "errmsg")) != NULL)
+        json_object_set_member (entry, "errmsg", json_node_copy (node));
+    }
+  json_object_set_boolean_member (entry, "accepted", FALSE);
+}
+
 static gboolean
 answer_canned (DdFakeServer      *self,
                SoupServerMessage *msg,
@@ -114,13 +184,18 @@ answer_canned (DdFakeServer      *self,
                GHashTable        *query,
                JsonObject        *entry)
 {
-  g_autofree char *key = NULL;
-  DdFakeCanned *canned;
+  DdFakeCanned *canned = lookup_canned (self, path);
 
-  if (!g_hash_table_steal_extended (self->canned, path, (gpointer *) &key, (gpointer *) &canned))
+  if (canned == NULL)
+    canned = lookup_canned (self, NULL);
+  if (canned == NULL)
     return FALSE;
 
-  if (is_v1_path (path))
+  if (canned->raw)
+    {
+      reply_raw (msg, entry, canned, is_v1_path (path));
+    }
+  else if (is_v1_path (path))
     {
       guint status = canned->errcode >= 400 && canned->errcode < 600 ? (guint) canned->errcode : 400;
       dd_fake_reply_v1_error (msg, entry, status, canned->errmsg, canned->errmsg);
@@ -142,7 +217,8 @@ answer_canned (DdFakeServer      *self,
                                                                  "x-acs-dingtalk-access-token"),
                                    entry);
 
-  dd_fake_canned_free (canned);
+  if (--canned->remaining == 0)
+    g_ptr_array_remove (self->canned, canned);
   return TRUE;
 }
 
@@ -364,7 +440,7 @@ dd_fake_server_finalize (GObject *object)
   g_clear_pointer (&self->tokens, g_hash_table_unref);
   g_clear_pointer (&self->robots, g_hash_table_unref);
   g_clear_pointer (&self->app_robots, g_hash_table_unref);
-  g_clear_pointer (&self->canned, g_hash_table_unref);
+  g_clear_pointer (&self->canned, g_ptr_array_unref);
   g_queue_clear (&self->faults);
   g_clear_pointer (&self->uploads, g_ptr_array_unref);
   g_clear_pointer (&self->messages, g_ptr_array_unref);
@@ -387,6 +463,10 @@ dd_fake_server_init (DdFakeServer *self)
   self->token_lifetime_s = DEFAULT_TOKEN_LIFETIME_S;
   self->max_upload_bytes = DEFAULT_MAX_UPLOAD_BYTES;
   self->latency_ms = DEFAULT_LATENCY_MS;
+  self->rate_limit = DD_FAKE_ROBOT_RATE_LIMIT;
+  self->rate_window_ms = DD_FAKE_ROBOT_RATE_WINDOW_MS;
+  self->rate_block_ms = DD_FAKE_ROBOT_BLOCK_MS;
+  self->throttle_errcode = DD_FAKE_ROBOT_THROTTLE_ERRCODE;
 
   self->apps = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                       (GDestroyNotify) dd_fake_app_free);
@@ -395,8 +475,7 @@ dd_fake_server_init (DdFakeServer *self)
   self->robots = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                         (GDestroyNotify) dd_fake_robot_free);
   self->app_robots = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  self->canned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                        (GDestroyNotify) dd_fake_canned_free);
+  self->canned = g_ptr_array_new_with_free_func ((GDestroyNotify) dd_fake_canned_free);
   g_queue_init (&self->faults);
   self->uploads = g_ptr_array_new_with_free_func ((GDestroyNotify) dd_fake_upload_free);
   self->messages = g_ptr_array_new_with_free_func ((GDestroyNotify) dd_fake_message_free);
@@ -479,6 +558,35 @@ dd_fake_server_set_html_413_on_oversize (DdFakeServer *self,
 }
 
 /**
+ * dd_fake_server_set_rate_limit:
+ * @limit: sends allowed in the window, at least 1
+ * @window_ms: the rolling window, at least 1
+ * @block_ms: how long a refusal blocks the robot (0: only the refused send)
+ * @throttle_errcode: the refusal's errcode, DD_FAKE_ROBOT_THROTTLE_ERRCODE
+ *   (410100) or DD_FAKE_ROBOT_THROTTLE_ERRCODE_LEGACY (130101)
+ *
+ * Sets the custom robots' rate limit (DingTalk: 20 in 60 s, then blocked
+ * for 10 minutes), for every robot from the next send on. What the robots
+ * already sent stays counted.
+ */
+void
+dd_fake_server_set_rate_limit (DdFakeServer *self,
+                               guint         limit,
+                               guint         window_ms,
+                               guint         block_ms,
+                               gint64        throttle_errcode)
+{
+  g_return_if_fail (DD_IS_FAKE_SERVER (self));
+  g_return_if_fail (limit > 0);
+  g_return_if_fail (window_ms > 0);
+
+  self->rate_limit = limit;
+  self->rate_window_ms = window_ms;
+  self->rate_block_ms = block_ms;
+  self->throttle_errcode = throttle_errcode;
+}
+
+/**
  * dd_fake_server_set_log_file:
  *
  * Appends one JSON object per handled request to @path, flushed per line.
@@ -507,11 +615,17 @@ dd_fake_server_set_log_file (DdFakeServer  *self,
   return TRUE;
 }
 
+static gint64
+real_now_ms (void)
+{
+  return g_get_real_time () / 1000;
+}
+
 gint64
 dd_fake_server_get_now_ms (DdFakeServer *self)
 {
   g_return_val_if_fail (DD_IS_FAKE_SERVER (self), 0);
-  return g_get_real_time () / 1000 + self->clock_offset_ms;
+  return (self->clock_frozen ? self->frozen_real_ms : real_now_ms ()) + self->clock_offset_ms;
 }
 
 /**
@@ -526,6 +640,30 @@ dd_fake_server_advance_clock (DdFakeServer *self,
 {
   g_return_if_fail (DD_IS_FAKE_SERVER (self));
   self->clock_offset_ms += ms;
+}
+
+/**
+ * dd_fake_server_freeze_clock:
+ *
+ * Stops the fake's clock, so that tests can place requests at exact times
+ * (with dd_fake_server_advance_clock()). Thawed, the clock goes on from
+ * where it stood: it never jumps, neither back nor forward.
+ */
+void
+dd_fake_server_freeze_clock (DdFakeServer *self,
+                             gboolean      frozen)
+{
+  g_return_if_fail (DD_IS_FAKE_SERVER (self));
+
+  frozen = !!frozen;
+  if (frozen == self->clock_frozen)
+    return;
+
+  if (frozen)
+    self->frozen_real_ms = real_now_ms ();
+  else
+    self->clock_offset_ms -= real_now_ms () - self->frozen_real_ms;
+  self->clock_frozen = frozen;
 }
 
 void
@@ -555,12 +693,14 @@ default_errmsg (gint64 errcode)
     gint64      errcode;
     const char *errmsg;
   } errmsgs[] = {
+    { -1, "系统繁忙" },
     { 40014, "不合法的access_token" },
     { 40089, "不合法的appKey或appSecret" },
     { 42001, "access_token超时" },
     { 130101, "send too fast, exceed 20 times per minute" },
     { 300001, "token is not exist" },
     { 310000, "sign not match" },
+    { 410100, "send too fast, exceed 20 times per minute" },
     { 460101, "message too long, exceed 20000 bytes" },
   };
 
@@ -584,15 +724,83 @@ dd_fake_server_set_next_errcode (DdFakeServer *self,
                                  gint64        errcode,
                                  const char   *errmsg)
 {
-  DdFakeCanned *canned;
-
   g_return_if_fail (DD_IS_FAKE_SERVER (self));
   g_return_if_fail (path != NULL && path[0] == '/');
 
+  dd_fake_server_set_next_errcode_full (self, path, 1, errcode, errmsg);
+}
+
+/**
+ * dd_fake_server_set_next_errcode_full:
+ * @path: (nullable): the path, or NULL for any path
+ * @count: how many requests get it; 0 takes back what is pending for @path
+ *
+ * As dd_fake_server_set_next_errcode(), for the next @count requests.
+ */
+void
+dd_fake_server_set_next_errcode_full (DdFakeServer *self,
+                                      const char   *path,
+                                      guint         count,
+                                      gint64        errcode,
+                                      const char   *errmsg)
+{
+  DdFakeCanned *canned;
+
+  g_return_if_fail (DD_IS_FAKE_SERVER (self));
+  g_return_if_fail (path == NULL || path[0] == '/');
+
   canned = g_new0 (DdFakeCanned, 1);
+  canned->path = g_strdup (path);
+  canned->remaining = count;
   canned->errcode = errcode;
   canned->errmsg = g_strdup (errmsg ? errmsg : default_errmsg (errcode));
-  g_hash_table_replace (self->canned, g_strdup (path), canned);
+  set_canned (self, canned);
+}
+
+/**
+ * dd_fake_server_set_next_answer:
+ * @path: (nullable): the path, or NULL for any path
+ * @count: how many requests get it; 0 takes back what is pending for @path
+ * @http_status: the HTTP status
+ * @body: (nullable): the body, sent byte for byte (NULL: empty)
+ * @content_type: (nullable): its Content-Type; NULL: text/html if @body
+ *   starts with '<', else DingTalk's application/json;charset=utf-8
+ *
+ * The next @count requests on @path get exactly this answer, whatever they
+ * hold: DingTalk's transient errors ({"errcode":-1,"errmsg":"系统繁忙"} with
+ * 200 or 500, errcode 88 with an empty sub_code), malformed answers
+ * ({"errcode":"310000"}) or a page. It is recorded like a canned errcode:
+ * never accepted, and on /media/upload no media_id is made. Replaces what
+ * was pending for @path, errcode or answer.
+ */
+void
+dd_fake_server_set_next_answer (DdFakeServer *self,
+                                const char   *path,
+                                guint         count,
+                                guint         http_status,
+                                const char   *body,
+                                const char   *content_type)
+{
+  DdFakeCanned *canned;
+
+  g_return_if_fail (DD_IS_FAKE_SERVER (self));
+  g_return_if_fail (path == NULL || path[0] == '/');
+  g_return_if_fail (http_status >= 100 && http_status < 600);
+  g_return_if_fail (content_type == NULL || strchr (content_type, '/') != NULL);
+
+  if (body == NULL)
+    body = "";
+  if (content_type == NULL)
+    content_type = body[0] == '<' ? "text/html;charset=utf-8" : "application/json;charset=utf-8";
+
+  canned = g_new0 (DdFakeCanned, 1);
+  canned->path = g_strdup (path);
+  canned->remaining = count;
+  canned->raw = TRUE;
+  canned->status = http_status;
+  canned->body = g_bytes_new (body, strlen (body));
+  canned->content_type = g_strdup (content_type);
+  set_canned (self, canned);
 }
 
 guint
@@ -689,6 +897,41 @@ dd_fake_server_count_accepted_messages (DdFakeServer *self)
   return n;
 }
 
+/**
+ * dd_fake_server_count_shown_messages:
+ *
+ * Returns: the messages the group shows: accepted and not a msgUuid
+ *   duplicate
+ */
+guint
+dd_fake_server_count_shown_messages (DdFakeServer *self)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (DD_IS_FAKE_SERVER (self), 0);
+
+  for (guint i = 0; i < self->messages->len; i++)
+    {
+      const DdFakeMessage *message = g_ptr_array_index (self->messages, i);
+      if (message->accepted && !message->duplicate)
+        n++;
+    }
+  return n;
+}
+
+/**
+ * dd_fake_server_get_n_throttled:
+ *
+ * Returns: how many sends the rate limit refused (canned answers with the
+ *   same errcode are not counted)
+ */
+guint
+dd_fake_server_get_n_throttled (DdFakeServer *self)
+{
+  g_return_val_if_fail (DD_IS_FAKE_SERVER (self), 0);
+  return self->n_throttled;
+}
+
 void
 dd_fake_server_clear_records (DdFakeServer *self)
 {
@@ -699,4 +942,5 @@ dd_fake_server_clear_records (DdFakeServer *self)
   self->n_requests = 0;
   self->n_token_requests = 0;
   self->n_upload_requests = 0;
+  self->n_throttled = 0;
 }
