@@ -163,5 +163,32 @@ if command -v secret-tool >/dev/null; then
     "$(grep -c '^secret = ' "$work/search.out")"
 fi
 
+# --- two `profile add` at once keep each other's robot.  The first has read
+# profiles.ini and waits for its secrets on standard input while the second
+# adds its robot; its save then merges, instead of writing what it read
+# and dropping the second robot (whose keyring items would be left behind).
+mkfifo "$work/slow.in"
+exec 3<>"$work/slow.in"
+"$dingdrop" profile add slow --oapi-base "$base" <"$work/slow.in" >"$work/slow.out" 2>&1 3>&- &
+slow_pid=$!
+sleep 1   # time to read profiles.ini and block on standard input
+printf 'webhook=%s\n' "$TOKEN" |
+  "$dingdrop" profile add quick --oapi-base "$base" >"$work/quick.out" 2>&1
+expect_eq "a second profile add while the first waits for its secrets exits 0" 0 $?
+printf 'webhook=%s\n' "$TOKEN" >&3
+exec 3>&-
+wait "$slow_pid"
+expect_eq "…and the first one, given its secrets, exits 0" 0 $?
+"$dingdrop" profile list >"$work/both.out" 2>&1
+check "both robots are saved" sh -c "grep -q '^slow' '$work/both.out' && grep -q '^quick' '$work/both.out'"
+
+"$dingdrop" profile remove slow >/dev/null 2>&1
+expect_eq "profile remove of the first exits 0" 0 $?
+"$dingdrop" profile list >"$work/after.out" 2>&1
+check "the robot of the second profile add survives the removal of another" \
+  grep -q '^quick' "$work/after.out"
+check "…and so does the robot added before both" grep -q '^Team Group (default)' "$work/after.out"
+check "…and the removed one is gone" sh -c "! grep -q '^slow' '$work/after.out'"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]

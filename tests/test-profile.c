@@ -4,14 +4,18 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 
 #include "dd-error.h"
 #include "dd-profile.h"
+#include "dd-profile-private.h"
 #include "dd-profile-store.h"
 
 #define TOKEN  "1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b"
@@ -550,6 +554,45 @@ test_profile_duplicate (void)
   g_assert_cmpstr (dd_profile_get_secret (profile), ==, SECRET);
 }
 
+/* What dd-secrets.c and the store do with "secrets-loaded". */
+static void
+test_profile_secrets_loaded (void)
+{
+  g_autoptr(DdProfile) profile = dd_profile_new ("Team");
+  g_autoptr(DdProfile) copy = NULL;
+  NotifyLog log = { g_hash_table_new (g_str_hash, g_str_equal) };
+  guint serial;
+
+  g_signal_connect (profile, "notify", G_CALLBACK (on_notify), &log);
+  g_assert_false (dd_profile_get_secrets_loaded (profile));
+
+  /* a load or a store that succeeds */
+  dd_profile_set_secrets_loaded (profile, dd_profile_get_secrets_serial (profile));
+  g_assert_true (dd_profile_get_secrets_loaded (profile));
+  g_assert_cmpuint (notify_count (&log, "secrets-loaded"), ==, 1);
+
+  /* another process saved the robots: stale, the values kept */
+  dd_profile_set_secret (profile, SECRET);
+  dd_profile_mark_secrets_stale (profile);
+  g_assert_false (dd_profile_get_secrets_loaded (profile));
+  g_assert_cmpstr (dd_profile_get_secret (profile), ==, SECRET);
+  g_assert_cmpuint (notify_count (&log, "secrets-loaded"), ==, 2);
+
+  /* a load that began before the stale mark does not make them fresh */
+  serial = dd_profile_get_secrets_serial (profile);
+  dd_profile_mark_secrets_stale (profile);
+  dd_profile_set_secrets_loaded (profile, serial);
+  g_assert_false (dd_profile_get_secrets_loaded (profile));
+  dd_profile_set_secrets_loaded (profile, dd_profile_get_secrets_serial (profile));
+  g_assert_true (dd_profile_get_secrets_loaded (profile));
+
+  /* a copy has a new id: nothing in the keyring yet */
+  copy = dd_profile_duplicate (profile, "Copy");
+  g_assert_false (dd_profile_get_secrets_loaded (copy));
+
+  g_hash_table_unref (log.counts);
+}
+
 /* the store */
 
 typedef struct {
@@ -815,15 +858,25 @@ test_store_round_trip (StoreFixture  *fixture,
       g_assert_null (dd_profile_get_app_secret (p));
     }
 
-  /* loading again replaces everything */
+  /* loading again makes the store what the file holds; the profiles that
+   * stay keep their objects */
   g_assert_true (dd_profile_store_remove (store, a, NULL));
   g_assert_true (dd_profile_store_save (store, NULL));
   g_assert_true (dd_profile_store_load (loaded, NULL));
   g_assert_cmpuint (changed.n_signals, ==, 2);
-  g_assert_cmpuint (changed.removed, ==, 3);
-  g_assert_cmpuint (changed.added, ==, 2);
+  g_assert_cmpuint (changed.position, ==, 0);
+  g_assert_cmpuint (changed.removed, ==, 1);
+  g_assert_cmpuint (changed.added, ==, 0);
   g_assert_null (dd_profile_store_lookup (loaded, "团队日报"));
-  g_assert_nonnull (dd_profile_store_lookup (loaded, "Plain"));
+  g_assert_true (dd_profile_store_lookup (loaded, "Plain") == lc);
+  g_assert_true (get_item (loaded, 0) == lb);
+  g_assert_true (dd_profile_store_get_default (loaded) == lb);
+
+  /* and drops what was changed there and not saved */
+  dd_profile_set_name (lc, "Renamed");
+  g_assert_true (dd_profile_store_load (loaded, NULL));
+  g_assert_true (get_item (loaded, 1) == lc);
+  g_assert_cmpstr (dd_profile_get_name (lc), ==, "Plain");
 }
 
 static char *
@@ -867,10 +920,19 @@ test_store_file (StoreFixture  *fixture,
   g_assert_cmpint (g_stat (fixture->config_dir, &buf), ==, 0);
   g_assert_cmpint (buf.st_mode & 0777, ==, 0700);
 
+  /* the file and its lock, nothing else */
   dir = g_dir_open (fixture->config_dir, 0, NULL);
   g_assert_nonnull (dir);
-  g_assert_cmpstr (g_dir_read_name (dir), ==, "profiles.ini");
-  g_assert_null (g_dir_read_name (dir));
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *name = g_dir_read_name (dir);
+
+      if (i == 2)
+        g_assert_null (name);
+      else
+        g_assert_true (g_strcmp0 (name, "profiles.ini") == 0 ||
+                       g_strcmp0 (name, "profiles.ini.lock") == 0);
+    }
 
   /* never a secret in the file */
   contents = read_ini (fixture);
@@ -984,6 +1046,589 @@ test_store_hand_edited (StoreFixture  *fixture,
   g_assert_cmpuint (dd_profile_get_max_image_bytes (get_item (store, 2)), ==, DD_DEFAULT_MAX_IMAGE_BYTES);
 }
 
+/* several stores on one folder: what two processes do */
+
+typedef struct {
+  guint      n_changed;
+  DdProfile *last_changed;
+  guint      n_removed;
+  char      *last_removed;
+} StoreLog;
+
+static void
+on_profile_changed (DdProfileStore *store,
+                    DdProfile      *profile,
+                    StoreLog       *log)
+{
+  g_assert_true (DD_IS_PROFILE (profile));
+  log->n_changed++;
+  log->last_changed = profile;
+}
+
+static void
+on_profile_removed (DdProfileStore *store,
+                    const char     *id,
+                    StoreLog       *log)
+{
+  /* already gone when this is said */
+  g_assert_null (dd_profile_store_lookup (store, id));
+  log->n_removed++;
+  g_free (log->last_removed);
+  log->last_removed = g_strdup (id);
+}
+
+static void
+store_log_connect (DdProfileStore *store,
+                   StoreLog       *log)
+{
+  g_signal_connect (store, "profile-changed", G_CALLBACK (on_profile_changed), log);
+  g_signal_connect (store, "profile-removed", G_CALLBACK (on_profile_removed), log);
+}
+
+static void
+store_log_clear (StoreLog *log)
+{
+  g_clear_pointer (&log->last_removed, g_free);
+}
+
+static DdProfileStore *
+open_store (StoreFixture *fixture)
+{
+  DdProfileStore *store = dd_profile_store_new (fixture->config_dir);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (dd_profile_store_load (store, &error));
+  g_assert_no_error (error);
+
+  return store;
+}
+
+static void
+add_and_save (DdProfileStore *store,
+              DdProfile      *profile)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (dd_profile_store_add (store, profile, &error));
+  g_assert_no_error (error);
+  g_assert_true (dd_profile_store_save (store, &error));
+  g_assert_no_error (error);
+}
+
+/* What a third process finds in the file. */
+static DdProfileStore *
+reread (StoreFixture *fixture)
+{
+  return open_store (fixture);
+}
+
+static gboolean
+deadline_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main context until *@counter reaches @target, or @ms passed;
+ * with no @counter, for @ms. */
+static void
+spin_until (const guint *counter,
+            guint        target,
+            guint        ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (ms, deadline_cb, &timed_out);
+
+  while ((counter == NULL || *counter < target) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!timed_out)
+    g_source_remove (id);
+}
+
+/* Watching, and done with the reload that watching starts with: what
+ * comes after this came through the file monitor. */
+static void
+watch (DdProfileStore *store)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (dd_profile_store_watch (store, &error));
+  g_assert_no_error (error);
+  spin_until (NULL, 0, 300);
+}
+
+/* Two processes that loaded the same (empty) file each add a robot and
+ * save: the file has both, and then a change of one keeps the other. */
+static void
+test_merge_adds (StoreFixture  *fixture,
+                 gconstpointer  user_data)
+{
+  g_autoptr(DdProfileStore) a = open_store (fixture);
+  g_autoptr(DdProfileStore) b = open_store (fixture);
+  g_autoptr(DdProfileStore) file = NULL;
+  g_autoptr(DdProfile) one = dd_profile_new ("one");
+  g_autoptr(DdProfile) two = dd_profile_new ("two");
+  ItemsChanged changed = { 0 };
+  StoreLog log = { 0 };
+  DdProfile *b_one;
+
+  add_and_save (a, one);
+
+  g_signal_connect (b, "items-changed", G_CALLBACK (on_items_changed), &changed);
+  store_log_connect (b, &log);
+  add_and_save (b, two);
+
+  file = reread (fixture);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (file)), ==, 2);
+  g_assert_nonnull (dd_profile_store_lookup (file, "one"));
+  g_assert_nonnull (dd_profile_store_lookup (file, "two"));
+  /* the first one saved stays the default */
+  g_assert_cmpstr (dd_profile_get_id (dd_profile_store_get_default (file)), ==, dd_profile_get_id (one));
+
+  /* the save brought A's robot into B, after its own */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (b)), ==, 2);
+  g_assert_true (get_item (b, 0) == two);
+  b_one = get_item (b, 1);
+  g_assert_cmpstr (dd_profile_get_id (b_one), ==, dd_profile_get_id (one));
+  g_assert_cmpuint (changed.position, ==, 1);
+  g_assert_cmpuint (changed.removed, ==, 0);
+  g_assert_cmpuint (changed.added, ==, 1);
+  g_assert_true (dd_profile_store_get_default (b) == b_one);
+  /* adding is not changing */
+  g_assert_cmpuint (log.n_changed, ==, 0);
+
+  /* B changes its robot: A's stays, and B hears of its change */
+  dd_profile_set_app_key (two, "dingtwo");
+  g_assert_true (dd_profile_store_save (b, NULL));
+  g_assert_cmpuint (log.n_changed, ==, 1);
+  g_assert_true (log.last_changed == two);
+
+  g_clear_object (&file);
+  file = reread (fixture);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (file)), ==, 2);
+  g_assert_nonnull (dd_profile_store_lookup (file, "one"));
+  g_assert_cmpstr (dd_profile_get_app_key (dd_profile_store_lookup (file, "two")), ==, "dingtwo");
+
+  /* A, which never saw B's robot, saves a change: B's robot stays */
+  dd_profile_set_keep_metadata (one, TRUE);
+  g_assert_true (dd_profile_store_save (a, NULL));
+  g_clear_object (&file);
+  file = reread (fixture);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (file)), ==, 2);
+  g_assert_cmpstr (dd_profile_get_app_key (dd_profile_store_lookup (file, "two")), ==, "dingtwo");
+  g_assert_true (dd_profile_get_keep_metadata (dd_profile_store_lookup (file, "one")));
+
+  g_assert_cmpuint (log.n_removed, ==, 0);
+  store_log_clear (&log);
+}
+
+/* A removes a robot; B, which still has it, saves a change of another:
+ * the removed one stays removed.  But a robot B changed stays, even if A
+ * removed it meanwhile. */
+static void
+test_merge_removes (StoreFixture  *fixture,
+                    gconstpointer  user_data)
+{
+  g_autoptr(DdProfileStore) a = dd_profile_store_new (fixture->config_dir);
+  g_autoptr(DdProfileStore) b = NULL;
+  g_autoptr(DdProfileStore) file = NULL;
+  g_autoptr(DdProfile) one = dd_profile_new ("one");
+  g_autoptr(DdProfile) two = dd_profile_new ("two");
+  g_autoptr(DdProfile) three = dd_profile_new ("three");
+  g_autofree char *one_id = g_strdup (dd_profile_get_id (one));
+  ItemsChanged changed = { 0 };
+  StoreLog log = { 0 };
+  DdProfile *b_two, *b_three;
+
+  g_assert_true (dd_profile_store_add (a, one, NULL));
+  g_assert_true (dd_profile_store_add (a, two, NULL));
+  add_and_save (a, three);
+
+  b = open_store (fixture);
+  g_signal_connect (b, "items-changed", G_CALLBACK (on_items_changed), &changed);
+  store_log_connect (b, &log);
+  b_two = dd_profile_store_lookup (b, "two");
+  b_three = dd_profile_store_lookup (b, "three");
+
+  g_assert_true (dd_profile_store_remove (a, one, NULL));
+  g_assert_true (dd_profile_store_remove (a, three, NULL));
+  g_assert_true (dd_profile_store_save (a, NULL));
+
+  dd_profile_set_app_key (b_two, "dingtwo");
+  dd_profile_set_name (b_three, "three, changed");
+  g_assert_true (dd_profile_store_save (b, NULL));
+
+  file = reread (fixture);
+  g_assert_null (dd_profile_store_lookup (file, one_id));
+  g_assert_cmpstr (dd_profile_get_app_key (dd_profile_store_lookup (file, "two")), ==, "dingtwo");
+  g_assert_nonnull (dd_profile_store_lookup (file, "three, changed"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (file)), ==, 2);
+
+  /* B learnt of the removal as it saved */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (b)), ==, 2);
+  g_assert_null (dd_profile_store_lookup (b, one_id));
+  g_assert_cmpuint (changed.n_signals, ==, 1);
+  g_assert_cmpuint (changed.position, ==, 0);
+  g_assert_cmpuint (changed.removed, ==, 1);
+  g_assert_cmpuint (changed.added, ==, 0);
+  g_assert_cmpuint (log.n_removed, ==, 1);
+  g_assert_cmpstr (log.last_removed, ==, one_id);
+  /* the default was "one": now the first one left */
+  g_assert_true (dd_profile_store_get_default (b) == b_two);
+  g_assert_cmpstr (dd_profile_get_id (dd_profile_store_get_default (file)), ==, dd_profile_get_id (b_two));
+
+  /* and A, saving again, does not bring "one" back nor drop "three" */
+  g_assert_true (dd_profile_store_save (a, NULL));
+  g_clear_object (&file);
+  file = reread (fixture);
+  g_assert_null (dd_profile_store_lookup (file, one_id));
+  g_assert_nonnull (dd_profile_store_lookup (file, "three, changed"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (a)), ==, 2);
+
+  store_log_clear (&log);
+}
+
+/* The default: the file's, unless this process chose one. */
+static void
+test_merge_default (StoreFixture  *fixture,
+                    gconstpointer  user_data)
+{
+  g_autoptr(DdProfileStore) a = open_store (fixture);
+  g_autoptr(DdProfileStore) b = open_store (fixture);
+  g_autoptr(DdProfileStore) file = NULL;
+  g_autoptr(DdProfile) one = dd_profile_new ("one");
+  g_autoptr(DdProfile) two = dd_profile_new ("two");
+
+  add_and_save (a, one);
+
+  /* "two" is B's first robot, so its default, until B saves */
+  g_assert_true (dd_profile_store_add (b, two, NULL));
+  g_assert_true (dd_profile_store_get_default (b) == two);
+  g_assert_true (dd_profile_store_save (b, NULL));
+  g_assert_cmpstr (dd_profile_get_id (dd_profile_store_get_default (b)), ==, dd_profile_get_id (one));
+  file = reread (fixture);
+  g_assert_cmpstr (dd_profile_get_id (dd_profile_store_get_default (file)), ==, dd_profile_get_id (one));
+
+  /* chosen in B: that wins */
+  dd_profile_store_set_default (b, two);
+  g_assert_true (dd_profile_store_save (b, NULL));
+  g_clear_object (&file);
+  file = reread (fixture);
+  g_assert_cmpstr (dd_profile_get_id (dd_profile_store_get_default (file)), ==, dd_profile_get_id (two));
+
+  /* A saves a change without choosing: B's choice stays */
+  dd_profile_set_app_key (one, "dingone");
+  g_assert_true (dd_profile_store_save (a, NULL));
+  g_assert_cmpstr (dd_profile_get_id (dd_profile_store_get_default (a)), ==, dd_profile_get_id (two));
+  g_clear_object (&file);
+  file = reread (fixture);
+  g_assert_cmpstr (dd_profile_get_id (dd_profile_store_get_default (file)), ==, dd_profile_get_id (two));
+}
+
+/* Two processes that add a robot of the same name: the second save is
+ * refused, and changes nothing. */
+static void
+test_merge_names (StoreFixture  *fixture,
+                  gconstpointer  user_data)
+{
+  g_autoptr(DdProfileStore) a = open_store (fixture);
+  g_autoptr(DdProfileStore) b = open_store (fixture);
+  g_autoptr(DdProfileStore) file = NULL;
+  g_autoptr(DdProfile) first = dd_profile_new ("Team");
+  g_autoptr(DdProfile) second = dd_profile_new ("Team");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  add_and_save (a, first);
+  before = read_ini (fixture);
+
+  g_assert_true (dd_profile_store_add (b, second, NULL));
+  g_assert_false (dd_profile_store_save (b, &error));
+  g_assert_error (error, DD_ERROR, DD_ERROR_PROFILE);
+  g_assert_cmpstr (error->message, ==, "There is already a robot named “Team”.");
+  after = read_ini (fixture);
+  g_assert_cmpstr (before, ==, after);
+  /* B is as it was, its robot still to be saved */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (b)), ==, 1);
+
+  /* renamed, it is saved */
+  dd_profile_set_name (second, "Team 2");
+  g_assert_true (dd_profile_store_save (b, NULL));
+  file = reread (fixture);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (file)), ==, 2);
+}
+
+typedef struct {
+  DdProfileStore *store;
+  gboolean        ok;
+  gint            done;
+} SaveThread;
+
+static gpointer
+save_thread (gpointer user_data)
+{
+  SaveThread *data = user_data;
+
+  data->ok = dd_profile_store_save (data->store, NULL);
+  g_atomic_int_set (&data->done, TRUE);
+
+  return NULL;
+}
+
+/* A save waits for another process's save: the lock is taken. */
+static void
+test_merge_lock (StoreFixture  *fixture,
+                 gconstpointer  user_data)
+{
+  g_autoptr(DdProfileStore) store = open_store (fixture);
+  g_autoptr(DdProfileStore) file = NULL;
+  g_autoptr(DdProfile) profile = dd_profile_new ("Team");
+  g_autofree char *lock_path = g_build_filename (fixture->config_dir, "profiles.ini.lock", NULL);
+  g_autofree char *ini_path = g_build_filename (fixture->config_dir, "profiles.ini", NULL);
+  SaveThread data = { store, FALSE, FALSE };
+  GThread *thread;
+  int fd;
+
+  g_assert_true (dd_profile_store_add (store, profile, NULL));
+  g_assert_cmpint (g_mkdir_with_parents (fixture->config_dir, 0700), ==, 0);
+
+  /* flock() locks belong to the open file: this one conflicts with the
+   * store's, as another process's would */
+  fd = g_open (lock_path, O_RDWR | O_CREAT, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (flock (fd, LOCK_EX), ==, 0);
+
+  thread = g_thread_new ("save", save_thread, &data);
+  g_usleep (300 * 1000);
+  g_assert_false (g_atomic_int_get (&data.done));
+  g_assert_false (g_file_test (ini_path, G_FILE_TEST_EXISTS));
+
+  close (fd);
+  g_thread_join (thread);
+  g_assert_true (data.done);
+  g_assert_true (data.ok);
+
+  file = reread (fixture);
+  g_assert_nonnull (dd_profile_store_lookup (file, "Team"));
+}
+
+/* A robot saved by another store shows within a second. */
+static void
+test_watch_add (StoreFixture  *fixture,
+                gconstpointer  user_data)
+{
+  g_autoptr(DdProfileStore) a = open_store (fixture);
+  g_autoptr(DdProfileStore) b = open_store (fixture);
+  g_autoptr(DdProfile) one = dd_profile_new ("one");
+  g_autoptr(DdProfile) two = dd_profile_new ("two");
+  ItemsChanged changed = { 0 };
+  DdProfile *seen;
+
+  watch (b);
+  g_signal_connect (b, "items-changed", G_CALLBACK (on_items_changed), &changed);
+
+  add_and_save (a, one);
+  spin_until (&changed.n_signals, 1, 1000);
+  g_assert_cmpuint (changed.n_signals, ==, 1);
+  g_assert_cmpuint (changed.position, ==, 0);
+  g_assert_cmpuint (changed.removed, ==, 0);
+  g_assert_cmpuint (changed.added, ==, 1);
+  seen = dd_profile_store_lookup (b, "one");
+  g_assert_nonnull (seen);
+  g_assert_cmpstr (dd_profile_get_id (seen), ==, dd_profile_get_id (one));
+  g_assert_true (dd_profile_store_get_default (b) == seen);
+
+  /* and the next one, appended after it */
+  add_and_save (a, two);
+  spin_until (&changed.n_signals, 2, 1000);
+  g_assert_cmpuint (changed.n_signals, ==, 2);
+  g_assert_cmpuint (changed.position, ==, 1);
+  g_assert_cmpuint (changed.added, ==, 1);
+  g_assert_true (get_item (b, 0) == seen);
+  g_assert_cmpstr (dd_profile_get_name (get_item (b, 1)), ==, "two");
+}
+
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              guint      *count)
+{
+  (*count)++;
+}
+
+/* A change saved by another store updates the same object in place, and
+ * makes its secrets stale. */
+static void
+test_watch_update (StoreFixture  *fixture,
+                   gconstpointer  user_data)
+{
+  g_autoptr(DdProfileStore) a = dd_profile_store_new (fixture->config_dir);
+  g_autoptr(DdProfileStore) b = NULL;
+  g_autoptr(DdProfile) one = dd_profile_new ("one");
+  ItemsChanged changed = { 0 };
+  StoreLog log = { 0 };
+  guint n_app_key = 0;
+  DdProfile *seen;
+
+  add_and_save (a, one);
+  b = open_store (fixture);
+  seen = dd_profile_store_lookup (b, "one");
+  g_assert_nonnull (seen);
+  g_assert_true (seen != one);
+  /* as if the outbox had loaded them */
+  dd_profile_set_secrets_loaded (seen, dd_profile_get_secrets_serial (seen));
+
+  watch (b);
+  g_signal_connect (b, "items-changed", G_CALLBACK (on_items_changed), &changed);
+  g_signal_connect (seen, "notify::app-key", G_CALLBACK (count_notify), &n_app_key);
+  store_log_connect (b, &log);
+
+  dd_profile_set_app_key (one, "dingone");
+  g_assert_true (dd_profile_store_save (a, NULL));
+  spin_until (&log.n_changed, 1, 1000);
+
+  g_assert_cmpuint (log.n_changed, ==, 1);
+  g_assert_true (log.last_changed == seen);
+  g_assert_true (dd_profile_store_lookup (b, "one") == seen);
+  g_assert_cmpstr (dd_profile_get_app_key (seen), ==, "dingone");
+  g_assert_cmpuint (n_app_key, ==, 1);
+  g_assert_cmpuint (changed.n_signals, ==, 0);
+  g_assert_false (dd_profile_get_secrets_loaded (seen));
+
+  store_log_clear (&log);
+}
+
+/* A removal by another store removes the profile and says so. */
+static void
+test_watch_remove (StoreFixture  *fixture,
+                   gconstpointer  user_data)
+{
+  g_autoptr(DdProfileStore) a = dd_profile_store_new (fixture->config_dir);
+  g_autoptr(DdProfileStore) b = NULL;
+  g_autoptr(DdProfile) one = dd_profile_new ("one");
+  g_autoptr(DdProfile) two = dd_profile_new ("two");
+  ItemsChanged changed = { 0 };
+  StoreLog log = { 0 };
+
+  g_assert_true (dd_profile_store_add (a, one, NULL));
+  add_and_save (a, two);
+  b = open_store (fixture);
+  watch (b);
+  g_signal_connect (b, "items-changed", G_CALLBACK (on_items_changed), &changed);
+  store_log_connect (b, &log);
+
+  g_assert_true (dd_profile_store_remove (a, one, NULL));
+  g_assert_true (dd_profile_store_save (a, NULL));
+  spin_until (&log.n_removed, 1, 1000);
+
+  g_assert_cmpuint (log.n_removed, ==, 1);
+  g_assert_cmpstr (log.last_removed, ==, dd_profile_get_id (one));
+  g_assert_cmpuint (changed.n_signals, ==, 1);
+  g_assert_cmpuint (changed.position, ==, 0);
+  g_assert_cmpuint (changed.removed, ==, 1);
+  g_assert_cmpuint (changed.added, ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (b)), ==, 1);
+  g_assert_null (dd_profile_store_lookup (b, "one"));
+  g_assert_cmpstr (dd_profile_get_name (dd_profile_store_get_default (b)), ==, "two");
+  g_assert_cmpuint (log.n_changed, ==, 0);
+
+  store_log_clear (&log);
+}
+
+/* What the watching store changed and has not saved yet stays through a
+ * reload, and its next save writes it with the other store's change. */
+static void
+test_watch_keeps_local (StoreFixture  *fixture,
+                        gconstpointer  user_data)
+{
+  g_autoptr(DdProfileStore) a = dd_profile_store_new (fixture->config_dir);
+  g_autoptr(DdProfileStore) b = NULL;
+  g_autoptr(DdProfileStore) file = NULL;
+  g_autoptr(DdProfile) one = dd_profile_new ("one");
+  g_autoptr(DdProfile) mine = dd_profile_new ("mine");
+  g_autoptr(DdProfile) theirs = dd_profile_new ("theirs");
+  const char *keywords[] = { "日报", NULL };
+  ItemsChanged changed = { 0 };
+  DdProfile *b_one;
+
+  add_and_save (a, one);
+  b = open_store (fixture);
+  watch (b);
+  g_signal_connect (b, "items-changed", G_CALLBACK (on_items_changed), &changed);
+
+  b_one = dd_profile_store_lookup (b, "one");
+  dd_profile_set_keywords (b_one, keywords);
+  g_assert_true (dd_profile_store_add (b, mine, NULL));
+  g_assert_cmpuint (changed.n_signals, ==, 1);
+
+  /* A changes "one" too, and adds a robot */
+  dd_profile_set_app_key (one, "dingone");
+  add_and_save (a, theirs);
+  spin_until (&changed.n_signals, 2, 1000);
+  g_assert_cmpuint (changed.n_signals, ==, 2);
+  g_assert_cmpuint (changed.position, ==, 2);
+  g_assert_cmpuint (changed.added, ==, 1);
+
+  g_assert_true (dd_profile_store_lookup (b, "mine") == mine);
+  g_assert_true (dd_profile_store_lookup (b, "one") == b_one);
+  g_assert_true (g_strv_equal (dd_profile_get_keywords (b_one), keywords));
+  /* B's change of "one" is B's: A's does not come over it */
+  g_assert_null (dd_profile_get_app_key (b_one));
+
+  g_assert_true (dd_profile_store_save (b, NULL));
+  file = reread (fixture);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (file)), ==, 3);
+  g_assert_nonnull (dd_profile_store_lookup (file, "mine"));
+  g_assert_nonnull (dd_profile_store_lookup (file, "theirs"));
+  g_assert_true (g_strv_equal (dd_profile_get_keywords (dd_profile_store_lookup (file, "one")), keywords));
+}
+
+/* A store's own save is not news to it: no reload, its secrets stay
+ * fresh.  Another store's save that changed no field still makes them
+ * stale: it may have changed the keyring. */
+static void
+test_watch_own_save (StoreFixture  *fixture,
+                     gconstpointer  user_data)
+{
+  g_autoptr(DdProfileStore) a = dd_profile_store_new (fixture->config_dir);
+  g_autoptr(DdProfileStore) b = NULL;
+  g_autoptr(DdProfile) one = dd_profile_new ("one");
+  ItemsChanged changed = { 0 };
+  StoreLog log = { 0 };
+  guint n_loaded = 0;
+  DdProfile *b_one;
+
+  add_and_save (a, one);
+  b = open_store (fixture);
+  watch (b);
+  g_signal_connect (b, "items-changed", G_CALLBACK (on_items_changed), &changed);
+  store_log_connect (b, &log);
+  b_one = dd_profile_store_lookup (b, "one");
+  dd_profile_set_secrets_loaded (b_one, dd_profile_get_secrets_serial (b_one));
+  g_signal_connect (b_one, "notify::secrets-loaded", G_CALLBACK (count_notify), &n_loaded);
+
+  dd_profile_set_app_key (b_one, "dingone");
+  g_assert_true (dd_profile_store_save (b, NULL));
+  g_assert_cmpuint (log.n_changed, ==, 1);
+  spin_until (NULL, 0, 500);
+  g_assert_cmpuint (log.n_changed, ==, 1);
+  g_assert_cmpuint (changed.n_signals, ==, 0);
+  g_assert_true (dd_profile_get_secrets_loaded (b_one));
+
+  /* A saves without changing anything: only the secrets are stale */
+  g_assert_true (dd_profile_store_save (a, NULL));
+  spin_until (&n_loaded, 1, 1000);
+  g_assert_false (dd_profile_get_secrets_loaded (b_one));
+  g_assert_cmpuint (log.n_changed, ==, 1);
+  g_assert_cmpuint (changed.n_signals, ==, 0);
+  g_assert_true (dd_profile_store_lookup (b, "one") == b_one);
+  g_assert_cmpstr (dd_profile_get_app_key (b_one), ==, "dingone");
+
+  store_log_clear (&log);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1002,6 +1647,7 @@ main (int   argc,
   g_test_add_func ("/profile/url-allowed", test_url_allowed);
   g_test_add_func ("/profile/validate", test_profile_validate);
   g_test_add_func ("/profile/duplicate", test_profile_duplicate);
+  g_test_add_func ("/profile/secrets-loaded", test_profile_secrets_loaded);
 
 #define ADD_STORE_TEST(path, func) \
   g_test_add (path, StoreFixture, NULL, store_fixture_set_up, func, store_fixture_tear_down)
@@ -1012,6 +1658,16 @@ main (int   argc,
   ADD_STORE_TEST ("/profile-store/file", test_store_file);
   ADD_STORE_TEST ("/profile-store/corrupt", test_store_corrupt);
   ADD_STORE_TEST ("/profile-store/hand-edited", test_store_hand_edited);
+  ADD_STORE_TEST ("/profile-store/merge/adds", test_merge_adds);
+  ADD_STORE_TEST ("/profile-store/merge/removes", test_merge_removes);
+  ADD_STORE_TEST ("/profile-store/merge/default", test_merge_default);
+  ADD_STORE_TEST ("/profile-store/merge/names", test_merge_names);
+  ADD_STORE_TEST ("/profile-store/merge/lock", test_merge_lock);
+  ADD_STORE_TEST ("/profile-store/watch/add", test_watch_add);
+  ADD_STORE_TEST ("/profile-store/watch/update", test_watch_update);
+  ADD_STORE_TEST ("/profile-store/watch/remove", test_watch_remove);
+  ADD_STORE_TEST ("/profile-store/watch/keeps-local", test_watch_keeps_local);
+  ADD_STORE_TEST ("/profile-store/watch/own-save", test_watch_own_save);
 
   return g_test_run ();
 }

@@ -1,5 +1,11 @@
 /* dd-profile-store.c: the saved robot profiles, as a GListModel
  *
+ * One truth for every process: a save merges this store's changes into
+ * what the file holds by then (dd-profile-store-merge.c), and a load, a
+ * save and the watch (dd-profile-store-watch.c) bring what other processes
+ * saved into the store in place (merge_apply() below).  The format of the
+ * file is in dd-profile-store-file.c.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "dd-profile-store"
@@ -7,26 +13,14 @@
 #include "config.h"
 
 #include <errno.h>
-#include <string.h>
+#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
 #include "dd-error.h"
-#include "dd-profile-store.h"
-
-#define FILE_NAME       "profiles.ini"
-#define GENERAL_GROUP   "General"
-#define FORMAT_VERSION  1
-
-struct _DdProfileStore
-{
-  GObject    parent_instance;
-
-  char      *config_dir;
-  GPtrArray *profiles;    /* of DdProfile, in the user's order */
-  char      *default_id;
-};
+#include "dd-profile-private.h"
+#include "dd-profile-store-private.h"
 
 static void list_model_iface_init (GListModelInterface *iface);
 
@@ -43,6 +37,14 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_PROFILE_CHANGED,
+  SIGNAL_PROFILE_REMOVED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static GType
 dd_profile_store_get_item_type (GListModel *model)
@@ -79,6 +81,16 @@ list_model_iface_init (GListModelInterface *iface)
 }
 
 static void
+dd_profile_store_dispose (GObject *object)
+{
+  DdProfileStore *self = (DdProfileStore *) object;
+
+  dd_profile_store_watch_dispose (self);
+
+  G_OBJECT_CLASS (dd_profile_store_parent_class)->dispose (object);
+}
+
+static void
 dd_profile_store_finalize (GObject *object)
 {
   DdProfileStore *self = (DdProfileStore *) object;
@@ -86,6 +98,8 @@ dd_profile_store_finalize (GObject *object)
   g_clear_pointer (&self->profiles, g_ptr_array_unref);
   g_clear_pointer (&self->config_dir, g_free);
   g_clear_pointer (&self->default_id, g_free);
+  g_clear_pointer (&self->synced, g_hash_table_unref);
+  g_clear_pointer (&self->synced_checksum, g_free);
 
   G_OBJECT_CLASS (dd_profile_store_parent_class)->finalize (object);
 }
@@ -145,6 +159,7 @@ dd_profile_store_class_init (DdProfileStoreClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->dispose = dd_profile_store_dispose;
   object_class->finalize = dd_profile_store_finalize;
   object_class->get_property = dd_profile_store_get_property;
   object_class->set_property = dd_profile_store_set_property;
@@ -176,12 +191,35 @@ dd_profile_store_class_init (DdProfileStoreClass *klass)
                        G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * DdProfileStore::profile-changed:
+   * @profile: a profile of the store, updated in place
+   *
+   * Its saved fields changed: by another process (seen by a load, a save
+   * or the watch), or by this one once dd_profile_store_save() wrote them.
+   */
+  signals[SIGNAL_PROFILE_CHANGED] =
+    g_signal_new ("profile-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, DD_TYPE_PROFILE);
+
+  /**
+   * DdProfileStore::profile-removed:
+   * @id: the id of the profile that left the store
+   *
+   * Emitted after items-changed, by dd_profile_store_remove() or when
+   * another process removed the profile.
+   */
+  signals[SIGNAL_PROFILE_REMOVED] =
+    g_signal_new ("profile-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
 dd_profile_store_init (DdProfileStore *self)
 {
   self->profiles = g_ptr_array_new_with_free_func (g_object_unref);
+  self->synced = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 /**
@@ -199,10 +237,10 @@ dd_profile_store_new (const char *config_dir)
                        NULL);
 }
 
-static char *
-get_path (DdProfileStore *self)
+char *
+dd_profile_store_get_path (DdProfileStore *self)
 {
-  return g_build_filename (self->config_dir, FILE_NAME, NULL);
+  return g_build_filename (self->config_dir, DD_PROFILES_FILE_NAME, NULL);
 }
 
 static gboolean
@@ -313,21 +351,10 @@ dd_profile_store_set_default (DdProfileStore *self,
   g_return_if_fail (DD_IS_PROFILE (profile));
   g_return_if_fail (find_profile (self, profile, NULL));
 
+  /* A choice, which the next save writes over the file's; the default
+   * that add() and remove() settle by themselves is not. */
+  self->default_chosen = TRUE;
   set_default_id (self, dd_profile_get_id (profile));
-}
-
-/* The id is a GKeyFile group name: no brackets, no control characters. */
-static gboolean
-is_valid_id (const char *id)
-{
-  if (id == NULL || *id == '\0' || strcmp (id, GENERAL_GROUP) == 0)
-    return FALSE;
-
-  for (const char *p = id; *p != '\0'; p++)
-    if (*p == '[' || *p == ']' || g_ascii_iscntrl (*p))
-      return FALSE;
-
-  return g_utf8_validate (id, -1, NULL);
 }
 
 /**
@@ -373,7 +400,7 @@ dd_profile_store_add (DdProfileStore  *self,
       return FALSE;
     }
 
-  if (!is_valid_id (dd_profile_get_id (profile)))
+  if (!dd_profiles_file_is_valid_id (dd_profile_get_id (profile)))
     {
       g_set_error_literal (error, DD_ERROR, DD_ERROR_PROFILE,
                            _("This robot’s identifier cannot be saved. Create the robot again."));
@@ -397,9 +424,9 @@ dd_profile_store_add (DdProfileStore  *self,
  * @error: a #DD_ERROR_PROFILE error if @profile is not in the store
  *
  * If @profile was the default, the first remaining profile becomes the
- * default.  Its secrets stay in the keyring: remove them with
- * dd_secrets_clear_async().  Call dd_profile_store_save() to write the
- * change.
+ * default.  Emits items-changed, then "profile-removed".  Its secrets
+ * stay in the keyring: remove them with dd_secrets_clear_async().  Call
+ * dd_profile_store_save() to write the change.
  */
 gboolean
 dd_profile_store_remove (DdProfileStore  *self,
@@ -437,240 +464,205 @@ dd_profile_store_remove (DdProfileStore  *self,
 
   g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+  g_signal_emit (self, signals[SIGNAL_PROFILE_REMOVED], 0, dd_profile_get_id (removed));
 
   return TRUE;
 }
 
-static DdProfile *
-profile_from_group (GKeyFile   *key_file,
-                    const char *id)
+/* ---- bringing the file in ------------------------------------------- */
+
+/* id -> saved fields, of every profile in @profiles */
+static GHashTable *
+synced_table_new (GPtrArray *profiles)
 {
-  g_autoptr(DdProfile) profile = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *name = NULL;
-  g_auto(GStrv) keywords = NULL;
-  g_autofree char *app_key = NULL;
-  g_autofree char *link_template = NULL;
-  g_autofree char *oapi_base = NULL;
-  g_autofree char *api_base = NULL;
-  g_autofree char *robot_code = NULL;
-  g_autofree char *conversation_id = NULL;
-  guint64 max_image_bytes;
-  gboolean keep_metadata;
+  GHashTable *synced = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
-  name = g_key_file_get_string (key_file, id, "Name", NULL);
-  profile = dd_profile_new_with_id (id, name ? name : id);
+  for (guint i = 0; i < profiles->len; i++)
+    {
+      DdProfile *profile = g_ptr_array_index (profiles, i);
 
-  keywords = g_key_file_get_string_list (key_file, id, "Keywords", NULL, NULL);
-  dd_profile_set_keywords (profile, (const char * const *) keywords);
+      g_hash_table_insert (synced, g_strdup (dd_profile_get_id (profile)),
+                           dd_profiles_file_serialize (profile));
+    }
 
-  app_key = g_key_file_get_string (key_file, id, "AppKey", NULL);
-  dd_profile_set_app_key (profile, app_key);
-
-  link_template = g_key_file_get_string (key_file, id, "LinkTemplate", NULL);
-  dd_profile_set_link_template (profile, link_template);
-
-  max_image_bytes = g_key_file_get_uint64 (key_file, id, "MaxImageBytes", &local_error);
-  if (local_error == NULL && max_image_bytes > 0)
-    dd_profile_set_max_image_bytes (profile, max_image_bytes);
-  else if (local_error != NULL &&
-           !g_error_matches (local_error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND))
-    g_debug ("Robot %s: ignoring MaxImageBytes: %s", id, local_error->message);
-  g_clear_error (&local_error);
-
-  keep_metadata = g_key_file_get_boolean (key_file, id, "KeepMetadata", &local_error);
-  if (local_error == NULL)
-    dd_profile_set_keep_metadata (profile, keep_metadata);
-  else if (!g_error_matches (local_error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND))
-    g_debug ("Robot %s: ignoring KeepMetadata: %s", id, local_error->message);
-  g_clear_error (&local_error);
-
-  oapi_base = g_key_file_get_string (key_file, id, "OapiBase", NULL);
-  dd_profile_set_oapi_base (profile, oapi_base);
-
-  api_base = g_key_file_get_string (key_file, id, "ApiBase", NULL);
-  dd_profile_set_api_base (profile, api_base);
-
-  robot_code = g_key_file_get_string (key_file, id, "RobotCode", NULL);
-  dd_profile_set_robot_code (profile, robot_code);
-
-  conversation_id = g_key_file_get_string (key_file, id, "ConversationId", NULL);
-  dd_profile_set_conversation_id (profile, conversation_id);
-
-  return g_steal_pointer (&profile);
+  return synced;
 }
 
+/* Records what the file holds now.  A read of the file that began before
+ * this (see dd-profile-store-watch.c) is out of date. */
 static void
-append_from_group (GPtrArray  *profiles,
-                   GHashTable *seen,
-                   GKeyFile   *key_file,
-                   const char *id)
+set_synced (DdProfileStore *self,
+            const char     *checksum,
+            GHashTable     *synced)
 {
-  if (!is_valid_id (id) || g_hash_table_contains (seen, id) ||
-      !g_key_file_has_group (key_file, id))
+  g_hash_table_unref (self->synced);
+  self->synced = synced;
+  g_free (self->synced_checksum);
+  self->synced_checksum = g_strdup (checksum);
+  self->generation++;
+}
+
+/* Makes the store what @merge says, with one items-changed per removal and
+ * one for the profiles appended, so that every handler sees the store as
+ * the signal describes it.  With @external, another process wrote the
+ * file: it may have changed the keyring too. */
+static void
+merge_apply (DdProfileStore  *self,
+             DdProfilesMerge *merge,
+             gboolean         external)
+{
+  g_autoptr(DdProfile) old_default = NULL;
+  guint old_len = self->profiles->len;
+  guint n_new = 0;
+
+  if (dd_profile_store_get_default (self) != NULL)
+    old_default = g_object_ref (dd_profile_store_get_default (self));
+
+  g_free (self->default_id);
+  self->default_id = g_strdup (merge->default_id);
+
+  for (guint i = 0; i < merge->items->len; i++)
+    {
+      const DdProfilesMergeItem *item = &g_array_index (merge->items, DdProfilesMergeItem, i);
+
+      if (item->is_new)
+        continue;
+      if (external)
+        dd_profile_mark_secrets_stale (item->profile);
+      if (item->updated)
+        dd_profiles_file_copy_fields (item->profile, item->fields);
+    }
+
+  for (guint i = 0; i < merge->removed->len; i++)
+    {
+      DdProfile *removed = g_ptr_array_index (merge->removed, i);
+      guint position;
+
+      /* a handler of an earlier signal may have removed it already */
+      if (!find_profile (self, removed, &position))
+        continue;
+
+      g_ptr_array_remove_index (self->profiles, position);
+      g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
+      g_signal_emit (self, signals[SIGNAL_PROFILE_REMOVED], 0, dd_profile_get_id (removed));
+    }
+
+  for (guint i = 0; i < merge->items->len; i++)
+    {
+      const DdProfilesMergeItem *item = &g_array_index (merge->items, DdProfilesMergeItem, i);
+
+      if (item->is_new)
+        {
+          g_ptr_array_add (self->profiles, g_object_ref (item->profile));
+          n_new++;
+        }
+    }
+  if (n_new > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), self->profiles->len - n_new, 0, n_new);
+
+  if (self->profiles->len != old_len)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+  if (dd_profile_store_get_default (self) != old_default)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEFAULT_PROFILE]);
+
+  for (guint i = 0; i < merge->items->len; i++)
+    {
+      const DdProfilesMergeItem *item = &g_array_index (merge->items, DdProfilesMergeItem, i);
+
+      if (item->updated || item->changed_here)
+        g_signal_emit (self, signals[SIGNAL_PROFILE_CHANGED], 0, item->profile);
+    }
+}
+
+/**
+ * dd_profile_store_merge_file:
+ * @file: what "profiles.ini" holds now
+ *
+ * Brings what another process saved into the store, keeping what this
+ * one changed and has not saved yet.  Nothing happens if @file is what
+ * this store last read or wrote itself.
+ */
+void
+dd_profile_store_merge_file (DdProfileStore *self,
+                             DdProfilesFile *file)
+{
+  g_autoptr(DdProfilesMerge) merge = NULL;
+
+  g_assert (DD_IS_PROFILE_STORE (self));
+  g_assert (file != NULL);
+
+  if (g_strcmp0 (file->checksum, self->synced_checksum) == 0)
     return;
 
-  g_hash_table_add (seen, g_strdup (id));
-  g_ptr_array_add (profiles, profile_from_group (key_file, id));
+  merge = dd_profiles_merge_new (self, file, TRUE);
+  set_synced (self, file->checksum, synced_table_new (file->profiles));
+  merge_apply (self, merge, TRUE);
 }
 
 /**
  * dd_profile_store_load:
  * @error: a #DD_ERROR_PROFILE error naming the file
  *
- * Replaces the store's profiles with those of "profiles.ini".  A missing
- * file is an empty store.  Secrets are not loaded: see
- * dd_secrets_load_async().
+ * Makes the store what "profiles.ini" holds, dropping what was added,
+ * changed or removed here and not saved.  A profile of the store that is
+ * still in the file keeps its object, updated in place; a missing file is
+ * an empty store.  Secrets are not loaded: see dd_secrets_load_async().
+ * On error the store stays as it was.
  */
 gboolean
 dd_profile_store_load (DdProfileStore  *self,
                        GError         **error)
 {
-  g_autoptr(GKeyFile) key_file = g_key_file_new ();
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GPtrArray) profiles = NULL;
-  g_autoptr(GHashTable) seen = NULL;
-  g_autoptr(GPtrArray) old = NULL;
+  g_autoptr(DdProfilesFile) file = NULL;
+  g_autoptr(DdProfilesMerge) merge = NULL;
   g_autofree char *path = NULL;
-  g_autofree char *default_id = NULL;
-  g_auto(GStrv) order = NULL;
-  g_auto(GStrv) groups = NULL;
-  guint old_len;
+  gboolean external;
 
   g_return_val_if_fail (DD_IS_PROFILE_STORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  path = get_path (self);
-  profiles = g_ptr_array_new_with_free_func (g_object_unref);
+  path = dd_profile_store_get_path (self);
+  file = dd_profiles_file_read (path, error);
+  if (file == NULL)
+    return FALSE;
 
-  if (!g_key_file_load_from_file (key_file, path, G_KEY_FILE_NONE, &local_error))
-    {
-      if (!g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        {
-          g_autofree char *display = g_filename_display_name (path);
-
-          g_set_error (error, DD_ERROR, DD_ERROR_PROFILE,
-                       _("Could not read the saved robots from “%s”: %s"),
-                       display, local_error->message);
-          return FALSE;
-        }
-    }
-  else
-    {
-      seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-
-      /* The saved order first, then any group the order forgot. */
-      order = g_key_file_get_string_list (key_file, GENERAL_GROUP, "Order", NULL, NULL);
-      for (guint i = 0; order != NULL && order[i] != NULL; i++)
-        append_from_group (profiles, seen, key_file, order[i]);
-
-      groups = g_key_file_get_groups (key_file, NULL);
-      for (guint i = 0; groups[i] != NULL; i++)
-        append_from_group (profiles, seen, key_file, groups[i]);
-
-      default_id = g_key_file_get_string (key_file, GENERAL_GROUP, "Default", NULL);
-    }
-
-  old = g_steal_pointer (&self->profiles);
-  old_len = old->len;
-  self->profiles = g_steal_pointer (&profiles);
-
-  if (find_by_id (self, default_id) == NULL)
-    {
-      g_clear_pointer (&default_id, g_free);
-      if (self->profiles->len > 0)
-        default_id = g_strdup (dd_profile_get_id (g_ptr_array_index (self->profiles, 0)));
-    }
-
-  g_free (self->default_id);
-  self->default_id = g_steal_pointer (&default_id);
-
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, old_len, self->profiles->len);
-  if (old_len != self->profiles->len)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEFAULT_PROFILE]);
+  merge = dd_profiles_merge_new (self, file, FALSE);
+  external = g_strcmp0 (file->checksum, self->synced_checksum) != 0;
+  set_synced (self, file->checksum, synced_table_new (file->profiles));
+  self->default_chosen = FALSE;
+  merge_apply (self, merge, external);
 
   return TRUE;
-}
-
-static void
-set_optional_string (GKeyFile   *key_file,
-                     const char *group,
-                     const char *key,
-                     const char *value)
-{
-  if (value != NULL && *value != '\0')
-    g_key_file_set_string (key_file, group, key, value);
-}
-
-/* Only non-secret fields: webhook, secret and app-secret live in the
- * keyring alone. */
-static void
-profile_to_group (DdProfile *profile,
-                  GKeyFile  *key_file)
-{
-  const char *id = dd_profile_get_id (profile);
-  const char * const *keywords = dd_profile_get_keywords (profile);
-
-  g_key_file_set_string (key_file, id, "Name", dd_profile_get_name (profile));
-  g_key_file_set_string_list (key_file, id, "Keywords", keywords,
-                              g_strv_length ((char **) keywords));
-  set_optional_string (key_file, id, "AppKey", dd_profile_get_app_key (profile));
-  g_key_file_set_string (key_file, id, "LinkTemplate",
-                         dd_profile_get_link_template (profile));
-  g_key_file_set_uint64 (key_file, id, "MaxImageBytes",
-                         dd_profile_get_max_image_bytes (profile));
-  g_key_file_set_boolean (key_file, id, "KeepMetadata",
-                          dd_profile_get_keep_metadata (profile));
-  g_key_file_set_string (key_file, id, "OapiBase", dd_profile_get_oapi_base (profile));
-  g_key_file_set_string (key_file, id, "ApiBase", dd_profile_get_api_base (profile));
-  set_optional_string (key_file, id, "RobotCode", dd_profile_get_robot_code (profile));
-  set_optional_string (key_file, id, "ConversationId",
-                       dd_profile_get_conversation_id (profile));
 }
 
 /**
  * dd_profile_store_save:
  * @error: a #DD_ERROR_PROFILE error naming the file
  *
- * Writes "profiles.ini" atomically, readable by the user alone (0600, in a
- * 0700 folder if it has to create it).  Secrets are never written there.
+ * Writes what this store added, changed or removed since it last loaded
+ * or saved, and the default if dd_profile_store_set_default() chose one,
+ * into "profiles.ini" as it is now: under a lock, so that no other
+ * process's save comes in between, and atomically, readable by the user
+ * alone (0600, in a 0700 folder if it has to create it).  What other
+ * processes saved meanwhile comes into the store, as a load would bring
+ * it; "profile-changed" is emitted for each profile changed here.  On
+ * error the store stays as it was, its changes still to be saved.
+ * Secrets are never written there.
  */
 gboolean
 dd_profile_store_save (DdProfileStore  *self,
                        GError         **error)
 {
-  g_autoptr(GKeyFile) key_file = g_key_file_new ();
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GStrvBuilder) order = g_strv_builder_new ();
-  g_auto(GStrv) order_strv = NULL;
+  g_autoptr(DdProfilesFile) file = NULL;
+  g_autoptr(DdProfilesMerge) merge = NULL;
+  g_autoptr(GPtrArray) fields = NULL;
   g_autofree char *path = NULL;
-  g_autofree char *data = NULL;
-  DdProfile *default_profile;
-  gsize length;
+  g_autofree char *checksum = NULL;
+  gboolean external;
+  int lock_fd;
 
   g_return_val_if_fail (DD_IS_PROFILE_STORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  path = get_path (self);
-
-  g_key_file_set_integer (key_file, GENERAL_GROUP, "Version", FORMAT_VERSION);
-  default_profile = dd_profile_store_get_default (self);
-  if (default_profile != NULL)
-    g_key_file_set_string (key_file, GENERAL_GROUP, "Default",
-                           dd_profile_get_id (default_profile));
-
-  for (guint i = 0; i < self->profiles->len; i++)
-    g_strv_builder_add (order, dd_profile_get_id (g_ptr_array_index (self->profiles, i)));
-  order_strv = g_strv_builder_end (order);
-  g_key_file_set_string_list (key_file, GENERAL_GROUP, "Order",
-                              (const char * const *) order_strv,
-                              self->profiles->len);
-
-  for (guint i = 0; i < self->profiles->len; i++)
-    profile_to_group (g_ptr_array_index (self->profiles, i), key_file);
-
-  data = g_key_file_to_data (key_file, &length, NULL);
 
   if (g_mkdir_with_parents (self->config_dir, 0700) != 0)
     {
@@ -683,17 +675,31 @@ dd_profile_store_save (DdProfileStore  *self,
       return FALSE;
     }
 
-  if (!g_file_set_contents_full (path, data, length,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600,
-                                 &local_error))
-    {
-      g_autofree char *display = g_filename_display_name (path);
+  lock_fd = dd_profiles_file_lock (self->config_dir, error);
+  if (lock_fd < 0)
+    return FALSE;
 
-      g_set_error (error, DD_ERROR, DD_ERROR_PROFILE,
-                   _("Could not save the robots to “%s”: %s"),
-                   display, local_error->message);
-      return FALSE;
+  /* Read under the lock: what another process saves after this read
+   * waits for this write, then merges it in turn. */
+  path = dd_profile_store_get_path (self);
+  file = dd_profiles_file_read (path, error);
+  if (file != NULL)
+    {
+      merge = dd_profiles_merge_new (self, file, TRUE);
+      fields = dd_profiles_merge_get_fields (merge);
+      if (dd_profiles_merge_check_names (merge, error))
+        checksum = dd_profiles_file_write (path, fields, merge->default_id, error);
     }
+
+  close (lock_fd);
+
+  if (checksum == NULL)
+    return FALSE;
+
+  external = g_strcmp0 (file->checksum, self->synced_checksum) != 0;
+  set_synced (self, checksum, synced_table_new (fields));
+  self->default_chosen = FALSE;
+  merge_apply (self, merge, external);
 
   return TRUE;
 }

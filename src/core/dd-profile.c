@@ -31,8 +31,10 @@ struct _DdProfile
   char     *webhook;
   char     *secret;
   char     *app_secret;
+  guint     secrets_serial;   /* bumped whenever they may be stale */
 
   guint     keep_metadata : 1;
+  guint     secrets_loaded : 1;
 };
 
 G_DEFINE_FINAL_TYPE (DdProfile, dd_profile, G_TYPE_OBJECT)
@@ -53,6 +55,7 @@ enum {
   PROP_WEBHOOK,
   PROP_SECRET,
   PROP_APP_SECRET,
+  PROP_SECRETS_LOADED,
   N_PROPS
 };
 
@@ -248,6 +251,9 @@ dd_profile_get_property (GObject    *object,
     case PROP_APP_SECRET:
       g_value_set_string (value, self->app_secret);
       break;
+    case PROP_SECRETS_LOADED:
+      g_value_set_boolean (value, self->secrets_loaded);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -362,6 +368,10 @@ dd_profile_class_init (DdProfileClass *klass)
     g_param_spec_string ("secret", NULL, NULL, NULL, rw);
   properties[PROP_APP_SECRET] =
     g_param_spec_string ("app-secret", NULL, NULL, NULL, rw);
+  properties[PROP_SECRETS_LOADED] =
+    g_param_spec_boolean ("secrets-loaded", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS |
+                          G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -777,6 +787,58 @@ dd_profile_set_app_secret (DdProfile  *self,
 
   if (take_string (&self->app_secret, dup_stripped_or_null (app_secret), TRUE))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_APP_SECRET]);
+}
+
+/**
+ * dd_profile_get_secrets_loaded:
+ *
+ * Returns: %TRUE if the webhook, signing secret and AppSecret in memory
+ *   are those of the keyring, %FALSE if they were never loaded or another
+ *   process may have changed them since (see dd-profile.h)
+ */
+gboolean
+dd_profile_get_secrets_loaded (DdProfile *self)
+{
+  g_return_val_if_fail (DD_IS_PROFILE (self), FALSE);
+
+  return self->secrets_loaded;
+}
+
+guint
+dd_profile_get_secrets_serial (DdProfile *self)
+{
+  g_return_val_if_fail (DD_IS_PROFILE (self), 0);
+
+  return self->secrets_serial;
+}
+
+/* @serial is what dd_profile_get_secrets_serial() said when the keyring
+ * was read or written: a stale mark since then wins, because the values
+ * that just arrived may be older than the change that caused it. */
+void
+dd_profile_set_secrets_loaded (DdProfile *self,
+                               guint      serial)
+{
+  g_return_if_fail (DD_IS_PROFILE (self));
+
+  if (serial != self->secrets_serial || self->secrets_loaded)
+    return;
+
+  self->secrets_loaded = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SECRETS_LOADED]);
+}
+
+void
+dd_profile_mark_secrets_stale (DdProfile *self)
+{
+  g_return_if_fail (DD_IS_PROFILE (self));
+
+  self->secrets_serial++;
+  if (!self->secrets_loaded)
+    return;
+
+  self->secrets_loaded = FALSE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SECRETS_LOADED]);
 }
 
 /**

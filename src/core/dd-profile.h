@@ -22,7 +22,15 @@ G_DECLARE_FINAL_TYPE (DdProfile, dd_profile, DD, PROFILE, GObject)
  * "app-key", "link-template", "max-image-bytes", "keep-metadata",
  * "oapi-base", "api-base", "robot-code", "conversation-id", and the three
  * secrets "webhook", "secret", "app-secret" which live only in memory and in
- * the keyring (see dd-secrets.h), never in the config file. */
+ * the keyring (see dd-secrets.h), never in the config file.
+ *
+ * "secrets-loaded" (read-only) says whether those three are the keyring's:
+ * TRUE once dd_secrets_load_async() or dd_secrets_store_async() succeeded,
+ * FALSE for a profile read from the file whose secrets were never loaded,
+ * and FALSE again when the profile store sees another process save the
+ * robots (it may have changed the keyring too).  The values in memory stay
+ * as they were, so a send under way keeps them; whoever keeps a profile for
+ * long loads its secrets again before the next use when this is FALSE. */
 
 DdProfile          *dd_profile_new                  (const char         *name);
 DdProfile          *dd_profile_new_with_id          (const char         *id,
@@ -73,6 +81,8 @@ void                dd_profile_set_secret           (DdProfile          *self,
 const char         *dd_profile_get_app_secret       (DdProfile          *self);
 void                dd_profile_set_app_secret       (DdProfile          *self,
                                                      const char         *app_secret);
+
+gboolean            dd_profile_get_secrets_loaded   (DdProfile          *self);
 
 gboolean            dd_profile_has_app_credentials  (DdProfile          *self);
 gboolean            dd_profile_uses_app_robot       (DdProfile          *self);

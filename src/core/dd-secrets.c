@@ -11,6 +11,7 @@
 #include <libsecret/secret.h>
 
 #include "dd-error.h"
+#include "dd-profile-private.h"
 #include "dd-secrets.h"
 
 /* Every secret is an item of this schema: "profile" is the profile's id
@@ -46,6 +47,7 @@ typedef struct {
   char  *profile_name;
   char  *values[N_FIELDS];   /* wiped on free */
   guint  index;              /* the field being worked on */
+  guint  serial;             /* the profile's secrets serial at the start */
   void (*then) (GTask *task);  /* what to do once the items are unlocked */
 } SecretsOp;
 
@@ -236,6 +238,8 @@ store_next (GTask *task)
 
   if (op->index >= N_FIELDS)
     {
+      /* the keyring now holds what the profile has in memory */
+      dd_profile_set_secrets_loaded (g_task_get_source_object (task), op->serial);
       g_task_return_boolean (task, TRUE);
       g_object_unref (task);
       return;
@@ -271,6 +275,8 @@ store_next (GTask *task)
  * Stores the webhook, signing secret and AppSecret that @profile has in
  * memory, and removes from the keyring those it has not, so that clearing
  * a field in the UI forgets it.  The values are taken when this is called.
+ * On success @profile's "secrets-loaded" becomes %TRUE, unless it was
+ * marked stale meanwhile.
  */
 void
 dd_secrets_store_async (DdProfile           *profile,
@@ -292,6 +298,7 @@ dd_secrets_store_async (DdProfile           *profile,
   op->values[FIELD_WEBHOOK] = g_strdup (dd_profile_get_webhook (profile));
   op->values[FIELD_SECRET] = g_strdup (dd_profile_get_secret (profile));
   op->values[FIELD_APP_SECRET] = g_strdup (dd_profile_get_app_secret (profile));
+  op->serial = dd_profile_get_secrets_serial (profile);
   g_task_set_task_data (task, op, (GDestroyNotify) secrets_op_free);
 
   unlock_then (g_steal_pointer (&task));
@@ -354,6 +361,7 @@ load_finish_task (GTask *task)
       return;
     }
 
+  dd_profile_set_secrets_loaded (profile, op->serial);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -386,7 +394,10 @@ load_next (GTask *task)
  * Sets the webhook, signing secret and AppSecret of @profile from the
  * keyring; a field that has no item becomes %NULL.  On error @profile is
  * left as it was (except for a stored webhook that is no longer valid,
- * which is forgotten with a %DD_ERROR_INVALID_WEBHOOK error).
+ * which is forgotten with a %DD_ERROR_INVALID_WEBHOOK error).  On success
+ * "secrets-loaded" becomes %TRUE, unless the profile store marked the
+ * secrets stale while they were read: the values read may be older than
+ * the change that did so.
  */
 void
 dd_secrets_load_async (DdProfile           *profile,
@@ -395,17 +406,17 @@ dd_secrets_load_async (DdProfile           *profile,
                        gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  SecretsOp *op;
 
   g_return_if_fail (DD_IS_PROFILE (profile));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   task = g_task_new (profile, cancellable, callback, user_data);
   g_task_set_source_tag (task, dd_secrets_load_async);
-  g_task_set_task_data (task,
-                        secrets_op_new (dd_profile_get_id (profile),
-                                        dd_profile_get_name (profile),
-                                        load_next),
-                        (GDestroyNotify) secrets_op_free);
+  op = secrets_op_new (dd_profile_get_id (profile), dd_profile_get_name (profile),
+                       load_next);
+  op->serial = dd_profile_get_secrets_serial (profile);
+  g_task_set_task_data (task, op, (GDestroyNotify) secrets_op_free);
 
   unlock_then (g_steal_pointer (&task));
 }

@@ -148,6 +148,13 @@ dd_application_startup (GApplication *app)
   if (!dd_profile_store_load (self->profiles, &error))
     g_warning ("Could not read the robots: %s", error->message);
 
+  /* a robot that `dingdrop profile add` adds or removes meanwhile shows
+   * here at once, and a save here keeps it; also after a failed load, so
+   * that fixing the file is seen */
+  g_clear_error (&error);
+  if (!dd_profile_store_watch (self->profiles, &error))
+    g_warning ("Could not watch the robots for changes: %s", error->message);
+
   /* what was left unsent last time is resumed at once */
   self->outbox = dd_outbox_new (NULL, dd_client_get_default (), self->profiles);
   g_clear_error (&error);

@@ -243,10 +243,26 @@ dd_robot_editor_emit_done (DdRobotEditor *self)
   g_signal_emit (self, signals[SIGNAL_DONE], 0);
 }
 
+static gboolean
+in_store (DdRobotEditor *self)
+{
+  return dd_profile_store_lookup (self->profiles, dd_profile_get_id (self->profile)) == self->profile;
+}
+
 static void
 saved (DdRobotEditor *self)
 {
   g_autoptr(GError) error = NULL;
+
+  /* Another program removed the robot while its secrets were stored: do
+   * not leave them in the keyring for a robot that is gone. */
+  if (!in_store (self))
+    {
+      dd_secrets_clear_async (dd_profile_get_id (self->profile), NULL, NULL, NULL);
+      dd_robot_editor_set_busy (self, FALSE);
+      dd_robot_editor_emit_done (self);
+      return;
+    }
 
   if (!dd_profile_store_save (self->profiles, &error))
     {
@@ -308,7 +324,9 @@ dd_robot_editor_save (DdRobotEditor *self)
     }
 
   apply_to (self, self->profile, NULL);
-  if (self->is_new && !dd_profile_store_add (self->profiles, self->profile, &error))
+  /* already added if an earlier Save could not write the file */
+  if (self->is_new && !in_store (self) &&
+      !dd_profile_store_add (self->profiles, self->profile, &error))
     {
       dd_robot_editor_show_message (self, error->message);
       return;
@@ -319,6 +337,16 @@ dd_robot_editor_save (DdRobotEditor *self)
     dd_secrets_store_async (self->profile, self->cancellable, secrets_stored_cb, g_object_ref (self));
   else
     saved (self);
+}
+
+/* Another program removed the robot: there is nothing left to edit.  The
+ * editor's own Delete, and a Save under way, see to themselves. */
+static void
+profile_removed_cb (DdRobotEditor *self,
+                    const char    *id)
+{
+  if (!self->is_new && !self->busy && g_str_equal (id, dd_profile_get_id (self->profile)))
+    dd_robot_editor_emit_done (self);
 }
 
 static void
@@ -445,6 +473,8 @@ dd_robot_editor_new (DdProfileStore *profiles,
   self->profile = g_object_ref (profile);
   self->is_new = is_new;
   fill (self);
+  g_signal_connect_object (profiles, "profile-removed", G_CALLBACK (profile_removed_cb),
+                           self, G_CONNECT_SWAPPED);
 
   if (is_new)
     {

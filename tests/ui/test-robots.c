@@ -297,6 +297,70 @@ test_locked (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+has_added_elsewhere (gpointer data)
+{
+  return dd_profile_store_lookup (data, "Added Elsewhere") != NULL;
+}
+
+static gboolean
+editor_closed (gpointer data)
+{
+  return dd_robots_window_get_editor (data) == NULL;
+}
+
+/* What another program (`dingdrop profile add`, `… remove`) saves shows in
+ * the open robots window by itself; the editor of a robot removed there
+ * closes, so that its Save cannot bring back secrets of a robot that is
+ * gone. */
+static void
+test_changed_elsewhere (void)
+{
+  g_autofree char *dir = config_dir ();
+  g_autoptr(DdProfileStore) store = dd_profile_store_new (dir);
+  g_autoptr(DdProfileStore) other = dd_profile_store_new (dir);
+  g_autoptr(DdClient) client = dd_client_new ();
+  g_autoptr(DdProfile) added = dd_profile_new ("Added Elsewhere");
+  g_autoptr(GError) error = NULL;
+  DdRobotsWindow *window;
+  GtkListBox *list;
+  GtkListBoxRow *row;
+  GtkWidget *editor;
+  guint n;
+
+  g_assert_true (dd_profile_store_load (store, NULL));
+  g_assert_true (dd_profile_store_watch (store, &error));
+  g_assert_no_error (error);
+  window = dd_robots_window_new (store, client);
+  gtk_window_present (GTK_WINDOW (window));
+  list = GTK_LIST_BOX (gtk_widget_get_template_child (GTK_WIDGET (window), DD_TYPE_ROBOTS_WINDOW,
+                                                      "robots_list"));
+
+  dd_robots_window_edit (window, dd_profile_store_lookup (store, "Team Group"), FALSE);
+  editor = dd_robots_window_get_editor (window);
+  g_assert_true (dd_test_wait_for (editor_idle, editor, 10000));
+
+  g_assert_true (dd_profile_store_load (other, NULL));
+  g_assert_true (dd_profile_store_add (other, added, NULL));
+  g_assert_true (dd_profile_store_save (other, &error));
+  g_assert_no_error (error);
+  g_assert_true (dd_test_wait_for (has_added_elsewhere, store, 1000));
+  n = g_list_model_get_n_items (G_LIST_MODEL (store));
+  row = gtk_list_box_get_row_at_index (list, n - 1);
+  g_assert_nonnull (row);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Added Elsewhere");
+  g_assert_true (dd_robots_window_get_editor (window) == editor);
+
+  g_assert_true (dd_profile_store_remove (other, dd_profile_store_lookup (other, "Team Group"), NULL));
+  g_assert_true (dd_profile_store_save (other, &error));
+  g_assert_no_error (error);
+  g_assert_true (dd_test_wait_for (editor_closed, window, 1000));
+  g_assert_null (dd_profile_store_lookup (store, "Team Group"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, n - 1);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_skip (void)
 {
@@ -317,6 +381,7 @@ main (int    argc,
       g_test_add_func ("/robots/add-stores-secrets", test_add_stores_secrets);
       g_test_add_func ("/robots/edit-loads-secrets", test_edit_loads_secrets);
       g_test_add_func ("/robots/test-button", test_test_button);
+      g_test_add_func ("/robots/changed-elsewhere", test_changed_elsewhere);
     }
   else if (g_strcmp0 (backend, "locked") == 0)
     g_test_add_func ("/robots/locked-keyring", test_locked);

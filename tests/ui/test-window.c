@@ -711,6 +711,50 @@ test_close_asks (Fixture       *f,
   }
 }
 
+static DdProfile *
+selected_robot (Fixture *f)
+{
+  GtkDropDown *dropdown = GTK_DROP_DOWN (gtk_widget_get_template_child (GTK_WIDGET (f->window), DD_TYPE_WINDOW,
+                                                                        "robot_dropdown"));
+
+  return gtk_drop_down_get_selected_item (dropdown);
+}
+
+static gboolean
+robot_selected (gpointer data)
+{
+  DdProfile *profile = selected_robot (data);
+
+  return profile != NULL && g_strcmp0 (dd_profile_get_name (profile), "Added Elsewhere") == 0;
+}
+
+/* A robot that `dingdrop profile add` saves while the window is open is
+ * in the window's robot list within a second, and chosen when it is the
+ * only one. */
+static void
+test_robot_added_elsewhere (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *config = g_build_filename (f->tmp, "config", NULL);
+  g_autoptr(DdProfileStore) other = dd_profile_store_new (config);
+  g_autoptr(DdProfile) profile = dd_profile_new ("Added Elsewhere");
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (dd_profile_store_load (f->store, &error));
+  g_assert_true (dd_profile_store_watch (f->store, &error));
+  g_assert_no_error (error);
+  fixture_window (f);
+  g_assert_null (selected_robot (f));
+
+  g_assert_true (dd_profile_store_load (other, &error));
+  g_assert_true (dd_profile_store_add (other, profile, &error));
+  g_assert_true (dd_profile_store_save (other, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (dd_test_wait_for (robot_selected, f, 1000));
+  g_assert_cmpstr (dd_profile_get_id (selected_robot (f)), ==, dd_profile_get_id (profile));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -727,6 +771,7 @@ main (int    argc,
   g_test_add ("/window/paste-texture", Fixture, NULL, fixture_set_up, test_paste_texture, fixture_tear_down);
   g_test_add ("/window/paste-in-caption", Fixture, NULL, fixture_set_up, test_paste_in_caption, fixture_tear_down);
   g_test_add ("/window/remove-selected", Fixture, NULL, fixture_set_up, test_remove_selected, fixture_tear_down);
+  g_test_add ("/window/robot-added-elsewhere", Fixture, NULL, fixture_set_up, test_robot_added_elsewhere, fixture_tear_down);
   /* sending needs the secrets in a keyring: run-with-keyring.sh */
   if (g_strcmp0 (g_getenv ("DD_TEST_SECRETS_BACKEND"), "keyring") == 0)
     {
