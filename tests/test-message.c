@@ -114,6 +114,7 @@ check_split (GPtrArray *messages,
       DdMessage *m = messages->pdata[i];
       g_autofree char *json = dd_message_to_webhook_json (m);
       const char *p = m->text;
+      guint first = next;
 
       g_assert_cmpuint (strlen (json), <=, limit);
       /* images appear in order across the messages, none lost */
@@ -125,6 +126,10 @@ check_split (GPtrArray *messages,
           next++;
           p++;
         }
+      /* and each message says which it carries: they arrive with it */
+      g_assert_cmpuint (m->n_images, ==, next - first);
+      if (m->n_images > 0)
+        g_assert_cmpuint (m->first_image, ==, first);
     }
   g_assert_cmpuint (next, ==, n_images);
 }
@@ -194,6 +199,25 @@ test_split_long_caption (void)
   g_assert_cmpstr (joined->str, ==, caption->str);
 }
 
+/* The idempotency key goes with a custom robot's message, when it has one. */
+static void
+test_msg_uuid (void)
+{
+  g_autoptr(DdMessage) message = dd_message_new ("t", "![a](@x)");
+  g_autoptr(DdMessage) copy = NULL;
+  g_autofree char *without = dd_message_to_webhook_json (message);
+  g_autofree char *with = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  g_assert_null (strstr (without, "msgUuid"));
+  message->msg_uuid = g_strdup ("7c9e6679-7425-40de-944b-e07fc1f90ae7");
+  copy = dd_message_copy (message);
+  with = dd_message_to_webhook_json (copy);
+  root = json_from_string (with, NULL);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "msgUuid"), ==,
+                   "7c9e6679-7425-40de-944b-e07fc1f90ae7");
+}
+
 static void
 test_text_message (void)
 {
@@ -238,6 +262,7 @@ main (int    argc,
   g_test_add_func ("/message/split-many-images", test_split_many_images);
   g_test_add_func ("/message/split-long-caption", test_split_long_caption);
   g_test_add_func ("/message/text", test_text_message);
+  g_test_add_func ("/message/msg-uuid", test_msg_uuid);
   g_test_add_func ("/message/app-robot-json", test_app_robot_json);
 
   return g_test_run ();

@@ -44,6 +44,9 @@ dd_message_copy (const DdMessage *message)
   copy->at_user_ids = g_strdupv (message->at_user_ids);
   copy->at_all = message->at_all;
   copy->plain_text = message->plain_text;
+  copy->first_image = message->first_image;
+  copy->n_images = message->n_images;
+  copy->msg_uuid = g_strdup (message->msg_uuid);
 
   return copy;
 }
@@ -58,6 +61,7 @@ dd_message_free (DdMessage *message)
   g_free (message->text);
   g_strfreev (message->at_mobiles);
   g_strfreev (message->at_user_ids);
+  g_free (message->msg_uuid);
   g_free (message);
 }
 
@@ -65,10 +69,13 @@ static char *
 utf8_truncate (const char *str,
                glong       max_chars)
 {
+  g_autofree char *cut = NULL;
+
   if (g_utf8_strlen (str, -1) <= max_chars)
     return g_strdup (str);
 
-  return g_strconcat (g_utf8_substring (str, 0, max_chars - 1), "…", NULL);
+  cut = g_utf8_substring (str, 0, max_chars - 1);
+  return g_strconcat (cut, "…", NULL);
 }
 
 /**
@@ -211,6 +218,13 @@ dd_message_to_webhook_json (const DdMessage *message)
   json_builder_set_member_name (builder, "isAtAll");
   json_builder_add_boolean_value (builder, message->at_all);
   json_builder_end_object (builder);
+  if (message->msg_uuid != NULL)
+    {
+      /* DingTalk's idempotency key: a retry with the same one is not
+       * shown twice */
+      json_builder_set_member_name (builder, "msgUuid");
+      json_builder_add_string_value (builder, message->msg_uuid);
+    }
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
@@ -388,7 +402,8 @@ add_split_text (GPtrArray              *messages,
  * first, then one `![name](LINK)` per image, in order.  Mentions go in the
  * first message; every message gets a keyword if the robot has keywords and
  * the message has none.  A body that would exceed the limit is split into
- * several messages, never rejected.
+ * several messages, never rejected.  Each message says which images it
+ * carries (first_image, n_images): they arrive when it does.
  *
  * Returns: (transfer full) (element-type DdMessage): one or more messages
  */
@@ -402,6 +417,7 @@ dd_message_compose (const DdComposeOptions *options,
   g_autoptr(GString) body = g_string_new (NULL);
   g_autofree char *title = NULL;
   gsize max_bytes;
+  guint first = 0;   /* the first image of the message being filled */
 
   g_return_val_if_fail (options != NULL, NULL);
   g_return_val_if_fail (n_images == 0 || (names != NULL && media_ids != NULL), NULL);
@@ -430,16 +446,26 @@ dd_message_compose (const DdComposeOptions *options,
       if (body->len > 0 &&
           body_size (options, title, candidate, messages->len == 0) > max_bytes)
         {
-          g_ptr_array_add (messages, finish_message (options, title, body->str,
-                                                     messages->len == 0));
+          DdMessage *message = finish_message (options, title, body->str, messages->len == 0);
+
+          message->first_image = first;
+          message->n_images = i - first;
+          g_ptr_array_add (messages, message);
           g_string_assign (body, line);
+          first = i;
         }
       else
         g_string_assign (body, candidate);
     }
 
   if (body->len > 0 || messages->len == 0)
-    g_ptr_array_add (messages, finish_message (options, title, body->str, messages->len == 0));
+    {
+      DdMessage *message = finish_message (options, title, body->str, messages->len == 0);
+
+      message->first_image = first;
+      message->n_images = n_images - first;
+      g_ptr_array_add (messages, message);
+    }
 
   return g_steal_pointer (&messages);
 }

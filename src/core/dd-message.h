@@ -18,6 +18,9 @@ typedef struct {
   GStrv     at_user_ids;
   gboolean  at_all;
   gboolean  plain_text;   /* a "text" message instead of "markdown" */
+  guint     first_image;  /* the images it carries, of those composed */
+  guint     n_images;
+  char     *msg_uuid;     /* nullable: DingTalk's idempotency key (custom robots) */
 } DdMessage;
 
 typedef struct {
