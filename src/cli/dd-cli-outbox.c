@@ -19,6 +19,7 @@ open_outbox (DdProfileStore **out_store)
   g_autoptr(GError) error = NULL;
   g_autoptr(DdProfileStore) store = dd_cli_open_store (&error);
   g_autoptr(DdOutbox) outbox = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
 
   if (store == NULL)
     {
@@ -27,7 +28,8 @@ open_outbox (DdProfileStore **out_store)
     }
 
   outbox = dd_outbox_new (NULL, dd_client_get_default (), store);
-  if (!dd_outbox_load (outbox, &error))
+  dd_outbox_load_async (outbox, NULL, dd_cli_store_result_cb, &result);
+  if (!dd_outbox_load_finish (outbox, dd_cli_wait_for_result (&result), &error))
     {
       dd_cli_print_error (error);
       return NULL;
@@ -192,7 +194,7 @@ run_and_report (DdOutbox  *outbox,
   dd_outbox_start (outbox);
   while (dd_outbox_is_busy (outbox))
     g_main_context_iteration (NULL, TRUE);
-  dd_outbox_stop (outbox);
+  dd_cli_close_outbox (outbox);
 
   for (guint i = 0; i < jobs->len; i++)
     {
@@ -263,6 +265,7 @@ outbox_retry (const char *id)
   g_autoptr(DdOutbox) outbox = open_outbox (NULL);
   g_autoptr(GPtrArray) jobs = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
   DdJob *job;
 
   if (outbox == NULL)
@@ -274,7 +277,8 @@ outbox_retry (const char *id)
       g_printerr (_("dingdrop: There is no image “%s” in the outbox. “dingdrop outbox list” shows them.\n"), id);
       return DD_EXIT_FAILED;
     }
-  if (!dd_outbox_retry (outbox, job, &error))
+  dd_outbox_retry_async (outbox, job, NULL, NULL, dd_cli_store_result_cb, &result);
+  if (!dd_outbox_retry_finish (outbox, dd_cli_wait_for_result (&result), &error))
     {
       dd_cli_print_error (error);
       return DD_EXIT_FAILED;
@@ -292,6 +296,7 @@ outbox_clear (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(DdOutbox) outbox = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
   gboolean sent = FALSE, failed = FALSE;
   DdOutboxClearFlags flags = 0;
   guint n;
@@ -320,7 +325,9 @@ outbox_clear (int    argc,
   if (!(outbox = open_outbox (NULL)))
     return DD_EXIT_FAILED;
 
-  n = dd_outbox_clear (outbox, flags);
+  dd_outbox_clear_async (outbox, flags, NULL, dd_cli_store_result_cb, &result);
+  n = dd_outbox_clear_finish (outbox, dd_cli_wait_for_result (&result), NULL);
+  dd_cli_close_outbox (outbox);
   g_print (g_dngettext (GETTEXT_PACKAGE, "Removed %u image from the outbox.\n",
                         "Removed %u images from the outbox.\n", n), n);
   return DD_EXIT_OK;

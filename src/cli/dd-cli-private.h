@@ -13,6 +13,7 @@
 G_BEGIN_DECLS
 
 GAsyncResult   *dd_cli_wait_for_result   (GAsyncResult **slot);
+void            dd_cli_close_outbox      (DdOutbox      *outbox);
 void            dd_cli_store_result_cb   (GObject       *source,
                                           GAsyncResult  *result,
                                           gpointer       user_data);
@@ -40,5 +41,7 @@ void            dd_cli_print_job         (DdJob         *job,
                                           const char    *file,
                                           gboolean       json);
 void            dd_cli_wait_for_jobs     (GPtrArray     *jobs);
+void            dd_cli_tell_wait         (DdOutbox      *outbox,
+                                          const char    *profile_id);
 
 G_END_DECLS

@@ -129,6 +129,20 @@ job_state_cb (DdJob      *job,
   g_printerr (_("dingdrop: DingTalk asked this robot to slow down; sending again at %s.\n"), time);
 }
 
+/* More than DingTalk's 20 a minute to one robot: say how long it takes. */
+void
+dd_cli_tell_wait (DdOutbox   *outbox,
+                  const char *profile_id)
+{
+  gint64 wait = dd_outbox_estimate (outbox, profile_id, 0);
+  g_autofree char *about = NULL;
+
+  if (wait <= 0)
+    return;
+  about = dd_outbox_describe_wait (wait);
+  g_printerr (_("dingdrop: DingTalk allows a robot 20 messages a minute: sending these takes %s.\n"), about);
+}
+
 /* Runs the outbox until every job of @jobs is sent or failed. */
 void
 dd_cli_wait_for_jobs (GPtrArray *jobs)
@@ -165,7 +179,6 @@ dd_cli_send (int    argc,
   g_autoptr(GPtrArray) jobs = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(DdOutbox) outbox = NULL;
-  g_autofree char *batch_id = NULL;
   g_autoptr(GBytes) stdin_bytes = NULL;
   g_autoptr(GError) stdin_error = NULL;
   g_autofree char *profile_name = NULL;
@@ -260,17 +273,17 @@ dd_cli_send (int    argc,
       outbox = dd_outbox_new (NULL, dd_client_get_default (), store);
       dd_outbox_add_async (outbox, profile, sources, &options,
                            NULL, dd_cli_store_result_cb, &result);
-      batch_id = dd_outbox_add_finish (outbox, dd_cli_wait_for_result (&result), &error);
-      if (batch_id == NULL)
+      jobs = dd_outbox_add_finish (outbox, dd_cli_wait_for_result (&result), &error);
+      if (jobs == NULL)
         {
           dd_cli_print_error (error);
           return DD_EXIT_FAILED;
         }
 
-      jobs = dd_outbox_get_batch_jobs (outbox, batch_id);
       dd_outbox_start (outbox);
+      dd_cli_tell_wait (outbox, dd_profile_get_id (profile));
       dd_cli_wait_for_jobs (jobs);
-      dd_outbox_stop (outbox);
+      dd_cli_close_outbox (outbox);
     }
 
   for (guint i = 0, j = 0; files[i] != NULL; i++)

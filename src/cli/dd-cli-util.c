@@ -41,6 +41,16 @@ dd_cli_wait_for_result (GAsyncResult **slot)
   return *slot;
 }
 
+/* Stops the outbox and waits until what it wrote is on disk. */
+void
+dd_cli_close_outbox (DdOutbox *outbox)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  dd_outbox_close_async (outbox, dd_cli_store_result_cb, &result);
+  dd_outbox_close_finish (outbox, dd_cli_wait_for_result (&result));
+}
+
 DdProfileStore *
 dd_cli_open_store (GError **error)
 {

@@ -119,6 +119,31 @@ settings_changed_cb (DdApplication *self)
   dd_outbox_set_sends_per_minute (self->outbox, g_settings_get_uint (self->settings, "sends-per-minute"));
 }
 
+static void
+outbox_loaded_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(DdApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (dd_outbox_load_finish (DD_OUTBOX (source), result, &error))
+    dd_outbox_start (DD_OUTBOX (source));
+  else
+    g_warning ("Could not open the outbox: %s", error->message);
+}
+
+static void
+outbox_closed_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  gboolean *closed = user_data;
+
+  dd_outbox_close_finish (DD_OUTBOX (source), result);
+  *closed = TRUE;
+}
+
 static const GActionEntry app_actions[] = {
   { "about", about_action },
   { "robots", robots_action },
@@ -157,20 +182,11 @@ dd_application_startup (GApplication *app)
 
   /* what was left unsent last time is resumed at once */
   self->outbox = dd_outbox_new (NULL, dd_client_get_default (), self->profiles);
-  g_clear_error (&error);
-  if (dd_outbox_load (self->outbox, &error))
-    {
-      settings_changed_cb (self);
-      if (self->settings != NULL)
-        g_signal_connect_object (self->settings, "changed", G_CALLBACK (settings_changed_cb),
-                                 self, G_CONNECT_SWAPPED);
-      dd_outbox_start (self->outbox);
-    }
-  else
-    {
-      g_warning ("Could not open the outbox: %s", error->message);
-      g_clear_object (&self->outbox);
-    }
+  settings_changed_cb (self);
+  if (self->settings != NULL)
+    g_signal_connect_object (self->settings, "changed", G_CALLBACK (settings_changed_cb),
+                             self, G_CONNECT_SWAPPED);
+  dd_outbox_load_async (self->outbox, NULL, outbox_loaded_cb, g_object_ref (self));
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);
@@ -185,6 +201,15 @@ dd_application_shutdown (GApplication *app)
 
   G_APPLICATION_CLASS (dd_application_parent_class)->shutdown (app);
 
+  if (self->outbox != NULL)
+    {
+      gboolean closed = FALSE;
+
+      /* what the outbox was writing reaches the disk before the end */
+      dd_outbox_close_async (self->outbox, outbox_closed_cb, &closed);
+      while (!closed)
+        g_main_context_iteration (NULL, TRUE);
+    }
   g_clear_object (&self->outbox);
   g_clear_object (&self->profiles);
   g_clear_object (&self->settings);

@@ -16,9 +16,7 @@ struct _DdQueueRow
 
   DdQueueItem    *item;
   DdJob          *job;       /* the one whose signals we follow */
-  DdOutbox       *outbox;    /* the job's, whose clock the countdown reads */
   char           *status;
-  guint           countdown_id;
 
   GtkImage       *placeholder;
   GtkImage       *picture;
@@ -83,23 +81,15 @@ describe_size (DdQueueItem *item)
   return g_steal_pointer (&size);
 }
 
-static gboolean
-countdown_cb (gpointer user_data)
-{
-  dd_queue_row_update (DD_QUEUE_ROW (user_data));
-  return G_SOURCE_CONTINUE;
-}
-
 static void
 dd_queue_row_update (DdQueueRow *self)
 {
   DdJob *job = dd_queue_item_get_job (self->item);
   g_autofree char *sizes = describe_size (self->item);
-  g_autofree char *countdown = NULL;
   g_autofree char *accessible = NULL;
   const char *state_text = NULL;
   const char *error = NULL;
-  gboolean busy = FALSE, sent = FALSE, failed = FALSE, paused = FALSE;
+  gboolean busy = FALSE, sent = FALSE, failed = FALSE;
   double fraction = -1;
   GdkPaintable *thumbnail = dd_queue_item_get_thumbnail (self->item);
 
@@ -142,16 +132,9 @@ dd_queue_row_update (DdQueueRow *self)
         error = dd_job_get_error_message (job);
         break;
       case DD_JOB_PAUSED:
-        {
-          gint64 now = self->outbox ? dd_outbox_now (self->outbox) : g_get_real_time ();
-          gint64 left = (dd_job_get_retry_at (job) - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
-          g_autofree char *time = dd_format_countdown (left);
-
-          paused = TRUE;
-          /* Translators: DingTalk allows 20 messages a minute per robot; %s is "0:42" */
-          countdown = g_strdup_printf (_("Next send in %s"), time);
-          state_text = countdown;
-        }
+        /* the robot's pause, and until when, is told once, for the
+         * robot (the window's summary), not on every row */
+        state_text = _("Paused by DingTalk");
         break;
       default:
         g_assert_not_reached ();
@@ -176,11 +159,6 @@ dd_queue_row_update (DdQueueRow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->sent_icon), sent);
   gtk_widget_set_visible (GTK_WIDGET (self->retry_button), failed);
   gtk_widget_set_visible (GTK_WIDGET (self->remove_button), !busy && !sent);
-
-  if (paused && self->countdown_id == 0)
-    self->countdown_id = g_timeout_add_seconds (1, countdown_cb, self);
-  else if (!paused)
-    g_clear_handle_id (&self->countdown_id, g_source_remove);
 
   accessible = g_strdup_printf ("%s, %s%s%s", dd_queue_item_get_display_name (self->item),
                                 self->status, error ? ", " : "", error ? error : "");
@@ -229,12 +207,10 @@ dd_queue_row_dispose (GObject *object)
 {
   DdQueueRow *self = DD_QUEUE_ROW (object);
 
-  g_clear_handle_id (&self->countdown_id, g_source_remove);
   if (self->job != NULL)
     g_signal_handlers_disconnect_by_data (self->job, self);
   g_clear_object (&self->job);
   g_clear_object (&self->item);
-  g_clear_object (&self->outbox);
   g_clear_pointer (&self->status, g_free);
 
   G_OBJECT_CLASS (dd_queue_row_parent_class)->dispose (object);
@@ -274,23 +250,15 @@ dd_queue_row_init (DdQueueRow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
-/**
- * dd_queue_row_new:
- * @outbox: (nullable): the outbox the item's job is in, whose clock its
- *   countdown reads
- */
 GtkWidget *
-dd_queue_row_new (DdQueueItem *item,
-                  DdOutbox    *outbox)
+dd_queue_row_new (DdQueueItem *item)
 {
   DdQueueRow *self;
 
   g_return_val_if_fail (DD_IS_QUEUE_ITEM (item), NULL);
-  g_return_val_if_fail (outbox == NULL || DD_IS_OUTBOX (outbox), NULL);
 
   self = g_object_new (DD_TYPE_QUEUE_ROW, NULL);
   self->item = g_object_ref (item);
-  self->outbox = outbox ? g_object_ref (outbox) : NULL;
   g_signal_connect_object (item, "notify", G_CALLBACK (item_notify_cb), self, G_CONNECT_SWAPPED);
   item_notify_cb (self);
   dd_queue_item_load_thumbnail (item, gtk_widget_get_scale_factor (GTK_WIDGET (self)));

@@ -18,8 +18,7 @@ G_DECLARE_FINAL_TYPE (DdQueueRow, dd_queue_row, DD, QUEUE_ROW, GtkListBoxRow)
 
 /* Signals: "remove" and "retry", when their buttons are clicked. */
 
-GtkWidget   *dd_queue_row_new          (DdQueueItem *item,
-                                        DdOutbox    *outbox);
+GtkWidget   *dd_queue_row_new          (DdQueueItem *item);
 DdQueueItem *dd_queue_row_get_item     (DdQueueRow  *self);
 const char  *dd_queue_row_get_status   (DdQueueRow  *self);  /* for tests */
 const char  *dd_queue_row_get_error    (DdQueueRow  *self);

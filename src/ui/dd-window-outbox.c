@@ -49,12 +49,11 @@ add_cb (GObject      *object,
   AddOp *op = user_data;
   DdWindow *self = op->window;
   g_autoptr(GError) error = NULL;
-  g_autofree char *batch_id = dd_outbox_add_finish (DD_OUTBOX (object), result, &error);
-  guint n, next = 0;
+  g_autoptr(GPtrArray) jobs = dd_outbox_add_finish (DD_OUTBOX (object), result, &error);
 
   self->n_adding--;
 
-  if (batch_id == NULL)
+  if (jobs == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         dd_window_toast (self, error->message);
@@ -63,15 +62,10 @@ add_cb (GObject      *object,
       return;
     }
 
-  /* The outbox's jobs of this batch are the items given, in order. */
-  n = g_list_model_get_n_items (G_LIST_MODEL (object));
-  for (guint i = 0; i < n && next < op->items->len; i++)
-    {
-      g_autoptr(DdJob) job = g_list_model_get_item (G_LIST_MODEL (object), i);
-
-      if (g_strcmp0 (dd_job_get_batch_id (job), batch_id) == 0)
-        dd_queue_item_set_job (g_ptr_array_index (op->items, next++), job);
-    }
+  /* one job per item given, in the same order: bound by identity */
+  g_assert (jobs->len == op->items->len);
+  for (guint i = 0; i < jobs->len; i++)
+    dd_queue_item_set_job (g_ptr_array_index (op->items, i), g_ptr_array_index (jobs, i));
 
   dd_outbox_start (DD_OUTBOX (object));
   dd_window_update_state (self);
@@ -140,39 +134,76 @@ dd_window_send (DdWindow *self)
   gtk_text_buffer_set_text (buffer, "", 0);
 }
 
+static void
+retried_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(DdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!dd_outbox_retry_finish (DD_OUTBOX (source), result, &error))
+    dd_window_toast (self, error->message);
+  else
+    dd_outbox_start (DD_OUTBOX (source));
+}
+
 void
 dd_window_retry (DdWindow    *self,
                  DdQueueItem *item)
 {
-  g_autoptr(GError) error = NULL;
   DdJob *job = dd_queue_item_get_job (item);
 
   if (job == NULL || self->outbox == NULL)
     return;
 
-  if (!dd_outbox_retry (self->outbox, job, &error))
-    dd_window_toast (self, error->message);
-  else
-    dd_outbox_start (self->outbox);
+  dd_outbox_retry_async (self->outbox, job, NULL, self->cancellable, retried_cb, g_object_ref (self));
 }
 
-gboolean
+typedef struct {
+  DdWindow    *window;
+  DdQueueItem *item;
+} ForgetOp;
+
+static void
+forgotten_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  ForgetOp *op = user_data;
+  g_autoptr(DdWindow) self = op->window;
+  g_autoptr(DdQueueItem) item = op->item;
+  g_autoptr(GError) error = NULL;
+
+  g_free (op);
+  if (!dd_outbox_remove_finish (DD_OUTBOX (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        dd_window_toast (self, error->message);
+      return;
+    }
+  dd_window_drop_item (self, item);
+}
+
+/* Removes the item's job from the outbox, then the item from the queue;
+ * a job that another DingDrop is sending stays, with a toast. */
+void
 dd_window_forget_job (DdWindow    *self,
                       DdQueueItem *item)
 {
-  g_autoptr(GError) error = NULL;
   DdJob *job = dd_queue_item_get_job (item);
+  ForgetOp *op;
 
   if (job == NULL || dd_job_get_state (job) == DD_JOB_SENT || self->outbox == NULL)
-    return TRUE;
-
-  if (!dd_outbox_remove (self->outbox, job, &error))
     {
-      dd_window_toast (self, error->message);
-      return FALSE;
+      dd_window_drop_item (self, item);
+      return;
     }
 
-  return TRUE;
+  op = g_new0 (ForgetOp, 1);
+  op->window = g_object_ref (self);
+  op->item = g_object_ref (item);
+  dd_outbox_remove_async (self->outbox, job, self->cancellable, forgotten_cb, op);
 }
 
 gboolean
@@ -293,6 +324,8 @@ dd_window_outbox_init (DdWindow *self)
 
   g_signal_connect_object (self->outbox, "batch-finished", G_CALLBACK (batch_finished_cb), self, 0);
   g_signal_connect_object (self->outbox, "items-changed", G_CALLBACK (job_added_cb), self, 0);
+  g_signal_connect_object (self->outbox, "robot-changed", G_CALLBACK (dd_window_update_state),
+                           self, G_CONNECT_SWAPPED);
 }
 
 static void

@@ -24,6 +24,7 @@ struct _DdWindow
   GtkFileChooserNative *chooser;
   char                 *last_toast;    /* for tests */
   guint                 n_adding;      /* batches being handed to the outbox */
+  guint                 pacing_tick_id;  /* refreshes the time DingTalk's limit takes */
   guint                 background : 1;  /* hidden, the application held */
   guint                 closing : 1;     /* asked already: close for good */
 
@@ -56,6 +57,8 @@ void        dd_window_append_item        (DdWindow     *self,
                                           DdQueueItem  *item);
 void        dd_window_remove_item        (DdWindow     *self,
                                           DdQueueItem  *item);
+void        dd_window_drop_item          (DdWindow     *self,
+                                          DdQueueItem  *item);
 
 /* dd-window-dnd.c: drops, the clipboard, the file chooser */
 void        dd_window_dnd_init           (DdWindow     *self);
@@ -72,7 +75,7 @@ void        dd_window_outbox_dispose     (DdWindow     *self);
 void        dd_window_send               (DdWindow     *self);
 void        dd_window_retry              (DdWindow     *self,
                                           DdQueueItem  *item);
-gboolean    dd_window_forget_job         (DdWindow     *self,
+void        dd_window_forget_job         (DdWindow     *self,
                                           DdQueueItem  *item);
 gboolean    dd_window_has_unsent_jobs    (DdWindow     *self);
 void        dd_window_confirm_close      (DdWindow     *self);

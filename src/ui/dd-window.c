@@ -61,6 +61,56 @@ count_unsent (DdWindow *self)
   return staged;
 }
 
+static gboolean
+pacing_tick_cb (gpointer user_data)
+{
+  DdWindow *self = user_data;
+
+  self->pacing_tick_id = 0;
+  dd_window_update_state (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* What DingTalk's limit does to the robot's images: its pause (one for
+ * the robot, not one per row), or how long its 20 a minute make the
+ * waiting ones (and @n_more about to be sent) take.  NULL: nothing. */
+static char *
+describe_pacing (DdWindow  *self,
+                 DdProfile *profile,
+                 guint      n_more)
+{
+  const char *id = profile ? dd_profile_get_id (profile) : NULL;
+  gint64 paused_until, wait;
+  char *text = NULL;
+
+  if (id == NULL || self->outbox == NULL)
+    return NULL;
+
+  paused_until = dd_outbox_get_robot_paused_until (self->outbox, id);
+  wait = dd_outbox_estimate (self->outbox, id, n_more);
+  if (paused_until > 0)
+    {
+      g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (paused_until / G_USEC_PER_SEC);
+      g_autofree char *time = when ? g_date_time_format (when, "%H:%M") : g_strdup ("?");
+      gint64 left = (paused_until - dd_outbox_now (self->outbox) + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
+      g_autofree char *countdown = dd_format_countdown (left);
+
+      /* Translators: "DingTalk paused this robot until 18:42 (9:59 left)" */
+      text = g_strdup_printf (_("DingTalk paused this robot until %s (%s left)"), time, countdown);
+    }
+  else if (wait > 0)
+    {
+      g_autofree char *about = dd_outbox_describe_wait (wait);
+
+      text = g_strdup_printf (_("DingTalk allows 20 messages a minute: %s"), about);
+    }
+
+  /* the estimate shrinks as time goes */
+  if (text != NULL && self->pacing_tick_id == 0)
+    self->pacing_tick_id = g_timeout_add_seconds (1, pacing_tick_cb, self);
+  return text;
+}
+
 void
 dd_window_update_state (DdWindow *self)
 {
@@ -84,17 +134,32 @@ dd_window_update_state (DdWindow *self)
                           gtk_text_buffer_get_char_count (buffer) == 0);
 
   if (staged == 0)
-    gtk_label_set_text (self->summary_label, "");
+    {
+      g_autofree char *pacing = describe_pacing (self, profile, 0);
+
+      gtk_label_set_text (self->summary_label, pacing ? pacing : "");
+    }
   else if (profile == NULL)
     gtk_label_set_text (self->summary_label, _("Add a robot to send"));
   else if (dd_profile_get_app_key (profile) == NULL || *dd_profile_get_app_key (profile) == '\0')
     gtk_label_set_text (self->summary_label, _("This robot has no AppKey to upload images"));
   else
     {
+      g_autofree char *pacing =
+        describe_pacing (self, profile, gtk_check_button_get_active (self->album_check) ? 1 : staged);
       g_autofree char *text =
         g_strdup_printf (ngettext ("%u image to %s", "%u images to %s", staged),
                          staged, dd_profile_get_name (profile));
-      gtk_label_set_text (self->summary_label, text);
+
+      if (pacing != NULL)
+        {
+          /* Translators: "45 images to Team · DingTalk allows…" */
+          g_autofree char *both = g_strdup_printf (_("%s · %s"), text, pacing);
+
+          gtk_label_set_text (self->summary_label, both);
+        }
+      else
+        gtk_label_set_text (self->summary_label, text);
     }
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.send",
@@ -121,7 +186,7 @@ create_row (gpointer item,
             gpointer user_data)
 {
   DdWindow *self = user_data;
-  GtkWidget *row = dd_queue_row_new (DD_QUEUE_ITEM (item), self->outbox);
+  GtkWidget *row = dd_queue_row_new (DD_QUEUE_ITEM (item));
 
   g_signal_connect_object (row, "remove", G_CALLBACK (row_remove_cb), self, 0);
   g_signal_connect_object (row, "retry", G_CALLBACK (row_retry_cb), self, 0);
@@ -151,12 +216,18 @@ void
 dd_window_remove_item (DdWindow    *self,
                        DdQueueItem *item)
 {
-  guint position;
-
   if (!dd_queue_item_is_removable (item))
     return;
-  if (dd_queue_item_get_job (item) != NULL && !dd_window_forget_job (self, item))
-    return;
+  dd_window_forget_job (self, item);
+}
+
+/* Takes @item out of the queue, once its job (if any) is gone. */
+void
+dd_window_drop_item (DdWindow    *self,
+                     DdQueueItem *item)
+{
+  guint position;
+
   if (g_list_store_find (self->queue, item, &position))
     g_list_store_remove (self->queue, position);
 }
@@ -388,6 +459,7 @@ dd_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   dd_window_outbox_dispose (self);
+  g_clear_handle_id (&self->pacing_tick_id, g_source_remove);
   if (self->watched != NULL)
     g_signal_handlers_disconnect_by_func (self->watched, dd_window_update_state, self);
   g_clear_object (&self->watched);

@@ -158,6 +158,8 @@ fixture_tear_down (Fixture       *f,
 {
   if (f->fake == NULL)
     return;
+  if (f->outbox != NULL)
+    outbox_close (f->outbox);
   g_clear_object (&f->outbox);
   g_clear_object (&f->store);
   g_clear_object (&f->client);
@@ -216,8 +218,8 @@ add_batch (Fixture             *f,
   g_autoptr(GPtrArray) sources = g_ptr_array_new_with_free_func ((GDestroyNotify) dd_outbox_source_free);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) jobs = NULL;
   DdSendOptions none = { 0 };
-  char *batch_id;
 
   for (guint i = 0; i < images->len; i++)
     {
@@ -229,10 +231,68 @@ add_batch (Fixture             *f,
 
   dd_outbox_add_async (outbox, profile, sources,
                        options ? options : &none, NULL, store_result, &result);
-  batch_id = dd_outbox_add_finish (outbox, wait_for (&result), &error);
+  jobs = dd_outbox_add_finish (outbox, wait_for (&result), &error);
   g_assert_no_error (error);
-  g_assert_nonnull (batch_id);
-  return batch_id;
+  g_assert_nonnull (jobs);
+  g_assert_cmpuint (jobs->len, ==, images->len);
+  for (guint i = 0; i < jobs->len; i++)
+    g_assert_cmpstr (dd_job_get_batch_id (g_ptr_array_index (jobs, i)), ==,
+                     dd_job_get_batch_id (g_ptr_array_index (jobs, 0)));
+  return g_strdup (dd_job_get_batch_id (g_ptr_array_index (jobs, 0)));
+}
+
+/* The outbox's async calls, waited for. */
+gboolean
+outbox_load (DdOutbox  *outbox,
+             GError   **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  dd_outbox_load_async (outbox, NULL, store_result, &result);
+  return dd_outbox_load_finish (outbox, wait_for (&result), error);
+}
+
+gboolean
+outbox_retry (DdOutbox   *outbox,
+              DdJob      *job,
+              DdProfile  *profile,
+              GError    **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  dd_outbox_retry_async (outbox, job, profile, NULL, store_result, &result);
+  return dd_outbox_retry_finish (outbox, wait_for (&result), error);
+}
+
+gboolean
+outbox_remove (DdOutbox  *outbox,
+               DdJob     *job,
+               GError   **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  dd_outbox_remove_async (outbox, job, NULL, store_result, &result);
+  return dd_outbox_remove_finish (outbox, wait_for (&result), error);
+}
+
+guint
+outbox_clear (DdOutbox           *outbox,
+              DdOutboxClearFlags  flags)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  dd_outbox_clear_async (outbox, flags, NULL, store_result, &result);
+  return dd_outbox_clear_finish (outbox, wait_for (&result), NULL);
+}
+
+/* Stops @outbox and waits until what it wrote is on disk. */
+void
+outbox_close (DdOutbox *outbox)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  dd_outbox_close_async (outbox, store_result, &result);
+  g_assert_true (dd_outbox_close_finish (outbox, wait_for (&result)));
 }
 
 static gboolean

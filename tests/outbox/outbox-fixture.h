@@ -51,6 +51,18 @@ char       *add_batch            (Fixture       *f,
                                   const DdSendOptions *options);
 GPtrArray  *make_images          (guint          n,
                                   guint          first_seed);
+gboolean    outbox_load          (DdOutbox      *outbox,
+                                  GError       **error);
+gboolean    outbox_retry         (DdOutbox      *outbox,
+                                  DdJob         *job,
+                                  DdProfile     *profile,
+                                  GError       **error);
+gboolean    outbox_remove        (DdOutbox      *outbox,
+                                  DdJob         *job,
+                                  GError       **error);
+guint       outbox_clear         (DdOutbox      *outbox,
+                                  DdOutboxClearFlags flags);
+void        outbox_close         (DdOutbox      *outbox);
 typedef gboolean (*Condition)    (Fixture       *f,
                                   gpointer       data);
 gboolean    wait_until           (Fixture       *f,

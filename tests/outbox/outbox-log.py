@@ -5,6 +5,9 @@
 #   outbox-log.py LOG messages [PATH]            accepted messages
 #   outbox-log.py LOG known-media JOBS_DIR       "name media_id" of jobs on disk
 #   outbox-log.py LOG arrived N MAX_DUPLICATES [PATH]
+#   outbox-log.py LOG shown N TOKEN              each of N images shown once in
+#                                                the group of the robot TOKEN
+#                                                (a repeated msgUuid is not shown)
 #   outbox-log.py LOG no-reupload KNOWN FROM_LINE
 #   outbox-log.py LOG uploads-once N
 #
@@ -61,6 +64,17 @@ def main():
         if len(counts) != n or dups > max_dups:
             sys.exit("%d distinct images arrived (want %d), %d twice or more (want at most %d): %s"
                      % (len(counts), n, dups, max_dups, dict(counts)))
+    elif what == "shown":
+        n, token = int(args[0]), args[1]
+        shown = [m for m in messages(log, ("/robot/send",))
+                 if not m.get("duplicate") and m.get("access_token") == token]
+        counts = collections.Counter(name for m in shown for name, _ in images_in(m))
+        if len(counts) != n or any(c != 1 for c in counts.values()):
+            sys.exit("%d distinct images shown (want %d, each once): %s" % (len(counts), n, dict(counts)))
+        if any(not m.get("msg_uuid") for m in shown):
+            sys.exit("a message without a msgUuid")
+        dups = [m for m in messages(log, ("/robot/send",)) if m.get("duplicate")]
+        print("%d sent again after the kill and not shown twice" % len(dups))
     elif what == "no-reupload":
         known = dict(line.split() for line in open(args[0], encoding="utf-8") if line.strip())
         start = int(args[1])

@@ -1,8 +1,9 @@
 #!/bin/sh
 # test-outbox-crash.sh: the outbox across processes: a `dingdrop send` of 20
 # screenshot-sized PNGs killed with SIGKILL mid-batch and finished by
-# `dingdrop outbox resume`; then a `dingdrop send` and two `dingdrop outbox
-# resume` on one outbox at once.  The real binary, a real keyring (run
+# `dingdrop outbox resume`; batches of 10 killed at several moments, each
+# image then shown exactly once; then a `dingdrop send` and two `dingdrop
+# outbox resume` on one outbox at once.  The real binary, a real keyring (run
 # under keyring/run-with-keyring.sh), the fake DingTalk as its own process.
 # TAP output.
 #
@@ -146,6 +147,50 @@ assert all(j['thumbnail_path'] for j in sent), jobs
 expect_eq "outbox clear --sent exits 0" 0 $?
 "$dingdrop" outbox list >"$work/list.out" 2>"$work/list.err"
 check "…and the outbox is empty" grep -q "empty" "$work/list.err"
+
+# -------------------------------------- kill -9 at several moments, exactly once
+# A custom robot: every message carries its first image's msgUuid, so the
+# one that was on its way at the kill (DingTalk got it, the answer never
+# came back) is sent again with the same msgUuid, and not shown twice.
+# Each round a robot of its own and a fresh outbox, killed once 0, 3 and 7
+# of its 10 messages were accepted (with every request 150 ms late, a
+# send is nearly always on its way then).
+: >"$work/fake.log"
+for round in 0 3 7; do
+  token=$(printf 'round%02d' "$round")0123456789abcdef0123456789abcdef0123456789abcdef0123456
+  round_secret="SECround$round+/="
+  export XDG_DATA_HOME="$work/data-$round"
+  mkdir -p "$XDG_DATA_HOME"
+  start_fake --robot "$token:$round_secret" --fail-next 100000:latency --latency 150
+  printf 'webhook=%s/robot/send?access_token=%s\nsecret=%s\napp-secret=%s\n' \
+         "$base" "$token" "$round_secret" "$APP_SECRET" |
+    "$dingdrop" profile add "round $round" --app-key "$APP_KEY" --oapi-base "$base" --api-base "$base" \
+      >/dev/null 2>&1
+  files=
+  for i in $(seq 0 9); do files="$files $work/$(printf 'img-%02d.png' "$i")"; done
+  # shellcheck disable=SC2086 # the file list
+  "$dingdrop" send --profile "round $round" $files >/dev/null 2>&1 &
+  send_pid=$!
+  i=0
+  while [ "$(ls "$XDG_DATA_HOME/dingdrop/outbox/jobs" 2>/dev/null | grep -cv '^\.')" -lt 10 ] && [ $i -lt 400 ]; do
+    sleep 0.01; i=$((i + 1))
+  done
+  i=0
+  while [ "$(report "$work/fake.log" messages /robot/send)" -lt "$round" ] && [ $i -lt 800 ]; do
+    sleep 0.01; i=$((i + 1))
+  done
+  kill -9 "$send_pid"
+  wait "$send_pid" 2>/dev/null
+  before=$(report "$work/fake.log" messages /robot/send)
+  sleep 0.4   # what was on its way lands at the fake
+  "$dingdrop" outbox resume >"$work/resume-$round.out" 2>&1
+  expect_eq "killed after $before of 10 messages: outbox resume exits 0" 0 $?
+  check "killed after $before of 10 messages: each image shown exactly once, with its msgUuid" \
+    report "$work/fake.log" shown 10 "$token"
+  echo "# $(cat "$work/check.out")"
+  : >"$work/fake.log"
+done
+export XDG_DATA_HOME="$work/data"
 
 # ---------------------------------------------- two processes, one outbox
 # Leftovers first: a send whose first request (gettoken) never gets an

@@ -1,6 +1,7 @@
 /* test-outbox-faults.c: the outbox when DingTalk says no: its rate limit
- * (before DingTalk enforces it, and 130101), transient failures with
- * backoff, and permanent ones; time moves by the injected clock only
+ * (before DingTalk enforces it, and 410100/130101), transient failures
+ * (-1 系统繁忙 among them) with backoff, a lost answer, and permanent
+ * ones; time moves by the injected clock only
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -26,6 +27,19 @@ job_has_retry_at (Fixture  *f,
                   gpointer  job)
 {
   return dd_job_get_retry_at (job) != 0;
+}
+
+static gboolean
+robot_paused (Fixture  *f,
+              gpointer  profile)
+{
+  return dd_outbox_get_robot_paused_until (f->outbox, dd_profile_get_id (profile)) != 0;
+}
+
+static void
+count_cb (guint *n)
+{
+  (*n)++;
 }
 
 static gboolean
@@ -79,7 +93,9 @@ test_rate_limit (Fixture       *f,
 
   g_assert_true (wait_until (f, n_accepted, GUINT_TO_POINTER (20), 30000));
   g_assert_true (wait_until (f, job_has_retry_at, last, 10000));
-  g_assert_cmpint (dd_job_get_retry_at (last), ==, start + MINUTE);
+  /* the first send counts until its answer (at once, by this clock) and
+   * a minute and a margin more */
+  g_assert_cmpint (dd_job_get_retry_at (last), ==, start + MINUTE + DD_PACER_MARGIN_US);
   g_assert_nonnull (dd_job_get_media_id (last));
   g_assert_false (dd_job_is_finished (last));
   dd_fake_client_wait_ms (400);
@@ -87,6 +103,9 @@ test_rate_limit (Fixture       *f,
   g_assert_cmpuint (dd_fake_server_get_messages (f->fake)->len, ==, 20);
 
   f->now += MINUTE;
+  dd_fake_client_wait_ms (300);
+  g_assert_cmpuint (dd_fake_server_get_messages (f->fake)->len, ==, 20);
+  f->now += DD_PACER_MARGIN_US;
   dd_fake_server_advance_clock (f->fake, 61 * 1000);
   g_assert_true (wait_until (f, batch_done, batch, 10000));
   messages = dd_fake_server_get_messages (f->fake);
@@ -113,7 +132,7 @@ test_rate_setting (Fixture       *f,
   dd_outbox_start (f->outbox);
   g_assert_true (wait_until (f, job_has_retry_at, jobs->pdata[5], 20000));
   g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), ==, 5);
-  f->now += MINUTE;
+  f->now += MINUTE + DD_PACER_MARGIN_US;
   g_assert_true (wait_until (f, batch_done, batch, 10000));
   g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), ==, 6);
 }
@@ -162,6 +181,170 @@ test_pause_130101 (Fixture       *f,
       g_assert_cmpint (dd_job_get_state (jobs->pdata[i]), ==, DD_JOB_SENT);
       g_assert_nonnull (strstr (message_text (messages->pdata[i + 1]), name));
     }
+}
+
+/* 410100, DingTalk's current "send too fast": the robot pauses for ten
+ * minutes, in every process (a second outbox on the folder sends nothing
+ * meanwhile), then everything arrives. */
+static void
+test_pause_410100 (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GPtrArray) images = make_images (4, 250);
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autoptr(DdOutbox) second = NULL;
+  g_autofree char *batch = NULL;
+  gint64 until = f->now + DD_OUTBOX_RATE_PAUSE_SECONDS * G_USEC_PER_SEC;
+  guint n_robot_changed = 0;
+
+  if (f->fake == NULL)
+    return;
+
+  g_signal_connect_swapped (f->outbox, "robot-changed", G_CALLBACK (count_cb), &n_robot_changed);
+  dd_fake_server_set_next_errcode (f->fake, "/robot/send", 410100,
+                                   "send too fast, exceed 20 times per minute");
+  batch = add_batch (f, f->outbox, f->profile, images, NULL);
+  jobs = dd_outbox_get_batch_jobs (f->outbox, batch);
+  dd_outbox_start (f->outbox);
+
+  g_assert_true (wait_until (f, n_paused, GUINT_TO_POINTER (4), 20000));
+  /* one pause, the robot's */
+  g_assert_cmpint (dd_outbox_get_robot_paused_until (f->outbox, dd_profile_get_id (f->profile)), ==, until);
+  g_assert_cmpuint (n_robot_changed, >=, 1);
+  for (guint i = 0; i < jobs->len; i++)
+    g_assert_cmpint (dd_job_get_errcode (jobs->pdata[i]), ==, 0);
+  g_assert_cmpuint (dd_fake_server_get_messages (f->fake)->len, ==, 1);
+
+  /* the window quits; `dingdrop outbox resume` starts meanwhile: it knows
+   * of the pause and holds back too */
+  outbox_close (f->outbox);
+  g_clear_object (&f->outbox);
+  second = fixture_new_outbox (f);
+  f->outbox = g_object_ref (second);
+  g_assert_true (outbox_load (second, NULL));
+  dd_outbox_start (second);
+  g_assert_true (wait_until (f, robot_paused, f->profile, 20000));
+  g_assert_cmpint (dd_outbox_get_robot_paused_until (second, dd_profile_get_id (f->profile)), ==, until);
+  g_assert_true (wait_until (f, n_paused, GUINT_TO_POINTER (4), 20000));
+  dd_fake_client_wait_ms (300);
+  g_assert_cmpuint (dd_fake_server_get_messages (f->fake)->len, ==, 1);
+
+  f->now = until;
+  g_assert_true (wait_until (f, batch_done, batch, 20000));
+  g_assert_cmpuint (dd_fake_server_count_shown_messages (f->fake), ==, 4);
+  g_assert_cmpint (dd_outbox_get_robot_paused_until (second, dd_profile_get_id (f->profile)), ==, 0);
+}
+
+/* -1 系统繁忙, with HTTP 200 and with HTTP 500, on uploads and on sends:
+ * tried again, and everything arrives once. */
+static void
+test_busy (Fixture       *f,
+           gconstpointer  data)
+{
+  static const char busy[] = "{\"errcode\":-1,\"errmsg\":\"系统繁忙\"}";
+  g_autoptr(GPtrArray) images = make_images (3, 260);
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autofree char *batch = NULL;
+  GPtrArray *messages;
+  guint attempts = 0;
+
+  if (f->fake == NULL)
+    return;
+
+  dd_fake_server_set_next_answer (f->fake, "/media/upload", 2, 200, busy, "application/json");
+  batch = add_batch (f, f->outbox, f->profile, images, NULL);
+  jobs = dd_outbox_get_batch_jobs (f->outbox, batch);
+  dd_outbox_start (f->outbox);
+
+  /* the first two uploads are answered "busy" and wait to try again: no
+   * send goes before the first image's */
+  while (dd_fake_server_get_n_upload_requests (f->fake) < 2)
+    g_main_context_iteration (NULL, TRUE);
+  dd_fake_server_set_next_answer (f->fake, "/robot/send", 1, 500, busy, "application/json");
+  g_assert_true (wait_until (f, done_skipping_backoff, batch, 30000));
+
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      DdJob *job = jobs->pdata[i];
+
+      g_assert_cmpint (dd_job_get_state (job), ==, DD_JOB_SENT);
+      attempts += dd_job_get_attempts (job);
+    }
+  g_assert_cmpuint (attempts, ==, 3);
+  messages = dd_fake_server_get_messages (f->fake);
+  g_assert_cmpuint (messages->len, ==, 4);
+  g_assert_cmpuint (((DdFakeMessage *) messages->pdata[0])->http_status, ==, 500);
+  g_assert_cmpuint (dd_fake_server_count_shown_messages (f->fake), ==, 3);
+  g_assert_cmpuint (dd_fake_server_get_uploads (f->fake)->len, ==, 3);
+}
+
+static gboolean
+n_requests (Fixture  *f,
+            gpointer  n)
+{
+  return dd_fake_server_get_messages (f->fake)->len >= GPOINTER_TO_UINT (n);
+}
+
+/* DingTalk took the message but its answer was lost (the client gave up
+ * waiting): the retry carries the same msgUuid, and the group shows the
+ * image once. */
+static void
+test_lost_answer (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) images = make_images (1, 270);
+  g_autofree char *batch = NULL;
+  GPtrArray *messages;
+  DdFakeMessage *first, *second;
+
+  if (f->fake == NULL)
+    return;
+
+  dd_client_set_timeout (f->client, 1);
+  batch = add_batch (f, f->outbox, f->profile, images, NULL);
+  /* after the token and the upload: the send is answered too late */
+  dd_fake_server_set_latency (f->fake, 1600);
+  dd_outbox_start (f->outbox);
+  while (dd_fake_server_get_uploads (f->fake)->len < 1)
+    g_main_context_iteration (NULL, TRUE);
+  dd_fake_server_inject_fault (f->fake, DD_FAKE_FAULT_LATENCY, 1);
+
+  g_assert_true (wait_until (f, done_skipping_backoff, batch, 20000));
+  g_assert_true (wait_until (f, n_requests, GUINT_TO_POINTER (2), 5000));
+
+  messages = dd_fake_server_get_messages (f->fake);
+  g_assert_cmpuint (messages->len, ==, 2);
+  first = messages->pdata[0];
+  second = messages->pdata[1];
+  g_assert_true (first->accepted && second->accepted);
+  g_assert_nonnull (first->msg_uuid);
+  g_assert_cmpstr (first->msg_uuid, ==, second->msg_uuid);
+  g_assert_true (first->duplicate != second->duplicate);
+  g_assert_cmpuint (dd_fake_server_count_shown_messages (f->fake), ==, 1);
+}
+
+/* Each image's state that decides whether it goes again is fsynced once
+ * (sent); the rest is written without: not six fsyncs an image. */
+static void
+test_durable_writes (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GPtrArray) images = make_images (10, 280);
+  g_autofree char *batch = NULL;
+  guint n_durable = 0, n_writes;
+
+  if (f->fake == NULL)
+    return;
+
+  batch = add_batch (f, f->outbox, f->profile, images, NULL);
+  dd_outbox_start (f->outbox);
+  g_assert_true (wait_until (f, batch_done, batch, 20000));
+  outbox_close (f->outbox);
+
+  n_writes = dd_outbox_store_get_n_writes (dd_outbox_get_store (f->outbox), &n_durable);
+  g_test_message ("%u job.json writes, %u of them fsynced, for 10 images", n_writes, n_durable);
+  g_assert_cmpuint (n_durable, ==, 10);
+  g_assert_cmpuint (n_writes, <=, 10 * 7);
 }
 
 static void
@@ -240,7 +423,7 @@ test_transient_gives_up (Fixture       *f,
   g_assert_true (dd_outbox_lookup (f->outbox, dd_job_get_id (job)) == job);
   g_assert_cmpuint (dd_fake_server_get_n_requests (f->fake), ==, DD_OUTBOX_MAX_ATTEMPTS);
 
-  g_assert_true (dd_outbox_retry (f->outbox, job, &error));
+  g_assert_true (outbox_retry (f->outbox, job, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (wait_until (f, batch_done, batch, 20000));
   g_assert_cmpint (dd_job_get_state (job), ==, DD_JOB_SENT);
@@ -291,6 +474,10 @@ main (int    argc,
   ADD ("rate-limit", test_rate_limit);
   ADD ("rate-setting", test_rate_setting);
   ADD ("pause-130101", test_pause_130101);
+  ADD ("pause-410100", test_pause_410100);
+  ADD ("busy", test_busy);
+  ADD ("lost-answer", test_lost_answer);
+  ADD ("durable-writes", test_durable_writes);
   ADD ("transient-500", test_transient_500);
   ADD ("transient-drop", test_transient_drop);
   ADD ("transient-not-json", test_transient_not_json);

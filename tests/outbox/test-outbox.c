@@ -208,7 +208,7 @@ test_partial_failure (Fixture       *f,
   g_free (signals.batch);
 
   /* and leave it when removed */
-  g_assert_cmpuint (dd_outbox_clear (f->outbox, DD_OUTBOX_CLEAR_FAILED), ==, 1);
+  g_assert_cmpuint (outbox_clear (f->outbox, DD_OUTBOX_CLEAR_FAILED), ==, 1);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->outbox)), ==, 0);
 }
 
@@ -264,11 +264,12 @@ test_persistence (Fixture       *f,
     data_path = g_strdup (dd_job_get_data_path (job));
   }
   g_assert_true (g_file_test (data_path, G_FILE_TEST_IS_REGULAR));
-  g_clear_object (&f->outbox);   /* never started: as if the app quit */
+  outbox_close (f->outbox);   /* never started: as if the app quit */
+  g_clear_object (&f->outbox);
   g_assert_cmpuint (dd_fake_server_get_n_requests (f->fake), ==, 0);
 
   second = fixture_new_outbox (f);
-  g_assert_true (dd_outbox_load (second, &error));
+  g_assert_true (outbox_load (second, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (second)), ==, 3);
   for (guint i = 0; i < 3; i++)
@@ -284,12 +285,12 @@ test_persistence (Fixture       *f,
   f->outbox = g_object_ref (second);
   dd_outbox_start (second);
   g_assert_true (wait_until (f, batch_done, batch, 20000));
-  dd_outbox_stop (second);
+  outbox_close (second);
   g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), ==, 3);
   g_assert_false (g_file_test (data_path, G_FILE_TEST_EXISTS));
 
   third = fixture_new_outbox (f);
-  g_assert_true (dd_outbox_load (third, &error));
+  g_assert_true (outbox_load (third, &error));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (third)), ==, 0);
   history = dd_outbox_get_history (third);
   g_assert_cmpuint (g_list_model_get_n_items (history), ==, 3);
@@ -356,8 +357,10 @@ test_files_and_bytes (Fixture       *f,
   dd_outbox_set_keep_history_images (f->outbox, TRUE);
   dd_outbox_add_async (f->outbox, f->profile, sources, &options, NULL, store_result, &result);
   g_assert_true (wait_until (f, has_result, &result, 10000));
-  batch = dd_outbox_add_finish (f->outbox, result, &error);
+  jobs = dd_outbox_add_finish (f->outbox, result, &error);
   g_assert_no_error (error);
+  batch = g_strdup (dd_job_get_batch_id (jobs->pdata[0]));
+  g_clear_pointer (&jobs, g_ptr_array_unref);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->outbox)), ==, 3);
   /* the file's bytes are the outbox's own: the original may go */
   g_assert_cmpint (g_unlink (path), ==, 0);
@@ -413,14 +416,15 @@ test_two_outboxes (Fixture       *f,
     return;
 
   batch = add_batch (f, f->outbox, f->profile, images, NULL);
-  g_clear_object (&f->outbox);   /* left behind, unlocked */
+  outbox_close (f->outbox);   /* left behind, unlocked */
+  g_clear_object (&f->outbox);
 
   dd_fake_server_set_latency (f->fake, 20);
   dd_fake_server_inject_fault (f->fake, DD_FAKE_FAULT_LATENCY, 1000);
   a = fixture_new_outbox (f);
   b = fixture_new_outbox (f);
-  g_assert_true (dd_outbox_load (a, NULL));
-  g_assert_true (dd_outbox_load (b, NULL));
+  g_assert_true (outbox_load (a, NULL));
+  g_assert_true (outbox_load (b, NULL));
   dd_outbox_start (a);
   dd_outbox_start (b);
   g_assert_true (wait_until (f, all_sent, GUINT_TO_POINTER (10), 30000));
@@ -440,6 +444,168 @@ test_two_outboxes (Fixture       *f,
   g_assert_false (dd_outbox_is_busy (b));
 }
 
+static gboolean
+n_failed (Fixture  *f,
+          gpointer  n)
+{
+  return count_jobs_in_state (f->outbox, DD_JOB_FAILED) == GPOINTER_TO_UINT (n);
+}
+
+/* A robot removed while its images wait: they fail with the sentence,
+ * none of them is sent; retried to another robot, they arrive there. */
+static void
+test_removed_robot (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GPtrArray) images = make_images (3, 70);
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autoptr(GError) error = NULL;
+  DdProfile *doomed = fixture_add_profile (f, "Doomed", TOKEN2, NULL);
+  g_autofree char *doomed_id = g_strdup (dd_profile_get_id (doomed));
+  g_autofree char *batch = NULL;
+
+  if (f->fake == NULL)
+    return;
+
+  /* slow uploads: the images are still on their way when it goes */
+  dd_fake_server_set_latency (f->fake, 400);
+  dd_fake_server_inject_fault (f->fake, DD_FAKE_FAULT_LATENCY, 1000);
+  batch = add_batch (f, f->outbox, doomed, images, NULL);
+  jobs = dd_outbox_get_batch_jobs (f->outbox, batch);
+  dd_outbox_start (f->outbox);
+  while (dd_fake_server_get_n_upload_requests (f->fake) == 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_true (dd_profile_store_remove (f->store, doomed, &error));
+  g_assert_no_error (error);
+  g_assert_true (wait_until (f, n_failed, GUINT_TO_POINTER (3), 10000));
+  dd_fake_client_wait_ms (1000);   /* what was on its way comes back */
+  g_assert_cmpuint (dd_fake_server_get_messages (f->fake)->len, ==, 0);
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      DdJob *job = jobs->pdata[i];
+
+      g_assert_cmpint (dd_job_get_state (job), ==, DD_JOB_FAILED);
+      g_assert_cmpstr (dd_job_get_error_message (job), ==, "The robot this image was for has been removed.");
+    }
+
+  /* to the robot that is left */
+  dd_fake_server_set_latency (f->fake, 0);
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      g_assert_true (outbox_retry (f->outbox, jobs->pdata[i], f->profile, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (wait_until (f, batch_done, batch, 20000));
+  g_assert_cmpuint (dd_fake_server_count_shown_messages (f->fake), ==, 3);
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      DdJob *job = jobs->pdata[i];
+      DdFakeMessage *message = dd_fake_server_get_messages (f->fake)->pdata[i];
+
+      g_assert_cmpint (dd_job_get_state (job), ==, DD_JOB_SENT);
+      g_assert_cmpstr (dd_job_get_profile_id (job), ==, dd_profile_get_id (f->profile));
+      g_assert_cmpstr (dd_job_get_profile_id (job), !=, doomed_id);
+      g_assert_cmpstr (message->access_token, ==, TOKEN);
+    }
+}
+
+static guint
+count_folders (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    n += name[0] != '.';
+  return n;
+}
+
+/* The caller gives up on an add after its jobs reached the disk: nothing
+ * is left of them, and a later start sends nothing. */
+static void
+test_late_cancel (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) images = make_images (4, 80);
+  g_autoptr(GPtrArray) sources = g_ptr_array_new_with_free_func ((GDestroyNotify) dd_outbox_source_free);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DdOutbox) later = NULL;
+  g_autofree char *jobs_dir = g_build_filename (f->dir, "jobs", NULL);
+  DdSendOptions options = { 0 };
+  gint64 deadline;
+
+  if (f->fake == NULL)
+    return;
+
+  for (guint i = 0; i < images->len; i++)
+    g_ptr_array_add (sources, dd_outbox_source_new_for_bytes (images->pdata[i], "late.png"));
+  dd_outbox_start (f->outbox);
+  dd_outbox_add_async (f->outbox, f->profile, sources, &options, cancellable,
+                       store_result, &result);
+
+  /* without running the main loop: the worker finishes, its answer waits */
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (count_folders (jobs_dir) < 4 && g_get_monotonic_time () < deadline)
+    g_usleep (5000);
+  g_assert_cmpuint (count_folders (jobs_dir), ==, 4);
+  g_cancellable_cancel (cancellable);
+
+  g_assert_true (wait_until (f, has_result, &result, 10000));
+  jobs = dd_outbox_add_finish (f->outbox, result, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (jobs);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->outbox)), ==, 0);
+  g_assert_false (dd_outbox_is_busy (f->outbox));
+  outbox_close (f->outbox);
+  g_assert_cmpuint (count_folders (jobs_dir), ==, 0);
+
+  later = fixture_new_outbox (f);
+  g_assert_true (outbox_load (later, NULL));
+  dd_outbox_start (later);
+  dd_fake_client_wait_ms (500);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (later)), ==, 0);
+  g_assert_cmpuint (dd_fake_server_get_n_requests (f->fake), ==, 0);
+  outbox_close (later);
+}
+
+/* More than DingTalk's 20 a minute: the outbox says how long it takes. */
+static void
+test_estimate (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GPtrArray) images = make_images (45, 90);
+  g_autoptr(GPtrArray) few = make_images (2, 140);
+  g_autofree char *batch = NULL;
+  DdProfile *other = fixture_add_profile (f, "Other", TOKEN2, NULL);
+  DdSendOptions album = { .album = TRUE };
+  const char *id = dd_profile_get_id (f->profile);
+  gint64 minute = DD_PACER_WINDOW_US + DD_PACER_MARGIN_US;
+
+  if (f->fake == NULL)
+    return;
+
+  g_assert_cmpint (dd_outbox_estimate (f->outbox, id, 0), ==, 0);
+  /* before they are added: what adding them would take */
+  g_assert_cmpint (dd_outbox_estimate (f->outbox, id, 45), ==, 2 * minute);
+  batch = add_batch (f, f->outbox, f->profile, images, NULL);
+  g_free (add_batch (f, f->outbox, other, few, NULL));
+  dd_outbox_start (f->outbox);
+  /* 45 messages: 20 now, 20 a minute on, 5 a minute after that */
+  g_assert_cmpint (dd_outbox_estimate (f->outbox, id, 0), ==, 2 * minute);
+  g_assert_cmpint (dd_outbox_estimate (f->outbox, dd_profile_get_id (other), 0), ==, 0);
+  dd_outbox_stop (f->outbox);
+
+  /* as one album it is one message: no wait */
+  g_free (add_batch (f, f->outbox, other, images, &album));
+  dd_outbox_start (f->outbox);
+  g_assert_cmpint (dd_outbox_estimate (f->outbox, dd_profile_get_id (other), 0), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -457,6 +623,9 @@ main (int    argc,
   ADD ("persistence", test_persistence);
   ADD ("two-outboxes", test_two_outboxes);
   ADD ("files-and-bytes", test_files_and_bytes);
+  ADD ("removed-robot", test_removed_robot);
+  ADD ("late-cancel", test_late_cancel);
+  ADD ("estimate", test_estimate);
 
 #undef ADD
 

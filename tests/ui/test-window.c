@@ -141,7 +141,7 @@ fixture_set_up (Fixture       *f,
       dd_fake_server_add_robot (f->fake, TOKEN, SECRET, NULL);
       f->client = dd_client_new ();
       f->outbox = dd_outbox_new (outbox_dir, f->client, f->store);
-      g_assert_true (dd_outbox_load (f->outbox, &error));
+      g_assert_true (dd_test_load_outbox (f->outbox, &error));
       g_assert_no_error (error);
     }
 }
@@ -700,9 +700,10 @@ test_close_asks (Fixture       *f,
     g_autoptr(GError) error = NULL;
 
     g_clear_object (&f->window);
+    dd_test_close_outbox (f->outbox);
     g_clear_object (&f->outbox);
     f->outbox = dd_outbox_new (outbox_dir, f->client, f->store);
-    g_assert_true (dd_outbox_load (f->outbox, &error));
+    g_assert_true (dd_test_load_outbox (f->outbox, &error));
     g_assert_no_error (error);
     fixture_window (f);
     g_assert_cmpuint (g_list_model_get_n_items (dd_window_get_queue (f->window)), ==, 1);

@@ -67,3 +67,40 @@ dd_test_find_message_dialog (void)
     }
   return NULL;
 }
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for_result (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+/* dd_outbox_load_async(), waited for. */
+gboolean
+dd_test_load_outbox (DdOutbox  *outbox,
+                     GError   **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  dd_outbox_load_async (outbox, NULL, store_result, &result);
+  return dd_outbox_load_finish (outbox, wait_for_result (&result), error);
+}
+
+/* Stops @outbox and waits until what it wrote is on disk. */
+void
+dd_test_close_outbox (DdOutbox *outbox)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  dd_outbox_close_async (outbox, store_result, &result);
+  dd_outbox_close_finish (outbox, wait_for_result (&result));
+}

@@ -20,5 +20,8 @@ DdQueueItem      *dd_test_queue_item          (DdWindow   *window,
 DdQueueRow       *dd_test_queue_row           (DdWindow   *window,
                                                guint       i);
 AdwMessageDialog *dd_test_find_message_dialog (void);
+gboolean          dd_test_load_outbox         (DdOutbox   *outbox,
+                                               GError    **error);
+void              dd_test_close_outbox        (DdOutbox   *outbox);
 
 G_END_DECLS

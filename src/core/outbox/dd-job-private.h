@@ -46,11 +46,12 @@ struct _DdJob
   gboolean      at_all;
   gboolean      album;
   gboolean      caption_sent;   /* its message carried the caption */
+  char         *msg_uuid;       /* DingTalk's idempotency key for the message
+                                 * that starts with this image: made with the
+                                 * job, the same on every retry */
 
   /* this process only */
   int           lock_fd;        /* >= 0 while this process owns the job */
-  gboolean      busy;           /* preparing, uploading or sending now */
-  GCancellable *cancellable;
 };
 
 #define DD_JOB_FILE       "job.json"

@@ -9,11 +9,13 @@
 
 #include "dd-client.h"
 #include "dd-job.h"
+#include "dd-outbox-source.h"
 #include "dd-profile-store.h"
+#include "dd-robot-pacer.h"
 
 G_BEGIN_DECLS
 
-#define DD_OUTBOX_DEFAULT_CONCURRENT_UPLOADS 3
+#define DD_OUTBOX_DEFAULT_CONCURRENT_UPLOADS 4
 #define DD_OUTBOX_DEFAULT_SENDS_PER_MINUTE   20
 #define DD_OUTBOX_RATE_PAUSE_SECONDS         600
 #define DD_OUTBOX_MAX_ATTEMPTS               5
@@ -35,23 +37,31 @@ typedef struct {
 
 G_DECLARE_FINAL_TYPE (DdOutbox, dd_outbox, DD, OUTBOX, GObject)
 
-/* Returns the current time in µs since the epoch; tests inject their own. */
-typedef gint64 (*DdClockFunc) (gpointer user_data);
-
 /* A GListModel of DdJob: the jobs not yet sent (waiting, in progress,
  * paused, failed), in the order the user gave them.  Sent jobs move to
  * dd_outbox_get_history() (newest first, at most DD_OUTBOX_HISTORY_SIZE).
+ * Jobs are objects with a stable id: hold on to the DdJob (or its id),
+ * never to a position.
  *
  * Signals:
  *   "batch-finished" (const char *batch_id, guint n_sent, guint n_failed)
  *       every job of the batch is sent or failed
  *   "job-failed" (DdJob *job)
+ *   "robot-changed" (const char *profile_id)
+ *       DingTalk paused the robot, or a pause ended, or its pacing
+ *       changed: see dd_outbox_get_robot_paused_until() and
+ *       dd_outbox_estimate()
  */
 
 DdOutbox   *dd_outbox_new                 (const char          *directory,   /* NULL: $XDG_DATA_HOME/dingdrop/outbox */
                                            DdClient            *client,
                                            DdProfileStore      *profiles);
-gboolean    dd_outbox_load                (DdOutbox            *self,
+void        dd_outbox_load_async          (DdOutbox            *self,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+gboolean    dd_outbox_load_finish         (DdOutbox            *self,
+                                           GAsyncResult        *result,
                                            GError             **error);
 GListModel *dd_outbox_get_history         (DdOutbox            *self);
 
@@ -66,25 +76,6 @@ void        dd_outbox_set_sends_per_minute (DdOutbox           *self,
 void        dd_outbox_set_keep_history_images (DdOutbox        *self,
                                            gboolean             keep);
 
-/* One image to add: a file, or bytes (a pasted screenshot, standard
- * input), with the name to show for it (NULL: the file's own name). */
-typedef struct _DdOutboxSource DdOutboxSource;
-
-#define DD_TYPE_OUTBOX_SOURCE (dd_outbox_source_get_type ())
-
-GType           dd_outbox_source_get_type       (void) G_GNUC_CONST;
-DdOutboxSource *dd_outbox_source_new_for_file   (GFile                *file,
-                                                 const char           *display_name);
-DdOutboxSource *dd_outbox_source_new_for_bytes  (GBytes               *bytes,
-                                                 const char           *display_name);
-DdOutboxSource *dd_outbox_source_copy           (const DdOutboxSource *source);
-void            dd_outbox_source_free           (DdOutboxSource       *source);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (DdOutboxSource, dd_outbox_source_free)
-
-/* Adds a batch of DdOutboxSource; the bytes are copied into the outbox
- * before this returns (async), so a pasted screenshot or a file deleted
- * meanwhile is not lost. */
 void        dd_outbox_add_async           (DdOutbox            *self,
                                            DdProfile           *profile,
                                            GPtrArray           *sources,
@@ -92,19 +83,37 @@ void        dd_outbox_add_async           (DdOutbox            *self,
                                            GCancellable        *cancellable,
                                            GAsyncReadyCallback  callback,
                                            gpointer             user_data);
-char       *dd_outbox_add_finish          (DdOutbox            *self,       /* returns the batch id */
+GPtrArray  *dd_outbox_add_finish          (DdOutbox            *self,       /* (element-type DdJob): one per source, in order */
                                            GAsyncResult        *result,
                                            GError             **error);
 
 void        dd_outbox_start               (DdOutbox            *self);     /* process (and resume) every job this process can lock */
 void        dd_outbox_stop                (DdOutbox            *self);
 gboolean    dd_outbox_is_busy             (DdOutbox            *self);
-gboolean    dd_outbox_retry               (DdOutbox            *self,
+void        dd_outbox_close_async         (DdOutbox            *self,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+gboolean    dd_outbox_close_finish        (DdOutbox            *self,
+                                           GAsyncResult        *result);
+
+void        dd_outbox_retry_async         (DdOutbox            *self,
                                            DdJob               *job,
+                                           DdProfile           *profile,    /* nullable: the job's own robot */
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+gboolean    dd_outbox_retry_finish        (DdOutbox            *self,
+                                           GAsyncResult        *result,
                                            GError             **error);
-gboolean    dd_outbox_remove              (DdOutbox            *self,
+void        dd_outbox_remove_async        (DdOutbox            *self,
                                            DdJob               *job,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+gboolean    dd_outbox_remove_finish       (DdOutbox            *self,
+                                           GAsyncResult        *result,
                                            GError             **error);
+
 DdJob      *dd_outbox_lookup              (DdOutbox            *self,
                                            const char          *job_id);
 GPtrArray  *dd_outbox_get_batch_jobs      (DdOutbox            *self,       /* (element-type DdJob) (transfer container), in the user's order */
@@ -112,12 +121,25 @@ GPtrArray  *dd_outbox_get_batch_jobs      (DdOutbox            *self,       /* (
 gboolean    dd_outbox_owns_job            (DdOutbox            *self,       /* this process holds the job's lock */
                                            DdJob               *job);
 
+gint64      dd_outbox_get_robot_paused_until (DdOutbox         *self,
+                                           const char          *profile_id);
+gint64      dd_outbox_estimate            (DdOutbox            *self,
+                                           const char          *profile_id,
+                                           guint                n_more);
+char       *dd_outbox_describe_wait       (gint64               usec);
+
 typedef enum {
   DD_OUTBOX_CLEAR_SENT   = 1 << 0,
   DD_OUTBOX_CLEAR_FAILED = 1 << 1,
 } DdOutboxClearFlags;
 
-guint       dd_outbox_clear               (DdOutbox            *self,
-                                           DdOutboxClearFlags   flags);
+void        dd_outbox_clear_async         (DdOutbox            *self,
+                                           DdOutboxClearFlags   flags,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+guint       dd_outbox_clear_finish        (DdOutbox            *self,
+                                           GAsyncResult        *result,
+                                           GError             **error);
 
 G_END_DECLS

@@ -2,7 +2,9 @@
  *
  * A job is a view of its folder in the outbox: the outbox changes it on
  * the main context only (through the setters in dd-job-private.h), so
- * every notify reaches widgets on the thread they live on.
+ * every notify reaches widgets on the thread they live on.  Only a job
+ * nobody else has seen yet (being made by the store's I/O thread) is
+ * written elsewhere.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -56,9 +58,6 @@ dd_job_dispose (GObject *object)
 {
   DdJob *self = (DdJob *) object;
 
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
   if (self->lock_fd >= 0)
     {
       close (self->lock_fd);  /* releases the lock */
@@ -89,6 +88,7 @@ dd_job_finalize (GObject *object)
   g_free (self->caption);
   g_strfreev (self->at_mobiles);
   g_strfreev (self->at_user_ids);
+  g_free (self->msg_uuid);
 
   G_OBJECT_CLASS (dd_job_parent_class)->finalize (object);
 }
@@ -376,6 +376,11 @@ dd_job_assign (DdJob *self,
   set_string (self, &self->data_path, from->data_path, PROP_DATA_PATH);
   self->seq = from->seq;
   self->caption_sent = from->caption_sent;
+  if (g_strcmp0 (self->msg_uuid, from->msg_uuid) != 0)
+    {
+      g_free (self->msg_uuid);
+      self->msg_uuid = g_strdup (from->msg_uuid);
+    }
   g_object_thaw_notify (G_OBJECT (self));
 }
 

@@ -1,0 +1,138 @@
+/* dd-io-queue.c: one worker thread that does the outbox's disk I/O, in
+ * the order it was asked for
+ *
+ * The store, the robots' pacing and the media cache put their reads,
+ * writes, locks and fsyncs here, never on the main loop.  One thread, so
+ * what was asked first happens first: a job's state is written before its
+ * lock is let go, a folder is made before it is written to.  Each piece of
+ * work is a GTask: its callback runs back in the caller's main context.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "dd-outbox"
+
+#include "config.h"
+
+#include "dd-io-queue.h"
+
+struct _DdIoQueue
+{
+  GThreadPool *pool;
+};
+
+typedef struct {
+  GTask           *task;
+  GTaskThreadFunc  func;
+} Work;
+
+static GPrivate is_worker;
+
+static void
+worker (gpointer data,
+        gpointer user_data)
+{
+  Work *work = data;
+  GTask *task = work->task;
+
+  /* the pool's thread may serve other pools later: mark it only while
+   * it works for this one */
+  g_private_set (&is_worker, GINT_TO_POINTER (TRUE));
+  work->func (task, g_task_get_source_object (task), g_task_get_task_data (task),
+              g_task_get_cancellable (task));
+  g_object_unref (task);
+  g_free (work);
+  g_private_set (&is_worker, GINT_TO_POINTER (FALSE));
+}
+
+static void
+dd_io_queue_free (DdIoQueue *self)
+{
+  /* Everything asked for is done before the thread goes: a state that
+   * was to be written is written.  (The last reference may go on the
+   * thread itself, with its last task: it cannot wait for itself.) */
+  g_thread_pool_free (self->pool, FALSE, !dd_io_queue_is_worker (self));
+}
+
+DdIoQueue *
+dd_io_queue_new (void)
+{
+  DdIoQueue *self = g_atomic_rc_box_new0 (DdIoQueue);
+  g_autoptr(GError) error = NULL;
+
+  self->pool = g_thread_pool_new (worker, self, 1, FALSE, &error);
+  g_assert_no_error (error);
+  return self;
+}
+
+DdIoQueue *
+dd_io_queue_ref (DdIoQueue *self)
+{
+  return g_atomic_rc_box_acquire (self);
+}
+
+void
+dd_io_queue_unref (DdIoQueue *self)
+{
+  g_atomic_rc_box_release_full (self, (GDestroyNotify) dd_io_queue_free);
+}
+
+/**
+ * dd_io_queue_run:
+ * @task: returned by @func, on the I/O thread
+ *
+ * Runs @func on the I/O thread after everything queued before it, as
+ * g_task_run_in_thread() would run it on any thread.
+ */
+void
+dd_io_queue_run (DdIoQueue       *self,
+                 GTask           *task,
+                 GTaskThreadFunc  func)
+{
+  Work *work = g_new0 (Work, 1);
+  g_autoptr(GError) error = NULL;
+
+  work->task = g_object_ref (task);
+  work->func = func;
+  if (!g_thread_pool_push (self->pool, work, &error))
+    g_error ("Could not start the outbox's I/O thread: %s", error->message);
+}
+
+/* TRUE on the I/O thread. */
+gboolean
+dd_io_queue_is_worker (DdIoQueue *self)
+{
+  return GPOINTER_TO_INT (g_private_get (&is_worker));
+}
+
+static void
+drain_thread (GTask        *task,
+              gpointer      source,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * dd_io_queue_drain_async:
+ *
+ * Completes once everything queued before it is done: what a program
+ * waits for before it exits.
+ */
+void
+dd_io_queue_drain_async (DdIoQueue           *self,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, callback, user_data);
+
+  g_task_set_source_tag (task, dd_io_queue_drain_async);
+  dd_io_queue_run (self, task, drain_thread);
+}
+
+gboolean
+dd_io_queue_drain_finish (DdIoQueue    *self,
+                          GAsyncResult *result)
+{
+  return g_task_propagate_boolean (G_TASK (result), NULL);
+}

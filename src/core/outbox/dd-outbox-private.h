@@ -1,0 +1,63 @@
+/* dd-outbox-private.h: what the façade's files share, and what tests may
+ * reach beneath it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "dd-io-queue.h"
+#include "dd-job-private.h"
+#include "dd-media-cache.h"
+#include "dd-outbox-scheduler.h"
+#include "dd-outbox-store.h"
+#include "dd-outbox.h"
+#include "dd-robot-pacer.h"
+
+G_BEGIN_DECLS
+
+struct _DdOutbox
+{
+  GObject            parent_instance;
+
+  char              *directory;
+  DdClient          *client;
+  DdProfileStore    *profiles;
+
+  DdIoQueue         *queue;
+  DdOutboxStore     *store;
+  DdRobotPacer      *pacer;
+  DdMediaCache      *media;
+  DdOutboxScheduler *scheduler;
+
+  GPtrArray         *jobs;            /* DdJob: the model, in the user's order */
+  GListStore        *history;         /* DdJob: sent, newest first */
+
+  DdClockFunc        clock;
+  gpointer           clock_data;
+  gboolean           keep_history_images;
+
+  gboolean           loaded;          /* manages the whole folder, not only its own jobs */
+  gboolean           started;
+  guint              n_adding;
+  guint              poll_id;
+  gboolean           scanning;
+  gboolean           locking;
+  GFileMonitor      *monitor;
+  GCancellable      *cancellable;     /* of the outbox's own I/O, until dispose */
+};
+
+/* dd-outbox.c, for dd-outbox-actions.c */
+void     _dd_outbox_insert_job        (DdOutbox     *self,
+                                       DdJob        *job);
+void     _dd_outbox_forget_job        (DdOutbox     *self,
+                                       DdJob        *job);
+void     _dd_outbox_job_finished      (DdOutbox     *self,
+                                       DdJob        *job);
+gboolean _dd_outbox_in_model          (DdOutbox     *self,
+                                       DdJob        *job);
+
+/* For tests: the layers beneath the façade. */
+DdOutboxStore *dd_outbox_get_store    (DdOutbox     *self);
+DdRobotPacer  *dd_outbox_get_pacer    (DdOutbox     *self);
+
+G_END_DECLS

@@ -1,0 +1,1434 @@
+/* dd-outbox-scheduler.c: what happens to each job this process owns, and
+ * when
+ *
+ * A job goes: prepare (worker thread) → upload (at most max_uploads at a
+ * time; skipped when the media cache knows the bytes) → send.  Sends to
+ * one robot go one message at a time, in the user's order: one message
+ * per image, or the batch's album.  Each message is composed anew from
+ * the images still to send, says which of them it carries, and carries
+ * the msgUuid of its first image, so a message whose answer was lost is
+ * not shown twice when it is sent again — after a retry, a crash or
+ * `outbox resume`.  An image is sent only when DingTalk answers errcode 0
+ * for the message that carries it.
+ *
+ * Before each message the pacer says whether the robot's last minute
+ * leaves room (custom robots); DingTalk's 410100/130101 pause the robot
+ * for ten minutes.  Transient failures come back after an exponential
+ * backoff with jitter (1 s, 2 s, 4 s, …), up to DD_SCHEDULER_MAX_ATTEMPTS;
+ * others fail the job at once.  The scheduler tells of a job that ended
+ * by "job-finished", and knows nothing of the model above it.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "dd-outbox"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "dd-error.h"
+#include "dd-job-prepare.h"
+#include "dd-message.h"
+#include "dd-outbox-scheduler.h"
+#include "dd-secrets.h"
+
+#define BACKOFF_BASE_US (G_GINT64_CONSTANT (1) * G_USEC_PER_SEC)
+#define BACKOFF_MAX_US  (G_GINT64_CONSTANT (60) * G_USEC_PER_SEC)
+/* The longest the scheduler sleeps while something waits for a time: the
+ * clock may jump (suspend, tests), timers do not. */
+#define WAKE_MAX_MS     250
+
+typedef enum {
+  PHASE_IDLE,
+  PHASE_PREPARING,
+  PHASE_LOOKING_UP,
+  PHASE_UPLOADING,
+  PHASE_SENDING,
+} Phase;
+
+typedef struct {
+  DdJob        *job;
+  Phase         phase;
+  gboolean      looked_up;     /* the media cache was asked */
+  GCancellable *cancellable;   /* of what runs for it now */
+} Run;
+
+typedef struct {
+  char      *id;
+  DdProfile *profile;          /* with its secrets, once loaded */
+  gboolean   loading;
+  gboolean   busy;             /* reserving or sending a message */
+  gint64     next_send_at;     /* the pacer said: not before */
+  guint      generation;       /* bumped when the profile changed */
+} Robot;
+
+struct _DdOutboxScheduler
+{
+  GObject         parent_instance;
+
+  DdClient       *client;
+  DdProfileStore *profiles;
+  DdOutboxStore  *store;
+  DdRobotPacer   *pacer;
+  DdMediaCache   *media;
+
+  DdClockFunc     clock;
+  gpointer        clock_data;
+  guint           max_uploads;
+  guint           max_prepares;
+  guint           sends_per_minute;
+
+  GPtrArray      *jobs;        /* DdJob, in the user's order */
+  GHashTable     *runs;        /* DdJob -> Run */
+  GHashTable     *robots;      /* profile id -> Robot */
+  GHashTable     *captions;    /* batch ids whose caption arrived */
+
+  gboolean        started;
+  GCancellable   *cancellable;
+  guint           n_preparing;
+  guint           n_uploading;
+  guint           wake_id;
+  guint           pump_id;
+};
+
+G_DEFINE_FINAL_TYPE (DdOutboxScheduler, dd_outbox_scheduler, G_TYPE_OBJECT)
+
+enum {
+  JOB_FINISHED,
+  ROBOT_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void pump (DdOutboxScheduler *self);
+static void schedule_pump (DdOutboxScheduler *self);
+
+static gint64
+real_clock (gpointer user_data)
+{
+  return g_get_real_time ();
+}
+
+static gint64
+now (DdOutboxScheduler *self)
+{
+  return self->clock (self->clock_data);
+}
+
+static void
+run_free (Run *run)
+{
+  if (run->cancellable != NULL)
+    g_cancellable_cancel (run->cancellable);
+  g_clear_object (&run->cancellable);
+  g_object_unref (run->job);
+  g_free (run);
+}
+
+static void
+robot_free (Robot *robot)
+{
+  g_free (robot->id);
+  g_clear_object (&robot->profile);
+  g_free (robot);
+}
+
+static void
+dd_outbox_scheduler_dispose (GObject *object)
+{
+  DdOutboxScheduler *self = (DdOutboxScheduler *) object;
+
+  dd_outbox_scheduler_stop (self);
+  if (self->profiles != NULL)
+    g_signal_handlers_disconnect_by_data (self->profiles, self);
+  if (self->pacer != NULL)
+    g_signal_handlers_disconnect_by_data (self->pacer, self);
+  g_clear_pointer (&self->runs, g_hash_table_unref);
+  g_clear_pointer (&self->jobs, g_ptr_array_unref);
+  g_clear_pointer (&self->robots, g_hash_table_unref);
+  g_clear_pointer (&self->captions, g_hash_table_unref);
+  g_clear_object (&self->client);
+  g_clear_object (&self->profiles);
+  g_clear_object (&self->store);
+  g_clear_object (&self->pacer);
+  g_clear_object (&self->media);
+
+  G_OBJECT_CLASS (dd_outbox_scheduler_parent_class)->dispose (object);
+}
+
+static void
+dd_outbox_scheduler_class_init (DdOutboxSchedulerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = dd_outbox_scheduler_dispose;
+
+  signals[JOB_FINISHED] =
+    g_signal_new ("job-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, DD_TYPE_JOB);
+  signals[ROBOT_CHANGED] =
+    g_signal_new ("robot-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+dd_outbox_scheduler_init (DdOutboxScheduler *self)
+{
+  self->clock = real_clock;
+  self->max_uploads = 4;
+  self->max_prepares = CLAMP (g_get_num_processors (), 2, 4);
+  self->sends_per_minute = 20;
+  self->jobs = g_ptr_array_new_with_free_func (g_object_unref);
+  self->runs = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) run_free);
+  self->robots = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) robot_free);
+  self->captions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+/* The jobs as they are now, for a loop that may change them. */
+static GPtrArray *
+snapshot_jobs (DdOutboxScheduler *self)
+{
+  GPtrArray *snapshot = g_ptr_array_new_full (self->jobs->len, g_object_unref);
+
+  for (guint i = 0; i < self->jobs->len; i++)
+    g_ptr_array_add (snapshot, g_object_ref (g_ptr_array_index (self->jobs, i)));
+  return snapshot;
+}
+
+/* ---- robots ---------------------------------------------------------------- */
+
+static Robot *
+get_robot (DdOutboxScheduler *self,
+           const char        *profile_id)
+{
+  Robot *robot = g_hash_table_lookup (self->robots, profile_id);
+
+  if (robot == NULL)
+    {
+      robot = g_new0 (Robot, 1);
+      robot->id = g_strdup (profile_id);
+      g_hash_table_insert (self->robots, robot->id, robot);
+      /* a pause another process recorded */
+      dd_robot_pacer_refresh (self->pacer, profile_id);
+    }
+  return robot;
+}
+
+static void fail_job (DdOutboxScheduler *self, DdJob *job, const GError *error);
+
+static void
+profile_changed_cb (DdProfileStore    *profiles,
+                    DdProfile         *profile,
+                    DdOutboxScheduler *self)
+{
+  Robot *robot = g_hash_table_lookup (self->robots, dd_profile_get_id (profile));
+
+  /* its fields or secrets may be new: read them again before the next use */
+  if (robot != NULL && !robot->loading)
+    g_clear_object (&robot->profile);
+  if (robot != NULL)
+    robot->generation++;
+  schedule_pump (self);
+}
+
+static void
+profile_removed_cb (DdProfileStore    *profiles,
+                    const char        *profile_id,
+                    DdOutboxScheduler *self)
+{
+  g_autoptr(GPtrArray) snapshot = snapshot_jobs (self);
+  g_autoptr(GError) error =
+    g_error_new_literal (DD_ERROR, DD_ERROR_PROFILE, _("The robot this image was for has been removed."));
+  Robot *robot = g_hash_table_lookup (self->robots, profile_id);
+
+  if (robot != NULL)
+    {
+      g_clear_object (&robot->profile);
+      robot->generation++;
+    }
+
+  /* what waits for it can never go; a message on its way may still
+   * arrive, and is counted if it does */
+  for (guint i = 0; i < snapshot->len; i++)
+    {
+      DdJob *job = g_ptr_array_index (snapshot, i);
+      Run *run = g_hash_table_lookup (self->runs, job);
+
+      if (run == NULL || g_strcmp0 (job->profile_id, profile_id) != 0 || run->phase == PHASE_SENDING)
+        continue;
+      if (run->cancellable != NULL)
+        g_cancellable_cancel (run->cancellable);
+      fail_job (self, job, error);
+    }
+}
+
+static void
+pacer_paused_cb (DdRobotPacer      *pacer,
+                 const char        *profile_id,
+                 gint64             until,
+                 DdOutboxScheduler *self)
+{
+  g_signal_emit (self, signals[ROBOT_CHANGED], 0, profile_id);
+  schedule_pump (self);
+}
+
+DdOutboxScheduler *
+dd_outbox_scheduler_new (DdClient       *client,
+                         DdProfileStore *profiles,
+                         DdOutboxStore  *store,
+                         DdRobotPacer   *pacer,
+                         DdMediaCache   *media)
+{
+  DdOutboxScheduler *self = g_object_new (DD_TYPE_OUTBOX_SCHEDULER, NULL);
+
+  self->client = g_object_ref (client);
+  self->profiles = g_object_ref (profiles);
+  self->store = g_object_ref (store);
+  self->pacer = g_object_ref (pacer);
+  self->media = g_object_ref (media);
+
+  g_signal_connect (profiles, "profile-changed", G_CALLBACK (profile_changed_cb), self);
+  g_signal_connect (profiles, "profile-removed", G_CALLBACK (profile_removed_cb), self);
+  g_signal_connect (pacer, "paused", G_CALLBACK (pacer_paused_cb), self);
+
+  return self;
+}
+
+void
+dd_outbox_scheduler_set_clock (DdOutboxScheduler *self,
+                               DdClockFunc        clock,
+                               gpointer           user_data)
+{
+  g_return_if_fail (DD_IS_OUTBOX_SCHEDULER (self));
+  self->clock = clock ? clock : real_clock;
+  self->clock_data = clock ? user_data : NULL;
+}
+
+void
+dd_outbox_scheduler_set_max_uploads (DdOutboxScheduler *self,
+                                     guint              n)
+{
+  g_return_if_fail (DD_IS_OUTBOX_SCHEDULER (self));
+  self->max_uploads = MAX (n, 1);
+  schedule_pump (self);
+}
+
+void
+dd_outbox_scheduler_set_sends_per_minute (DdOutboxScheduler *self,
+                                          guint              n)
+{
+  g_return_if_fail (DD_IS_OUTBOX_SCHEDULER (self));
+  self->sends_per_minute = MAX (n, 1);
+}
+
+/* ---- the jobs ------------------------------------------------------------ */
+
+static int
+compare_jobs (DdJob *a,
+              DdJob *b)
+{
+  int c;
+
+  if (a->created_at != b->created_at)
+    return a->created_at < b->created_at ? -1 : 1;
+  if ((c = g_strcmp0 (a->batch_id, b->batch_id)) != 0)
+    return c;
+  return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* A job just taken over: what was on its way when its last owner stopped
+ * starts again (a message that was being sent goes again with its
+ * msgUuid; an upload that had finished is not repeated). */
+static void
+reset_interrupted (DdOutboxScheduler *self,
+                   DdJob             *job)
+{
+  if (job->state == DD_JOB_PREPARING || job->state == DD_JOB_UPLOADING ||
+      job->state == DD_JOB_SENDING)
+    {
+      g_object_freeze_notify (G_OBJECT (job));
+      dd_job_set_state (job, DD_JOB_WAITING);
+      if (job->media_id == NULL)
+        dd_job_set_progress (job, 0);
+      g_object_thaw_notify (G_OBJECT (job));
+      dd_outbox_store_save (self->store, job, DD_STORE_SAVE_DEFAULT);
+    }
+}
+
+/**
+ * dd_outbox_scheduler_add:
+ * @job: a job this process owns (locked), not sent or failed
+ *
+ * Works on @job from now until it is sent or failed, or removed.
+ */
+void
+dd_outbox_scheduler_add (DdOutboxScheduler *self,
+                         DdJob             *job)
+{
+  Run *run;
+  guint pos;
+
+  g_return_if_fail (DD_IS_OUTBOX_SCHEDULER (self));
+  g_return_if_fail (DD_IS_JOB (job));
+  g_return_if_fail (job->lock_fd >= 0);
+
+  if (g_hash_table_contains (self->runs, job) || dd_job_is_finished (job))
+    return;
+
+  if (job->caption_sent)
+    g_hash_table_add (self->captions, g_strdup (job->batch_id));
+  reset_interrupted (self, job);
+
+  for (pos = self->jobs->len; pos > 0; pos--)
+    if (compare_jobs (g_ptr_array_index (self->jobs, pos - 1), job) <= 0)
+      break;
+  g_ptr_array_insert (self->jobs, pos, g_object_ref (job));
+
+  run = g_new0 (Run, 1);
+  run->job = g_object_ref (job);
+  g_hash_table_insert (self->runs, job, run);
+
+  schedule_pump (self);
+}
+
+/**
+ * dd_outbox_scheduler_remove:
+ *
+ * Stops working on @job: what runs for it is cancelled.
+ */
+void
+dd_outbox_scheduler_remove (DdOutboxScheduler *self,
+                            DdJob             *job)
+{
+  Run *run;
+
+  g_return_if_fail (DD_IS_OUTBOX_SCHEDULER (self));
+  g_return_if_fail (DD_IS_JOB (job));
+
+  run = g_hash_table_lookup (self->runs, job);
+  if (run == NULL)
+    return;
+  if (run->phase == PHASE_PREPARING)
+    self->n_preparing--;
+  else if (run->phase == PHASE_UPLOADING)
+    self->n_uploading--;
+  g_hash_table_remove (self->runs, job);   /* cancels */
+  g_ptr_array_remove (self->jobs, job);
+  schedule_pump (self);
+}
+
+gboolean
+dd_outbox_scheduler_has (DdOutboxScheduler *self,
+                         DdJob             *job)
+{
+  g_return_val_if_fail (DD_IS_OUTBOX_SCHEDULER (self), FALSE);
+  return g_hash_table_contains (self->runs, job);
+}
+
+guint
+dd_outbox_scheduler_get_n_jobs (DdOutboxScheduler *self)
+{
+  g_return_val_if_fail (DD_IS_OUTBOX_SCHEDULER (self), 0);
+  return self->jobs->len;
+}
+
+/**
+ * dd_outbox_scheduler_caption_sent:
+ *
+ * The batch's caption (and mentions) arrived with an earlier message:
+ * they do not go again.
+ */
+void
+dd_outbox_scheduler_caption_sent (DdOutboxScheduler *self,
+                                  const char        *batch_id)
+{
+  g_return_if_fail (DD_IS_OUTBOX_SCHEDULER (self));
+  g_return_if_fail (batch_id != NULL);
+  g_hash_table_add (self->captions, g_strdup (batch_id));
+}
+
+void
+dd_outbox_scheduler_start (DdOutboxScheduler *self)
+{
+  g_return_if_fail (DD_IS_OUTBOX_SCHEDULER (self));
+
+  if (!self->started)
+    {
+      self->started = TRUE;
+      self->cancellable = g_cancellable_new ();
+    }
+  schedule_pump (self);
+}
+
+/* Stops sending; what was on its way is cancelled.  The jobs stay, for a
+ * later start. */
+void
+dd_outbox_scheduler_stop (DdOutboxScheduler *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_if_fail (DD_IS_OUTBOX_SCHEDULER (self));
+
+  if (!self->started)
+    return;
+  self->started = FALSE;
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->wake_id, g_source_remove);
+  g_clear_handle_id (&self->pump_id, g_source_remove);
+
+  g_hash_table_iter_init (&iter, self->runs);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Run *run = value;
+
+      if (run->cancellable != NULL)
+        g_cancellable_cancel (run->cancellable);
+      g_clear_object (&run->cancellable);
+      run->phase = PHASE_IDLE;
+    }
+  self->n_preparing = self->n_uploading = 0;
+
+  g_hash_table_iter_init (&iter, self->robots);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    ((Robot *) value)->busy = ((Robot *) value)->loading = FALSE;
+}
+
+void
+dd_outbox_scheduler_wake (DdOutboxScheduler *self)
+{
+  g_return_if_fail (DD_IS_OUTBOX_SCHEDULER (self));
+  schedule_pump (self);
+}
+
+/* ---- outcomes ----------------------------------------------------------- */
+
+/* Takes @job out of the scheduler, done: the model hears of it, and
+ * saves it (durably: whether it is sent decides whether it goes again). */
+static void
+finish_job (DdOutboxScheduler *self,
+            DdJob             *job)
+{
+  g_autoptr(DdJob) hold = g_object_ref (job);
+
+  if (g_hash_table_remove (self->runs, job))
+    g_ptr_array_remove (self->jobs, job);
+  g_signal_emit (self, signals[JOB_FINISHED], 0, job);
+  schedule_pump (self);
+}
+
+static void
+fail_job (DdOutboxScheduler *self,
+          DdJob             *job,
+          const GError      *error)
+{
+  g_object_freeze_notify (G_OBJECT (job));
+  dd_job_set_error (job, error->message, dd_error_get_errcode (error));
+  dd_job_set_retry_at (job, 0);
+  dd_job_set_state (job, DD_JOB_FAILED);
+  g_object_thaw_notify (G_OBJECT (job));
+  finish_job (self, job);
+}
+
+static gint64
+backoff (guint attempts)
+{
+  gint64 delay = BACKOFF_BASE_US << MIN (attempts - 1, 16u);
+
+  delay = MIN (delay, BACKOFF_MAX_US);
+  /* jitter: up to half as long again, so that clients do not retry in step */
+  return delay + g_random_int_range (0, (gint32) (delay / 2 / 1000) + 1) * G_GINT64_CONSTANT (1000);
+}
+
+static Run *
+idle_run (DdOutboxScheduler *self,
+          DdJob             *job)
+{
+  Run *run = g_hash_table_lookup (self->runs, job);
+
+  if (run != NULL)
+    {
+      run->phase = PHASE_IDLE;
+      g_clear_object (&run->cancellable);
+    }
+  return run;
+}
+
+/* After a failed call: try again later, pause the robot, or fail. */
+static void
+handle_error (DdOutboxScheduler *self,
+              DdJob             *job,
+              const GError      *error)
+{
+  gint64 t = now (self);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      reset_interrupted (self, job);
+      return;
+    }
+
+  if (g_error_matches (error, DD_ERROR, DD_ERROR_RATE_LIMITED))
+    {
+      gint64 until = t + DD_SCHEDULER_PAUSE_US;
+
+      g_debug ("DingTalk paused robot %s for %d minutes (errcode %" G_GINT64_FORMAT ")",
+               job->profile_id, (int) (DD_SCHEDULER_PAUSE_US / G_USEC_PER_SEC / 60),
+               dd_error_get_errcode (error));
+      dd_robot_pacer_pause (self->pacer, job->profile_id, until);
+      g_object_freeze_notify (G_OBJECT (job));
+      dd_job_set_state (job, DD_JOB_PAUSED);
+      dd_job_set_retry_at (job, until);
+      g_object_thaw_notify (G_OBJECT (job));
+      dd_outbox_store_save (self->store, job, DD_STORE_SAVE_DEFAULT);
+      return;
+    }
+
+  if (dd_error_is_transient (error) && job->attempts + 1 < DD_SCHEDULER_MAX_ATTEMPTS)
+    {
+      g_debug ("“%s”: %s; trying again later", job->display_name, error->message);
+      g_object_freeze_notify (G_OBJECT (job));
+      dd_job_set_attempts (job, job->attempts + 1);
+      dd_job_set_retry_at (job, t + backoff (job->attempts));
+      dd_job_set_state (job, DD_JOB_WAITING);
+      if (job->media_id == NULL)
+        dd_job_set_progress (job, 0);
+      g_object_thaw_notify (G_OBJECT (job));
+      dd_outbox_store_save (self->store, job, DD_STORE_SAVE_DEFAULT);
+      return;
+    }
+
+  if (dd_error_is_transient (error))
+    dd_job_set_attempts (job, job->attempts + 1);
+  fail_job (self, job, error);
+}
+
+/* ---- the robot's profile, with its secrets, once per process ------------- */
+
+typedef struct {
+  DdOutboxScheduler *self;
+  char              *profile_id;
+  DdProfile         *profile;
+  guint              generation;
+} LoadOp;
+
+static void
+load_op_free (LoadOp *op)
+{
+  g_object_unref (op->self);
+  g_free (op->profile_id);
+  g_object_unref (op->profile);
+  g_free (op);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LoadOp, load_op_free)
+
+static void
+secrets_loaded_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(LoadOp) op = user_data;
+  DdOutboxScheduler *self = op->self;
+  g_autoptr(GError) error = NULL;
+  gboolean loaded = dd_secrets_load_finish (result, &error);
+  Robot *robot;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->robots == NULL)
+    return;
+
+  robot = get_robot (self, op->profile_id);
+  robot->loading = FALSE;
+  if (robot->generation != op->generation)
+    {
+      /* changed meanwhile: load it again */
+      schedule_pump (self);
+      return;
+    }
+
+  if (loaded)
+    robot->profile = g_object_ref (op->profile);
+  else
+    {
+      g_autoptr(GPtrArray) snapshot = snapshot_jobs (self);
+
+      for (guint i = 0; i < snapshot->len; i++)
+        {
+          DdJob *job = g_ptr_array_index (snapshot, i);
+          Run *run = g_hash_table_lookup (self->runs, job);
+
+          if (run != NULL && run->phase == PHASE_IDLE && g_str_equal (job->profile_id, op->profile_id))
+            fail_job (self, job, error);
+        }
+    }
+
+  schedule_pump (self);
+}
+
+/* TRUE once the robot can be used; else starts loading it. */
+static gboolean
+robot_ready (DdOutboxScheduler *self,
+             Robot             *robot,
+             DdJob             *job)
+{
+  DdProfile *profile;
+  LoadOp *op;
+
+  /* another process saved the robots: its secrets may be new too */
+  if (robot->profile != NULL && !dd_profile_get_secrets_loaded (robot->profile))
+    g_clear_object (&robot->profile);
+  if (robot->profile != NULL)
+    return TRUE;
+  if (robot->loading)
+    return FALSE;
+
+  profile = dd_profile_store_lookup (self->profiles, robot->id);
+  if (profile == NULL)
+    {
+      g_autoptr(GError) error =
+        g_error_new_literal (DD_ERROR, DD_ERROR_PROFILE,
+                             _("The robot this image was for has been removed."));
+      fail_job (self, job, error);
+      return FALSE;
+    }
+
+  robot->loading = TRUE;
+  op = g_new0 (LoadOp, 1);
+  op->self = g_object_ref (self);
+  op->profile_id = g_strdup (robot->id);
+  op->profile = g_object_ref (profile);
+  op->generation = robot->generation;
+  dd_secrets_load_async (profile, self->cancellable, secrets_loaded_cb, op);
+  return FALSE;
+}
+
+/* ---- one step of one job ---------------------------------------------------- */
+
+typedef struct {
+  DdOutboxScheduler *self;
+  DdJob             *job;
+  char              *app_key;
+} StepOp;
+
+static StepOp *
+step_op_new (DdOutboxScheduler *self,
+             DdJob             *job)
+{
+  StepOp *op = g_new0 (StepOp, 1);
+
+  op->self = g_object_ref (self);
+  op->job = g_object_ref (job);
+  return op;
+}
+
+static void
+step_op_free (StepOp *op)
+{
+  g_object_unref (op->self);
+  g_object_unref (op->job);
+  g_free (op->app_key);
+  g_free (op);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StepOp, step_op_free)
+
+/* The run of @op's job if it is still ours and still in @phase. */
+static Run *
+step_run (StepOp *op,
+          Phase   phase)
+{
+  Run *run = op->self->runs ? g_hash_table_lookup (op->self->runs, op->job) : NULL;
+
+  return run != NULL && run->phase == phase ? run : NULL;
+}
+
+static GCancellable *
+begin (DdOutboxScheduler *self,
+       Run               *run,
+       Phase              phase)
+{
+  run->phase = phase;
+  g_set_object (&run->cancellable, g_cancellable_new ());
+  g_signal_connect_object (self->cancellable, "cancelled",
+                           G_CALLBACK (g_cancellable_cancel), run->cancellable, G_CONNECT_SWAPPED);
+  return run->cancellable;
+}
+
+static void
+prepared_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(StepOp) op = user_data;
+  DdOutboxScheduler *self = op->self;
+  DdJob *job = op->job;
+  g_autoptr(DdJobPrepared) prepared = NULL;
+  g_autoptr(GError) error = NULL;
+
+  prepared = dd_job_prepare_finish (result, &error);
+  if (step_run (op, PHASE_PREPARING) == NULL)
+    return;
+  self->n_preparing--;
+  idle_run (self, job);
+
+  if (prepared == NULL)
+    handle_error (self, job, error);
+  else
+    {
+      g_autofree char *thumbnail = prepared->thumbnail ? dd_job_path (job, DD_JOB_THUMBNAIL) : NULL;
+
+      g_object_freeze_notify (G_OBJECT (job));
+      dd_job_set_prepared (job, prepared->size, prepared->width, prepared->height,
+                           prepared->mime_type, prepared->filename, prepared->sha256, thumbnail);
+      dd_job_set_state (job, DD_JOB_WAITING);
+      g_object_thaw_notify (G_OBJECT (job));
+      dd_outbox_store_save (self->store, job, DD_STORE_SAVE_DEFAULT);
+    }
+  schedule_pump (self);
+}
+
+static void
+start_prepare (DdOutboxScheduler *self,
+               Robot             *robot,
+               Run               *run)
+{
+  DdJob *job = run->job;
+  DdImageOptions options;
+
+  dd_image_options_init_default (&options);
+  options.max_bytes = dd_profile_get_max_image_bytes (robot->profile);
+  options.keep_metadata = dd_profile_get_keep_metadata (robot->profile);
+
+  self->n_preparing++;
+  dd_job_set_state (job, DD_JOB_PREPARING);
+  dd_outbox_store_save (self->store, job, DD_STORE_SAVE_DEFAULT);
+  dd_job_prepare_async (job, &options, begin (self, run, PHASE_PREPARING),
+                        prepared_cb, step_op_new (self, job));
+}
+
+static void
+looked_up_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(StepOp) op = user_data;
+  DdOutboxScheduler *self = op->self;
+  g_autofree char *media_id = dd_media_cache_lookup_finish (DD_MEDIA_CACHE (source), result, NULL);
+  Run *run = step_run (op, PHASE_LOOKING_UP);
+
+  if (run == NULL)
+    return;
+  idle_run (self, op->job);
+  run->looked_up = TRUE;
+  if (media_id != NULL)
+    {
+      g_debug ("“%s” was uploaded before: %s", op->job->display_name, media_id);
+      dd_job_set_media_id (op->job, media_id);
+      dd_outbox_store_save (self->store, op->job, DD_STORE_SAVE_DEFAULT);
+    }
+  schedule_pump (self);
+}
+
+static void
+upload_progress_cb (goffset  sent,
+                    goffset  total,
+                    gpointer user_data)
+{
+  dd_job_set_progress (DD_JOB (user_data), sent);
+}
+
+static void
+uploaded_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(StepOp) op = user_data;
+  DdOutboxScheduler *self = op->self;
+  DdJob *job = op->job;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *media_id = dd_client_upload_finish (DD_CLIENT (source), result, &error);
+
+  if (step_run (op, PHASE_UPLOADING) == NULL)
+    return;
+  self->n_uploading--;
+  idle_run (self, job);
+
+  if (media_id == NULL)
+    handle_error (self, job, error);
+  else
+    {
+      dd_media_cache_remember (self->media, job->sha256, op->app_key, media_id);
+      g_object_freeze_notify (G_OBJECT (job));
+      dd_job_set_media_id (job, media_id);
+      dd_job_set_progress (job, job->bytes_total);
+      dd_job_set_retry_at (job, 0);
+      dd_job_set_state (job, DD_JOB_WAITING);
+      g_object_thaw_notify (G_OBJECT (job));
+      dd_outbox_store_save (self->store, job, DD_STORE_SAVE_DEFAULT);
+    }
+  schedule_pump (self);
+}
+
+static void
+read_prepared_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(StepOp) op = user_data;
+  DdOutboxScheduler *self = op->self;
+  DdJob *job = op->job;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = dd_job_read_prepared_finish (result, &error);
+  Run *run = step_run (op, PHASE_UPLOADING);
+  Robot *robot;
+
+  if (run == NULL)
+    return;
+
+  robot = get_robot (self, job->profile_id);
+  if (bytes == NULL || robot->profile == NULL)
+    {
+      self->n_uploading--;
+      idle_run (self, job);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        {
+          /* prepare it again */
+          dd_job_set_prepared (job, 0, 0, 0, NULL, NULL, NULL, NULL);
+          dd_outbox_store_save (self->store, job, DD_STORE_SAVE_DEFAULT);
+        }
+      else if (error != NULL)
+        handle_error (self, job, error);
+      schedule_pump (self);
+      return;
+    }
+
+  op->app_key = g_strdup (dd_profile_get_app_key (robot->profile));
+  g_object_freeze_notify (G_OBJECT (job));
+  dd_job_set_progress (job, 0);
+  dd_job_set_state (job, DD_JOB_UPLOADING);
+  g_object_thaw_notify (G_OBJECT (job));
+  dd_outbox_store_save (self->store, job, DD_STORE_SAVE_DEFAULT);
+  dd_client_upload_async (self->client, robot->profile, bytes, job->filename, job->mime_type,
+                          upload_progress_cb, job, run->cancellable,
+                          uploaded_cb, g_steal_pointer (&op));
+}
+
+static void
+start_lookup (DdOutboxScheduler *self,
+              Robot             *robot,
+              Run               *run)
+{
+  dd_media_cache_lookup_async (self->media, run->job->sha256, dd_profile_get_app_key (robot->profile),
+                               begin (self, run, PHASE_LOOKING_UP),
+                               looked_up_cb, step_op_new (self, run->job));
+}
+
+static void
+start_upload (DdOutboxScheduler *self,
+              Run               *run)
+{
+  self->n_uploading++;
+  dd_job_read_prepared_async (run->job, begin (self, run, PHASE_UPLOADING),
+                              read_prepared_cb, step_op_new (self, run->job));
+}
+
+/* ---- sending -------------------------------------------------------------- */
+
+typedef struct {
+  DdOutboxScheduler *self;
+  Robot             *robot;        /* lives as long as the scheduler */
+  char              *profile_id;
+  GPtrArray         *group;        /* DdJob: the images still to send, in order */
+  GPtrArray         *messages;     /* DdMessage: this turn's, the last carries images */
+  guint              index;
+  guint64            ticket;
+  gboolean           carries_caption;
+  GCancellable      *cancellable;
+} SendOp;
+
+static void
+send_op_free (SendOp *op)
+{
+  g_object_unref (op->self);
+  g_free (op->profile_id);
+  g_ptr_array_unref (op->group);
+  g_clear_pointer (&op->messages, g_ptr_array_unref);
+  g_clear_object (&op->cancellable);
+  g_free (op);
+}
+
+/* The jobs of @group that still are where the turn began. */
+static gboolean
+group_still_ours (SendOp *op)
+{
+  for (guint i = 0; i < op->group->len; i++)
+    if (g_hash_table_lookup (op->self->runs, g_ptr_array_index (op->group, i)) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+end_turn (SendOp *op)
+{
+  DdOutboxScheduler *self = op->self;
+
+  op->robot->busy = FALSE;
+  for (guint i = 0; i < op->group->len; i++)
+    {
+      Run *run = self->runs ? g_hash_table_lookup (self->runs, g_ptr_array_index (op->group, i)) : NULL;
+
+      if (run != NULL && run->phase == PHASE_SENDING)
+        idle_run (self, run->job);
+    }
+  schedule_pump (self);
+  send_op_free (op);
+}
+
+static void send_message (SendOp *op);
+
+static void
+mark_sent (SendOp          *op,
+           const DdMessage *message)
+{
+  DdOutboxScheduler *self = op->self;
+  gint64 t = now (self);
+
+  for (guint i = message->first_image; i < message->first_image + message->n_images; i++)
+    {
+      DdJob *job = g_ptr_array_index (op->group, i);
+
+      if (idle_run (self, job) == NULL)
+        continue;   /* removed meanwhile: its folder is gone */
+      if (op->carries_caption)
+        job->caption_sent = TRUE;
+      dd_job_set_sent (job, t);
+      finish_job (self, job);
+    }
+}
+
+static void
+message_sent_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  SendOp *op = user_data;
+  DdOutboxScheduler *self = op->self;
+  const DdMessage *message = g_ptr_array_index (op->messages, op->index);
+  g_autoptr(GError) error = NULL;
+
+  dd_robot_pacer_answered (self->pacer, op->profile_id, op->ticket);
+  op->ticket = 0;
+
+  if (!dd_client_send_finish (DD_CLIENT (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->runs != NULL)
+        {
+          guint first = message->n_images > 0 ? message->first_image : 0;
+          guint n = message->n_images > 0 ? message->n_images : op->group->len;
+
+          /* the images this message carries (all of them, for a part of
+           * a long caption) take the error */
+          for (guint i = first; i < first + n; i++)
+            {
+              DdJob *job = g_ptr_array_index (op->group, i);
+
+              if (idle_run (self, job) != NULL)
+                handle_error (self, job, error);
+            }
+        }
+      end_turn (op);
+      return;
+    }
+
+  if (op->carries_caption)
+    g_hash_table_add (self->captions, g_strdup (((DdJob *) g_ptr_array_index (op->group, 0))->batch_id));
+
+  if (self->runs != NULL)
+    mark_sent (op, message);
+
+  op->index++;
+  if (op->index < op->messages->len && self->started)
+    {
+      send_message (op);
+      return;
+    }
+  end_turn (op);
+}
+
+static void
+reserved_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  SendOp *op = user_data;
+  DdOutboxScheduler *self = op->self;
+  gint64 retry_at = dd_robot_pacer_reserve_finish (DD_ROBOT_PACER (source), result, &op->ticket, NULL);
+  DdMessage *message;
+
+  if (!self->started || self->runs == NULL || !group_still_ours (op) ||
+      g_cancellable_is_cancelled (op->cancellable))
+    {
+      dd_robot_pacer_answered (self->pacer, op->profile_id, op->ticket);
+      end_turn (op);
+      return;
+    }
+  if (retry_at != 0)
+    {
+      /* the robot's minute is full, or it is paused: the turn starts
+       * again then, composed anew (a caption already sent is not) */
+      op->robot->next_send_at = retry_at;
+      /* the next message's images tell when they go */
+      for (guint i = 0; i < op->group->len; i++)
+        dd_job_set_retry_at (g_ptr_array_index (op->group, i), retry_at);
+      g_signal_emit (self, signals[ROBOT_CHANGED], 0, op->profile_id);
+      end_turn (op);
+      return;
+    }
+
+  if (op->robot->profile == NULL)
+    {
+      dd_robot_pacer_answered (self->pacer, op->profile_id, op->ticket);
+      end_turn (op);
+      return;
+    }
+
+  message = g_ptr_array_index (op->messages, op->index);
+  for (guint i = 0; i < op->group->len; i++)
+    {
+      DdJob *job = g_ptr_array_index (op->group, i);
+
+      if (job->state != DD_JOB_SENDING)
+        {
+          g_object_freeze_notify (G_OBJECT (job));
+          dd_job_set_retry_at (job, 0);
+          dd_job_set_state (job, DD_JOB_SENDING);
+          g_object_thaw_notify (G_OBJECT (job));
+          dd_outbox_store_save (self->store, job, DD_STORE_SAVE_DEFAULT);
+        }
+    }
+  dd_client_send_async (self->client, op->robot->profile, message, op->cancellable,
+                        message_sent_cb, op);
+}
+
+static void
+send_message (SendOp *op)
+{
+  DdProfile *profile = op->robot->profile;
+  guint limit;
+
+  if (profile == NULL)
+    {
+      /* changed or removed since the turn began */
+      end_turn (op);
+      return;
+    }
+  limit = dd_profile_uses_app_robot (profile) ? 0 : op->self->sends_per_minute;
+  dd_robot_pacer_reserve_async (op->self->pacer, op->profile_id, limit, NULL, reserved_cb, op);
+}
+
+/* This turn's messages: those of the composition up to the first that
+ * carries images (more than one only for a caption too long for one). */
+static GPtrArray *
+compose_turn (DdOutboxScheduler *self,
+              Robot             *robot,
+              GPtrArray         *group,
+              gboolean           carries_caption)
+{
+  DdJob *first = g_ptr_array_index (group, 0);
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  g_autoptr(GPtrArray) media_ids = g_ptr_array_new ();
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autofree char *default_title = NULL;
+  DdComposeOptions compose = { 0 };
+  gboolean webhook = !dd_profile_uses_app_robot (robot->profile);
+  guint n;
+
+  for (guint i = 0; i < group->len; i++)
+    {
+      DdJob *job = g_ptr_array_index (group, i);
+
+      g_ptr_array_add (names, job->filename ? job->filename : job->display_name);
+      g_ptr_array_add (media_ids, job->media_id);
+    }
+
+  if (first->title == NULL || *first->title == '\0')
+    default_title = dd_message_default_title (first->caption);
+  compose.title = default_title ? default_title : first->title;
+  compose.keywords = dd_profile_get_keywords (robot->profile);
+  compose.link_template = dd_profile_get_link_template (robot->profile);
+  if (carries_caption)
+    {
+      compose.caption = first->caption;
+      compose.at_mobiles = (const char * const *) first->at_mobiles;
+      compose.at_user_ids = (const char * const *) first->at_user_ids;
+      compose.at_all = first->at_all;
+    }
+  messages = dd_message_compose (&compose, (const char * const *) names->pdata,
+                                 (const char * const *) media_ids->pdata, group->len);
+
+  for (n = 0; n < messages->len; n++)
+    if (((DdMessage *) g_ptr_array_index (messages, n))->n_images > 0)
+      break;
+  g_ptr_array_set_size (messages, MIN (n + 1, messages->len));
+
+  /* The key of a message is its first image's: the same message composed
+   * again (after a crash, a retry) is the same message to DingTalk. */
+  for (guint i = 0; webhook && i < messages->len; i++)
+    {
+      DdMessage *message = g_ptr_array_index (messages, i);
+      DdJob *carrier = g_ptr_array_index (group, message->n_images > 0 ? message->first_image : 0);
+
+      if (carrier->msg_uuid == NULL)
+        continue;
+      message->msg_uuid = message->n_images > 0
+                            ? g_strdup (carrier->msg_uuid)
+                            : g_strdup_printf ("%s-caption-%u", carrier->msg_uuid, i);
+    }
+
+  return g_steal_pointer (&messages);
+}
+
+static gboolean
+ready_to_send (DdOutboxScheduler *self,
+               DdJob             *job,
+               gint64             t)
+{
+  Run *run = g_hash_table_lookup (self->runs, job);
+
+  return run != NULL && run->phase == PHASE_IDLE && job->media_id != NULL && job->retry_at <= t &&
+         job->state != DD_JOB_PAUSED;
+}
+
+/* Starts the robot's next message, if its turn has come. */
+static void
+send_next (DdOutboxScheduler *self,
+           Robot             *robot,
+           gint64             t)
+{
+  g_autoptr(GPtrArray) group = g_ptr_array_new_with_free_func (g_object_unref);
+  DdJob *first = NULL;
+  SendOp *op;
+
+  if (robot->busy || robot->profile == NULL || robot->next_send_at > t ||
+      dd_robot_pacer_get_paused_until (self->pacer, robot->id) > t)
+    return;
+
+  for (guint i = 0; i < self->jobs->len && first == NULL; i++)
+    {
+      DdJob *job = g_ptr_array_index (self->jobs, i);
+
+      if (g_str_equal (job->profile_id, robot->id))
+        first = job;
+    }
+  if (first == NULL)
+    return;
+
+  if (!first->album)
+    {
+      if (!ready_to_send (self, first, t))
+        return;
+      g_ptr_array_add (group, g_object_ref (first));
+    }
+  else
+    {
+      for (guint i = 0; i < self->jobs->len; i++)
+        {
+          DdJob *job = g_ptr_array_index (self->jobs, i);
+
+          if (g_strcmp0 (job->batch_id, first->batch_id) != 0 || !g_str_equal (job->profile_id, robot->id))
+            continue;
+          if (!ready_to_send (self, job, t))
+            return;  /* the album waits for all its images */
+          g_ptr_array_add (group, g_object_ref (job));
+        }
+    }
+
+  op = g_new0 (SendOp, 1);
+  op->self = g_object_ref (self);
+  op->robot = robot;
+  op->profile_id = g_strdup (robot->id);
+  op->group = g_steal_pointer (&group);
+  op->carries_caption = (first->caption != NULL || first->at_mobiles != NULL ||
+                         first->at_user_ids != NULL || first->at_all) &&
+                        !g_hash_table_contains (self->captions, first->batch_id);
+  op->messages = compose_turn (self, robot, op->group, op->carries_caption);
+  op->cancellable = g_cancellable_new ();
+  g_signal_connect_object (self->cancellable, "cancelled",
+                           G_CALLBACK (g_cancellable_cancel), op->cancellable, G_CONNECT_SWAPPED);
+  for (guint i = 0; i < op->group->len; i++)
+    {
+      Run *run = g_hash_table_lookup (self->runs, g_ptr_array_index (op->group, i));
+
+      run->phase = PHASE_SENDING;
+    }
+
+  robot->busy = TRUE;
+  robot->next_send_at = 0;
+  send_message (op);
+}
+
+/* ---- the pump ------------------------------------------------------------ */
+
+static gboolean
+wake_cb (gpointer user_data)
+{
+  DdOutboxScheduler *self = user_data;
+
+  self->wake_id = 0;
+  pump (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+pump_cb (gpointer user_data)
+{
+  DdOutboxScheduler *self = user_data;
+
+  self->pump_id = 0;
+  pump (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Pumps soon, once for every event that came meanwhile. */
+static void
+schedule_pump (DdOutboxScheduler *self)
+{
+  if (!self->started || self->pump_id != 0)
+    return;
+  self->pump_id = g_idle_add_full (G_PRIORITY_DEFAULT, pump_cb, self, NULL);
+  g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->pump_id),
+                            "[dingdrop] outbox pump");
+}
+
+/* Starts whatever can run now; sleeps until the next thing due. */
+static void
+pump (DdOutboxScheduler *self)
+{
+  g_autoptr(GPtrArray) snapshot = NULL;
+  GHashTableIter iter;
+  gpointer value;
+  gint64 t, due = G_MAXINT64;
+
+  if (!self->started)
+    return;
+
+  t = now (self);
+  snapshot = snapshot_jobs (self);
+
+  for (guint i = 0; i < snapshot->len; i++)
+    {
+      DdJob *job = g_ptr_array_index (snapshot, i);
+      Run *run = g_hash_table_lookup (self->runs, job);
+      gint64 paused_until;
+      Robot *robot;
+
+      if (run == NULL || run->phase != PHASE_IDLE)
+        continue;
+
+      robot = get_robot (self, job->profile_id);
+      paused_until = dd_robot_pacer_get_paused_until (self->pacer, job->profile_id);
+      if (paused_until > t)
+        {
+          if (job->state != DD_JOB_PAUSED || job->retry_at != paused_until)
+            {
+              g_object_freeze_notify (G_OBJECT (job));
+              dd_job_set_state (job, DD_JOB_PAUSED);
+              dd_job_set_retry_at (job, paused_until);
+              g_object_thaw_notify (G_OBJECT (job));
+              dd_outbox_store_save (self->store, job, DD_STORE_SAVE_DEFAULT);
+            }
+          due = MIN (due, paused_until);
+          continue;
+        }
+      if (job->state == DD_JOB_PAUSED)
+        {
+          g_object_freeze_notify (G_OBJECT (job));
+          dd_job_set_retry_at (job, 0);
+          dd_job_set_state (job, DD_JOB_WAITING);
+          g_object_thaw_notify (G_OBJECT (job));
+          dd_outbox_store_save (self->store, job, DD_STORE_SAVE_DEFAULT);
+        }
+      if (job->retry_at > t)
+        {
+          due = MIN (due, job->retry_at);
+          continue;
+        }
+      if (!robot_ready (self, robot, job))
+        continue;
+
+      if (!job->prepared)
+        {
+          if (self->n_preparing < self->max_prepares)
+            start_prepare (self, robot, run);
+        }
+      else if (job->media_id == NULL)
+        {
+          if (!run->looked_up)
+            start_lookup (self, robot, run);
+          else if (self->n_uploading < self->max_uploads)
+            start_upload (self, run);
+        }
+    }
+
+  g_hash_table_iter_init (&iter, self->robots);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Robot *robot = value;
+
+      send_next (self, robot, t);
+      if (!robot->busy && robot->next_send_at > t)
+        due = MIN (due, robot->next_send_at);
+    }
+
+  g_clear_handle_id (&self->wake_id, g_source_remove);
+  if (due != G_MAXINT64)
+    {
+      gint64 ms = CLAMP ((due - t) / 1000 + 1, 1, WAKE_MAX_MS);
+
+      self->wake_id = g_timeout_add_full (G_PRIORITY_DEFAULT, ms, wake_cb, self, NULL);
+    }
+}
+
+/**
+ * dd_outbox_scheduler_estimate:
+ *
+ * Returns: how long (µs) DingTalk's limit keeps the robot's waiting
+ *   messages, and @n_more after them, from going, as far as the
+ *   scheduler can tell now: 0 for 20 or fewer to a fresh robot
+ */
+gint64
+dd_outbox_scheduler_estimate (DdOutboxScheduler *self,
+                              const char        *profile_id,
+                              guint              n_more)
+{
+  GHashTable *albums;
+  Robot *robot;
+  guint n = n_more;
+  guint limit;
+
+  g_return_val_if_fail (DD_IS_OUTBOX_SCHEDULER (self), 0);
+  g_return_val_if_fail (profile_id != NULL, 0);
+
+  robot = g_hash_table_lookup (self->robots, profile_id);
+  limit = robot != NULL && robot->profile != NULL && dd_profile_uses_app_robot (robot->profile)
+            ? 0 : self->sends_per_minute;
+
+  /* an album is one message (or a few, if it is long: counted as one) */
+  albums = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < self->jobs->len; i++)
+    {
+      DdJob *job = g_ptr_array_index (self->jobs, i);
+
+      if (!g_str_equal (job->profile_id, profile_id))
+        continue;
+      if (!job->album)
+        n++;
+      else if (g_hash_table_add (albums, job->batch_id))
+        n++;
+    }
+  g_hash_table_unref (albums);
+
+  return dd_robot_pacer_estimate (self->pacer, profile_id, n, limit);
+}

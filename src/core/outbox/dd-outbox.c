@@ -1,0 +1,959 @@
+/* dd-outbox.c: every image the user asked to send, kept on disk until it
+ * arrived — across crashes, restarts and DingTalk's rate limit
+ *
+ * The outbox is layered, each layer calling only the ones below it:
+ *
+ *   DdOutbox           this façade: the GListModel of jobs, the history,
+ *                      signals, the public async API; which process owns
+ *                      which job (dd-outbox-actions.c: add, retry,
+ *                      remove, clear)
+ *   DdOutboxScheduler  each owned job's way: prepare → upload → send,
+ *                      retries, pauses, cancellation
+ *   DdRobotPacer       each robot's last minute of sends, and DingTalk's
+ *                      pauses, shared by every process
+ *   DdMediaCache       media_ids by content
+ *   DdOutboxStore      the job folders, job.json, locks
+ *   DdIoQueue          the one thread all of the above read and write on
+ *
+ * A job belongs to the process that holds its lock.  Jobs owned elsewhere
+ * are followed by scans of the folder (a stat per job on the I/O thread;
+ * a file monitor says when a job was added or removed) and taken over as
+ * soon as their lock is free: their owner finished with them, stopped,
+ * or died.  Jobs change only on the main context, so their notify
+ * signals reach widgets there.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "dd-outbox"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "dd-error.h"
+#include "dd-outbox-private.h"
+
+/* How often the folder is scanned while a job of another process is on
+ * its way (to show its progress and take it over if its owner dies), and
+ * otherwise (new jobs are told by the file monitor too). */
+#define POLL_BUSY_MS  500
+#define POLL_IDLE_MS  2000
+
+enum {
+  BATCH_FINISHED,
+  JOB_FAILED,
+  ROBOT_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void list_model_iface_init (GListModelInterface *iface);
+static void schedule_poll (DdOutbox *self, guint interval_ms);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (DdOutbox, dd_outbox, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+static gint64
+real_clock (gpointer user_data)
+{
+  return g_get_real_time ();
+}
+
+static void
+dd_outbox_dispose (GObject *object)
+{
+  DdOutbox *self = (DdOutbox *) object;
+
+  dd_outbox_stop (self);
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->poll_id, g_source_remove);
+  g_clear_object (&self->monitor);
+  if (self->scheduler != NULL)
+    g_signal_handlers_disconnect_by_data (self->scheduler, self);
+  g_clear_object (&self->scheduler);
+  g_clear_pointer (&self->jobs, g_ptr_array_unref);
+  g_clear_object (&self->history);
+  g_clear_object (&self->media);
+  g_clear_object (&self->pacer);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->queue, dd_io_queue_unref);
+  g_clear_object (&self->client);
+  g_clear_object (&self->profiles);
+
+  G_OBJECT_CLASS (dd_outbox_parent_class)->dispose (object);
+}
+
+static void
+dd_outbox_finalize (GObject *object)
+{
+  DdOutbox *self = (DdOutbox *) object;
+
+  g_free (self->directory);
+
+  G_OBJECT_CLASS (dd_outbox_parent_class)->finalize (object);
+}
+
+static void
+dd_outbox_class_init (DdOutboxClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = dd_outbox_dispose;
+  object_class->finalize = dd_outbox_finalize;
+
+  signals[BATCH_FINISHED] =
+    g_signal_new ("batch-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_UINT, G_TYPE_UINT);
+  signals[JOB_FAILED] =
+    g_signal_new ("job-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, DD_TYPE_JOB);
+  signals[ROBOT_CHANGED] =
+    g_signal_new ("robot-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+dd_outbox_init (DdOutbox *self)
+{
+  self->jobs = g_ptr_array_new_with_free_func (g_object_unref);
+  self->history = g_list_store_new (DD_TYPE_JOB);
+  self->clock = real_clock;
+  self->cancellable = g_cancellable_new ();
+}
+
+static GType
+list_model_get_item_type (GListModel *model)
+{
+  return DD_TYPE_JOB;
+}
+
+static guint
+list_model_get_n_items (GListModel *model)
+{
+  return DD_OUTBOX (model)->jobs->len;
+}
+
+static gpointer
+list_model_get_item (GListModel *model,
+                     guint       position)
+{
+  DdOutbox *self = DD_OUTBOX (model);
+
+  if (position >= self->jobs->len)
+    return NULL;
+  return g_object_ref (g_ptr_array_index (self->jobs, position));
+}
+
+static void
+list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = list_model_get_item_type;
+  iface->get_n_items = list_model_get_n_items;
+  iface->get_item = list_model_get_item;
+}
+
+static void job_finished_cb (DdOutboxScheduler *scheduler, DdJob *job, DdOutbox *self);
+
+static void
+robot_changed_cb (DdOutboxScheduler *scheduler,
+                  const char        *profile_id,
+                  DdOutbox          *self)
+{
+  g_signal_emit (self, signals[ROBOT_CHANGED], 0, profile_id);
+}
+
+/**
+ * dd_outbox_new:
+ * @directory: (nullable): the outbox's folder; %NULL for
+ *   $XDG_DATA_HOME/dingdrop/outbox
+ * @client: talks to DingTalk
+ * @profiles: where jobs find their robot, by id
+ *
+ * Returns: (transfer full): an outbox that knows only the jobs added to
+ *   it; dd_outbox_load_async() makes it manage every job in the folder
+ */
+DdOutbox *
+dd_outbox_new (const char     *directory,
+               DdClient       *client,
+               DdProfileStore *profiles)
+{
+  DdOutbox *self;
+
+  g_return_val_if_fail (DD_IS_CLIENT (client), NULL);
+  g_return_val_if_fail (DD_IS_PROFILE_STORE (profiles), NULL);
+
+  self = g_object_new (DD_TYPE_OUTBOX, NULL);
+  self->directory = directory ? g_strdup (directory)
+                              : g_build_filename (g_get_user_data_dir (), "dingdrop", "outbox", NULL);
+  self->client = g_object_ref (client);
+  self->profiles = g_object_ref (profiles);
+
+  self->queue = dd_io_queue_new ();
+  self->store = dd_outbox_store_new (self->directory, self->queue);
+  self->pacer = dd_robot_pacer_new (self->directory, self->queue);
+  self->media = dd_media_cache_new (self->directory, self->queue);
+  self->scheduler = dd_outbox_scheduler_new (client, profiles, self->store, self->pacer, self->media);
+  dd_outbox_scheduler_set_max_uploads (self->scheduler, DD_OUTBOX_DEFAULT_CONCURRENT_UPLOADS);
+  dd_outbox_scheduler_set_sends_per_minute (self->scheduler, DD_OUTBOX_DEFAULT_SENDS_PER_MINUTE);
+  g_signal_connect (self->scheduler, "job-finished", G_CALLBACK (job_finished_cb), self);
+  g_signal_connect (self->scheduler, "robot-changed", G_CALLBACK (robot_changed_cb), self);
+
+  return self;
+}
+
+DdOutboxStore *
+dd_outbox_get_store (DdOutbox *self)
+{
+  g_return_val_if_fail (DD_IS_OUTBOX (self), NULL);
+  return self->store;
+}
+
+DdRobotPacer *
+dd_outbox_get_pacer (DdOutbox *self)
+{
+  g_return_val_if_fail (DD_IS_OUTBOX (self), NULL);
+  return self->pacer;
+}
+
+/**
+ * dd_outbox_now:
+ *
+ * Returns: the time by the outbox's clock (see dd_outbox_set_clock()), in
+ *   µs since the epoch: what a job's retry-at is to be compared with
+ */
+gint64
+dd_outbox_now (DdOutbox *self)
+{
+  g_return_val_if_fail (DD_IS_OUTBOX (self), 0);
+
+  return self->clock (self->clock_data);
+}
+
+/* ---- the model and the history ----------------------------------------- */
+
+static int
+compare_jobs (DdJob *a,
+              DdJob *b)
+{
+  int c;
+
+  if (a->created_at != b->created_at)
+    return a->created_at < b->created_at ? -1 : 1;
+  if ((c = g_strcmp0 (a->batch_id, b->batch_id)) != 0)
+    return c;
+  return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static int
+compare_sent (gconstpointer a,
+              gconstpointer b,
+              gpointer      user_data)
+{
+  const DdJob *x = a, *y = b;
+
+  return x->sent_at > y->sent_at ? -1 : x->sent_at < y->sent_at;
+}
+
+static void
+trim_history (DdOutbox *self)
+{
+  guint n;
+
+  while ((n = g_list_model_get_n_items (G_LIST_MODEL (self->history))) > DD_OUTBOX_HISTORY_SIZE)
+    {
+      g_autoptr(DdJob) oldest = g_list_model_get_item (G_LIST_MODEL (self->history), n - 1);
+
+      /* the history is everybody's: removed if nobody holds it */
+      dd_outbox_store_delete (self->store, oldest);
+      g_list_store_remove (self->history, n - 1);
+    }
+}
+
+gboolean
+_dd_outbox_in_model (DdOutbox *self,
+                     DdJob    *job)
+{
+  return g_ptr_array_find (self->jobs, job, NULL);
+}
+
+/* Puts @job (taking a reference) where it belongs: the history if sent,
+ * else in the user's order among the others. */
+void
+_dd_outbox_insert_job (DdOutbox *self,
+                       DdJob    *job)
+{
+  guint pos;
+
+  if (job->state == DD_JOB_SENT)
+    {
+      g_list_store_insert_sorted (self->history, job, compare_sent, NULL);
+      trim_history (self);
+      return;
+    }
+
+  for (pos = self->jobs->len; pos > 0; pos--)
+    if (compare_jobs (g_ptr_array_index (self->jobs, pos - 1), job) <= 0)
+      break;
+  g_ptr_array_insert (self->jobs, pos, g_object_ref (job));
+  g_list_model_items_changed (G_LIST_MODEL (self), pos, 0, 1);
+}
+
+/* Takes @job out of the model or the history. */
+void
+_dd_outbox_forget_job (DdOutbox *self,
+                       DdJob    *job)
+{
+  guint pos;
+
+  dd_outbox_scheduler_remove (self->scheduler, job);
+  if (g_ptr_array_find (self->jobs, job, &pos))
+    {
+      g_ptr_array_remove_index (self->jobs, pos);
+      g_list_model_items_changed (G_LIST_MODEL (self), pos, 1, 0);
+    }
+  else if (g_list_store_find (self->history, job, &pos))
+    g_list_store_remove (self->history, pos);
+}
+
+static void
+check_batch (DdOutbox   *self,
+             const char *batch_id)
+{
+  g_autoptr(GPtrArray) jobs = dd_outbox_get_batch_jobs (self, batch_id);
+  guint n_sent = 0, n_failed = 0;
+
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      DdJob *job = g_ptr_array_index (jobs, i);
+
+      if (job->state == DD_JOB_SENT)
+        n_sent++;
+      else if (job->state == DD_JOB_FAILED)
+        n_failed++;
+      else
+        return;
+    }
+  if (jobs->len > 0)
+    g_signal_emit (self, signals[BATCH_FINISHED], 0, batch_id, n_sent, n_failed);
+}
+
+/* @job just became sent or failed (here or in another process): if it
+ * is ours, it is saved so, durably, and let go. */
+void
+_dd_outbox_job_finished (DdOutbox *self,
+                         DdJob    *job)
+{
+  g_autoptr(DdJob) hold = g_object_ref (job);
+  g_autofree char *batch_id = g_strdup (job->batch_id);
+
+  if (job->state == DD_JOB_SENT)
+    {
+      if (job->lock_fd >= 0)
+        {
+          dd_outbox_store_drop_bytes (self->store, job, self->keep_history_images);
+          if (!self->keep_history_images)
+            dd_job_set_data_path (job, NULL);
+          dd_outbox_store_save (self->store, job, DD_STORE_SAVE_DURABLE);
+        }
+      dd_outbox_store_unlock (self->store, job);
+      if (g_ptr_array_find (self->jobs, job, NULL))
+        {
+          _dd_outbox_forget_job (self, job);
+          _dd_outbox_insert_job (self, job);
+        }
+    }
+  else
+    {
+      dd_outbox_store_save (self->store, job, DD_STORE_SAVE_DURABLE);
+      dd_outbox_store_unlock (self->store, job);
+      g_signal_emit (self, signals[JOB_FAILED], 0, job);
+    }
+
+  check_batch (self, batch_id);
+}
+
+static void
+job_finished_cb (DdOutboxScheduler *scheduler,
+                 DdJob             *job,
+                 DdOutbox          *self)
+{
+  _dd_outbox_job_finished (self, job);
+}
+
+/* ---- following the folder ------------------------------------------------ */
+
+DdJob *
+dd_outbox_lookup (DdOutbox   *self,
+                  const char *job_id)
+{
+  guint n;
+
+  g_return_val_if_fail (DD_IS_OUTBOX (self), NULL);
+  g_return_val_if_fail (job_id != NULL, NULL);
+
+  for (guint i = 0; i < self->jobs->len; i++)
+    if (g_str_equal (((DdJob *) g_ptr_array_index (self->jobs, i))->id, job_id))
+      return g_ptr_array_index (self->jobs, i);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->history));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(DdJob) job = g_list_model_get_item (G_LIST_MODEL (self->history), i);
+
+      if (g_str_equal (job->id, job_id))
+        return job;  /* the history holds a reference */
+    }
+
+  return NULL;
+}
+
+/* Takes what the scan read of a job this process does not own. */
+static void
+apply_found (DdOutbox *self,
+             DdJob    *fresh)
+{
+  DdJob *job = dd_outbox_lookup (self, fresh->id);
+  gboolean was_finished;
+
+  if (job == NULL)
+    {
+      if (self->loaded)
+        {
+          _dd_outbox_insert_job (self, fresh);
+          if (dd_job_is_finished (fresh))
+            check_batch (self, fresh->batch_id);
+        }
+      return;
+    }
+  if (job->lock_fd >= 0)
+    return;   /* ours: what we hold is newer than the disk */
+
+  was_finished = dd_job_is_finished (job);
+  dd_job_assign (job, fresh);
+  if (job->state == DD_JOB_SENT && g_ptr_array_find (self->jobs, job, NULL))
+    {
+      g_autoptr(DdJob) hold = g_object_ref (job);
+
+      _dd_outbox_forget_job (self, job);
+      _dd_outbox_insert_job (self, job);
+    }
+  if (!was_finished && dd_job_is_finished (job))
+    {
+      if (job->state == DD_JOB_FAILED)
+        g_signal_emit (self, signals[JOB_FAILED], 0, job);
+      check_batch (self, job->batch_id);
+    }
+}
+
+static void
+apply_gone (DdOutbox   *self,
+            const char *id)
+{
+  DdJob *job = dd_outbox_lookup (self, id);
+
+  /* removed by another process (or half made by one that died) */
+  if (job != NULL && job->lock_fd < 0)
+    _dd_outbox_forget_job (self, job);
+}
+
+/* The jobs another process may have let go of: not ours, not finished. */
+static GPtrArray *
+jobs_to_take (DdOutbox *self)
+{
+  GPtrArray *jobs = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < self->jobs->len; i++)
+    {
+      DdJob *job = g_ptr_array_index (self->jobs, i);
+
+      if (job->lock_fd < 0 && !dd_job_is_finished (job))
+        g_ptr_array_add (jobs, g_object_ref (job));
+    }
+  return jobs;
+}
+
+static void
+taken_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(DdOutbox) self = user_data;
+  g_autoptr(GPtrArray) taken = dd_outbox_store_lock_finish (DD_OUTBOX_STORE (source), result, NULL);
+
+  self->locking = FALSE;
+  for (guint i = 0; taken != NULL && i < taken->len; i++)
+    {
+      DdJob *job = g_ptr_array_index (taken, i);
+
+      if (!g_ptr_array_find (self->jobs, job, NULL) || !self->started)
+        {
+          dd_outbox_store_unlock (self->store, job);
+          continue;
+        }
+      if (dd_job_is_finished (job))
+        {
+          /* finished by its owner just before it let go */
+          dd_outbox_store_unlock (self->store, job);
+          if (job->state == DD_JOB_SENT)
+            {
+              g_autoptr(DdJob) hold = g_object_ref (job);
+
+              _dd_outbox_forget_job (self, job);
+              _dd_outbox_insert_job (self, job);
+            }
+          check_batch (self, job->batch_id);
+          continue;
+        }
+      g_debug ("Took over “%s”", job->display_name);
+      dd_outbox_scheduler_add (self->scheduler, job);
+    }
+}
+
+static void
+take_over (DdOutbox *self)
+{
+  g_autoptr(GPtrArray) jobs = NULL;
+
+  if (!self->started || self->locking)
+    return;
+  jobs = jobs_to_take (self);
+  if (jobs->len == 0)
+    return;
+  self->locking = TRUE;
+  dd_outbox_store_lock_async (self->store, jobs, self->cancellable, taken_cb, g_object_ref (self));
+}
+
+static gboolean
+others_busy (DdOutbox *self)
+{
+  for (guint i = 0; i < self->jobs->len; i++)
+    {
+      DdJob *job = g_ptr_array_index (self->jobs, i);
+
+      if (job->lock_fd < 0 && !dd_job_is_finished (job))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+typedef struct {
+  DdOutbox *self;
+  GTask    *load;     /* nullable: the first scan completes the load */
+} ScanOp;
+
+static void
+scanned_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  ScanOp *op = user_data;
+  g_autoptr(DdOutbox) self = op->self;
+  g_autoptr(GTask) load = op->load;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DdStoreScan) scan = dd_outbox_store_scan_finish (DD_OUTBOX_STORE (source), result, &error);
+
+  g_free (op);
+  self->scanning = FALSE;
+
+  if (scan == NULL)
+    {
+      if (load != NULL)
+        {
+          g_autofree char *jobs_dir = g_build_filename (self->directory, "jobs", NULL);
+
+          g_task_return_new_error (load, DD_ERROR, DD_ERROR_FILE,
+                                   _("Could not make the outbox folder “%s”: %s"),
+                                   jobs_dir, error->message);
+        }
+      return;
+    }
+
+  if (load != NULL)
+    self->loaded = TRUE;
+  for (guint i = 0; i < scan->found->len; i++)
+    apply_found (self, g_ptr_array_index (scan->found, i));
+  for (guint i = 0; i < scan->gone->len; i++)
+    apply_gone (self, g_ptr_array_index (scan->gone, i));
+
+  take_over (self);
+  if (load != NULL)
+    g_task_return_boolean (load, TRUE);
+  if (self->loaded)
+    schedule_poll (self, others_busy (self) ? POLL_BUSY_MS : POLL_IDLE_MS);
+}
+
+static void
+scan (DdOutbox *self,
+      GTask    *load)
+{
+  ScanOp *op;
+
+  if (self->scanning && load == NULL)
+    return;
+  self->scanning = TRUE;
+  op = g_new0 (ScanOp, 1);
+  op->self = g_object_ref (self);
+  op->load = load ? g_object_ref (load) : NULL;
+  dd_outbox_store_scan_async (self->store, self->cancellable, scanned_cb, op);
+}
+
+static gboolean
+poll_cb (gpointer user_data)
+{
+  DdOutbox *self = user_data;
+
+  self->poll_id = 0;
+  scan (self, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_poll (DdOutbox *self,
+               guint     interval_ms)
+{
+  g_clear_handle_id (&self->poll_id, g_source_remove);
+  self->poll_id = g_timeout_add_full (G_PRIORITY_LOW, interval_ms, poll_cb, self, NULL);
+}
+
+static void
+folder_changed_cb (GFileMonitor      *monitor,
+                   GFile             *file,
+                   GFile             *other,
+                   GFileMonitorEvent  event,
+                   DdOutbox          *self)
+{
+  /* a job was made or removed by another process: look soon */
+  if (event == G_FILE_MONITOR_EVENT_MOVED_IN || event == G_FILE_MONITOR_EVENT_DELETED ||
+      event == G_FILE_MONITOR_EVENT_MOVED_OUT || event == G_FILE_MONITOR_EVENT_CREATED ||
+      event == G_FILE_MONITOR_EVENT_RENAMED)
+    schedule_poll (self, 50);
+}
+
+/**
+ * dd_outbox_load_async:
+ *
+ * Reads every job of the folder (nothing is locked or sent until
+ * dd_outbox_start()).  From then on, jobs that other processes add are
+ * picked up as well.
+ */
+void
+dd_outbox_load_async (DdOutbox            *self,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *jobs_dir = NULL;
+  g_autoptr(GFile) dir = NULL;
+
+  g_return_if_fail (DD_IS_OUTBOX (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dd_outbox_load_async);
+
+  if (self->monitor == NULL)
+    {
+      jobs_dir = g_build_filename (self->directory, "jobs", NULL);
+      dir = g_file_new_for_path (jobs_dir);
+      self->monitor = g_file_monitor_directory (dir, G_FILE_MONITOR_WATCH_MOVES, NULL, NULL);
+      if (self->monitor != NULL)
+        g_signal_connect_object (self->monitor, "changed", G_CALLBACK (folder_changed_cb), self, 0);
+    }
+  scan (self, task);
+}
+
+gboolean
+dd_outbox_load_finish (DdOutbox      *self,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * dd_outbox_get_history:
+ *
+ * Returns: (transfer none): a GListModel of the sent DdJobs, newest first,
+ *   at most %DD_OUTBOX_HISTORY_SIZE
+ */
+GListModel *
+dd_outbox_get_history (DdOutbox *self)
+{
+  g_return_val_if_fail (DD_IS_OUTBOX (self), NULL);
+  return G_LIST_MODEL (self->history);
+}
+
+/* ---- running ------------------------------------------------------------ */
+
+/**
+ * dd_outbox_start:
+ *
+ * Processes every job this process owns or can lock: its own, and those a
+ * crashed or finished process left behind, resuming where they were (an
+ * uploaded image is not uploaded again).
+ */
+void
+dd_outbox_start (DdOutbox *self)
+{
+  g_return_if_fail (DD_IS_OUTBOX (self));
+
+  if (self->started)
+    {
+      dd_outbox_scheduler_wake (self->scheduler);
+      return;
+    }
+
+  self->started = TRUE;
+  dd_outbox_scheduler_start (self->scheduler);
+  for (guint i = 0; i < self->jobs->len; i++)
+    {
+      DdJob *job = g_ptr_array_index (self->jobs, i);
+
+      if (job->lock_fd >= 0 && !dd_job_is_finished (job))
+        dd_outbox_scheduler_add (self->scheduler, job);
+    }
+  take_over (self);
+}
+
+/* Stops sending; what was on its way is cancelled and resumes later, here
+ * or in another process. */
+void
+dd_outbox_stop (DdOutbox *self)
+{
+  g_return_if_fail (DD_IS_OUTBOX (self));
+
+  if (!self->started)
+    return;
+
+  self->started = FALSE;
+  dd_outbox_scheduler_stop (self->scheduler);
+  for (guint i = 0; i < self->jobs->len; i++)
+    {
+      DdJob *job = g_ptr_array_index (self->jobs, i);
+
+      dd_outbox_scheduler_remove (self->scheduler, job);
+      dd_outbox_store_unlock (self->store, job);
+    }
+}
+
+static void
+drained_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * dd_outbox_close_async:
+ *
+ * Stops, and completes once every state asked to be written is on disk:
+ * what a program waits for before it exits.
+ */
+void
+dd_outbox_close_async (DdOutbox            *self,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (DD_IS_OUTBOX (self));
+
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, dd_outbox_close_async);
+  dd_outbox_stop (self);
+  g_clear_handle_id (&self->poll_id, g_source_remove);
+  dd_io_queue_drain_async (self->queue, drained_cb, g_steal_pointer (&task));
+}
+
+gboolean
+dd_outbox_close_finish (DdOutbox     *self,
+                        GAsyncResult *result)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), NULL);
+}
+
+/* TRUE while a job this process owns is not sent or failed yet, or while
+ * it is trying to take over jobs that another process let go of. */
+gboolean
+dd_outbox_is_busy (DdOutbox *self)
+{
+  g_return_val_if_fail (DD_IS_OUTBOX (self), FALSE);
+
+  if (self->n_adding > 0 || dd_outbox_scheduler_get_n_jobs (self->scheduler) > 0 ||
+      (self->started && self->locking))
+    return TRUE;
+  for (guint i = 0; i < self->jobs->len; i++)
+    {
+      DdJob *job = g_ptr_array_index (self->jobs, i);
+
+      if (job->lock_fd >= 0 && !dd_job_is_finished (job))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static int
+compare_seq (gconstpointer a,
+             gconstpointer b)
+{
+  const DdJob *x = *(DdJob * const *) a, *y = *(DdJob * const *) b;
+
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/**
+ * dd_outbox_get_batch_jobs:
+ *
+ * Returns: (transfer container) (element-type DdJob): the jobs of the
+ *   batch this outbox knows, sent ones included, in the user's order
+ */
+GPtrArray *
+dd_outbox_get_batch_jobs (DdOutbox   *self,
+                          const char *batch_id)
+{
+  GPtrArray *jobs = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n;
+
+  g_return_val_if_fail (DD_IS_OUTBOX (self), jobs);
+  g_return_val_if_fail (batch_id != NULL, jobs);
+
+  for (guint i = 0; i < self->jobs->len; i++)
+    {
+      DdJob *job = g_ptr_array_index (self->jobs, i);
+
+      if (g_strcmp0 (job->batch_id, batch_id) == 0)
+        g_ptr_array_add (jobs, g_object_ref (job));
+    }
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->history));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(DdJob) job = g_list_model_get_item (G_LIST_MODEL (self->history), i);
+
+      if (g_strcmp0 (job->batch_id, batch_id) == 0)
+        g_ptr_array_add (jobs, g_steal_pointer (&job));
+    }
+  g_ptr_array_sort (jobs, compare_seq);
+
+  return jobs;
+}
+
+gboolean
+dd_outbox_owns_job (DdOutbox *self,
+                    DdJob    *job)
+{
+  g_return_val_if_fail (DD_IS_OUTBOX (self), FALSE);
+  g_return_val_if_fail (DD_IS_JOB (job), FALSE);
+
+  return job->lock_fd >= 0;
+}
+
+/**
+ * dd_outbox_get_robot_paused_until:
+ *
+ * Returns: until when DingTalk paused the robot (unix µs, by the outbox's
+ *   clock), or 0: one pause for the robot, not one per image
+ */
+gint64
+dd_outbox_get_robot_paused_until (DdOutbox   *self,
+                                  const char *profile_id)
+{
+  g_return_val_if_fail (DD_IS_OUTBOX (self), 0);
+  g_return_val_if_fail (profile_id != NULL, 0);
+
+  return dd_robot_pacer_get_paused_until (self->pacer, profile_id);
+}
+
+/**
+ * dd_outbox_estimate:
+ * @n_more: messages about to be added for the robot (0: none)
+ *
+ * Returns: how long (µs) DingTalk's limit of 20 messages a minute (or
+ *   its pause) keeps the robot's waiting messages of this process, and
+ *   @n_more after them, from going; 0 when it does not hold them up
+ */
+gint64
+dd_outbox_estimate (DdOutbox   *self,
+                    const char *profile_id,
+                    guint       n_more)
+{
+  g_return_val_if_fail (DD_IS_OUTBOX (self), 0);
+  g_return_val_if_fail (profile_id != NULL, 0);
+
+  return dd_outbox_scheduler_estimate (self->scheduler, profile_id, n_more);
+}
+
+/**
+ * dd_outbox_describe_wait:
+ * @usec: from dd_outbox_estimate()
+ *
+ * Returns: (transfer full): "about 2 minutes", "about 40 seconds"
+ */
+char *
+dd_outbox_describe_wait (gint64 usec)
+{
+  gint64 seconds = (MAX (usec, 0) + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
+  guint minutes = (guint) ((seconds + 30) / 60);
+
+  if (seconds < 90)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "about %u second", "about %u seconds",
+                                         (gulong) seconds), (guint) seconds);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "about %u minute", "about %u minutes", minutes),
+                          minutes);
+}
+
+/* ---- settings ------------------------------------------------------------ */
+
+/**
+ * dd_outbox_set_clock:
+ * @clock: (nullable): returns unix µs; %NULL for the real time
+ *
+ * Every time the outbox keeps or schedules by (created-at, sent-at,
+ * retry-at, the rate limit's window, DingTalk's pauses) comes from
+ * @clock, so tests can move time forward instead of waiting.
+ */
+void
+dd_outbox_set_clock (DdOutbox    *self,
+                     DdClockFunc  clock,
+                     gpointer     user_data)
+{
+  g_return_if_fail (DD_IS_OUTBOX (self));
+
+  self->clock = clock ? clock : real_clock;
+  self->clock_data = clock ? user_data : NULL;
+  dd_outbox_scheduler_set_clock (self->scheduler, clock, user_data);
+  dd_robot_pacer_set_clock (self->pacer, clock, user_data);
+}
+
+void
+dd_outbox_set_max_concurrent_uploads (DdOutbox *self,
+                                      guint     n)
+{
+  g_return_if_fail (DD_IS_OUTBOX (self));
+  dd_outbox_scheduler_set_max_uploads (self->scheduler, n);
+}
+
+/* DingTalk allows 20 a minute; a lower limit is allowed, a higher one is not. */
+void
+dd_outbox_set_sends_per_minute (DdOutbox *self,
+                                guint     n)
+{
+  g_return_if_fail (DD_IS_OUTBOX (self));
+  dd_outbox_scheduler_set_sends_per_minute (self->scheduler,
+                                            CLAMP (n, 1, DD_OUTBOX_DEFAULT_SENDS_PER_MINUTE));
+}
+
+void
+dd_outbox_set_keep_history_images (DdOutbox *self,
+                                   gboolean  keep)
+{
+  g_return_if_fail (DD_IS_OUTBOX (self));
+  self->keep_history_images = !!keep;
+}
