@@ -258,6 +258,8 @@ finish_entry (DdFakeServer      *self,
               JsonObject        *entry)
 {
   json_object_set_int_member (entry, "status", soup_server_message_get_status (msg));
+  /* when "DingTalk" handled it (after a latency fault): its rate clock */
+  json_object_set_int_member (entry, "handled_at_ms", dd_fake_server_get_now_ms (self));
   write_log_entry (self, entry);
 }
 
