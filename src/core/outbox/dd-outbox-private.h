@@ -46,7 +46,7 @@ struct _DdOutbox
   GCancellable      *cancellable;     /* of the outbox's own I/O, until dispose */
 };
 
-/* dd-outbox.c, for dd-outbox-actions.c */
+/* dd-outbox.c, for dd-outbox-actions.c and dd-outbox-follow.c */
 void     _dd_outbox_insert_job        (DdOutbox     *self,
                                        DdJob        *job);
 void     _dd_outbox_forget_job        (DdOutbox     *self,
@@ -55,6 +55,15 @@ void     _dd_outbox_job_finished      (DdOutbox     *self,
                                        DdJob        *job);
 gboolean _dd_outbox_in_model          (DdOutbox     *self,
                                        DdJob        *job);
+void     _dd_outbox_check_batch       (DdOutbox     *self,
+                                       const char   *batch_id);
+void     _dd_outbox_emit_job_failed   (DdOutbox     *self,
+                                       DdJob        *job);
+
+/* dd-outbox-follow.c, for dd-outbox.c */
+void     _dd_outbox_take_over         (DdOutbox     *self);
+void     _dd_outbox_schedule_poll     (DdOutbox     *self,
+                                       guint         interval_ms);
 
 /* For tests: the layers beneath the façade. */
 DdOutboxStore *dd_outbox_get_store    (DdOutbox     *self);

@@ -27,9 +27,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "dd-error.h"
-#include "dd-job-prepare.h"
-#include "dd-message.h"
-#include "dd-outbox-scheduler.h"
+#include "dd-outbox-scheduler-private.h"
 #include "dd-secrets.h"
 
 #define BACKOFF_BASE_US (G_GINT64_CONSTANT (1) * G_USEC_PER_SEC)
@@ -37,59 +35,6 @@
 /* The longest the scheduler sleeps while something waits for a time: the
  * clock may jump (suspend, tests), timers do not. */
 #define WAKE_MAX_MS     250
-
-typedef enum {
-  PHASE_IDLE,
-  PHASE_PREPARING,
-  PHASE_LOOKING_UP,
-  PHASE_UPLOADING,
-  PHASE_SENDING,
-} Phase;
-
-typedef struct {
-  DdJob        *job;
-  Phase         phase;
-  gboolean      looked_up;     /* the media cache was asked */
-  GCancellable *cancellable;   /* of what runs for it now */
-} Run;
-
-typedef struct {
-  char      *id;
-  DdProfile *profile;          /* with its secrets, once loaded */
-  gboolean   loading;
-  gboolean   busy;             /* reserving or sending a message */
-  gint64     next_send_at;     /* the pacer said: not before */
-  guint      generation;       /* bumped when the profile changed */
-} Robot;
-
-struct _DdOutboxScheduler
-{
-  GObject         parent_instance;
-
-  DdClient       *client;
-  DdProfileStore *profiles;
-  DdOutboxStore  *store;
-  DdRobotPacer   *pacer;
-  DdMediaCache   *media;
-
-  DdClockFunc     clock;
-  gpointer        clock_data;
-  guint           max_uploads;
-  guint           max_prepares;
-  guint           sends_per_minute;
-
-  GPtrArray      *jobs;        /* DdJob, in the user's order */
-  GHashTable     *runs;        /* DdJob -> Run */
-  GHashTable     *robots;      /* profile id -> Robot */
-  GHashTable     *captions;    /* batch ids whose caption arrived */
-
-  gboolean        started;
-  GCancellable   *cancellable;
-  guint           n_preparing;
-  guint           n_uploading;
-  guint           wake_id;
-  guint           pump_id;
-};
 
 G_DEFINE_FINAL_TYPE (DdOutboxScheduler, dd_outbox_scheduler, G_TYPE_OBJECT)
 
@@ -102,7 +47,6 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void pump (DdOutboxScheduler *self);
-static void schedule_pump (DdOutboxScheduler *self);
 
 static gint64
 real_clock (gpointer user_data)
@@ -110,8 +54,8 @@ real_clock (gpointer user_data)
   return g_get_real_time ();
 }
 
-static gint64
-now (DdOutboxScheduler *self)
+gint64
+_dd_scheduler_now (DdOutboxScheduler *self)
 {
   return self->clock (self->clock_data);
 }
@@ -198,8 +142,8 @@ snapshot_jobs (DdOutboxScheduler *self)
 
 /* ---- robots ---------------------------------------------------------------- */
 
-static Robot *
-get_robot (DdOutboxScheduler *self,
+Robot *
+_dd_scheduler_get_robot (DdOutboxScheduler *self,
            const char        *profile_id)
 {
   Robot *robot = g_hash_table_lookup (self->robots, profile_id);
@@ -229,7 +173,7 @@ profile_changed_cb (DdProfileStore    *profiles,
     g_clear_object (&robot->profile);
   if (robot != NULL)
     robot->generation++;
-  schedule_pump (self);
+  _dd_scheduler_schedule_pump (self);
 }
 
 static void
@@ -263,6 +207,13 @@ profile_removed_cb (DdProfileStore    *profiles,
     }
 }
 
+void
+_dd_scheduler_robot_changed (DdOutboxScheduler *self,
+                             const char        *profile_id)
+{
+  g_signal_emit (self, signals[ROBOT_CHANGED], 0, profile_id);
+}
+
 static void
 pacer_paused_cb (DdRobotPacer      *pacer,
                  const char        *profile_id,
@@ -270,7 +221,7 @@ pacer_paused_cb (DdRobotPacer      *pacer,
                  DdOutboxScheduler *self)
 {
   g_signal_emit (self, signals[ROBOT_CHANGED], 0, profile_id);
-  schedule_pump (self);
+  _dd_scheduler_schedule_pump (self);
 }
 
 DdOutboxScheduler *
@@ -311,7 +262,7 @@ dd_outbox_scheduler_set_max_uploads (DdOutboxScheduler *self,
 {
   g_return_if_fail (DD_IS_OUTBOX_SCHEDULER (self));
   self->max_uploads = MAX (n, 1);
-  schedule_pump (self);
+  _dd_scheduler_schedule_pump (self);
 }
 
 void
@@ -389,7 +340,7 @@ dd_outbox_scheduler_add (DdOutboxScheduler *self,
   run->job = g_object_ref (job);
   g_hash_table_insert (self->runs, job, run);
 
-  schedule_pump (self);
+  _dd_scheduler_schedule_pump (self);
 }
 
 /**
@@ -415,7 +366,7 @@ dd_outbox_scheduler_remove (DdOutboxScheduler *self,
     self->n_uploading--;
   g_hash_table_remove (self->runs, job);   /* cancels */
   g_ptr_array_remove (self->jobs, job);
-  schedule_pump (self);
+  _dd_scheduler_schedule_pump (self);
 }
 
 gboolean
@@ -458,7 +409,7 @@ dd_outbox_scheduler_start (DdOutboxScheduler *self)
       self->started = TRUE;
       self->cancellable = g_cancellable_new ();
     }
-  schedule_pump (self);
+  _dd_scheduler_schedule_pump (self);
 }
 
 /* Stops sending; what was on its way is cancelled.  The jobs stay, for a
@@ -500,15 +451,15 @@ void
 dd_outbox_scheduler_wake (DdOutboxScheduler *self)
 {
   g_return_if_fail (DD_IS_OUTBOX_SCHEDULER (self));
-  schedule_pump (self);
+  _dd_scheduler_schedule_pump (self);
 }
 
 /* ---- outcomes ----------------------------------------------------------- */
 
 /* Takes @job out of the scheduler, done: the model hears of it, and
  * saves it (durably: whether it is sent decides whether it goes again). */
-static void
-finish_job (DdOutboxScheduler *self,
+void
+_dd_scheduler_finish_job (DdOutboxScheduler *self,
             DdJob             *job)
 {
   g_autoptr(DdJob) hold = g_object_ref (job);
@@ -516,7 +467,7 @@ finish_job (DdOutboxScheduler *self,
   if (g_hash_table_remove (self->runs, job))
     g_ptr_array_remove (self->jobs, job);
   g_signal_emit (self, signals[JOB_FINISHED], 0, job);
-  schedule_pump (self);
+  _dd_scheduler_schedule_pump (self);
 }
 
 static void
@@ -529,7 +480,7 @@ fail_job (DdOutboxScheduler *self,
   dd_job_set_retry_at (job, 0);
   dd_job_set_state (job, DD_JOB_FAILED);
   g_object_thaw_notify (G_OBJECT (job));
-  finish_job (self, job);
+  _dd_scheduler_finish_job (self, job);
 }
 
 static gint64
@@ -542,8 +493,8 @@ backoff (guint attempts)
   return delay + g_random_int_range (0, (gint32) (delay / 2 / 1000) + 1) * G_GINT64_CONSTANT (1000);
 }
 
-static Run *
-idle_run (DdOutboxScheduler *self,
+Run *
+_dd_scheduler_idle_run (DdOutboxScheduler *self,
           DdJob             *job)
 {
   Run *run = g_hash_table_lookup (self->runs, job);
@@ -557,12 +508,12 @@ idle_run (DdOutboxScheduler *self,
 }
 
 /* After a failed call: try again later, pause the robot, or fail. */
-static void
-handle_error (DdOutboxScheduler *self,
+void
+_dd_scheduler_handle_error (DdOutboxScheduler *self,
               DdJob             *job,
               const GError      *error)
 {
-  gint64 t = now (self);
+  gint64 t = _dd_scheduler_now (self);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -639,12 +590,12 @@ secrets_loaded_cb (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->robots == NULL)
     return;
 
-  robot = get_robot (self, op->profile_id);
+  robot = _dd_scheduler_get_robot (self, op->profile_id);
   robot->loading = FALSE;
   if (robot->generation != op->generation)
     {
       /* changed meanwhile: load it again */
-      schedule_pump (self);
+      _dd_scheduler_schedule_pump (self);
       return;
     }
 
@@ -664,7 +615,7 @@ secrets_loaded_cb (GObject      *source,
         }
     }
 
-  schedule_pump (self);
+  _dd_scheduler_schedule_pump (self);
 }
 
 /* TRUE once the robot can be used; else starts loading it. */
@@ -704,571 +655,6 @@ robot_ready (DdOutboxScheduler *self,
   return FALSE;
 }
 
-/* ---- one step of one job ---------------------------------------------------- */
-
-typedef struct {
-  DdOutboxScheduler *self;
-  DdJob             *job;
-  char              *app_key;
-} StepOp;
-
-static StepOp *
-step_op_new (DdOutboxScheduler *self,
-             DdJob             *job)
-{
-  StepOp *op = g_new0 (StepOp, 1);
-
-  op->self = g_object_ref (self);
-  op->job = g_object_ref (job);
-  return op;
-}
-
-static void
-step_op_free (StepOp *op)
-{
-  g_object_unref (op->self);
-  g_object_unref (op->job);
-  g_free (op->app_key);
-  g_free (op);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (StepOp, step_op_free)
-
-/* The run of @op's job if it is still ours and still in @phase. */
-static Run *
-step_run (StepOp *op,
-          Phase   phase)
-{
-  Run *run = op->self->runs ? g_hash_table_lookup (op->self->runs, op->job) : NULL;
-
-  return run != NULL && run->phase == phase ? run : NULL;
-}
-
-static GCancellable *
-begin (DdOutboxScheduler *self,
-       Run               *run,
-       Phase              phase)
-{
-  run->phase = phase;
-  g_set_object (&run->cancellable, g_cancellable_new ());
-  g_signal_connect_object (self->cancellable, "cancelled",
-                           G_CALLBACK (g_cancellable_cancel), run->cancellable, G_CONNECT_SWAPPED);
-  return run->cancellable;
-}
-
-static void
-prepared_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(StepOp) op = user_data;
-  DdOutboxScheduler *self = op->self;
-  DdJob *job = op->job;
-  g_autoptr(DdJobPrepared) prepared = NULL;
-  g_autoptr(GError) error = NULL;
-
-  prepared = dd_job_prepare_finish (result, &error);
-  if (step_run (op, PHASE_PREPARING) == NULL)
-    return;
-  self->n_preparing--;
-  idle_run (self, job);
-
-  if (prepared == NULL)
-    handle_error (self, job, error);
-  else
-    {
-      g_autofree char *thumbnail = prepared->thumbnail ? dd_job_path (job, DD_JOB_THUMBNAIL) : NULL;
-
-      g_object_freeze_notify (G_OBJECT (job));
-      dd_job_set_prepared (job, prepared->size, prepared->width, prepared->height,
-                           prepared->mime_type, prepared->filename, prepared->sha256, thumbnail);
-      dd_job_set_state (job, DD_JOB_WAITING);
-      g_object_thaw_notify (G_OBJECT (job));
-      dd_outbox_store_save (self->store, job, DD_STORE_SAVE_DEFAULT);
-    }
-  schedule_pump (self);
-}
-
-static void
-start_prepare (DdOutboxScheduler *self,
-               Robot             *robot,
-               Run               *run)
-{
-  DdJob *job = run->job;
-  DdImageOptions options;
-
-  dd_image_options_init_default (&options);
-  options.max_bytes = dd_profile_get_max_image_bytes (robot->profile);
-  options.keep_metadata = dd_profile_get_keep_metadata (robot->profile);
-
-  self->n_preparing++;
-  dd_job_set_state (job, DD_JOB_PREPARING);
-  dd_outbox_store_save (self->store, job, DD_STORE_SAVE_DEFAULT);
-  dd_job_prepare_async (job, &options, begin (self, run, PHASE_PREPARING),
-                        prepared_cb, step_op_new (self, job));
-}
-
-static void
-looked_up_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(StepOp) op = user_data;
-  DdOutboxScheduler *self = op->self;
-  g_autofree char *media_id = dd_media_cache_lookup_finish (DD_MEDIA_CACHE (source), result, NULL);
-  Run *run = step_run (op, PHASE_LOOKING_UP);
-
-  if (run == NULL)
-    return;
-  idle_run (self, op->job);
-  run->looked_up = TRUE;
-  if (media_id != NULL)
-    {
-      g_debug ("“%s” was uploaded before: %s", op->job->display_name, media_id);
-      dd_job_set_media_id (op->job, media_id);
-      dd_outbox_store_save (self->store, op->job, DD_STORE_SAVE_DEFAULT);
-    }
-  schedule_pump (self);
-}
-
-static void
-upload_progress_cb (goffset  sent,
-                    goffset  total,
-                    gpointer user_data)
-{
-  dd_job_set_progress (DD_JOB (user_data), sent);
-}
-
-static void
-uploaded_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(StepOp) op = user_data;
-  DdOutboxScheduler *self = op->self;
-  DdJob *job = op->job;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *media_id = dd_client_upload_finish (DD_CLIENT (source), result, &error);
-
-  if (step_run (op, PHASE_UPLOADING) == NULL)
-    return;
-  self->n_uploading--;
-  idle_run (self, job);
-
-  if (media_id == NULL)
-    handle_error (self, job, error);
-  else
-    {
-      dd_media_cache_remember (self->media, job->sha256, op->app_key, media_id);
-      g_object_freeze_notify (G_OBJECT (job));
-      dd_job_set_media_id (job, media_id);
-      dd_job_set_progress (job, job->bytes_total);
-      dd_job_set_retry_at (job, 0);
-      dd_job_set_state (job, DD_JOB_WAITING);
-      g_object_thaw_notify (G_OBJECT (job));
-      dd_outbox_store_save (self->store, job, DD_STORE_SAVE_DEFAULT);
-    }
-  schedule_pump (self);
-}
-
-static void
-read_prepared_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(StepOp) op = user_data;
-  DdOutboxScheduler *self = op->self;
-  DdJob *job = op->job;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = dd_job_read_prepared_finish (result, &error);
-  Run *run = step_run (op, PHASE_UPLOADING);
-  Robot *robot;
-
-  if (run == NULL)
-    return;
-
-  robot = get_robot (self, job->profile_id);
-  if (bytes == NULL || robot->profile == NULL)
-    {
-      self->n_uploading--;
-      idle_run (self, job);
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-        {
-          /* prepare it again */
-          dd_job_set_prepared (job, 0, 0, 0, NULL, NULL, NULL, NULL);
-          dd_outbox_store_save (self->store, job, DD_STORE_SAVE_DEFAULT);
-        }
-      else if (error != NULL)
-        handle_error (self, job, error);
-      schedule_pump (self);
-      return;
-    }
-
-  op->app_key = g_strdup (dd_profile_get_app_key (robot->profile));
-  g_object_freeze_notify (G_OBJECT (job));
-  dd_job_set_progress (job, 0);
-  dd_job_set_state (job, DD_JOB_UPLOADING);
-  g_object_thaw_notify (G_OBJECT (job));
-  dd_outbox_store_save (self->store, job, DD_STORE_SAVE_DEFAULT);
-  dd_client_upload_async (self->client, robot->profile, bytes, job->filename, job->mime_type,
-                          upload_progress_cb, job, run->cancellable,
-                          uploaded_cb, g_steal_pointer (&op));
-}
-
-static void
-start_lookup (DdOutboxScheduler *self,
-              Robot             *robot,
-              Run               *run)
-{
-  dd_media_cache_lookup_async (self->media, run->job->sha256, dd_profile_get_app_key (robot->profile),
-                               begin (self, run, PHASE_LOOKING_UP),
-                               looked_up_cb, step_op_new (self, run->job));
-}
-
-static void
-start_upload (DdOutboxScheduler *self,
-              Run               *run)
-{
-  self->n_uploading++;
-  dd_job_read_prepared_async (run->job, begin (self, run, PHASE_UPLOADING),
-                              read_prepared_cb, step_op_new (self, run->job));
-}
-
-/* ---- sending -------------------------------------------------------------- */
-
-typedef struct {
-  DdOutboxScheduler *self;
-  Robot             *robot;        /* lives as long as the scheduler */
-  char              *profile_id;
-  GPtrArray         *group;        /* DdJob: the images still to send, in order */
-  GPtrArray         *messages;     /* DdMessage: this turn's, the last carries images */
-  guint              index;
-  guint64            ticket;
-  gboolean           carries_caption;
-  GCancellable      *cancellable;
-} SendOp;
-
-static void
-send_op_free (SendOp *op)
-{
-  g_object_unref (op->self);
-  g_free (op->profile_id);
-  g_ptr_array_unref (op->group);
-  g_clear_pointer (&op->messages, g_ptr_array_unref);
-  g_clear_object (&op->cancellable);
-  g_free (op);
-}
-
-/* The jobs of @group that still are where the turn began. */
-static gboolean
-group_still_ours (SendOp *op)
-{
-  for (guint i = 0; i < op->group->len; i++)
-    if (g_hash_table_lookup (op->self->runs, g_ptr_array_index (op->group, i)) == NULL)
-      return FALSE;
-  return TRUE;
-}
-
-static void
-end_turn (SendOp *op)
-{
-  DdOutboxScheduler *self = op->self;
-
-  op->robot->busy = FALSE;
-  for (guint i = 0; i < op->group->len; i++)
-    {
-      Run *run = self->runs ? g_hash_table_lookup (self->runs, g_ptr_array_index (op->group, i)) : NULL;
-
-      if (run != NULL && run->phase == PHASE_SENDING)
-        idle_run (self, run->job);
-    }
-  schedule_pump (self);
-  send_op_free (op);
-}
-
-static void send_message (SendOp *op);
-
-static void
-mark_sent (SendOp          *op,
-           const DdMessage *message)
-{
-  DdOutboxScheduler *self = op->self;
-  gint64 t = now (self);
-
-  for (guint i = message->first_image; i < message->first_image + message->n_images; i++)
-    {
-      DdJob *job = g_ptr_array_index (op->group, i);
-
-      if (idle_run (self, job) == NULL)
-        continue;   /* removed meanwhile: its folder is gone */
-      if (op->carries_caption)
-        job->caption_sent = TRUE;
-      dd_job_set_sent (job, t);
-      finish_job (self, job);
-    }
-}
-
-static void
-message_sent_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  SendOp *op = user_data;
-  DdOutboxScheduler *self = op->self;
-  const DdMessage *message = g_ptr_array_index (op->messages, op->index);
-  g_autoptr(GError) error = NULL;
-
-  dd_robot_pacer_answered (self->pacer, op->profile_id, op->ticket);
-  op->ticket = 0;
-
-  if (!dd_client_send_finish (DD_CLIENT (source), result, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->runs != NULL)
-        {
-          guint first = message->n_images > 0 ? message->first_image : 0;
-          guint n = message->n_images > 0 ? message->n_images : op->group->len;
-
-          /* the images this message carries (all of them, for a part of
-           * a long caption) take the error */
-          for (guint i = first; i < first + n; i++)
-            {
-              DdJob *job = g_ptr_array_index (op->group, i);
-
-              if (idle_run (self, job) != NULL)
-                handle_error (self, job, error);
-            }
-        }
-      end_turn (op);
-      return;
-    }
-
-  if (op->carries_caption)
-    g_hash_table_add (self->captions, g_strdup (((DdJob *) g_ptr_array_index (op->group, 0))->batch_id));
-
-  if (self->runs != NULL)
-    mark_sent (op, message);
-
-  op->index++;
-  if (op->index < op->messages->len && self->started)
-    {
-      send_message (op);
-      return;
-    }
-  end_turn (op);
-}
-
-static void
-reserved_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  SendOp *op = user_data;
-  DdOutboxScheduler *self = op->self;
-  gint64 retry_at = dd_robot_pacer_reserve_finish (DD_ROBOT_PACER (source), result, &op->ticket, NULL);
-  DdMessage *message;
-
-  if (!self->started || self->runs == NULL || !group_still_ours (op) ||
-      g_cancellable_is_cancelled (op->cancellable))
-    {
-      dd_robot_pacer_answered (self->pacer, op->profile_id, op->ticket);
-      end_turn (op);
-      return;
-    }
-  if (retry_at != 0)
-    {
-      /* the robot's minute is full, or it is paused: the turn starts
-       * again then, composed anew (a caption already sent is not) */
-      op->robot->next_send_at = retry_at;
-      /* the next message's images tell when they go */
-      for (guint i = 0; i < op->group->len; i++)
-        dd_job_set_retry_at (g_ptr_array_index (op->group, i), retry_at);
-      g_signal_emit (self, signals[ROBOT_CHANGED], 0, op->profile_id);
-      end_turn (op);
-      return;
-    }
-
-  if (op->robot->profile == NULL)
-    {
-      dd_robot_pacer_answered (self->pacer, op->profile_id, op->ticket);
-      end_turn (op);
-      return;
-    }
-
-  message = g_ptr_array_index (op->messages, op->index);
-  for (guint i = 0; i < op->group->len; i++)
-    {
-      DdJob *job = g_ptr_array_index (op->group, i);
-
-      if (job->state != DD_JOB_SENDING)
-        {
-          g_object_freeze_notify (G_OBJECT (job));
-          dd_job_set_retry_at (job, 0);
-          dd_job_set_state (job, DD_JOB_SENDING);
-          g_object_thaw_notify (G_OBJECT (job));
-          dd_outbox_store_save (self->store, job, DD_STORE_SAVE_DEFAULT);
-        }
-    }
-  dd_client_send_async (self->client, op->robot->profile, message, op->cancellable,
-                        message_sent_cb, op);
-}
-
-static void
-send_message (SendOp *op)
-{
-  DdProfile *profile = op->robot->profile;
-  guint limit;
-
-  if (profile == NULL)
-    {
-      /* changed or removed since the turn began */
-      end_turn (op);
-      return;
-    }
-  limit = dd_profile_uses_app_robot (profile) ? 0 : op->self->sends_per_minute;
-  dd_robot_pacer_reserve_async (op->self->pacer, op->profile_id, limit, NULL, reserved_cb, op);
-}
-
-/* This turn's messages: those of the composition up to the first that
- * carries images (more than one only for a caption too long for one). */
-static GPtrArray *
-compose_turn (DdOutboxScheduler *self,
-              Robot             *robot,
-              GPtrArray         *group,
-              gboolean           carries_caption)
-{
-  DdJob *first = g_ptr_array_index (group, 0);
-  g_autoptr(GPtrArray) names = g_ptr_array_new ();
-  g_autoptr(GPtrArray) media_ids = g_ptr_array_new ();
-  g_autoptr(GPtrArray) messages = NULL;
-  g_autofree char *default_title = NULL;
-  DdComposeOptions compose = { 0 };
-  gboolean webhook = !dd_profile_uses_app_robot (robot->profile);
-  guint n;
-
-  for (guint i = 0; i < group->len; i++)
-    {
-      DdJob *job = g_ptr_array_index (group, i);
-
-      g_ptr_array_add (names, job->filename ? job->filename : job->display_name);
-      g_ptr_array_add (media_ids, job->media_id);
-    }
-
-  if (first->title == NULL || *first->title == '\0')
-    default_title = dd_message_default_title (first->caption);
-  compose.title = default_title ? default_title : first->title;
-  compose.keywords = dd_profile_get_keywords (robot->profile);
-  compose.link_template = dd_profile_get_link_template (robot->profile);
-  if (carries_caption)
-    {
-      compose.caption = first->caption;
-      compose.at_mobiles = (const char * const *) first->at_mobiles;
-      compose.at_user_ids = (const char * const *) first->at_user_ids;
-      compose.at_all = first->at_all;
-    }
-  messages = dd_message_compose (&compose, (const char * const *) names->pdata,
-                                 (const char * const *) media_ids->pdata, group->len);
-
-  for (n = 0; n < messages->len; n++)
-    if (((DdMessage *) g_ptr_array_index (messages, n))->n_images > 0)
-      break;
-  g_ptr_array_set_size (messages, MIN (n + 1, messages->len));
-
-  /* The key of a message is its first image's: the same message composed
-   * again (after a crash, a retry) is the same message to DingTalk. */
-  for (guint i = 0; webhook && i < messages->len; i++)
-    {
-      DdMessage *message = g_ptr_array_index (messages, i);
-      DdJob *carrier = g_ptr_array_index (group, message->n_images > 0 ? message->first_image : 0);
-
-      if (carrier->msg_uuid == NULL)
-        continue;
-      message->msg_uuid = message->n_images > 0
-                            ? g_strdup (carrier->msg_uuid)
-                            : g_strdup_printf ("%s-caption-%u", carrier->msg_uuid, i);
-    }
-
-  return g_steal_pointer (&messages);
-}
-
-static gboolean
-ready_to_send (DdOutboxScheduler *self,
-               DdJob             *job,
-               gint64             t)
-{
-  Run *run = g_hash_table_lookup (self->runs, job);
-
-  return run != NULL && run->phase == PHASE_IDLE && job->media_id != NULL && job->retry_at <= t &&
-         job->state != DD_JOB_PAUSED;
-}
-
-/* Starts the robot's next message, if its turn has come. */
-static void
-send_next (DdOutboxScheduler *self,
-           Robot             *robot,
-           gint64             t)
-{
-  g_autoptr(GPtrArray) group = g_ptr_array_new_with_free_func (g_object_unref);
-  DdJob *first = NULL;
-  SendOp *op;
-
-  if (robot->busy || robot->profile == NULL || robot->next_send_at > t ||
-      dd_robot_pacer_get_paused_until (self->pacer, robot->id) > t)
-    return;
-
-  for (guint i = 0; i < self->jobs->len && first == NULL; i++)
-    {
-      DdJob *job = g_ptr_array_index (self->jobs, i);
-
-      if (g_str_equal (job->profile_id, robot->id))
-        first = job;
-    }
-  if (first == NULL)
-    return;
-
-  if (!first->album)
-    {
-      if (!ready_to_send (self, first, t))
-        return;
-      g_ptr_array_add (group, g_object_ref (first));
-    }
-  else
-    {
-      for (guint i = 0; i < self->jobs->len; i++)
-        {
-          DdJob *job = g_ptr_array_index (self->jobs, i);
-
-          if (g_strcmp0 (job->batch_id, first->batch_id) != 0 || !g_str_equal (job->profile_id, robot->id))
-            continue;
-          if (!ready_to_send (self, job, t))
-            return;  /* the album waits for all its images */
-          g_ptr_array_add (group, g_object_ref (job));
-        }
-    }
-
-  op = g_new0 (SendOp, 1);
-  op->self = g_object_ref (self);
-  op->robot = robot;
-  op->profile_id = g_strdup (robot->id);
-  op->group = g_steal_pointer (&group);
-  op->carries_caption = (first->caption != NULL || first->at_mobiles != NULL ||
-                         first->at_user_ids != NULL || first->at_all) &&
-                        !g_hash_table_contains (self->captions, first->batch_id);
-  op->messages = compose_turn (self, robot, op->group, op->carries_caption);
-  op->cancellable = g_cancellable_new ();
-  g_signal_connect_object (self->cancellable, "cancelled",
-                           G_CALLBACK (g_cancellable_cancel), op->cancellable, G_CONNECT_SWAPPED);
-  for (guint i = 0; i < op->group->len; i++)
-    {
-      Run *run = g_hash_table_lookup (self->runs, g_ptr_array_index (op->group, i));
-
-      run->phase = PHASE_SENDING;
-    }
-
-  robot->busy = TRUE;
-  robot->next_send_at = 0;
-  send_message (op);
-}
-
 /* ---- the pump ------------------------------------------------------------ */
 
 static gboolean
@@ -1292,8 +678,8 @@ pump_cb (gpointer user_data)
 }
 
 /* Pumps soon, once for every event that came meanwhile. */
-static void
-schedule_pump (DdOutboxScheduler *self)
+void
+_dd_scheduler_schedule_pump (DdOutboxScheduler *self)
 {
   if (!self->started || self->pump_id != 0)
     return;
@@ -1314,7 +700,7 @@ pump (DdOutboxScheduler *self)
   if (!self->started)
     return;
 
-  t = now (self);
+  t = _dd_scheduler_now (self);
   snapshot = snapshot_jobs (self);
 
   for (guint i = 0; i < snapshot->len; i++)
@@ -1327,7 +713,7 @@ pump (DdOutboxScheduler *self)
       if (run == NULL || run->phase != PHASE_IDLE)
         continue;
 
-      robot = get_robot (self, job->profile_id);
+      robot = _dd_scheduler_get_robot (self, job->profile_id);
       paused_until = dd_robot_pacer_get_paused_until (self->pacer, job->profile_id);
       if (paused_until > t)
         {
@@ -1361,14 +747,14 @@ pump (DdOutboxScheduler *self)
       if (!job->prepared)
         {
           if (self->n_preparing < self->max_prepares)
-            start_prepare (self, robot, run);
+            _dd_scheduler_start_prepare (self, robot, run);
         }
       else if (job->media_id == NULL)
         {
           if (!run->looked_up)
-            start_lookup (self, robot, run);
+            _dd_scheduler_start_lookup (self, robot, run);
           else if (self->n_uploading < self->max_uploads)
-            start_upload (self, run);
+            _dd_scheduler_start_upload (self, run);
         }
     }
 
@@ -1377,7 +763,7 @@ pump (DdOutboxScheduler *self)
     {
       Robot *robot = value;
 
-      send_next (self, robot, t);
+      _dd_scheduler_send_next (self, robot, t);
       if (!robot->busy && robot->next_send_at > t)
         due = MIN (due, robot->next_send_at);
     }
@@ -1389,46 +775,4 @@ pump (DdOutboxScheduler *self)
 
       self->wake_id = g_timeout_add_full (G_PRIORITY_DEFAULT, ms, wake_cb, self, NULL);
     }
-}
-
-/**
- * dd_outbox_scheduler_estimate:
- *
- * Returns: how long (µs) DingTalk's limit keeps the robot's waiting
- *   messages, and @n_more after them, from going, as far as the
- *   scheduler can tell now: 0 for 20 or fewer to a fresh robot
- */
-gint64
-dd_outbox_scheduler_estimate (DdOutboxScheduler *self,
-                              const char        *profile_id,
-                              guint              n_more)
-{
-  GHashTable *albums;
-  Robot *robot;
-  guint n = n_more;
-  guint limit;
-
-  g_return_val_if_fail (DD_IS_OUTBOX_SCHEDULER (self), 0);
-  g_return_val_if_fail (profile_id != NULL, 0);
-
-  robot = g_hash_table_lookup (self->robots, profile_id);
-  limit = robot != NULL && robot->profile != NULL && dd_profile_uses_app_robot (robot->profile)
-            ? 0 : self->sends_per_minute;
-
-  /* an album is one message (or a few, if it is long: counted as one) */
-  albums = g_hash_table_new (g_str_hash, g_str_equal);
-  for (guint i = 0; i < self->jobs->len; i++)
-    {
-      DdJob *job = g_ptr_array_index (self->jobs, i);
-
-      if (!g_str_equal (job->profile_id, profile_id))
-        continue;
-      if (!job->album)
-        n++;
-      else if (g_hash_table_add (albums, job->batch_id))
-        n++;
-    }
-  g_hash_table_unref (albums);
-
-  return dd_robot_pacer_estimate (self->pacer, profile_id, n, limit);
 }

@@ -33,12 +33,6 @@
 #include "dd-error.h"
 #include "dd-outbox-private.h"
 
-/* How often the folder is scanned while a job of another process is on
- * its way (to show its progress and take it over if its owner dies), and
- * otherwise (new jobs are told by the file monitor too). */
-#define POLL_BUSY_MS  500
-#define POLL_IDLE_MS  2000
-
 enum {
   BATCH_FINISHED,
   JOB_FAILED,
@@ -49,7 +43,6 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void list_model_iface_init (GListModelInterface *iface);
-static void schedule_poll (DdOutbox *self, guint interval_ms);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (DdOutbox, dd_outbox, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
@@ -318,8 +311,8 @@ _dd_outbox_forget_job (DdOutbox *self,
     g_list_store_remove (self->history, pos);
 }
 
-static void
-check_batch (DdOutbox   *self,
+void
+_dd_outbox_check_batch (DdOutbox   *self,
              const char *batch_id)
 {
   g_autoptr(GPtrArray) jobs = dd_outbox_get_batch_jobs (self, batch_id);
@@ -338,6 +331,13 @@ check_batch (DdOutbox   *self,
     }
   if (jobs->len > 0)
     g_signal_emit (self, signals[BATCH_FINISHED], 0, batch_id, n_sent, n_failed);
+}
+
+void
+_dd_outbox_emit_job_failed (DdOutbox *self,
+                            DdJob    *job)
+{
+  g_signal_emit (self, signals[JOB_FAILED], 0, job);
 }
 
 /* @job just became sent or failed (here or in another process): if it
@@ -372,7 +372,7 @@ _dd_outbox_job_finished (DdOutbox *self,
       g_signal_emit (self, signals[JOB_FAILED], 0, job);
     }
 
-  check_batch (self, batch_id);
+  _dd_outbox_check_batch (self, batch_id);
 }
 
 static void
@@ -383,7 +383,7 @@ job_finished_cb (DdOutboxScheduler *scheduler,
   _dd_outbox_job_finished (self, job);
 }
 
-/* ---- following the folder ------------------------------------------------ */
+/* ---- finding jobs -------------------------------------------------------- */
 
 DdJob *
 dd_outbox_lookup (DdOutbox   *self,
@@ -408,270 +408,6 @@ dd_outbox_lookup (DdOutbox   *self,
     }
 
   return NULL;
-}
-
-/* Takes what the scan read of a job this process does not own. */
-static void
-apply_found (DdOutbox *self,
-             DdJob    *fresh)
-{
-  DdJob *job = dd_outbox_lookup (self, fresh->id);
-  gboolean was_finished;
-
-  if (job == NULL)
-    {
-      if (self->loaded)
-        {
-          _dd_outbox_insert_job (self, fresh);
-          if (dd_job_is_finished (fresh))
-            check_batch (self, fresh->batch_id);
-        }
-      return;
-    }
-  if (job->lock_fd >= 0)
-    return;   /* ours: what we hold is newer than the disk */
-
-  was_finished = dd_job_is_finished (job);
-  dd_job_assign (job, fresh);
-  if (job->state == DD_JOB_SENT && g_ptr_array_find (self->jobs, job, NULL))
-    {
-      g_autoptr(DdJob) hold = g_object_ref (job);
-
-      _dd_outbox_forget_job (self, job);
-      _dd_outbox_insert_job (self, job);
-    }
-  if (!was_finished && dd_job_is_finished (job))
-    {
-      if (job->state == DD_JOB_FAILED)
-        g_signal_emit (self, signals[JOB_FAILED], 0, job);
-      check_batch (self, job->batch_id);
-    }
-}
-
-static void
-apply_gone (DdOutbox   *self,
-            const char *id)
-{
-  DdJob *job = dd_outbox_lookup (self, id);
-
-  /* removed by another process (or half made by one that died) */
-  if (job != NULL && job->lock_fd < 0)
-    _dd_outbox_forget_job (self, job);
-}
-
-/* The jobs another process may have let go of: not ours, not finished. */
-static GPtrArray *
-jobs_to_take (DdOutbox *self)
-{
-  GPtrArray *jobs = g_ptr_array_new_with_free_func (g_object_unref);
-
-  for (guint i = 0; i < self->jobs->len; i++)
-    {
-      DdJob *job = g_ptr_array_index (self->jobs, i);
-
-      if (job->lock_fd < 0 && !dd_job_is_finished (job))
-        g_ptr_array_add (jobs, g_object_ref (job));
-    }
-  return jobs;
-}
-
-static void
-taken_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(DdOutbox) self = user_data;
-  g_autoptr(GPtrArray) taken = dd_outbox_store_lock_finish (DD_OUTBOX_STORE (source), result, NULL);
-
-  self->locking = FALSE;
-  for (guint i = 0; taken != NULL && i < taken->len; i++)
-    {
-      DdJob *job = g_ptr_array_index (taken, i);
-
-      if (!g_ptr_array_find (self->jobs, job, NULL) || !self->started)
-        {
-          dd_outbox_store_unlock (self->store, job);
-          continue;
-        }
-      if (dd_job_is_finished (job))
-        {
-          /* finished by its owner just before it let go */
-          dd_outbox_store_unlock (self->store, job);
-          if (job->state == DD_JOB_SENT)
-            {
-              g_autoptr(DdJob) hold = g_object_ref (job);
-
-              _dd_outbox_forget_job (self, job);
-              _dd_outbox_insert_job (self, job);
-            }
-          check_batch (self, job->batch_id);
-          continue;
-        }
-      g_debug ("Took over “%s”", job->display_name);
-      dd_outbox_scheduler_add (self->scheduler, job);
-    }
-}
-
-static void
-take_over (DdOutbox *self)
-{
-  g_autoptr(GPtrArray) jobs = NULL;
-
-  if (!self->started || self->locking)
-    return;
-  jobs = jobs_to_take (self);
-  if (jobs->len == 0)
-    return;
-  self->locking = TRUE;
-  dd_outbox_store_lock_async (self->store, jobs, self->cancellable, taken_cb, g_object_ref (self));
-}
-
-static gboolean
-others_busy (DdOutbox *self)
-{
-  for (guint i = 0; i < self->jobs->len; i++)
-    {
-      DdJob *job = g_ptr_array_index (self->jobs, i);
-
-      if (job->lock_fd < 0 && !dd_job_is_finished (job))
-        return TRUE;
-    }
-  return FALSE;
-}
-
-typedef struct {
-  DdOutbox *self;
-  GTask    *load;     /* nullable: the first scan completes the load */
-} ScanOp;
-
-static void
-scanned_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  ScanOp *op = user_data;
-  g_autoptr(DdOutbox) self = op->self;
-  g_autoptr(GTask) load = op->load;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(DdStoreScan) scan = dd_outbox_store_scan_finish (DD_OUTBOX_STORE (source), result, &error);
-
-  g_free (op);
-  self->scanning = FALSE;
-
-  if (scan == NULL)
-    {
-      if (load != NULL)
-        {
-          g_autofree char *jobs_dir = g_build_filename (self->directory, "jobs", NULL);
-
-          g_task_return_new_error (load, DD_ERROR, DD_ERROR_FILE,
-                                   _("Could not make the outbox folder “%s”: %s"),
-                                   jobs_dir, error->message);
-        }
-      return;
-    }
-
-  if (load != NULL)
-    self->loaded = TRUE;
-  for (guint i = 0; i < scan->found->len; i++)
-    apply_found (self, g_ptr_array_index (scan->found, i));
-  for (guint i = 0; i < scan->gone->len; i++)
-    apply_gone (self, g_ptr_array_index (scan->gone, i));
-
-  take_over (self);
-  if (load != NULL)
-    g_task_return_boolean (load, TRUE);
-  if (self->loaded)
-    schedule_poll (self, others_busy (self) ? POLL_BUSY_MS : POLL_IDLE_MS);
-}
-
-static void
-scan (DdOutbox *self,
-      GTask    *load)
-{
-  ScanOp *op;
-
-  if (self->scanning && load == NULL)
-    return;
-  self->scanning = TRUE;
-  op = g_new0 (ScanOp, 1);
-  op->self = g_object_ref (self);
-  op->load = load ? g_object_ref (load) : NULL;
-  dd_outbox_store_scan_async (self->store, self->cancellable, scanned_cb, op);
-}
-
-static gboolean
-poll_cb (gpointer user_data)
-{
-  DdOutbox *self = user_data;
-
-  self->poll_id = 0;
-  scan (self, NULL);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-schedule_poll (DdOutbox *self,
-               guint     interval_ms)
-{
-  g_clear_handle_id (&self->poll_id, g_source_remove);
-  self->poll_id = g_timeout_add_full (G_PRIORITY_LOW, interval_ms, poll_cb, self, NULL);
-}
-
-static void
-folder_changed_cb (GFileMonitor      *monitor,
-                   GFile             *file,
-                   GFile             *other,
-                   GFileMonitorEvent  event,
-                   DdOutbox          *self)
-{
-  /* a job was made or removed by another process: look soon */
-  if (event == G_FILE_MONITOR_EVENT_MOVED_IN || event == G_FILE_MONITOR_EVENT_DELETED ||
-      event == G_FILE_MONITOR_EVENT_MOVED_OUT || event == G_FILE_MONITOR_EVENT_CREATED ||
-      event == G_FILE_MONITOR_EVENT_RENAMED)
-    schedule_poll (self, 50);
-}
-
-/**
- * dd_outbox_load_async:
- *
- * Reads every job of the folder (nothing is locked or sent until
- * dd_outbox_start()).  From then on, jobs that other processes add are
- * picked up as well.
- */
-void
-dd_outbox_load_async (DdOutbox            *self,
-                      GCancellable        *cancellable,
-                      GAsyncReadyCallback  callback,
-                      gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autofree char *jobs_dir = NULL;
-  g_autoptr(GFile) dir = NULL;
-
-  g_return_if_fail (DD_IS_OUTBOX (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, dd_outbox_load_async);
-
-  if (self->monitor == NULL)
-    {
-      jobs_dir = g_build_filename (self->directory, "jobs", NULL);
-      dir = g_file_new_for_path (jobs_dir);
-      self->monitor = g_file_monitor_directory (dir, G_FILE_MONITOR_WATCH_MOVES, NULL, NULL);
-      if (self->monitor != NULL)
-        g_signal_connect_object (self->monitor, "changed", G_CALLBACK (folder_changed_cb), self, 0);
-    }
-  scan (self, task);
-}
-
-gboolean
-dd_outbox_load_finish (DdOutbox      *self,
-                       GAsyncResult  *result,
-                       GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /**
@@ -716,7 +452,7 @@ dd_outbox_start (DdOutbox *self)
       if (job->lock_fd >= 0 && !dd_job_is_finished (job))
         dd_outbox_scheduler_add (self->scheduler, job);
     }
-  take_over (self);
+  _dd_outbox_take_over (self);
 }
 
 /* Stops sending; what was on its way is cancelled and resumes later, here

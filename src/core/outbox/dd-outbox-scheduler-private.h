@@ -1,0 +1,99 @@
+/* dd-outbox-scheduler-private.h: what the scheduler's files share
+ *
+ * dd-outbox-scheduler.c has the object, its jobs and robots, outcomes and
+ * the pump; dd-outbox-scheduler-steps.c a job's preparation and upload;
+ * dd-outbox-scheduler-send.c the robots' messages.  The two helpers call
+ * only into the main file, through the friends below.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "dd-outbox-scheduler.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  PHASE_IDLE,
+  PHASE_PREPARING,
+  PHASE_LOOKING_UP,
+  PHASE_UPLOADING,
+  PHASE_SENDING,
+} Phase;
+
+typedef struct {
+  DdJob        *job;
+  Phase         phase;
+  gboolean      looked_up;     /* the media cache was asked */
+  GCancellable *cancellable;   /* of what runs for it now */
+} Run;
+
+typedef struct {
+  char      *id;
+  DdProfile *profile;          /* with its secrets, once loaded */
+  gboolean   loading;
+  gboolean   busy;             /* reserving or sending a message */
+  gint64     next_send_at;     /* the pacer said: not before */
+  guint      generation;       /* bumped when the profile changed */
+} Robot;
+
+struct _DdOutboxScheduler
+{
+  GObject         parent_instance;
+
+  DdClient       *client;
+  DdProfileStore *profiles;
+  DdOutboxStore  *store;
+  DdRobotPacer   *pacer;
+  DdMediaCache   *media;
+
+  DdClockFunc     clock;
+  gpointer        clock_data;
+  guint           max_uploads;
+  guint           max_prepares;
+  guint           sends_per_minute;
+
+  GPtrArray      *jobs;        /* DdJob, in the user's order */
+  GHashTable     *runs;        /* DdJob -> Run */
+  GHashTable     *robots;      /* profile id -> Robot */
+  GHashTable     *captions;    /* batch ids whose caption arrived */
+
+  gboolean        started;
+  GCancellable   *cancellable;
+  guint           n_preparing;
+  guint           n_uploading;
+  guint           wake_id;
+  guint           pump_id;
+};
+
+/* dd-outbox-scheduler.c */
+gint64  _dd_scheduler_now            (DdOutboxScheduler *self);
+Robot  *_dd_scheduler_get_robot      (DdOutboxScheduler *self,
+                                      const char        *profile_id);
+void    _dd_scheduler_schedule_pump  (DdOutboxScheduler *self);
+Run    *_dd_scheduler_idle_run       (DdOutboxScheduler *self,
+                                      DdJob             *job);
+void    _dd_scheduler_handle_error   (DdOutboxScheduler *self,
+                                      DdJob             *job,
+                                      const GError      *error);
+void    _dd_scheduler_finish_job     (DdOutboxScheduler *self,
+                                      DdJob             *job);
+void    _dd_scheduler_robot_changed  (DdOutboxScheduler *self,
+                                      const char        *profile_id);
+
+/* dd-outbox-scheduler-steps.c */
+void    _dd_scheduler_start_prepare  (DdOutboxScheduler *self,
+                                      Robot             *robot,
+                                      Run               *run);
+void    _dd_scheduler_start_lookup   (DdOutboxScheduler *self,
+                                      Robot             *robot,
+                                      Run               *run);
+void    _dd_scheduler_start_upload   (DdOutboxScheduler *self,
+                                      Run               *run);
+
+/* dd-outbox-scheduler-send.c */
+void    _dd_scheduler_send_next      (DdOutboxScheduler *self,
+                                      Robot             *robot,
+                                      gint64             t);
+
+G_END_DECLS

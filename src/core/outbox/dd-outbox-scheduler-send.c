@@ -1,0 +1,389 @@
+/* dd-outbox-scheduler-send.c: the robots' messages, one at a time each,
+ * in the user's order: composed anew from the images still to send,
+ * paced, and judged by DingTalk's answer for the images they carry
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "dd-outbox"
+
+#include "config.h"
+
+#include "dd-message.h"
+#include "dd-outbox-scheduler-private.h"
+
+/* ---- sending -------------------------------------------------------------- */
+
+typedef struct {
+  DdOutboxScheduler *self;
+  Robot             *robot;        /* lives as long as the scheduler */
+  char              *profile_id;
+  GPtrArray         *group;        /* DdJob: the images still to send, in order */
+  GPtrArray         *messages;     /* DdMessage: this turn's, the last carries images */
+  guint              index;
+  guint64            ticket;
+  gboolean           carries_caption;
+  GCancellable      *cancellable;
+} SendOp;
+
+static void
+send_op_free (SendOp *op)
+{
+  g_object_unref (op->self);
+  g_free (op->profile_id);
+  g_ptr_array_unref (op->group);
+  g_clear_pointer (&op->messages, g_ptr_array_unref);
+  g_clear_object (&op->cancellable);
+  g_free (op);
+}
+
+/* The jobs of @group that still are where the turn began. */
+static gboolean
+group_still_ours (SendOp *op)
+{
+  for (guint i = 0; i < op->group->len; i++)
+    if (g_hash_table_lookup (op->self->runs, g_ptr_array_index (op->group, i)) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+end_turn (SendOp *op)
+{
+  DdOutboxScheduler *self = op->self;
+
+  op->robot->busy = FALSE;
+  for (guint i = 0; i < op->group->len; i++)
+    {
+      Run *run = self->runs ? g_hash_table_lookup (self->runs, g_ptr_array_index (op->group, i)) : NULL;
+
+      if (run != NULL && run->phase == PHASE_SENDING)
+        _dd_scheduler_idle_run (self, run->job);
+    }
+  _dd_scheduler_schedule_pump (self);
+  send_op_free (op);
+}
+
+static void send_message (SendOp *op);
+
+static void
+mark_sent (SendOp          *op,
+           const DdMessage *message)
+{
+  DdOutboxScheduler *self = op->self;
+  gint64 t = _dd_scheduler_now (self);
+
+  for (guint i = message->first_image; i < message->first_image + message->n_images; i++)
+    {
+      DdJob *job = g_ptr_array_index (op->group, i);
+
+      if (_dd_scheduler_idle_run (self, job) == NULL)
+        continue;   /* removed meanwhile: its folder is gone */
+      if (op->carries_caption)
+        job->caption_sent = TRUE;
+      dd_job_set_sent (job, t);
+      _dd_scheduler_finish_job (self, job);
+    }
+}
+
+static void
+message_sent_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  SendOp *op = user_data;
+  DdOutboxScheduler *self = op->self;
+  const DdMessage *message = g_ptr_array_index (op->messages, op->index);
+  g_autoptr(GError) error = NULL;
+
+  dd_robot_pacer_answered (self->pacer, op->profile_id, op->ticket);
+  op->ticket = 0;
+
+  if (!dd_client_send_finish (DD_CLIENT (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->runs != NULL)
+        {
+          guint first = message->n_images > 0 ? message->first_image : 0;
+          guint n = message->n_images > 0 ? message->n_images : op->group->len;
+
+          /* the images this message carries (all of them, for a part of
+           * a long caption) take the error */
+          for (guint i = first; i < first + n; i++)
+            {
+              DdJob *job = g_ptr_array_index (op->group, i);
+
+              if (_dd_scheduler_idle_run (self, job) != NULL)
+                _dd_scheduler_handle_error (self, job, error);
+            }
+        }
+      end_turn (op);
+      return;
+    }
+
+  if (op->carries_caption)
+    g_hash_table_add (self->captions, g_strdup (((DdJob *) g_ptr_array_index (op->group, 0))->batch_id));
+
+  if (self->runs != NULL)
+    mark_sent (op, message);
+
+  op->index++;
+  if (op->index < op->messages->len && self->started)
+    {
+      send_message (op);
+      return;
+    }
+  end_turn (op);
+}
+
+static void
+reserved_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  SendOp *op = user_data;
+  DdOutboxScheduler *self = op->self;
+  gint64 retry_at = dd_robot_pacer_reserve_finish (DD_ROBOT_PACER (source), result, &op->ticket, NULL);
+  DdMessage *message;
+
+  if (!self->started || self->runs == NULL || !group_still_ours (op) ||
+      g_cancellable_is_cancelled (op->cancellable))
+    {
+      dd_robot_pacer_answered (self->pacer, op->profile_id, op->ticket);
+      end_turn (op);
+      return;
+    }
+  if (retry_at != 0)
+    {
+      /* the robot's minute is full, or it is paused: the turn starts
+       * again then, composed anew (a caption already sent is not) */
+      op->robot->next_send_at = retry_at;
+      /* the next message's images tell when they go */
+      for (guint i = 0; i < op->group->len; i++)
+        dd_job_set_retry_at (g_ptr_array_index (op->group, i), retry_at);
+      _dd_scheduler_robot_changed (self, op->profile_id);
+      end_turn (op);
+      return;
+    }
+
+  if (op->robot->profile == NULL)
+    {
+      dd_robot_pacer_answered (self->pacer, op->profile_id, op->ticket);
+      end_turn (op);
+      return;
+    }
+
+  message = g_ptr_array_index (op->messages, op->index);
+  for (guint i = 0; i < op->group->len; i++)
+    {
+      DdJob *job = g_ptr_array_index (op->group, i);
+
+      if (job->state != DD_JOB_SENDING)
+        {
+          g_object_freeze_notify (G_OBJECT (job));
+          dd_job_set_retry_at (job, 0);
+          dd_job_set_state (job, DD_JOB_SENDING);
+          g_object_thaw_notify (G_OBJECT (job));
+          dd_outbox_store_save (self->store, job, DD_STORE_SAVE_DEFAULT);
+        }
+    }
+  dd_client_send_async (self->client, op->robot->profile, message, op->cancellable,
+                        message_sent_cb, op);
+}
+
+static void
+send_message (SendOp *op)
+{
+  DdProfile *profile = op->robot->profile;
+  guint limit;
+
+  if (profile == NULL)
+    {
+      /* changed or removed since the turn began */
+      end_turn (op);
+      return;
+    }
+  limit = dd_profile_uses_app_robot (profile) ? 0 : op->self->sends_per_minute;
+  dd_robot_pacer_reserve_async (op->self->pacer, op->profile_id, limit, NULL, reserved_cb, op);
+}
+
+/* This turn's messages: those of the composition up to the first that
+ * carries images (more than one only for a caption too long for one). */
+static GPtrArray *
+compose_turn (DdOutboxScheduler *self,
+              Robot             *robot,
+              GPtrArray         *group,
+              gboolean           carries_caption)
+{
+  DdJob *first = g_ptr_array_index (group, 0);
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  g_autoptr(GPtrArray) media_ids = g_ptr_array_new ();
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autofree char *default_title = NULL;
+  DdComposeOptions compose = { 0 };
+  gboolean webhook = !dd_profile_uses_app_robot (robot->profile);
+  guint n;
+
+  for (guint i = 0; i < group->len; i++)
+    {
+      DdJob *job = g_ptr_array_index (group, i);
+
+      g_ptr_array_add (names, job->filename ? job->filename : job->display_name);
+      g_ptr_array_add (media_ids, job->media_id);
+    }
+
+  if (first->title == NULL || *first->title == '\0')
+    default_title = dd_message_default_title (first->caption);
+  compose.title = default_title ? default_title : first->title;
+  compose.keywords = dd_profile_get_keywords (robot->profile);
+  compose.link_template = dd_profile_get_link_template (robot->profile);
+  if (carries_caption)
+    {
+      compose.caption = first->caption;
+      compose.at_mobiles = (const char * const *) first->at_mobiles;
+      compose.at_user_ids = (const char * const *) first->at_user_ids;
+      compose.at_all = first->at_all;
+    }
+  messages = dd_message_compose (&compose, (const char * const *) names->pdata,
+                                 (const char * const *) media_ids->pdata, group->len);
+
+  for (n = 0; n < messages->len; n++)
+    if (((DdMessage *) g_ptr_array_index (messages, n))->n_images > 0)
+      break;
+  g_ptr_array_set_size (messages, MIN (n + 1, messages->len));
+
+  /* The key of a message is its first image's: the same message composed
+   * again (after a crash, a retry) is the same message to DingTalk. */
+  for (guint i = 0; webhook && i < messages->len; i++)
+    {
+      DdMessage *message = g_ptr_array_index (messages, i);
+      DdJob *carrier = g_ptr_array_index (group, message->n_images > 0 ? message->first_image : 0);
+
+      if (carrier->msg_uuid == NULL)
+        continue;
+      message->msg_uuid = message->n_images > 0
+                            ? g_strdup (carrier->msg_uuid)
+                            : g_strdup_printf ("%s-caption-%u", carrier->msg_uuid, i);
+    }
+
+  return g_steal_pointer (&messages);
+}
+
+static gboolean
+ready_to_send (DdOutboxScheduler *self,
+               DdJob             *job,
+               gint64             t)
+{
+  Run *run = g_hash_table_lookup (self->runs, job);
+
+  return run != NULL && run->phase == PHASE_IDLE && job->media_id != NULL && job->retry_at <= t &&
+         job->state != DD_JOB_PAUSED;
+}
+
+/* Starts the robot's next message, if its turn has come. */
+void
+_dd_scheduler_send_next (DdOutboxScheduler *self,
+           Robot             *robot,
+           gint64             t)
+{
+  g_autoptr(GPtrArray) group = g_ptr_array_new_with_free_func (g_object_unref);
+  DdJob *first = NULL;
+  SendOp *op;
+
+  if (robot->busy || robot->profile == NULL || robot->next_send_at > t ||
+      dd_robot_pacer_get_paused_until (self->pacer, robot->id) > t)
+    return;
+
+  for (guint i = 0; i < self->jobs->len && first == NULL; i++)
+    {
+      DdJob *job = g_ptr_array_index (self->jobs, i);
+
+      if (g_str_equal (job->profile_id, robot->id))
+        first = job;
+    }
+  if (first == NULL)
+    return;
+
+  if (!first->album)
+    {
+      if (!ready_to_send (self, first, t))
+        return;
+      g_ptr_array_add (group, g_object_ref (first));
+    }
+  else
+    {
+      for (guint i = 0; i < self->jobs->len; i++)
+        {
+          DdJob *job = g_ptr_array_index (self->jobs, i);
+
+          if (g_strcmp0 (job->batch_id, first->batch_id) != 0 || !g_str_equal (job->profile_id, robot->id))
+            continue;
+          if (!ready_to_send (self, job, t))
+            return;  /* the album waits for all its images */
+          g_ptr_array_add (group, g_object_ref (job));
+        }
+    }
+
+  op = g_new0 (SendOp, 1);
+  op->self = g_object_ref (self);
+  op->robot = robot;
+  op->profile_id = g_strdup (robot->id);
+  op->group = g_steal_pointer (&group);
+  op->carries_caption = (first->caption != NULL || first->at_mobiles != NULL ||
+                         first->at_user_ids != NULL || first->at_all) &&
+                        !g_hash_table_contains (self->captions, first->batch_id);
+  op->messages = compose_turn (self, robot, op->group, op->carries_caption);
+  op->cancellable = g_cancellable_new ();
+  g_signal_connect_object (self->cancellable, "cancelled",
+                           G_CALLBACK (g_cancellable_cancel), op->cancellable, G_CONNECT_SWAPPED);
+  for (guint i = 0; i < op->group->len; i++)
+    {
+      Run *run = g_hash_table_lookup (self->runs, g_ptr_array_index (op->group, i));
+
+      run->phase = PHASE_SENDING;
+    }
+
+  robot->busy = TRUE;
+  robot->next_send_at = 0;
+  send_message (op);
+}
+
+/**
+ * dd_outbox_scheduler_estimate:
+ *
+ * Returns: how long (µs) DingTalk's limit keeps the robot's waiting
+ *   messages, and @n_more after them, from going, as far as the
+ *   scheduler can tell now: 0 for 20 or fewer to a fresh robot
+ */
+gint64
+dd_outbox_scheduler_estimate (DdOutboxScheduler *self,
+                              const char        *profile_id,
+                              guint              n_more)
+{
+  GHashTable *albums;
+  Robot *robot;
+  guint n = n_more;
+  guint limit;
+
+  g_return_val_if_fail (DD_IS_OUTBOX_SCHEDULER (self), 0);
+  g_return_val_if_fail (profile_id != NULL, 0);
+
+  robot = g_hash_table_lookup (self->robots, profile_id);
+  limit = robot != NULL && robot->profile != NULL && dd_profile_uses_app_robot (robot->profile)
+            ? 0 : self->sends_per_minute;
+
+  /* an album is one message (or a few, if it is long: counted as one) */
+  albums = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < self->jobs->len; i++)
+    {
+      DdJob *job = g_ptr_array_index (self->jobs, i);
+
+      if (!g_str_equal (job->profile_id, profile_id))
+        continue;
+      if (!job->album)
+        n++;
+      else if (g_hash_table_add (albums, job->batch_id))
+        n++;
+    }
+  g_hash_table_unref (albums);
+
+  return dd_robot_pacer_estimate (self->pacer, profile_id, n, limit);
+}
