@@ -184,6 +184,9 @@ fixture_tear_down (Fixture       *f,
     g_dbus_connection_close_sync (f->bus, NULL, NULL);
   g_clear_object (&f->bus);
   g_clear_pointer (&f->notifications, g_ptr_array_unref);
+  /* what it was writing is written before the folder goes */
+  if (f->outbox != NULL)
+    dd_test_close_outbox (f->outbox);
   g_clear_object (&f->outbox);
   g_clear_object (&f->client);
   g_clear_object (&f->fake);

@@ -160,6 +160,9 @@ fixture_tear_down (Fixture       *f,
   if (f->window != NULL)
     gtk_window_destroy (GTK_WINDOW (f->window));
   g_clear_object (&f->window);
+  /* what it was writing is written before the folder goes */
+  if (f->outbox != NULL)
+    dd_test_close_outbox (f->outbox);
   g_clear_object (&f->outbox);
   g_clear_object (&f->client);
   g_clear_object (&f->fake);
