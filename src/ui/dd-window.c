@@ -153,8 +153,7 @@ dd_window_update_state (DdWindow *self)
 
       if (pacing != NULL)
         {
-          /* Translators: "45 images to Team · DingTalk allows…" */
-          g_autofree char *both = g_strdup_printf (_("%s · %s"), text, pacing);
+          g_autofree char *both = g_strdup_printf ("%s\n%s", text, pacing);
 
           gtk_label_set_text (self->summary_label, both);
         }

@@ -600,6 +600,16 @@ test_estimate (Fixture       *f,
   g_assert_cmpint (dd_outbox_estimate (f->outbox, dd_profile_get_id (other), 0), ==, 0);
   dd_outbox_stop (f->outbox);
 
+  {
+    g_autofree char *two = dd_outbox_describe_wait (2 * minute);
+    g_autofree char *one = dd_outbox_describe_wait (minute);
+    g_autofree char *secs = dd_outbox_describe_wait (40 * G_USEC_PER_SEC);
+
+    g_assert_cmpstr (two, ==, "about 2 minutes");
+    g_assert_cmpstr (one, ==, "about 1 minute");
+    g_assert_cmpstr (secs, ==, "about 40 seconds");
+  }
+
   /* as one album it is one message: no wait */
   g_free (add_batch (f, f->outbox, other, images, &album));
   dd_outbox_start (f->outbox);

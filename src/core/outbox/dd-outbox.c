@@ -630,7 +630,8 @@ dd_outbox_estimate (DdOutbox   *self,
  * dd_outbox_describe_wait:
  * @usec: from dd_outbox_estimate()
  *
- * Returns: (transfer full): "about 2 minutes", "about 40 seconds"
+ * Returns: (transfer full): "about 40 seconds", "about 1 minute" (from 45 s
+ *   on, to the nearest minute)
  */
 char *
 dd_outbox_describe_wait (gint64 usec)
@@ -638,7 +639,7 @@ dd_outbox_describe_wait (gint64 usec)
   gint64 seconds = (MAX (usec, 0) + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
   guint minutes = (guint) ((seconds + 30) / 60);
 
-  if (seconds < 90)
+  if (seconds < 45)
     return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "about %u second", "about %u seconds",
                                          (gulong) seconds), (guint) seconds);
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "about %u minute", "about %u minutes", minutes),
