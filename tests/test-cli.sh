@@ -190,5 +190,48 @@ check "the robot of the second profile add survives the removal of another" \
 check "…and so does the robot added before both" grep -q '^Team Group (default)' "$work/after.out"
 check "…and the removed one is gone" sh -c "! grep -q '^slow' '$work/after.out'"
 
+# --- results as they come, and Ctrl-C.  A second fake, every request late:
+# the first image's line is out while the batch still runs; SIGINT stops
+# the send with a sentence, and what is left waits for `outbox resume`.
+TOKEN3=fedcba0123456789fedcba0123456789fedcba0123456789fedcba0123456789
+"$fake" --port-file "$work/port3" --log "$work/slow.log" --app "$APP_KEY:$APP_SECRET" --robot "$TOKEN3:$SECRET" \
+        --fail-next 100000:latency --latency 700 >"$work/fake3.out" 2>&1 &
+fake3_pid=$!
+i=0
+while [ ! -s "$work/port3" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+base3=$(cat "$work/port3")
+printf 'webhook=%s/robot/send?access_token=%s\nsecret=%s\napp-secret=%s\n' \
+       "$base3" "$TOKEN3" "$SECRET" "$APP_SECRET" |
+  "$dingdrop" profile add late --app-key "$APP_KEY" --oapi-base "$base3" --api-base "$base3" >/dev/null 2>&1
+for i in 1 2 3 4 5 6; do convert -size 320x200 "xc:#3584e4" -fill white -draw "rectangle 10,10 $((i * 40)),90" "$work/late-$i.png"; done
+
+"$dingdrop" send --profile late "$work"/late-*.png >"$work/late.out" 2>"$work/late.err" &
+send_pid=$!
+i=0
+while ! grep -q '^sent ' "$work/late.out" 2>/dev/null && [ $i -lt 300 ]; do sleep 0.05; i=$((i + 1)); done
+check "the first image's result is printed while the others are still on their way" \
+  sh -c "grep -qx 'sent $work/late-1.png' '$work/late.out' && kill -0 $send_pid"
+kill -INT "$send_pid"
+t0=$(date +%s)
+wait "$send_pid"
+status=$?
+t1=$(date +%s)
+expect_eq "Ctrl-C stops the send (exit 1), without waiting for the rest" "1 yes" \
+  "$status $( [ $((t1 - t0)) -le 3 ] && echo yes || echo no)"
+check "…saying that the rest waits in the outbox for 'outbox resume'" \
+  grep -q "wait in the outbox; “dingdrop outbox resume” sends them" "$work/late.err"
+"$dingdrop" outbox resume >"$work/late-resume.out" 2>&1
+expect_eq "outbox resume then sends the rest (exit 0)" 0 $?
+check "…each of the six images arrived once" python3 - "$work/slow.log" <<'PY'
+import collections, json, re, sys
+names = collections.Counter()
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    if e.get("path") == "/robot/send" and e.get("accepted") and not e.get("duplicate"):
+        names.update(re.findall(r"late-\d\.png", json.dumps(e.get("body"))))
+assert sorted(names) == ["late-%d.png" % i for i in range(1, 7)] and set(names.values()) == {1}, names
+PY
+kill "$fake3_pid" 2>/dev/null; wait "$fake3_pid" 2>/dev/null
+
 echo "1..$n"
 [ "$failed" -eq 0 ]

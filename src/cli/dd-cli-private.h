@@ -37,10 +37,24 @@ int             dd_cli_profile           (int            argc,
 int             dd_cli_outbox            (int            argc,
                                           char         **argv);
 
+typedef struct _DdCliProgress DdCliProgress;
+
+/* dd-cli-progress.c */
+void            dd_cli_print_result      (const char    *file,
+                                          gboolean       sent,
+                                          const char    *media_id,
+                                          gint64         errcode,
+                                          const char    *error,
+                                          gboolean       json);
+DdCliProgress  *dd_cli_progress_new      (DdOutbox      *outbox,
+                                          GPtrArray     *jobs,
+                                          GPtrArray     *names,
+                                          gboolean       json);
+guint           dd_cli_progress_run      (DdCliProgress *self);
+void            dd_cli_progress_free     (DdCliProgress *self);
 void            dd_cli_print_job         (DdJob         *job,
                                           const char    *file,
                                           gboolean       json);
-void            dd_cli_wait_for_jobs     (GPtrArray     *jobs);
 void            dd_cli_tell_wait         (DdOutbox      *outbox,
                                           const char    *profile_id);
 

@@ -53,82 +53,6 @@ read_stdin (guint64   cap,
   return g_byte_array_free_to_bytes (g_steal_pointer (&buffer));
 }
 
-/* One line per image: "sent FILE" or "failed FILE: <sentence> (errcode N)",
- * or one JSON object. */
-static void
-print_result (const char *file,
-              gboolean    sent,
-              const char *media_id,
-              gint64      errcode,
-              const char *error,
-              gboolean    json)
-{
-  if (json)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonGenerator) generator = json_generator_new ();
-      g_autoptr(JsonNode) root = NULL;
-      g_autofree char *line = NULL;
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "file");
-      json_builder_add_string_value (builder, file);
-      json_builder_set_member_name (builder, "state");
-      json_builder_add_string_value (builder, sent ? "sent" : "failed");
-      json_builder_set_member_name (builder, "media_id");
-      if (media_id != NULL)
-        json_builder_add_string_value (builder, media_id);
-      else
-        json_builder_add_null_value (builder);
-      json_builder_set_member_name (builder, "errcode");
-      json_builder_add_int_value (builder, sent ? 0 : errcode);
-      json_builder_set_member_name (builder, "error");
-      if (!sent && error != NULL)
-        json_builder_add_string_value (builder, error);
-      else
-        json_builder_add_null_value (builder);
-      json_builder_end_object (builder);
-
-      root = json_builder_get_root (builder);
-      json_generator_set_root (generator, root);
-      line = json_generator_to_data (generator, NULL);
-      g_print ("%s\n", line);
-    }
-  else if (sent)
-    g_print ("sent %s\n", file);
-  else if (errcode != 0)
-    g_print ("failed %s: %s (errcode %" G_GINT64_FORMAT ")\n", file, error, errcode);
-  else
-    g_print ("failed %s: %s\n", file, error ? error : "");
-}
-
-void
-dd_cli_print_job (DdJob      *job,
-                  const char *file,
-                  gboolean    json)
-{
-  print_result (file, dd_job_get_state (job) == DD_JOB_SENT, dd_job_get_media_id (job),
-                dd_job_get_errcode (job), dd_job_get_error_message (job), json);
-}
-
-/* DingTalk's 130101 pauses a robot for ten minutes: say so, once. */
-static void
-job_state_cb (DdJob      *job,
-              GParamSpec *pspec,
-              gboolean   *told)
-{
-  g_autoptr(GDateTime) when = NULL;
-  g_autofree char *time = NULL;
-
-  if (dd_job_get_state (job) != DD_JOB_PAUSED || *told)
-    return;
-
-  *told = TRUE;
-  when = g_date_time_new_from_unix_local (dd_job_get_retry_at (job) / G_USEC_PER_SEC);
-  time = when ? g_date_time_format (when, "%H:%M:%S") : g_strdup ("?");
-  g_printerr (_("dingdrop: DingTalk asked this robot to slow down; sending again at %s.\n"), time);
-}
-
 /* More than DingTalk's 20 a minute to one robot: say how long it takes. */
 void
 dd_cli_tell_wait (DdOutbox   *outbox,
@@ -141,30 +65,6 @@ dd_cli_tell_wait (DdOutbox   *outbox,
     return;
   about = dd_outbox_describe_wait (wait);
   g_printerr (_("dingdrop: DingTalk allows a robot 20 messages a minute: sending these takes %s.\n"), about);
-}
-
-/* Runs the outbox until every job of @jobs is sent or failed. */
-void
-dd_cli_wait_for_jobs (GPtrArray *jobs)
-{
-  gboolean told = FALSE;
-
-  for (guint i = 0; i < jobs->len; i++)
-    g_signal_connect (g_ptr_array_index (jobs, i), "notify::state", G_CALLBACK (job_state_cb), &told);
-
-  for (;;)
-    {
-      gboolean done = TRUE;
-
-      for (guint i = 0; i < jobs->len && done; i++)
-        done = dd_job_is_finished (g_ptr_array_index (jobs, i));
-      if (done)
-        break;
-      g_main_context_iteration (NULL, TRUE);
-    }
-
-  for (guint i = 0; i < jobs->len; i++)
-    g_signal_handlers_disconnect_by_func (g_ptr_array_index (jobs, i), job_state_cb, &told);
 }
 
 int
@@ -279,25 +179,34 @@ dd_cli_send (int    argc,
           dd_cli_print_error (error);
           return DD_EXIT_FAILED;
         }
+    }
+
+  /* a standard input that could not be read has no job: said first */
+  if (n_stdin > 0 && stdin_bytes == NULL)
+    {
+      dd_cli_print_result ("-", FALSE, NULL, 0, stdin_error->message, json);
+      status = DD_EXIT_FAILED;
+    }
+
+  if (jobs != NULL)
+    {
+      g_autoptr(GPtrArray) names = g_ptr_array_new ();
+      DdCliProgress *progress;
+
+      for (guint i = 0; files[i] != NULL; i++)
+        if (!g_str_equal (files[i], "-") || stdin_bytes != NULL)
+          g_ptr_array_add (names, files[i]);
 
       dd_outbox_start (outbox);
       dd_cli_tell_wait (outbox, dd_profile_get_id (profile));
-      dd_cli_wait_for_jobs (jobs);
+      progress = dd_cli_progress_new (outbox, jobs, names, json);
+      dd_cli_progress_run (progress);
+      dd_cli_progress_free (progress);
       dd_cli_close_outbox (outbox);
-    }
 
-  for (guint i = 0, j = 0; files[i] != NULL; i++)
-    {
-      if (g_str_equal (files[i], "-") && stdin_bytes == NULL)
-        {
-          print_result ("-", FALSE, NULL, 0, stdin_error->message, json);
+      for (guint i = 0; i < jobs->len; i++)
+        if (dd_job_get_state (g_ptr_array_index (jobs, i)) != DD_JOB_SENT)
           status = DD_EXIT_FAILED;
-          continue;
-        }
-      dd_cli_print_job (g_ptr_array_index (jobs, j), files[i], json);
-      if (dd_job_get_state (g_ptr_array_index (jobs, j)) != DD_JOB_SENT)
-        status = DD_EXIT_FAILED;
-      j++;
     }
 
   return status;
