@@ -348,6 +348,26 @@ test_upload_errors (Fixture       *f,
   g_assert_cmpuint (dd_error_get_http_status (e3), ==, 413);
 }
 
+/* A line break or a quote in a file name does not reach the multipart
+ * header raw: no header of the uploader's making gets in. */
+static void
+test_upload_filename (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GBytes) png = make_png (20, 20, 9);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *media_id = upload (f, f->profile, png,
+                                      "evil\r\nContent-Type: text-html\r\n\"截图.png", &error);
+  DdFakeUpload *seen;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (media_id);
+  seen = dd_fake_server_lookup_upload (f->fake, media_id);
+  g_assert_nonnull (seen);
+  g_assert_cmpstr (seen->filename, ==, "evil__Content-Type: text-html___截图.png");
+  g_assert_cmpstr (seen->content_type, ==, "image/png");
+}
+
 static void
 test_canned_errcodes (Fixture       *f,
                       gconstpointer  data)
@@ -492,6 +512,7 @@ main (int    argc,
   ADD ("unknown-robot", test_unknown_robot);
   ADD ("rate-limit", test_rate_limit);
   ADD ("upload-errors", test_upload_errors);
+  ADD ("upload-filename", test_upload_filename);
   ADD ("canned-errcodes", test_canned_errcodes);
   ADD ("faults", test_faults);
   ADD ("stall-times-out", test_stall_times_out);

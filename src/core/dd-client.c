@@ -585,6 +585,20 @@ call_done_cb (GObject      *source,
   g_task_return_boolean (task, TRUE);
 }
 
+/* A file name as a multipart header may carry it (RFC 7578): a line
+ * break would end the header and start another one, a quote would end
+ * the parameter. */
+static char *
+header_safe_filename (const char *filename)
+{
+  char *safe = g_strdup (filename);
+
+  for (char *p = safe; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f || *p == '"' || *p == '\\')
+      *p = '_';
+  return safe;
+}
+
 static SoupMessage *
 build_upload (Call       *call,
               const char *token)
@@ -593,10 +607,11 @@ build_upload (Call       *call,
   g_autofree char *escaped = g_uri_escape_string (token, NULL, FALSE);
   g_autofree char *url = g_strdup_printf ("%s/media/upload?access_token=%s&type=image",
                                           dd_profile_get_oapi_base (call->profile), escaped);
+  g_autofree char *filename = header_safe_filename (call->filename);
   SoupMessage *msg;
 
   soup_multipart_append_form_string (multipart, "type", "image");
-  soup_multipart_append_form_file (multipart, "media", call->filename, call->mime_type, call->data);
+  soup_multipart_append_form_file (multipart, "media", filename, call->mime_type, call->data);
   msg = soup_message_new_from_multipart (url, multipart);
   call->total = g_bytes_get_size (call->data);
   call->sent = 0;
