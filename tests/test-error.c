@@ -226,6 +226,9 @@ test_transport (void)
   g_autoptr(GError) timeout = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "Socket I/O timed out");
   g_autoptr(GError) refused = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED, "refused");
   g_autoptr(GError) cancelled = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "cancelled");
+  g_autoptr(GError) untrusted = g_error_new_literal (G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE,
+                                                     "Unacceptable TLS certificate");
+  g_autoptr(GError) d = dd_error_from_transport (untrusted);
   g_autoptr(GError) a = dd_error_from_transport (timeout);
   g_autoptr(GError) b = dd_error_from_transport (refused);
   g_autoptr(GError) c = dd_error_from_transport (cancelled);
@@ -235,6 +238,11 @@ test_transport (void)
   g_assert_error (b, DD_ERROR, DD_ERROR_NETWORK);
   g_assert_true (dd_error_is_transient (b));
   g_assert_error (c, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  /* an untrusted certificate: said so, and not tried again */
+  g_assert_error (d, DD_ERROR, DD_ERROR_TLS);
+  g_assert_false (dd_error_is_transient (d));
+  g_assert_nonnull (strstr (d->message, "certificate is not trusted"));
+  g_assert_null (strstr (d->message, "internet connection"));
 }
 
 static void

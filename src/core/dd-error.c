@@ -156,6 +156,8 @@ sentence_for (DdErrorCode    code,
       return _("Could not reach DingTalk. Check the internet connection and try again.");
     case DD_ERROR_TIMEOUT:
       return _("DingTalk did not answer in time. Try again in a moment.");
+    case DD_ERROR_TLS:
+      return _("The server’s certificate is not trusted, so nothing was sent. If your network inspects secure connections, ask its administrator; otherwise check the robot’s server address.");
     case DD_ERROR_SERVER:
       return _("DingTalk had a server problem. Try again in a moment.");
     case DD_ERROR_UNEXPECTED:
@@ -315,7 +317,7 @@ dd_error_new_malformed (guint       http_status,
  * dd_error_from_transport:
  * @transport_error: an error from libsoup or GIO while talking to DingTalk
  *
- * Returns: a #DD_ERROR_NETWORK or #DD_ERROR_TIMEOUT error, or a copy of
+ * Returns: a #DD_ERROR_NETWORK, #DD_ERROR_TIMEOUT or #DD_ERROR_TLS error, or a copy of
  *   @transport_error if it is a cancellation (so callers can still match
  *   %G_IO_ERROR_CANCELLED)
  */
@@ -331,6 +333,8 @@ dd_error_from_transport (const GError *transport_error)
 
   if (g_error_matches (transport_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     code = DD_ERROR_TIMEOUT;
+  else if (transport_error->domain == G_TLS_ERROR)
+    code = DD_ERROR_TLS;   /* not the connection's fault: trying again changes nothing */
   else
     code = DD_ERROR_NETWORK;
 

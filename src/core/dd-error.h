@@ -21,6 +21,7 @@ G_BEGIN_DECLS
 typedef enum {
   DD_ERROR_NETWORK,             /* could not connect, connection dropped */
   DD_ERROR_TIMEOUT,             /* connect or idle timeout */
+  DD_ERROR_TLS,                 /* the server's certificate is not trusted */
   DD_ERROR_SERVER,              /* HTTP 5xx, v1.0 system.error */
   DD_ERROR_BUSY,                /* -1 系统繁忙, 88, 15, 900xx, 90018, HTTP 429: try again */
   DD_ERROR_BAD_APP_CREDENTIALS, /* 40089, 40001 */
