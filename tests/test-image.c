@@ -1403,6 +1403,23 @@ test_fifo (void)
   g_test_trap_assert_stdout ("*pipe.jpg*not a regular file*");
 }
 
+/* A link whose file is gone: said so, not "a device, a pipe or a socket". */
+static void
+test_dangling_link (void)
+{
+  g_autofree char *path = tmp_path ("gone-link.png");
+  g_autofree char *target = tmp_path ("never-there.png");
+  g_autoptr(DdPreparedImage) image = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (symlink (target, path), ==, 0);
+  image = prepare_path ("gone-link.png", NULL, &error);
+  g_assert_null (image);
+  assert_error_names (error, DD_ERROR, DD_ERROR_FILE, "gone-link.png");
+  g_assert_nonnull (strstr (error->message, "link to a file that does not exist"));
+  g_assert_null (strstr (error->message, "pipe"));
+}
+
 static void
 test_unreadable (void)
 {
@@ -1648,6 +1665,7 @@ main (int   argc,
   g_test_add_func ("/image/file/not-images", test_not_images);
   g_test_add_func ("/image/file/special", test_special_files);
   g_test_add_func ("/image/file/fifo", test_fifo);
+  g_test_add_func ("/image/file/dangling-link", test_dangling_link);
   g_test_add_func ("/image/file/unreadable", test_unreadable);
   g_test_add_func ("/image/bytes-and-filenames", test_bytes_and_filenames);
   g_test_add_func ("/image/async", test_async);

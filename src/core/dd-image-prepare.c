@@ -473,6 +473,13 @@ dd_image_read_file (GFile         *file,
       g_set_error (error, DD_ERROR, DD_ERROR_FILE, _("“%s” is a folder, not an image."), name);
       return NULL;
     }
+  if (type == G_FILE_TYPE_SYMBOLIC_LINK)
+    {
+      /* followed, a link says it is one only when its target is missing */
+      g_set_error (error, DD_ERROR, DD_ERROR_FILE,
+                   _("“%s” is a link to a file that does not exist."), name);
+      return NULL;
+    }
   if (type != G_FILE_TYPE_REGULAR)
     goto not_regular;
 
