@@ -190,6 +190,25 @@ check "the robot of the second profile add survives the removal of another" \
 check "…and so does the robot added before both" grep -q '^Team Group (default)' "$work/after.out"
 check "…and the removed one is gone" sh -c "! grep -q '^slow' '$work/after.out'"
 
+# --- a damaged job.json: listed with its folder, its image kept; clear
+# removes it
+jobs_dir="$XDG_DATA_HOME/dingdrop/outbox/jobs"
+mkdir -p "$jobs_dir/brokenjob01"
+printf '{"version": 1, "batch-' >"$jobs_dir/brokenjob01/job.json"
+printf 'a picture' >"$jobs_dir/brokenjob01/original"
+"$dingdrop" outbox list >"$work/damaged.out" 2>"$work/damaged.err"
+check "outbox list shows the damaged job with where its image is kept, and no critical" \
+  sh -c "grep -q '^brokenjob01	damaged	.*$jobs_dir/brokenjob01/original' '$work/damaged.out' && ! grep -q CRITICAL '$work/damaged.err'"
+"$dingdrop" outbox list --json >"$work/damaged.json" 2>&1
+check "…and in JSON" python3 -c "
+import json
+jobs = [json.loads(l) for l in open('$work/damaged.json')]
+d = [j for j in jobs if j['state'] == 'damaged']
+assert len(d) == 1 and d[0]['id'] == 'brokenjob01' and d[0]['data_path'].endswith('/original'), jobs
+"
+"$dingdrop" outbox clear >"$work/clear-damaged.out" 2>&1
+check "outbox clear removes it" test ! -e "$jobs_dir/brokenjob01"
+
 # --- results as they come, and Ctrl-C.  A second fake, every request late:
 # the first image's line is out while the batch still runs; SIGINT stops
 # the send with a sentence, and what is left waits for `outbox resume`.

@@ -136,6 +136,51 @@ list_job (DdJob          *job,
   g_print ("\n");
 }
 
+/* A job whose job.json cannot be read: shown with its folder, where its
+ * image is kept; "outbox clear" removes it. */
+static void
+list_damaged (const char *folder,
+              gboolean    json)
+{
+  g_autofree char *id = g_path_get_basename (folder);
+  g_autofree char *original = g_build_filename (folder, "original", NULL);
+  gboolean kept = g_file_test (original, G_FILE_TEST_IS_REGULAR);
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonGenerator) generator = json_generator_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *line = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "id");
+      json_builder_add_string_value (b, id);
+      json_builder_set_member_name (b, "state");
+      json_builder_add_string_value (b, "damaged");
+      json_builder_set_member_name (b, "folder");
+      json_builder_add_string_value (b, folder);
+      json_builder_set_member_name (b, "data_path");
+      if (kept)
+        json_builder_add_string_value (b, original);
+      else
+        json_builder_add_null_value (b);
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      json_generator_set_root (generator, root);
+      line = json_generator_to_data (generator, NULL);
+      g_print ("%s\n", line);
+      return;
+    }
+
+  g_print ("%s\tdamaged\t", id);
+  if (kept)
+    g_print (_("its state cannot be read; the image is kept in %s (“dingdrop outbox clear” removes it)"), original);
+  else
+    g_print (_("its state cannot be read, in %s (“dingdrop outbox clear” removes it)"), folder);
+  g_print ("\n");
+}
+
 static int
 outbox_list (int    argc,
              char **argv)
@@ -145,6 +190,7 @@ outbox_list (int    argc,
   g_autoptr(DdProfileStore) store = NULL;
   g_autoptr(DdOutbox) outbox = NULL;
   GListModel *history;
+  GPtrArray *damaged;
   gboolean json = FALSE;
   guint n_jobs, n_sent;
   const GOptionEntry entries[] = {
@@ -177,8 +223,11 @@ outbox_list (int    argc,
       g_autoptr(DdJob) job = g_list_model_get_item (history, i);
       list_job (job, store, json);
     }
+  damaged = dd_outbox_get_damaged (outbox);
+  for (guint i = 0; i < damaged->len; i++)
+    list_damaged (g_ptr_array_index (damaged, i), json);
 
-  if (n_jobs + n_sent == 0 && !json)
+  if (n_jobs + n_sent + damaged->len == 0 && !json)
     g_printerr (_("The outbox is empty.\n"));
   return DD_EXIT_OK;
 }

@@ -573,6 +573,66 @@ test_late_cancel (Fixture       *f,
   outbox_close (later);
 }
 
+/* A job.json cut short or edited by hand: the job is listed as damaged
+ * with its folder (no critical, no job lost silently), its image kept,
+ * and clearing the failed ones removes it. */
+static void
+test_damaged (Fixture       *f,
+              gconstpointer  data)
+{
+  static const char * const bodies[] = { "", "{\"version\": 1, \"batch-id\": ", "[1, 2, 3]",
+                                         "{\"batch-id\": 7, \"profile-id\": null, \"state\": \"sent\"}" };
+  g_autoptr(GPtrArray) images = make_images (1, 150);
+  g_autoptr(DdOutbox) later = NULL;
+  g_autofree char *jobs_dir = g_build_filename (f->dir, "jobs", NULL);
+  g_autofree char *batch = NULL;
+  GPtrArray *damaged;
+
+  if (f->fake == NULL)
+    return;
+
+  batch = add_batch (f, f->outbox, f->profile, images, NULL);   /* a good one beside them */
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      g_autofree char *id = g_strdup_printf ("damaged%u", i);
+      g_autofree char *dir = g_build_filename (jobs_dir, id, NULL);
+      g_autofree char *json = g_build_filename (dir, "job.json", NULL);
+      g_autofree char *original = g_build_filename (dir, "original", NULL);
+
+      g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+      g_assert_true (g_file_set_contents (json, bodies[i], -1, NULL));
+      g_assert_true (g_file_set_contents (original, "a picture", -1, NULL));
+    }
+  outbox_close (f->outbox);
+
+  later = fixture_new_outbox (f);
+  g_assert_true (outbox_load (later, NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (later)), ==, 1);
+  damaged = dd_outbox_get_damaged (later);
+  g_assert_cmpuint (damaged->len, ==, G_N_ELEMENTS (bodies));
+  for (guint i = 0; i < damaged->len; i++)
+    {
+      g_autofree char *original = g_build_filename (g_ptr_array_index (damaged, i), "original", NULL);
+      g_autofree char *id = g_path_get_basename (g_ptr_array_index (damaged, i));
+
+      g_assert_true (g_str_has_prefix (id, "damaged"));
+      g_assert_true (g_file_test (original, G_FILE_TEST_IS_REGULAR));
+    }
+
+  g_assert_cmpuint (outbox_clear (later, DD_OUTBOX_CLEAR_FAILED), ==, G_N_ELEMENTS (bodies));
+  g_assert_cmpuint (dd_outbox_get_damaged (later)->len, ==, 0);
+  outbox_close (later);
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      g_autofree char *id = g_strdup_printf ("damaged%u", i);
+      g_autofree char *dir = g_build_filename (jobs_dir, id, NULL);
+
+      g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+    }
+  /* the good job is untouched */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (later)), ==, 1);
+}
+
 /* More than DingTalk's 20 a minute: the outbox says how long it takes. */
 static void
 test_estimate (Fixture       *f,
@@ -636,6 +696,7 @@ main (int    argc,
   ADD ("removed-robot", test_removed_robot);
   ADD ("late-cancel", test_late_cancel);
   ADD ("estimate", test_estimate);
+  ADD ("damaged", test_damaged);
 
 #undef ADD
 

@@ -408,7 +408,8 @@ cleared_one_cb (GObject      *source,
 
 /**
  * dd_outbox_clear_async:
- * @flags: remove the history (sent), the failed jobs, or both
+ * @flags: remove the history (sent), the failed jobs (and the damaged
+ *   folders, see dd_outbox_get_damaged()), or both
  *
  * Jobs another process is working on are left alone.
  */
@@ -442,9 +443,19 @@ dd_outbox_clear_async (DdOutbox            *self,
           g_ptr_array_add (doomed, g_object_ref (job));
       }
 
+  /* the folders no job stands for go with the failed ones: nothing
+   * will ever send them */
+  if (flags & DD_OUTBOX_CLEAR_FAILED)
+    {
+      for (guint i = 0; i < self->damaged->len; i++)
+        dd_outbox_store_delete_folder (self->store, g_ptr_array_index (self->damaged, i));
+      data->n_removed = self->damaged->len;
+      g_ptr_array_set_size (self->damaged, 0);
+    }
+
   if (doomed->len == 0)
     {
-      g_task_return_int (task, 0);
+      g_task_return_int (task, data->n_removed);
       return;
     }
   data->n_pending = doomed->len;

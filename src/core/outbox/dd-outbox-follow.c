@@ -186,6 +186,12 @@ scanned_cb (GObject      *source,
     apply_found (self, g_ptr_array_index (scan->found, i));
   for (guint i = 0; i < scan->gone->len; i++)
     apply_gone (self, g_ptr_array_index (scan->gone, i));
+  if (self->loaded)
+    {
+      g_ptr_array_set_size (self->damaged, 0);
+      for (guint i = 0; i < scan->damaged->len; i++)
+        g_ptr_array_add (self->damaged, g_strdup (g_ptr_array_index (scan->damaged, i)));
+    }
 
   _dd_outbox_take_over (self);
   if (load != NULL)

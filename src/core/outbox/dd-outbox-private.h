@@ -31,6 +31,7 @@ struct _DdOutbox
 
   GPtrArray         *jobs;            /* DdJob: the model, in the user's order */
   GListStore        *history;         /* DdJob: sent, newest first */
+  GPtrArray         *damaged;         /* char *: job folders whose job.json cannot be read */
 
   DdClockFunc        clock;
   gpointer           clock_data;

@@ -720,6 +720,28 @@ dd_outbox_store_delete (DdOutboxStore *self,
 }
 
 /**
+ * dd_outbox_store_delete_folder:
+ * @folder: a job's folder that no job stands for (its job.json is damaged)
+ *
+ * Removes it, if nobody holds its lock when its turn comes.
+ */
+void
+dd_outbox_store_delete_folder (DdOutboxStore *self,
+                               const char    *folder)
+{
+  Op *op;
+
+  g_return_if_fail (DD_IS_OUTBOX_STORE (self));
+  g_return_if_fail (folder != NULL);
+
+  op = g_new0 (Op, 1);
+  op->kind = OP_DELETE;
+  op->dir = g_strdup (folder);
+  op->fd = -1;
+  queue_op (self, op);
+}
+
+/**
  * dd_outbox_store_drop_bytes:
  * @keep_original: keep the copy of the image given (for "Send Again")
  *

@@ -75,6 +75,8 @@ void            dd_outbox_store_unlock             (DdOutboxStore       *self,
                                                     DdJob               *job);
 void            dd_outbox_store_delete             (DdOutboxStore       *self,
                                                     DdJob               *job);
+void            dd_outbox_store_delete_folder      (DdOutboxStore       *self,
+                                                    const char          *folder);
 void            dd_outbox_store_drop_bytes         (DdOutboxStore       *self,
                                                     DdJob               *job,
                                                     gboolean             keep_original);

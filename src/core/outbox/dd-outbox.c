@@ -69,6 +69,7 @@ dd_outbox_dispose (GObject *object)
   g_clear_object (&self->scheduler);
   g_clear_pointer (&self->jobs, g_ptr_array_unref);
   g_clear_object (&self->history);
+  g_clear_pointer (&self->damaged, g_ptr_array_unref);
   g_clear_object (&self->media);
   g_clear_object (&self->pacer);
   g_clear_object (&self->store);
@@ -113,6 +114,7 @@ dd_outbox_init (DdOutbox *self)
 {
   self->jobs = g_ptr_array_new_with_free_func (g_object_unref);
   self->history = g_list_store_new (DD_TYPE_JOB);
+  self->damaged = g_ptr_array_new_with_free_func (g_free);
   self->clock = real_clock;
   self->cancellable = g_cancellable_new ();
 }
@@ -408,6 +410,21 @@ dd_outbox_lookup (DdOutbox   *self,
     }
 
   return NULL;
+}
+
+/**
+ * dd_outbox_get_damaged:
+ *
+ * Returns: (transfer none) (element-type filename): the folders of jobs
+ *   whose job.json cannot be read (cut short by a full disk, edited by
+ *   hand), as the last scan of a loaded outbox found them: their images
+ *   are kept until dd_outbox_clear_async() removes them
+ */
+GPtrArray *
+dd_outbox_get_damaged (DdOutbox *self)
+{
+  g_return_val_if_fail (DD_IS_OUTBOX (self), NULL);
+  return self->damaged;
 }
 
 /**

@@ -64,6 +64,7 @@ gboolean    dd_outbox_load_finish         (DdOutbox            *self,
                                            GAsyncResult        *result,
                                            GError             **error);
 GListModel *dd_outbox_get_history         (DdOutbox            *self);
+GPtrArray  *dd_outbox_get_damaged         (DdOutbox            *self);     /* (element-type filename) (transfer none) */
 
 void        dd_outbox_set_clock           (DdOutbox            *self,
                                            DdClockFunc          clock,
