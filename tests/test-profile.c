@@ -296,11 +296,12 @@ test_webhook_normalize (void)
     { "abc_DEF-123", NULL, "https://oapi.dingtalk.com/robot/send?access_token=abc_DEF-123" },
     { TOKEN, "http://127.0.0.1:8080/", "http://127.0.0.1:8080/robot/send?access_token=" TOKEN },
     { TOKEN, "https://proxy.example.com/dingtalk", "https://proxy.example.com/dingtalk/robot/send?access_token=" TOKEN },
-    /* a full URL keeps its own scheme and host */
-    { "http://127.0.0.1:34567/robot/send?access_token=abc", NULL, "http://127.0.0.1:34567/robot/send?access_token=abc" },
-    { "http://localhost:8000/robot/send?access_token=abc", NULL, "http://localhost:8000/robot/send?access_token=abc" },
-    { "http://[::1]:8000/robot/send?access_token=abc", NULL, "http://[::1]:8000/robot/send?access_token=abc" },
-    { "https://ding.example.com/robot/send?access_token=abc", NULL, "https://ding.example.com/robot/send?access_token=abc" },
+    /* a full URL on the robot's servers set explicitly */
+    { "http://127.0.0.1:34567/robot/send?access_token=abc", "http://127.0.0.1:34567", "http://127.0.0.1:34567/robot/send?access_token=abc" },
+    { "http://localhost:8000/robot/send?access_token=abc", "http://LOCALHOST:8000/", "http://localhost:8000/robot/send?access_token=abc" },
+    { "http://[::1]:8000/robot/send?access_token=abc", "http://[::1]:8000", "http://[::1]:8000/robot/send?access_token=abc" },
+    { "https://ding.example.com/robot/send?access_token=abc", "https://ding.example.com", "https://ding.example.com/robot/send?access_token=abc" },
+    { "https://ding.example.com:443/robot/send?access_token=abc", "https://ding.example.com", "https://ding.example.com:443/robot/send?access_token=abc" },
     { "HTTPS://oapi.dingtalk.com/robot/send?access_token=" TOKEN, NULL, WEBHOOK },
     /* a private deployment under a path prefix, when that is the base */
     { "https://proxy.example.com/dingtalk/robot/send?access_token=abc&sign=x", "https://proxy.example.com/dingtalk",
@@ -348,8 +349,17 @@ test_webhook_refused (void)
     { "https://oapi.dingtalk.com/robot/other?access_token=" TOKEN, NULL, "/robot/send" },
     { "https://oapi.dingtalk.com/?access_token=" TOKEN, NULL, "/robot/send" },
     { "https://oapi.dingtalk.com/robot/send/?access_token=" TOKEN, NULL, "/robot/send" },
-    { "https://proxy.example.com/dingtalk/robot/send?access_token=abc", NULL, "/robot/send" },
-    { "https://other.example.com/dingtalk/robot/send?access_token=abc", "https://proxy.example.com/dingtalk", "/robot/send" },
+    { "https://proxy.example.com/dingtalk/robot/send?access_token=abc", "https://proxy.example.com", "/robot/send" },
+    /* not on DingTalk's server, nor on the one set under Advanced:
+     * lookalikes do not get the robot's token */
+    { "https://oapi.dingtalk.com.evil.example/robot/send?access_token=" TOKEN, NULL, "oapi.dingtalk.com" },
+    { "https://evil.example/robot/send?access_token=" TOKEN "&host=oapi.dingtalk.com", NULL, "oapi.dingtalk.com" },
+    { "https://oapi.dingtalk.com:8443/robot/send?access_token=" TOKEN, NULL, "oapi.dingtalk.com" },
+    { "https://proxy.example.com/dingtalk/robot/send?access_token=abc", NULL, "oapi.dingtalk.com" },
+    { "https://ding.example.com/robot/send?access_token=abc", NULL, "oapi.dingtalk.com" },
+    { "http://127.0.0.1:34567/robot/send?access_token=abc", NULL, "oapi.dingtalk.com" },
+    { "http://127.0.0.1:34567/robot/send?access_token=abc", "http://127.0.0.1:8080", "Advanced" },
+    { "https://other.example.com/dingtalk/robot/send?access_token=abc", "https://proxy.example.com/dingtalk", "Advanced" },
     /* the signing secret pasted in the wrong field */
     { SECRET, NULL, "signing secret" },
   };

@@ -171,6 +171,26 @@ is_robot_send_path (GUri       *uri,
   return g_strcmp0 (g_uri_get_path (uri), expected) == 0;
 }
 
+/* TRUE if @uri is on the robot's server: DingTalk's own, or the one set
+ * explicitly (a private deployment, the tests' loopback fake). */
+static gboolean
+is_on_server (GUri       *uri,
+              const char *oapi_base)
+{
+  g_autoptr(GUri) base = g_uri_parse (oapi_base, G_URI_FLAGS_ENCODED, NULL);
+  int port, base_port;
+
+  if (base == NULL || g_uri_get_host (base) == NULL || g_uri_get_host (uri) == NULL)
+    return FALSE;
+
+  port = g_uri_get_port (uri) != -1 ? g_uri_get_port (uri)
+         : g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0 ? 443 : 80;
+  base_port = g_uri_get_port (base) != -1 ? g_uri_get_port (base)
+              : g_ascii_strcasecmp (g_uri_get_scheme (base), "https") == 0 ? 443 : 80;
+
+  return g_ascii_strcasecmp (g_uri_get_host (uri), g_uri_get_host (base)) == 0 && port == base_port;
+}
+
 static char *
 normalize_url (const char  *text,
                const char  *oapi_base,
@@ -205,6 +225,19 @@ normalize_url (const char  *text,
     default:
       g_set_error_literal (error, DD_ERROR, DD_ERROR_INVALID_WEBHOOK,
                            _("This is neither a webhook address nor an access token. Copy the webhook from the robot’s settings in the DingTalk group."));
+      return NULL;
+    }
+
+  if (!is_on_server (uri, oapi_base))
+    {
+      /* A lookalike (oapi.dingtalk.com.evil.example) must not get the
+       * robot's token, or the signed messages with its screenshots. */
+      if (g_strcmp0 (oapi_base, DD_DEFAULT_OAPI_BASE) == 0)
+        g_set_error_literal (error, DD_ERROR, DD_ERROR_INVALID_WEBHOOK,
+                             _("A webhook must be on oapi.dingtalk.com. To use other servers, set the robot’s server address under Advanced first."));
+      else
+        g_set_error_literal (error, DD_ERROR, DD_ERROR_INVALID_WEBHOOK,
+                             _("The webhook is not on the robot’s server set under Advanced. Copy the webhook again, or change the server address."));
       return NULL;
     }
 
@@ -259,9 +292,9 @@ normalize_url (const char  *text,
  *   %DD_DEFAULT_OAPI_BASE
  * @error: a #DD_ERROR_INVALID_WEBHOOK error with a sentence saying why
  *
- * A full URL keeps its own scheme, host and port (a private deployment, or
- * the loopback fake in the tests) and loses every parameter other than
- * access_token.  A bare token becomes <oapi_base>/robot/send?access_token=….
+ * A full URL must be on @oapi_base's server (oapi.dingtalk.com unless set
+ * otherwise: a private deployment, or the loopback fake in the tests),
+ * and loses every parameter other than access_token.  A bare token becomes <oapi_base>/robot/send?access_token=….
  *
  * Returns: (transfer full) (nullable): the canonical webhook URL
  */
