@@ -214,6 +214,9 @@ dd_window_has_unsent_jobs (DdWindow *self)
 
   if (self->outbox == NULL)
     return FALSE;
+  /* a batch still being copied into the outbox is on its way too */
+  if (self->n_adding > 0)
+    return TRUE;
 
   jobs = G_LIST_MODEL (self->outbox);
   n = g_list_model_get_n_items (jobs);

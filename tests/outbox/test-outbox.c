@@ -633,6 +633,170 @@ test_damaged (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (later)), ==, 1);
 }
 
+/* A robot removed while its images upload leaves no place taken: the
+ * next batch (to the robot left) uploads and arrives, one upload at a
+ * time allowed. */
+static void
+test_removed_robot_frees_uploads (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) images = make_images (2, 160);
+  g_autoptr(GPtrArray) more = make_images (2, 170);
+  g_autoptr(GError) error = NULL;
+  DdProfile *doomed = fixture_add_profile (f, "Doomed", TOKEN2, NULL);
+  g_autofree char *batch = NULL, *batch2 = NULL;
+
+  if (f->fake == NULL)
+    return;
+
+  dd_outbox_set_max_concurrent_uploads (f->outbox, 1);
+  dd_fake_server_set_latency (f->fake, 800);
+  dd_fake_server_inject_fault (f->fake, DD_FAKE_FAULT_LATENCY, 1000);
+  batch = add_batch (f, f->outbox, doomed, images, NULL);
+  dd_outbox_start (f->outbox);
+  while (dd_fake_server_get_n_upload_requests (f->fake) < 1)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (dd_profile_store_remove (f->store, doomed, &error));
+  g_assert_true (wait_until (f, n_failed, GUINT_TO_POINTER (2), 10000));
+
+  dd_fake_server_set_latency (f->fake, 0);
+  batch2 = add_batch (f, f->outbox, f->profile, more, NULL);
+  g_assert_true (wait_until (f, batch_done, batch2, 10000));
+  g_assert_cmpuint (dd_fake_server_count_shown_messages (f->fake), ==, 2);
+}
+
+static guint
+count_caption (Fixture    *f,
+               const char *caption)
+{
+  GPtrArray *messages = dd_fake_server_get_messages (f->fake);
+  guint n = 0;
+
+  for (guint i = 0; i < messages->len; i++)
+    {
+      DdFakeMessage *m = messages->pdata[i];
+
+      n += m->accepted && !m->duplicate && strstr (message_text (m), caption) != NULL;
+    }
+  return n;
+}
+
+static gboolean
+first_sent (Fixture  *f,
+            gpointer  batch)
+{
+  g_autoptr(GPtrArray) jobs = dd_outbox_get_batch_jobs (f->outbox, batch);
+
+  return dd_job_get_state (jobs->pdata[0]) == DD_JOB_SENT;
+}
+
+/* The caption (and @all) went with the first image; the app quits and
+ * the rest goes on the next start: the caption does not go again. */
+static void
+test_caption_once_across_restart (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) images = make_images (3, 180);
+  g_autoptr(DdOutbox) second = NULL;
+  g_autofree char *batch = NULL;
+  DdSendOptions options = { .caption = "ONLY-ONCE-CAPTION", .at_all = TRUE };
+  GPtrArray *messages;
+
+  if (f->fake == NULL)
+    return;
+
+  dd_outbox_set_sends_per_minute (f->outbox, 1);
+  batch = add_batch (f, f->outbox, f->profile, images, &options);
+  dd_outbox_start (f->outbox);
+  g_assert_true (wait_until (f, first_sent, batch, 20000));
+  outbox_close (f->outbox);
+  g_clear_object (&f->outbox);
+  g_assert_cmpuint (count_caption (f, "ONLY-ONCE-CAPTION"), ==, 1);
+
+  f->now += 2 * (DD_PACER_WINDOW_US + DD_PACER_MARGIN_US);
+  second = fixture_new_outbox (f);
+  f->outbox = g_object_ref (second);
+  g_assert_true (outbox_load (second, NULL));
+  dd_outbox_start (second);
+  g_assert_true (wait_until (f, batch_done, batch, 20000));
+  g_assert_cmpuint (count_caption (f, "ONLY-ONCE-CAPTION"), ==, 1);
+  messages = dd_fake_server_get_messages (f->fake);
+  g_assert_cmpuint (dd_fake_server_count_shown_messages (f->fake), ==, 3);
+  for (guint i = 1; i < messages->len; i++)
+    {
+      JsonObject *at = json_object_get_object_member (json_node_get_object (((DdFakeMessage *) messages->pdata[i])->body), "at");
+
+      g_assert_false (json_object_get_boolean_member (at, "isAtAll"));
+    }
+}
+
+/* Closing while a batch is being copied in waits for it: a batch the
+ * user sent just before quitting is in the outbox, whole. */
+static void
+test_close_waits_for_add (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GPtrArray) sources = g_ptr_array_new_with_free_func ((GDestroyNotify) dd_outbox_source_free);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autoptr(DdOutbox) later = NULL;
+  DdSendOptions none = { 0 };
+
+  if (f->fake == NULL)
+    return;
+
+  for (guint i = 0; i < 30; i++)
+    {
+      g_autoptr(GBytes) big = make_png (1000, 800, 190 + i);
+
+      g_ptr_array_add (sources, dd_outbox_source_new_for_bytes (big, "big.png"));
+    }
+  dd_outbox_add_async (f->outbox, f->profile, sources, &none, NULL, store_result, &result);
+  outbox_close (f->outbox);
+  g_assert_nonnull (result);   /* the add completed before the close */
+  jobs = dd_outbox_add_finish (f->outbox, result, NULL);
+  g_assert_nonnull (jobs);
+
+  later = fixture_new_outbox (f);
+  g_assert_true (outbox_load (later, NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (later)), ==, 30);
+  outbox_close (later);
+}
+
+static void
+weak_notify_cb (gpointer  data,
+                GObject  *where)
+{
+  *(gboolean *) data = TRUE;
+}
+
+/* A removal lets go of what it held: the outbox and the job. */
+static void
+test_remove_frees (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GPtrArray) images = make_images (2, 230);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *batch = NULL;
+  gboolean gone = FALSE;
+  guint before;
+  DdJob *job;
+
+  if (f->fake == NULL)
+    return;
+
+  batch = add_batch (f, f->outbox, f->profile, images, NULL);
+  job = g_list_model_get_item (G_LIST_MODEL (f->outbox), 0);
+  g_object_weak_ref (G_OBJECT (job), weak_notify_cb, &gone);
+  before = G_OBJECT (f->outbox)->ref_count;
+  g_assert_true (outbox_remove (f->outbox, job, &error));
+  g_assert_no_error (error);
+  g_object_unref (job);
+  dd_fake_client_wait_ms (200);
+  g_assert_cmpuint (G_OBJECT (f->outbox)->ref_count, ==, before);
+  g_assert_true (gone);
+}
+
 /* More than DingTalk's 20 a minute: the outbox says how long it takes. */
 static void
 test_estimate (Fixture       *f,
@@ -697,6 +861,10 @@ main (int    argc,
   ADD ("late-cancel", test_late_cancel);
   ADD ("estimate", test_estimate);
   ADD ("damaged", test_damaged);
+  ADD ("removed-robot-frees-uploads", test_removed_robot_frees_uploads);
+  ADD ("caption-once-across-restart", test_caption_once_across_restart);
+  ADD ("close-waits-for-add", test_close_waits_for_add);
+  ADD ("remove-frees", test_remove_frees);
 
 #undef ADD
 

@@ -36,6 +36,11 @@ created_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   self->n_adding--;
+  for (guint i = 0; i < data->jobs->len; i++)
+    g_hash_table_remove (self->creating, ((DdJob *) g_ptr_array_index (data->jobs, i))->id);
+  if (self->n_adding == 0)
+    _dd_outbox_adds_done (self);
+
   if (!dd_outbox_store_create_finish (DD_OUTBOX_STORE (source), result, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -61,7 +66,7 @@ created_cb (GObject      *source,
       if (job->state == DD_JOB_FAILED)
         _dd_outbox_job_finished (self, job);
       else if (self->started)
-        dd_outbox_scheduler_add (self->scheduler, job);
+        _dd_outbox_schedule (self, job);
     }
 
   g_task_return_pointer (task, g_ptr_array_ref (data->jobs), (GDestroyNotify) g_ptr_array_unref);
@@ -129,6 +134,7 @@ dd_outbox_add_async (DdOutbox            *self,
       job->album = options->album;
       g_ptr_array_add (data->jobs, job);
       g_ptr_array_add (copies, dd_outbox_source_copy (g_ptr_array_index (sources, i)));
+      g_hash_table_add (self->creating, g_strdup (job->id));
     }
   g_task_set_task_data (task, data, (GDestroyNotify) add_data_free);
 
@@ -189,8 +195,9 @@ not_waiting_error (GTask *task,
 
 /* With the job locked: do what was asked. */
 static void
-act (GTask *task)
+act (GTask *task_in)
 {
+  g_autoptr(GTask) task = task_in;   /* taken */
   DdOutbox *self = g_task_get_source_object (task);
   Action *action = g_task_get_task_data (task);
   DdJob *job = action->job;
@@ -236,6 +243,9 @@ act (GTask *task)
       dd_job_set_prepared (job, 0, 0, 0, NULL, NULL, NULL, NULL);
       dd_job_set_media_id (job, NULL);
       dd_job_set_progress (job, 0);
+      /* a new message, to a group that never saw the old one */
+      g_free (job->msg_uuid);
+      job->msg_uuid = g_uuid_string_random ();
     }
   dd_job_set_error (job, NULL, 0);
   dd_job_set_attempts (job, 0);
@@ -245,7 +255,7 @@ act (GTask *task)
   dd_outbox_store_save (self->store, job, DD_STORE_SAVE_DURABLE);
 
   if (self->started)
-    dd_outbox_scheduler_add (self->scheduler, job);
+    _dd_outbox_schedule (self, job);
   g_task_return_boolean (task, TRUE);
 }
 

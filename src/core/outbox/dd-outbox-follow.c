@@ -27,6 +27,10 @@ apply_found (DdOutbox *self,
   DdJob *job = dd_outbox_lookup (self, fresh->id);
   gboolean was_finished;
 
+  /* ours, being made: the add puts it in the model when it is done */
+  if (g_hash_table_contains (self->creating, fresh->id))
+    return;
+
   if (job == NULL)
     {
       if (self->loaded)
@@ -117,7 +121,7 @@ taken_cb (GObject      *source,
           continue;
         }
       g_debug ("Took over “%s”", job->display_name);
-      dd_outbox_scheduler_add (self->scheduler, job);
+      _dd_outbox_schedule (self, job);
     }
 }
 

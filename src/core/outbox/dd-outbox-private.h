@@ -40,6 +40,8 @@ struct _DdOutbox
   gboolean           loaded;          /* manages the whole folder, not only its own jobs */
   gboolean           started;
   guint              n_adding;
+  GHashTable        *creating;        /* ids of the jobs being made: not another process's */
+  GPtrArray         *closing;         /* GTask: closes waiting for the adds */
   guint              poll_id;
   gboolean           scanning;
   gboolean           locking;
@@ -60,6 +62,9 @@ void     _dd_outbox_check_batch       (DdOutbox     *self,
                                        const char   *batch_id);
 void     _dd_outbox_emit_job_failed   (DdOutbox     *self,
                                        DdJob        *job);
+void     _dd_outbox_schedule          (DdOutbox     *self,
+                                       DdJob        *job);
+void     _dd_outbox_adds_done         (DdOutbox     *self);
 
 /* dd-outbox-follow.c, for dd-outbox.c */
 void     _dd_outbox_take_over         (DdOutbox     *self);

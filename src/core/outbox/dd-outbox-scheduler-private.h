@@ -23,6 +23,8 @@ typedef enum {
 
 typedef struct {
   DdJob        *job;
+  guint64       serial;        /* this run's, never reused: a callback of an
+                                * earlier run of the job does not touch it */
   Phase         phase;
   gboolean      looked_up;     /* the media cache was asked */
   GCancellable *cancellable;   /* of what runs for it now */
@@ -33,6 +35,7 @@ typedef struct {
   DdProfile *profile;          /* with its secrets, once loaded */
   gboolean   loading;
   gboolean   busy;             /* reserving or sending a message */
+  guint      turn;             /* bumped for every message turn, and on stop */
   gint64     next_send_at;     /* the pacer said: not before */
   guint      generation;       /* bumped when the profile changed */
 } Robot;
@@ -60,13 +63,15 @@ struct _DdOutboxScheduler
 
   gboolean        started;
   GCancellable   *cancellable;
-  guint           n_preparing;
-  guint           n_uploading;
+  guint64         next_serial;
   guint           wake_id;
   guint           pump_id;
 };
 
 /* dd-outbox-scheduler.c */
+Run    *_dd_scheduler_find_run       (DdOutboxScheduler *self,
+                                      DdJob             *job,
+                                      guint64            serial);
 gint64  _dd_scheduler_now            (DdOutboxScheduler *self);
 Robot  *_dd_scheduler_get_robot      (DdOutboxScheduler *self,
                                       const char        *profile_id);

@@ -18,6 +18,8 @@ typedef struct {
   Robot             *robot;        /* lives as long as the scheduler */
   char              *profile_id;
   GPtrArray         *group;        /* DdJob: the images still to send, in order */
+  GArray            *serials;      /* guint64: their runs', when the turn began */
+  guint              turn;         /* the robot's, when it began */
   GPtrArray         *messages;     /* DdMessage: this turn's, the last carries images */
   guint              index;
   guint64            ticket;
@@ -31,17 +33,30 @@ send_op_free (SendOp *op)
   g_object_unref (op->self);
   g_free (op->profile_id);
   g_ptr_array_unref (op->group);
+  g_array_unref (op->serials);
   g_clear_pointer (&op->messages, g_ptr_array_unref);
   g_clear_object (&op->cancellable);
   g_free (op);
+}
+
+/* The run of the turn's @i-th image, if it is still the one the turn
+ * began with (not removed, not stopped and started again meanwhile). */
+static Run *
+op_run (SendOp *op,
+        guint   i)
+{
+  return _dd_scheduler_find_run (op->self, g_ptr_array_index (op->group, i),
+                                 g_array_index (op->serials, guint64, i));
 }
 
 /* The jobs of @group that still are where the turn began. */
 static gboolean
 group_still_ours (SendOp *op)
 {
+  if (op->self->runs == NULL || op->robot->turn != op->turn)
+    return FALSE;
   for (guint i = 0; i < op->group->len; i++)
-    if (g_hash_table_lookup (op->self->runs, g_ptr_array_index (op->group, i)) == NULL)
+    if (op_run (op, i) == NULL)
       return FALSE;
   return TRUE;
 }
@@ -51,10 +66,12 @@ end_turn (SendOp *op)
 {
   DdOutboxScheduler *self = op->self;
 
-  op->robot->busy = FALSE;
+  /* a turn of before a stop leaves the robot's next turns alone */
+  if (op->robot->turn == op->turn)
+    op->robot->busy = FALSE;
   for (guint i = 0; i < op->group->len; i++)
     {
-      Run *run = self->runs ? g_hash_table_lookup (self->runs, g_ptr_array_index (op->group, i)) : NULL;
+      Run *run = op_run (op, i);
 
       if (run != NULL && run->phase == PHASE_SENDING)
         _dd_scheduler_idle_run (self, run->job);
@@ -76,8 +93,9 @@ mark_sent (SendOp          *op,
     {
       DdJob *job = g_ptr_array_index (op->group, i);
 
-      if (_dd_scheduler_idle_run (self, job) == NULL)
+      if (op_run (op, i) == NULL)
         continue;   /* removed meanwhile: its folder is gone */
+      _dd_scheduler_idle_run (self, job);
       if (op->carries_caption)
         job->caption_sent = TRUE;
       dd_job_set_sent (job, t);
@@ -111,15 +129,20 @@ message_sent_cb (GObject      *source,
             {
               DdJob *job = g_ptr_array_index (op->group, i);
 
-              if (_dd_scheduler_idle_run (self, job) != NULL)
-                _dd_scheduler_handle_error (self, job, error);
+              if (op_run (op, i) == NULL)
+                continue;
+              _dd_scheduler_idle_run (self, job);
+              _dd_scheduler_handle_error (self, job, error);
             }
         }
       end_turn (op);
       return;
     }
 
-  if (op->carries_caption)
+  /* the caption has arrived once its last part has, with the images it
+   * goes with: until then a retry sends all of it again (each part with
+   * its own msgUuid, so none shows twice) */
+  if (op->carries_caption && message->n_images > 0)
     g_hash_table_add (self->captions, g_strdup (((DdJob *) g_ptr_array_index (op->group, 0))->batch_id));
 
   if (self->runs != NULL)
@@ -334,13 +357,16 @@ _dd_scheduler_send_next (DdOutboxScheduler *self,
   op->cancellable = g_cancellable_new ();
   g_signal_connect_object (self->cancellable, "cancelled",
                            G_CALLBACK (g_cancellable_cancel), op->cancellable, G_CONNECT_SWAPPED);
+  op->serials = g_array_sized_new (FALSE, FALSE, sizeof (guint64), op->group->len);
   for (guint i = 0; i < op->group->len; i++)
     {
       Run *run = g_hash_table_lookup (self->runs, g_ptr_array_index (op->group, i));
 
       run->phase = PHASE_SENDING;
+      g_array_append_val (op->serials, run->serial);
     }
 
+  op->turn = ++robot->turn;
   robot->busy = TRUE;
   robot->next_send_at = 0;
   send_message (op);

@@ -15,17 +15,19 @@
 typedef struct {
   DdOutboxScheduler *self;
   DdJob             *job;
+  guint64            serial;    /* of the run it is a step of */
   char              *app_key;
 } StepOp;
 
 static StepOp *
 step_op_new (DdOutboxScheduler *self,
-             DdJob             *job)
+             Run               *run)
 {
   StepOp *op = g_new0 (StepOp, 1);
 
   op->self = g_object_ref (self);
-  op->job = g_object_ref (job);
+  op->job = g_object_ref (run->job);
+  op->serial = run->serial;
   return op;
 }
 
@@ -40,12 +42,12 @@ step_op_free (StepOp *op)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StepOp, step_op_free)
 
-/* The run of @op's job if it is still ours and still in @phase. */
+/* The run @op is a step of, if it is still ours and still in @phase. */
 static Run *
 step_run (StepOp *op,
           Phase   phase)
 {
-  Run *run = op->self->runs ? g_hash_table_lookup (op->self->runs, op->job) : NULL;
+  Run *run = _dd_scheduler_find_run (op->self, op->job, op->serial);
 
   return run != NULL && run->phase == phase ? run : NULL;
 }
@@ -76,7 +78,6 @@ prepared_cb (GObject      *source,
   prepared = dd_job_prepare_finish (result, &error);
   if (step_run (op, PHASE_PREPARING) == NULL)
     return;
-  self->n_preparing--;
   _dd_scheduler_idle_run (self, job);
 
   if (prepared == NULL)
@@ -107,11 +108,10 @@ _dd_scheduler_start_prepare (DdOutboxScheduler *self,
   options.max_bytes = dd_profile_get_max_image_bytes (robot->profile);
   options.keep_metadata = dd_profile_get_keep_metadata (robot->profile);
 
-  self->n_preparing++;
   dd_job_set_state (job, DD_JOB_PREPARING);
   dd_outbox_store_save (self->store, job, DD_STORE_SAVE_DEFAULT);
   dd_job_prepare_async (job, &options, begin (self, run, PHASE_PREPARING),
-                        prepared_cb, step_op_new (self, job));
+                        prepared_cb, step_op_new (self, run));
 }
 
 static void
@@ -158,7 +158,6 @@ uploaded_cb (GObject      *source,
 
   if (step_run (op, PHASE_UPLOADING) == NULL)
     return;
-  self->n_uploading--;
   _dd_scheduler_idle_run (self, job);
 
   if (media_id == NULL)
@@ -196,8 +195,7 @@ read_prepared_cb (GObject      *source,
   robot = _dd_scheduler_get_robot (self, job->profile_id);
   if (bytes == NULL || robot->profile == NULL)
     {
-      self->n_uploading--;
-      _dd_scheduler_idle_run (self, job);
+          _dd_scheduler_idle_run (self, job);
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
         {
           /* prepare it again */
@@ -228,14 +226,13 @@ _dd_scheduler_start_lookup (DdOutboxScheduler *self,
 {
   dd_media_cache_lookup_async (self->media, run->job->sha256, dd_profile_get_app_key (robot->profile),
                                begin (self, run, PHASE_LOOKING_UP),
-                               looked_up_cb, step_op_new (self, run->job));
+                               looked_up_cb, step_op_new (self, run));
 }
 
 void
 _dd_scheduler_start_upload (DdOutboxScheduler *self,
               Run               *run)
 {
-  self->n_uploading++;
   dd_job_read_prepared_async (run->job, begin (self, run, PHASE_UPLOADING),
-                              read_prepared_cb, step_op_new (self, run->job));
+                              read_prepared_cb, step_op_new (self, run));
 }

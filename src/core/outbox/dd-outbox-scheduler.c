@@ -336,8 +336,18 @@ dd_outbox_scheduler_add (DdOutboxScheduler *self,
       break;
   g_ptr_array_insert (self->jobs, pos, g_object_ref (job));
 
+  /* a job of an older DingDrop has no msgUuid: one before its first
+   * send, on disk before that send (the save is queued before the
+   * pacer's reservation, on the same I/O thread) */
+  if (job->msg_uuid == NULL)
+    {
+      job->msg_uuid = g_uuid_string_random ();
+      dd_outbox_store_save (self->store, job, DD_STORE_SAVE_DURABLE);
+    }
+
   run = g_new0 (Run, 1);
   run->job = g_object_ref (job);
+  run->serial = ++self->next_serial;
   g_hash_table_insert (self->runs, job, run);
 
   _dd_scheduler_schedule_pump (self);
@@ -360,10 +370,6 @@ dd_outbox_scheduler_remove (DdOutboxScheduler *self,
   run = g_hash_table_lookup (self->runs, job);
   if (run == NULL)
     return;
-  if (run->phase == PHASE_PREPARING)
-    self->n_preparing--;
-  else if (run->phase == PHASE_UPLOADING)
-    self->n_uploading--;
   g_hash_table_remove (self->runs, job);   /* cancels */
   g_ptr_array_remove (self->jobs, job);
   _dd_scheduler_schedule_pump (self);
@@ -439,12 +445,17 @@ dd_outbox_scheduler_stop (DdOutboxScheduler *self)
         g_cancellable_cancel (run->cancellable);
       g_clear_object (&run->cancellable);
       run->phase = PHASE_IDLE;
+      run->serial = ++self->next_serial;   /* what was on its way no longer counts */
     }
-  self->n_preparing = self->n_uploading = 0;
 
   g_hash_table_iter_init (&iter, self->robots);
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    ((Robot *) value)->busy = ((Robot *) value)->loading = FALSE;
+    {
+      Robot *robot = value;
+
+      robot->busy = robot->loading = FALSE;
+      robot->turn++;
+    }
 }
 
 void
@@ -491,6 +502,31 @@ backoff (guint attempts)
   delay = MIN (delay, BACKOFF_MAX_US);
   /* jitter: up to half as long again, so that clients do not retry in step */
   return delay + g_random_int_range (0, (gint32) (delay / 2 / 1000) + 1) * G_GINT64_CONSTANT (1000);
+}
+
+/* The run of @job, if it is still the one with @serial. */
+Run *
+_dd_scheduler_find_run (DdOutboxScheduler *self,
+                        DdJob             *job,
+                        guint64            serial)
+{
+  Run *run = self->runs ? g_hash_table_lookup (self->runs, job) : NULL;
+
+  return run != NULL && run->serial == serial ? run : NULL;
+}
+
+static guint
+count_in_phase (DdOutboxScheduler *self,
+                Phase              phase)
+{
+  GHashTableIter iter;
+  gpointer value;
+  guint n = 0;
+
+  g_hash_table_iter_init (&iter, self->runs);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    n += ((Run *) value)->phase == phase;
+  return n;
 }
 
 Run *
@@ -696,12 +732,15 @@ pump (DdOutboxScheduler *self)
   GHashTableIter iter;
   gpointer value;
   gint64 t, due = G_MAXINT64;
+  guint n_preparing, n_uploading;
 
   if (!self->started)
     return;
 
   t = _dd_scheduler_now (self);
   snapshot = snapshot_jobs (self);
+  n_preparing = count_in_phase (self, PHASE_PREPARING);
+  n_uploading = count_in_phase (self, PHASE_UPLOADING);
 
   for (guint i = 0; i < snapshot->len; i++)
     {
@@ -744,17 +783,25 @@ pump (DdOutboxScheduler *self)
       if (!robot_ready (self, robot, job))
         continue;
 
+      /* counted from the runs themselves: a run that ends any way at all
+       * (failed, removed, its robot gone) frees its place */
       if (!job->prepared)
         {
-          if (self->n_preparing < self->max_prepares)
-            _dd_scheduler_start_prepare (self, robot, run);
+          if (n_preparing < self->max_prepares)
+            {
+              _dd_scheduler_start_prepare (self, robot, run);
+              n_preparing++;
+            }
         }
       else if (job->media_id == NULL)
         {
           if (!run->looked_up)
             _dd_scheduler_start_lookup (self, robot, run);
-          else if (self->n_uploading < self->max_uploads)
-            _dd_scheduler_start_upload (self, run);
+          else if (n_uploading < self->max_uploads)
+            {
+              _dd_scheduler_start_upload (self, run);
+              n_uploading++;
+            }
         }
     }
 

@@ -70,6 +70,8 @@ dd_outbox_dispose (GObject *object)
   g_clear_pointer (&self->jobs, g_ptr_array_unref);
   g_clear_object (&self->history);
   g_clear_pointer (&self->damaged, g_ptr_array_unref);
+  g_clear_pointer (&self->creating, g_hash_table_unref);
+  g_clear_pointer (&self->closing, g_ptr_array_unref);
   g_clear_object (&self->media);
   g_clear_object (&self->pacer);
   g_clear_object (&self->store);
@@ -115,6 +117,7 @@ dd_outbox_init (DdOutbox *self)
   self->jobs = g_ptr_array_new_with_free_func (g_object_unref);
   self->history = g_list_store_new (DD_TYPE_JOB);
   self->damaged = g_ptr_array_new_with_free_func (g_free);
+  self->creating = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->clock = real_clock;
   self->cancellable = g_cancellable_new ();
 }
@@ -342,6 +345,24 @@ _dd_outbox_emit_job_failed (DdOutbox *self,
   g_signal_emit (self, signals[JOB_FAILED], 0, job);
 }
 
+/* Hands @job (this process's) to the scheduler, telling it whether its
+ * batch's caption already went (with a job sent earlier, maybe by a
+ * process that died): it must not go twice. */
+void
+_dd_outbox_schedule (DdOutbox *self,
+                     DdJob    *job)
+{
+  g_autoptr(GPtrArray) batch = dd_outbox_get_batch_jobs (self, job->batch_id);
+
+  for (guint i = 0; i < batch->len; i++)
+    if (((DdJob *) g_ptr_array_index (batch, i))->caption_sent)
+      {
+        dd_outbox_scheduler_caption_sent (self->scheduler, job->batch_id);
+        break;
+      }
+  dd_outbox_scheduler_add (self->scheduler, job);
+}
+
 /* @job just became sent or failed (here or in another process): if it
  * is ours, it is saved so, durably, and let go. */
 void
@@ -467,7 +488,7 @@ dd_outbox_start (DdOutbox *self)
       DdJob *job = g_ptr_array_index (self->jobs, i);
 
       if (job->lock_fd >= 0 && !dd_job_is_finished (job))
-        dd_outbox_scheduler_add (self->scheduler, job);
+        _dd_outbox_schedule (self, job);
     }
   _dd_outbox_take_over (self);
 }
@@ -506,8 +527,9 @@ drained_cb (GObject      *source,
 /**
  * dd_outbox_close_async:
  *
- * Stops, and completes once every state asked to be written is on disk:
- * what a program waits for before it exits.
+ * Stops, and completes once every state asked to be written is on disk
+ * and every batch being added is in the outbox: what a program waits for
+ * before it exits.
  */
 void
 dd_outbox_close_async (DdOutbox            *self,
@@ -522,7 +544,26 @@ dd_outbox_close_async (DdOutbox            *self,
   g_task_set_source_tag (task, dd_outbox_close_async);
   dd_outbox_stop (self);
   g_clear_handle_id (&self->poll_id, g_source_remove);
+
+  /* a batch being added is being written: it is the user's too */
+  if (self->n_adding > 0)
+    {
+      if (self->closing == NULL)
+        self->closing = g_ptr_array_new_with_free_func (g_object_unref);
+      g_ptr_array_add (self->closing, g_steal_pointer (&task));
+      return;
+    }
   dd_io_queue_drain_async (self->queue, drained_cb, g_steal_pointer (&task));
+}
+
+/* The last add in flight is done: the closes that waited for it go on. */
+void
+_dd_outbox_adds_done (DdOutbox *self)
+{
+  g_autoptr(GPtrArray) closing = g_steal_pointer (&self->closing);
+
+  for (guint i = 0; closing != NULL && i < closing->len; i++)
+    dd_io_queue_drain_async (self->queue, drained_cb, g_object_ref (g_ptr_array_index (closing, i)));
 }
 
 gboolean
