@@ -331,7 +331,8 @@ test_durable_writes (Fixture       *f,
 {
   g_autoptr(GPtrArray) images = make_images (10, 280);
   g_autofree char *batch = NULL;
-  guint n_durable = 0, n_writes;
+  guint n_durable = 0, n_writes, n_fsyncs;
+  guint fsyncs_before = dd_io_get_n_fsyncs ();
 
   if (f->fake == NULL)
     return;
@@ -342,8 +343,12 @@ test_durable_writes (Fixture       *f,
   outbox_close (f->outbox);
 
   n_writes = dd_outbox_store_get_n_writes (dd_outbox_get_store (f->outbox), &n_durable);
-  g_test_message ("%u job.json writes, %u of them fsynced, for 10 images", n_writes, n_durable);
+  n_fsyncs = dd_io_get_n_fsyncs () - fsyncs_before;
+  g_test_message ("%u job.json writes, %u of them durable, %u fsyncs in all (pacing, media "
+                  "cache, prepared images included), for 10 images", n_writes, n_durable, n_fsyncs);
   g_assert_cmpuint (n_durable, ==, 10);
+  /* each durable one: the file and its folder; nothing else */
+  g_assert_cmpuint (n_fsyncs, ==, 2 * 10);
   g_assert_cmpuint (n_writes, <=, 10 * 7);
 }
 

@@ -13,6 +13,13 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
 #include "dd-io-queue.h"
 
 struct _DdIoQueue
@@ -135,4 +142,100 @@ dd_io_queue_drain_finish (DdIoQueue    *self,
                           GAsyncResult *result)
 {
   return g_task_propagate_boolean (G_TASK (result), NULL);
+}
+
+static guint n_fsyncs;   /* atomic */
+
+static gboolean
+errno_error (GError     **error,
+             int          saved,
+             const char  *what,
+             const char  *path)
+{
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+               "%s %s: %s", what, path, g_strerror (saved));
+  return FALSE;
+}
+
+static void
+sync_fd (int fd)
+{
+  fsync (fd);
+  g_atomic_int_inc (&n_fsyncs);
+}
+
+/**
+ * dd_io_write_file:
+ * @len: -1 for a string
+ * @durable: on disk even if the power fails next (fsync the file and its
+ *   folder); else only atomic
+ *
+ * Replaces @path atomically: a temporary file beside it, renamed over
+ * it, readable by the user alone.  Unlike g_file_set_contents(), which
+ * fsyncs whenever it replaces a file on most file systems, this fsyncs
+ * only when asked: the outbox's progress is worth a rename, not a flush.
+ */
+gboolean
+dd_io_write_file (const char  *path,
+                  const void  *data,
+                  gssize       len,
+                  gboolean     durable,
+                  GError     **error)
+{
+  g_autofree char *tmp = g_strconcat (path, ".XXXXXX", NULL);
+  const char *p = data;
+  gsize left = len < 0 ? strlen (data) : (gsize) len;
+  int fd;
+
+  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return errno_error (error, errno, "Could not create", tmp);
+
+  while (left > 0)
+    {
+      gssize n = write (fd, p, left);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved = errno;
+
+          close (fd);
+          g_unlink (tmp);
+          return errno_error (error, saved, "Could not write", tmp);
+        }
+      p += n;
+      left -= n;
+    }
+
+  if (durable)
+    sync_fd (fd);
+  if (close (fd) != 0 || g_rename (tmp, path) != 0)
+    {
+      int saved = errno;
+
+      g_unlink (tmp);
+      return errno_error (error, saved, "Could not replace", path);
+    }
+
+  if (durable)
+    {
+      g_autofree char *dir = g_path_get_dirname (path);
+      int dir_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+      if (dir_fd >= 0)
+        {
+          sync_fd (dir_fd);
+          close (dir_fd);
+        }
+    }
+  return TRUE;
+}
+
+/* How many fsyncs dd_io_write_file() made: for tests. */
+guint
+dd_io_get_n_fsyncs (void)
+{
+  return g_atomic_int_get (&n_fsyncs);
 }

@@ -26,6 +26,13 @@ void       dd_io_queue_drain_async  (DdIoQueue          *self,
 gboolean   dd_io_queue_drain_finish (DdIoQueue          *self,
                                      GAsyncResult       *result);
 
+gboolean   dd_io_write_file       (const char      *path,
+                                   const void      *data,
+                                   gssize           len,
+                                   gboolean         durable,
+                                   GError         **error);
+guint      dd_io_get_n_fsyncs     (void);
+
 /* Asserts that the caller runs on the I/O thread: for the functions that
  * touch the disk. */
 #define DD_ASSERT_IO_THREAD(queue) g_assert (dd_io_queue_is_worker (queue))

@@ -14,6 +14,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "dd-error.h"
+#include "dd-io-queue.h"
 #include "dd-job-prepare.h"
 
 typedef struct {
@@ -66,7 +67,7 @@ make_thumbnail (GBytes     *data,
   pixbuf = gdk_pixbuf_new_from_stream_at_scale (stream, w, h, TRUE, NULL, NULL);
   return pixbuf != NULL &&
          gdk_pixbuf_save_to_buffer (pixbuf, &png, &len, "png", NULL, NULL) &&
-         g_file_set_contents_full (path, png, len, G_FILE_SET_CONTENTS_CONSISTENT, 0600, NULL);
+         dd_io_write_file (path, png, len, FALSE, NULL);
 }
 
 static void
@@ -103,8 +104,8 @@ prepare_thread (GTask        *task,
   /* Not fsynced: the job.json that says "prepared" carries its SHA-256,
    * and a prepared file that does not match it is prepared again. */
   bytes = dd_prepared_image_get_data (image);
-  if (!g_file_set_contents_full (data->prepared, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+  if (!dd_io_write_file (data->prepared, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                         FALSE, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;

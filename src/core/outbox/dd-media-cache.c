@@ -185,8 +185,7 @@ remember_thread (GTask        *task,
 
   if (g_mkdir_with_parents (self->directory, 0700) != 0)
     g_warning ("Could not remember a media_id: %s", g_strerror (errno));
-  else if (!g_file_set_contents_full (data->path, data->media_id, -1, G_FILE_SET_CONTENTS_CONSISTENT,
-                                      0600, &error))
+  else if (!dd_io_write_file (data->path, data->media_id, -1, FALSE, &error))
     g_warning ("Could not remember a media_id: %s", error->message);
   g_task_return_boolean (task, TRUE);
 }

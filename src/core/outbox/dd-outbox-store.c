@@ -150,14 +150,11 @@ _dd_outbox_store_write_json (DdOutboxStore  *self,
             GError        **error)
 {
   g_autofree char *path = _dd_outbox_store_job_path (dir, DD_JOB_FILE);
-  GFileSetContentsFlags flags = G_FILE_SET_CONTENTS_CONSISTENT;
 
-  if (durable)
-    flags |= G_FILE_SET_CONTENTS_DURABLE;
   g_atomic_int_inc (&self->n_writes);
   if (durable)
     g_atomic_int_inc (&self->n_durable);
-  return g_file_set_contents_full (path, json, -1, flags, 0600, error);
+  return dd_io_write_file (path, json, -1, durable, error);
 }
 
 /* ---- locks -------------------------------------------------------------- */
