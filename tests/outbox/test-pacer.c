@@ -260,6 +260,61 @@ test_shared_and_stale (Fixture       *f,
   g_assert_cmpint (reserve (f->pacer, 20, NULL), ==, 0);
 }
 
+/* The robot's file cannot be made (a file where its folder should be, a
+ * full disk) or read (damaged): what this process knows still paces it,
+ * never more than 20 a minute. */
+static void
+test_unusable_file (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *robots = g_build_filename (f->dir, "robots", NULL);
+  guint n_go = 0;
+
+  g_assert_true (g_file_set_contents (robots, "", 0, NULL));
+  for (guint i = 0; i < 45; i++)
+    {
+      guint64 ticket = 0;
+
+      if (reserve (f->pacer, 20, &ticket) == 0)
+        {
+          n_go++;
+          dd_robot_pacer_answered (f->pacer, ROBOT, ticket);
+        }
+      f->now += 100 * 1000;   /* 45 tries in 4.5 s */
+    }
+  g_assert_cmpuint (n_go, ==, 20);
+}
+
+static void
+test_damaged_file (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *dir = g_build_filename (f->dir, "robots", NULL);
+  g_autofree char *sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, ROBOT, -1);
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+  guint n_go = 0;
+
+  sum[16] = '\0';
+  name = g_strconcat (sum, ".json", NULL);
+  path = g_build_filename (dir, name, NULL);
+  for (guint i = 0; i < 45; i++)
+    {
+      guint64 ticket = 0;
+
+      if (reserve (f->pacer, 20, &ticket) == 0)
+        {
+          n_go++;
+          dd_robot_pacer_answered (f->pacer, ROBOT, ticket);
+        }
+      drain (f);
+      /* something keeps spoiling the file */
+      g_assert_true (g_file_set_contents (path, "{\"sends\": [[", -1, NULL));
+      f->now += 100 * 1000;
+    }
+  g_assert_cmpuint (n_go, ==, 20);
+}
+
 /* 45 messages to a fresh robot: 20 now, 20 a minute later, 5 a minute
  * after that — about two minutes; 20 or fewer: no wait at all. */
 static void
@@ -293,6 +348,8 @@ main (int    argc,
   ADD ("pause-is-shared", test_pause_is_shared);
   ADD ("shared-and-stale", test_shared_and_stale);
   ADD ("estimate", test_estimate);
+  ADD ("unusable-file", test_unusable_file);
+  ADD ("damaged-file", test_damaged_file);
 
 #undef ADD
 

@@ -350,7 +350,7 @@ robot_file_save (RobotFile *file)
   root = json_builder_get_root (builder);
   json_generator_set_root (generator, root);
   json = json_generator_to_data (generator, NULL);
-  if (!g_file_set_contents_full (file->path, json, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+  if (!dd_io_write_file (file->path, json, -1, FALSE, &error))
     g_warning ("Could not save the robot’s sends: %s", error->message);
 }
 
@@ -419,6 +419,38 @@ next_slot (const Record *record,
   return e == G_MAXINT64 ? t + PENDING_RETRY_US : e;
 }
 
+/* Adds to @record what @known has and it has not: sends by ticket, and
+ * the later pause. */
+static void
+merge (Record       *record,
+       const Record *known)
+{
+  if (known == NULL)
+    return;
+
+  record->paused_until = MAX (record->paused_until, known->paused_until);
+  for (guint i = 0; i < known->sends->len; i++)
+    {
+      const Send *send = &g_array_index (known->sends, Send, i);
+      gboolean found = FALSE;
+
+      for (guint j = 0; j < record->sends->len && !found; j++)
+        {
+          Send *have = &g_array_index (record->sends, Send, j);
+
+          if (have->ticket == send->ticket && have->start == send->start)
+            {
+              found = TRUE;
+              if (have->answered == 0)
+                have->answered = send->answered;
+            }
+        }
+      if (!found)
+        g_array_append_val (record->sends, *send);
+    }
+  g_array_sort (record->sends, compare_sends);
+}
+
 typedef enum {
   CALL_RESERVE,
   CALL_ANSWERED,
@@ -436,6 +468,7 @@ typedef struct {
   guint     limit;     /* CALL_RESERVE */
   guint64   ticket;    /* CALL_RESERVE (made), CALL_ANSWERED */
   gint64    until;     /* CALL_PAUSE */
+  Record   *known;     /* what this process knew when it asked */
   /* results */
   gint64    retry_at;  /* CALL_RESERVE: 0 = go */
   Record   *record;
@@ -447,6 +480,7 @@ call_free (Call *call)
   g_free (call->directory);
   g_free (call->robot_id);
   record_free (call->record);
+  record_free (call->known);
   g_free (call);
 }
 
@@ -464,6 +498,10 @@ call_thread (GTask        *task,
   DD_ASSERT_IO_THREAD (self->queue);
 
   opened = robot_file_open (&file, call->directory, call->robot_id);
+  /* What this process knows counts too: a file that cannot be made,
+   * locked or read (a full disk, a damaged file) must not let more
+   * through than the limit. */
+  merge (file.record, call->known);
   prune (file.record, call->now, call->window, call->margin);
 
   switch (call->kind)
@@ -540,7 +578,10 @@ run_call (DdRobotPacer *self,
 {
   g_autoptr(GTask) inner = g_task_new (self, NULL, call_done_cb, outer ? g_object_ref (outer) : NULL);
 
+  Record *known = g_hash_table_lookup (self->robots, call->robot_id);
+
   call->directory = g_strdup (self->directory);
+  call->known = known ? record_copy (known) : NULL;
   call->now = now (self);
   call->window = self->window;
   call->margin = self->margin;
