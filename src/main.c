@@ -9,11 +9,28 @@
 #include "config.h"
 
 #include <locale.h>
+#include <sys/resource.h>
 
 #include <glib/gi18n.h>
 
 #include "dd-application.h"
 #include "dd-cli.h"
+
+/* The outbox keeps a lock open for each image it owns: a batch of a
+ * thousand must not run out of the usual 1024 files.  The main loop
+ * uses poll(), which has no such limit. */
+static void
+raise_file_limit (void)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max)
+    {
+      limit.rlim_cur = limit.rlim_max;
+      if (setrlimit (RLIMIT_NOFILE, &limit) != 0)
+        g_debug ("Could not raise the limit of open files");
+    }
+}
 
 int
 main (int    argc,
@@ -27,6 +44,7 @@ main (int    argc,
   bindtextdomain (GETTEXT_PACKAGE, localedir && *localedir ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  raise_file_limit ();
 
   if (argc > 1 && dd_cli_handles (argv[1]))
     return dd_cli_run (argc - 1, argv + 1);

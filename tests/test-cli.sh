@@ -190,6 +190,18 @@ check "the robot of the second profile add survives the removal of another" \
 check "…and so does the robot added before both" grep -q '^Team Group (default)' "$work/after.out"
 check "…and the removed one is gone" sh -c "! grep -q '^slow' '$work/after.out'"
 
+# --- a batch bigger than the soft limit of open files: the outbox holds a
+# lock for each image it owns, and raises the limit for them
+mkdir -p "$work/many"
+convert -size 40x30 "xc:#2ec27e" "$work/many/base.png"
+for i in $(seq 1 150); do
+  convert "$work/many/base.png" -fill white -draw "point $((i % 40)),$((i / 40))" "$work/many/m-$i.png"
+done
+(ulimit -S -n 128 && "$dingdrop" send --album --profile "Team Group" "$work"/many/m-*.png) \
+  >"$work/many.out" 2>&1
+expect_eq "150 images as one album with 128 open files allowed: exit 0" 0 $?
+check "…all 150 sent" sh -c "[ \$(grep -c '^sent ' '$work/many.out') -eq 150 ]"
+
 # --- a damaged job.json: listed with its folder, its image kept; clear
 # removes it
 jobs_dir="$XDG_DATA_HOME/dingdrop/outbox/jobs"
