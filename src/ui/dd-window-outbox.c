@@ -17,6 +17,7 @@ typedef struct {
   DdWindow  *window;
   GPtrArray *items;    /* the DdQueueItems of the batch, in order */
   char      *profile_name;
+  char      *caption;  /* as it was sent, to clear once the batch is in */
 } AddOp;
 
 static void
@@ -25,6 +26,7 @@ add_op_free (AddOp *op)
   g_clear_object (&op->window);
   g_clear_pointer (&op->items, g_ptr_array_unref);
   g_clear_pointer (&op->profile_name, g_free);
+  g_free (op->caption);
   g_free (op);
 }
 
@@ -61,6 +63,19 @@ add_cb (GObject      *object,
       add_op_free (op);
       return;
     }
+
+  /* the caption belongs to this batch now: gone from the field, unless
+   * the user typed another meanwhile (a failed add keeps it) */
+  {
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->caption_view);
+    g_autofree char *text = NULL;
+    GtkTextIter start, end;
+
+    gtk_text_buffer_get_bounds (buffer, &start, &end);
+    text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+    if (g_strcmp0 (g_strstrip (text), op->caption) == 0)
+      gtk_text_buffer_set_text (buffer, "", 0);
+  }
 
   /* one job per item given, in the same order: bound by identity */
   g_assert (jobs->len == op->items->len);
@@ -130,8 +145,7 @@ dd_window_send (DdWindow *self)
   dd_window_update_state (self);
   dd_outbox_add_async (self->outbox, profile, sources, &options, self->cancellable, add_cb, op);
 
-  /* the caption belongs to this batch */
-  gtk_text_buffer_set_text (buffer, "", 0);
+  op->caption = g_strdup (caption);
 }
 
 static void

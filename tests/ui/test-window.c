@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "dd-client.h"
+#include "dd-fake-client.h"
 #include "dd-fake-server.h"
 #include "dd-history-window.h"
 #include "dd-queue-item.h"
@@ -333,7 +334,8 @@ serve_cb (SoupServer        *server,
 {
   GBytes *png = user_data;
 
-  if (g_str_equal (path, "/shots/screen.png"))
+  /* the server sees the path decoded */
+  if (g_str_equal (path, "/shots/screen.png") || g_str_equal (path, "/shots/截图 1.png"))
     {
       soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
       /* a wrong Content-Type, as some servers send: the bytes decide */
@@ -398,6 +400,17 @@ test_drop_http (Fixture       *f,
   g_assert_nonnull (strstr (dd_window_get_last_toast (f->window), "page.png"));
   g_assert_nonnull (strstr (dd_window_get_last_toast (f->window), "not an image"));
   g_assert_cmpuint (g_list_model_get_n_items (dd_window_get_queue (f->window)), ==, 1);
+
+  /* a %-encoded name is shown as the name it stands for */
+  g_free (text);
+  text = g_strdup_printf ("%sshots/%%E6%%88%%AA%%E5%%9B%%BE%%201.png", base);
+  g_value_init (&value, G_TYPE_STRING);
+  g_value_set_string (&value, text);
+  g_assert_true (emit_drop (f->window, &value));
+  g_value_unset (&value);
+  while (g_list_model_get_n_items (dd_window_get_queue (f->window)) < 2)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (dd_queue_item_get_display_name (dd_test_queue_item (f->window, 1)), ==, "截图 1.png");
 }
 
 static void
@@ -553,9 +566,56 @@ test_send (Fixture       *f,
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpstr (dd_window_get_last_toast (f->window), ==, "2 images sent to Team Group");
 
-  /* nothing left to send: Send is off */
-  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.send", NULL) &&
-                  dd_fake_server_get_uploads (f->fake)->len != 2);
+  /* the caption went with the batch */
+  {
+    GtkTextIter start, end;
+    g_autofree char *left = NULL;
+
+    gtk_text_buffer_get_bounds (gtk_text_view_get_buffer (caption), &start, &end);
+    left = gtk_text_buffer_get_text (gtk_text_view_get_buffer (caption), &start, &end, FALSE);
+    g_assert_cmpstr (left, ==, "");
+  }
+
+  /* nothing left to send: Send is off, and nothing more goes */
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->window),
+                                                                                       DD_TYPE_WINDOW,
+                                                                                       "send_button"))));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.send", NULL);
+  dd_fake_client_wait_ms (300);
+  g_assert_cmpuint (dd_fake_server_get_uploads (f->fake)->len, ==, 2);
+}
+
+/* The outbox cannot take the batch (its folder cannot be written): the
+ * window says why, and the caption typed for it is still there. */
+static void
+test_send_add_fails (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GdkTexture) texture = make_texture (40, 40);
+  g_autoptr(GBytes) png = gdk_texture_save_to_png_bytes (texture);
+  g_autofree char *jobs_dir = g_build_filename (f->tmp, "outbox", "jobs", NULL);
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s' && touch '%s'", jobs_dir, jobs_dir);
+  g_autofree char *left = NULL;
+  GtkTextView *caption;
+  GtkTextIter start, end;
+
+  add_profile (f, "Team Group", SECRET);
+  fixture_window (f);
+  dd_window_add_bytes (f->window, png, "shot.png");
+  g_assert_true (dd_test_wait_for (queue_has_1, f->window, 5000));
+  caption = GTK_TEXT_VIEW (gtk_widget_get_template_child (GTK_WIDGET (f->window), DD_TYPE_WINDOW, "caption_view"));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (caption), "写了很久的配文", -1);
+  g_assert_cmpint (system (cmd), ==, 0);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.send", NULL));
+  while (dd_window_get_last_toast (f->window) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  gtk_text_buffer_get_bounds (gtk_text_view_get_buffer (caption), &start, &end);
+  left = gtk_text_buffer_get_text (gtk_text_view_get_buffer (caption), &start, &end, FALSE);
+  g_assert_cmpstr (left, ==, "写了很久的配文");
+  g_assert_null (dd_queue_item_get_job (dd_test_queue_item (f->window, 0)));
+  g_assert_cmpuint (dd_fake_server_get_n_requests (f->fake), ==, 0);
+  g_assert_cmpint (g_unlink (jobs_dir), ==, 0);
 }
 
 /* A wrong signing secret: DingTalk answers 310000, the row says what to fix. */
@@ -780,6 +840,7 @@ main (int    argc,
   if (g_strcmp0 (g_getenv ("DD_TEST_SECRETS_BACKEND"), "keyring") == 0)
     {
       g_test_add ("/window/send", Fixture, "send", fixture_set_up, test_send, fixture_tear_down);
+      g_test_add ("/window/send-add-fails", Fixture, "send", fixture_set_up, test_send_add_fails, fixture_tear_down);
       g_test_add ("/window/send-bad-sign", Fixture, "send", fixture_set_up, test_send_bad_sign, fixture_tear_down);
       g_test_add ("/window/history", Fixture, "send", fixture_set_up, test_history, fixture_tear_down);
       g_test_add ("/window/close-asks", Fixture, "send", fixture_set_up, test_close_asks, fixture_tear_down);
