@@ -150,9 +150,16 @@ name_for_uri (GUri *uri)
   const char *path = g_uri_get_path (uri);
   g_autofree char *base = path && *path ? g_path_get_basename (path) : NULL;
 
+  g_autofree char *unescaped = NULL;
+
   if (base == NULL || *base == '\0' || g_str_equal (base, "/") || g_str_equal (base, "."))
     return g_strdup (g_uri_get_host (uri) ? g_uri_get_host (uri) : _("Downloaded image"));
 
+  /* "%E6%88%AA%E5%9B%BE.png" is shown as the name it stands for, if that
+   * is a name at all (no "/" or NUL in it, valid UTF-8) */
+  unescaped = g_uri_unescape_string (base, "/");
+  if (unescaped != NULL && *unescaped != '\0' && g_utf8_validate (unescaped, -1, NULL))
+    return g_steal_pointer (&unescaped);
   return g_steal_pointer (&base);
 }
 
