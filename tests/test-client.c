@@ -456,9 +456,47 @@ test_cancel (Fixture       *f,
   dd_fake_server_set_latency (f->fake, 2000);
   dd_fake_server_inject_fault (f->fake, DD_FAKE_FAULT_LATENCY, 1);
   dd_client_send_async (f->client, f->profile, message, cancellable, store_result, &result);
+  gint64 start = g_get_monotonic_time ();
+
   g_timeout_add (50, cancel_later, cancellable);
   g_assert_false (dd_client_send_finish (f->client, wait_for (&result), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  /* at once, not when the late answer comes */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+}
+
+/* An upload waiting for the access token gives up when its own
+ * cancellable fires, though the token's request goes on for the others:
+ * a second upload gets the token and its media_id. */
+static void
+test_cancel_token_waiter (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GBytes) png = make_png (20, 20, 11);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) first = NULL;
+  g_autoptr(GAsyncResult) second = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *media_id = NULL;
+  gint64 start;
+
+  dd_fake_server_set_latency (f->fake, 1500);
+  dd_fake_server_inject_fault (f->fake, DD_FAKE_FAULT_LATENCY, 1);   /* the gettoken */
+  start = g_get_monotonic_time ();
+  dd_client_upload_async (f->client, f->profile, png, "a.png", "image/png", NULL, NULL,
+                          cancellable, store_result, &first);
+  dd_client_upload_async (f->client, f->profile, png, "b.png", "image/png", NULL, NULL,
+                          NULL, store_result, &second);
+  g_timeout_add (50, cancel_later, cancellable);
+  g_assert_null (dd_client_upload_finish (f->client, wait_for (&first), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+
+  g_clear_error (&error);
+  media_id = dd_client_upload_finish (f->client, wait_for (&second), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (media_id);
+  g_assert_cmpuint (dd_fake_server_get_n_token_requests (f->fake), ==, 1);
 }
 
 static void
@@ -517,6 +555,7 @@ main (int    argc,
   ADD ("faults", test_faults);
   ADD ("stall-times-out", test_stall_times_out);
   ADD ("cancel", test_cancel);
+  ADD ("cancel-token-waiter", test_cancel_token_waiter);
   ADD ("app-robot", test_app_robot);
 
 #undef ADD

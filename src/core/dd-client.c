@@ -293,6 +293,65 @@ token_fetch_free (TokenFetch *fetch)
   g_free (fetch);
 }
 
+/* A caller waiting for the shared request returns as soon as its own
+ * cancellable fires, not when the request ends (up to the timeout): the
+ * request itself goes on for the others. */
+#define WAITER_RETURNED "dd-waiter-returned"
+#define WAITER_HANDLER  "dd-waiter-handler"
+
+/* TRUE if @task is still to be returned, and now is the caller's to
+ * return; it no longer listens to its cancellable. */
+static gboolean
+waiter_take (GTask *task)
+{
+  gulong handler = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (task), WAITER_HANDLER));
+
+  if (g_object_get_data (G_OBJECT (task), WAITER_RETURNED) != NULL)
+    return FALSE;
+  g_object_set_data (G_OBJECT (task), WAITER_RETURNED, GINT_TO_POINTER (TRUE));
+  if (handler != 0)
+    g_cancellable_disconnect (g_task_get_cancellable (task), handler);
+  return TRUE;
+}
+
+static gboolean
+waiter_cancel_cb (gpointer data)
+{
+  GTask *task = data;
+
+  if (g_object_get_data (G_OBJECT (task), WAITER_RETURNED) == NULL)
+    {
+      /* not disconnected here: this may run inside the cancellable's emission */
+      g_object_set_data (G_OBJECT (task), WAITER_RETURNED, GINT_TO_POINTER (TRUE));
+      g_task_return_error_if_cancelled (task);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+waiter_cancelled_cb (GCancellable *cancellable,
+                     GTask        *task)
+{
+  /* on the task's own context, where the request's end is handled too */
+  g_main_context_invoke_full (g_task_get_context (task), G_PRIORITY_DEFAULT,
+                              waiter_cancel_cb, g_object_ref (task), g_object_unref);
+}
+
+static void
+waiter_add (TokenEntry *entry,
+            GTask      *task)
+{
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  entry->waiters = g_list_prepend (entry->waiters, task);
+  if (cancellable != NULL)
+    {
+      gulong handler = g_cancellable_connect (cancellable, G_CALLBACK (waiter_cancelled_cb), task, NULL);
+
+      g_object_set_data (G_OBJECT (task), WAITER_HANDLER, GSIZE_TO_POINTER (handler));
+    }
+}
+
 static void
 token_fetched_cb (GObject      *source,
                   GAsyncResult *result,
@@ -346,6 +405,8 @@ token_fetched_cb (GObject      *source,
     {
       GTask *task = l->data;
 
+      if (!waiter_take (task))
+        continue;   /* its caller gave up already */
       if (error != NULL)
         g_task_return_error (task, g_error_copy (error));
       else
@@ -411,7 +472,7 @@ dd_client_get_token_async (DdClient            *self,
       return;
     }
 
-  entry->waiters = g_list_prepend (entry->waiters, g_steal_pointer (&task));
+  waiter_add (entry, g_steal_pointer (&task));
   if (entry->in_flight)
     return;
 
@@ -425,8 +486,9 @@ dd_client_get_token_async (DdClient            *self,
       GList *waiters = g_steal_pointer (&entry->waiters);
 
       for (GList *l = waiters; l != NULL; l = l->next)
-        g_task_return_new_error (l->data, DD_ERROR, DD_ERROR_PROFILE,
-                                 "%s", _("The robot’s API server address is not a valid URL."));
+        if (waiter_take (l->data))
+          g_task_return_new_error (l->data, DD_ERROR, DD_ERROR_PROFILE,
+                                   "%s", _("The robot’s API server address is not a valid URL."));
       g_list_free_full (waiters, g_object_unref);
       return;
     }
