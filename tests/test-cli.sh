@@ -221,6 +221,41 @@ assert len(d) == 1 and d[0]['id'] == 'brokenjob01' and d[0]['data_path'].endswit
 "$dingdrop" outbox clear >"$work/clear-damaged.out" 2>&1
 check "outbox clear removes it" test ! -e "$jobs_dir/brokenjob01"
 
+# --- a keyring still locked since the login (the daemon started without
+# the password): every command names the locked keyring; a removal that
+# cannot remove the secrets removes nothing and says so
+if [ "${DD_TEST_SECRETS_BACKEND-}" = keyring ]; then
+  restart_keyring () {  # restart_keyring [PASSWORD]: as a new login would
+    pid=$(dbus-send --session --print-reply=literal --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+            org.freedesktop.DBus.GetConnectionUnixProcessID string:org.freedesktop.secrets | awk '{ print $NF }')
+    kill "$pid"
+    while dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+            org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets | grep -q true; do sleep 0.1; done
+    if [ $# -gt 0 ]; then
+      printf '%s' "$1" | env -u G_DEBUG gnome-keyring-daemon --unlock --daemonize --components=secrets >/dev/null
+    else
+      env -u G_DEBUG gnome-keyring-daemon --daemonize --components=secrets </dev/null >/dev/null
+    fi
+    until dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+            org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets | grep -q true; do sleep 0.1; done
+  }
+  restart_keyring
+  "$dingdrop" send --profile "Team Group" "$work/a.png" >"$work/locked-send.out" 2>&1
+  expect_eq "send with the keyring locked since the login exits 1" 1 $?
+  check "…and names the locked keyring, not a missing webhook" \
+    sh -c "grep -q 'keyring is not available or is locked' '$work/locked-send.out' && ! grep -qi 'no webhook' '$work/locked-send.out'"
+  "$dingdrop" profile test "Team Group" >"$work/locked-test.out" 2>&1
+  check "profile test names the locked keyring, not 'not set'" \
+    sh -c "grep -q 'keyring is not available or is locked' '$work/locked-test.out' && ! grep -q 'not set' '$work/locked-test.out'"
+  "$dingdrop" profile remove "Team Group" >"$work/locked-remove.out" 2>&1
+  expect_eq "profile remove with the keyring locked exits 1" 1 $?
+  check "…does not claim it removed the secrets" sh -c "! grep -q 'Removed' '$work/locked-remove.out'"
+  restart_keyring pw   # the wrapper's password
+  "$dingdrop" profile list >"$work/locked-list.out" 2>&1
+  check "once unlocked, the robot is still there" grep -q '^Team Group' "$work/locked-list.out"
+  check "…with its secrets" sh -c "[ \$(secret-tool search --all field webhook 2>/dev/null | grep -c '^secret = ') -ge 1 ]"
+fi
+
 # --- results as they come, and Ctrl-C.  A second fake, every request late:
 # the first image's line is out while the batch still runs; SIGINT stops
 # the send with a sentence, and what is left waits for `outbox resume`.

@@ -132,6 +132,35 @@ keyring_error (GTask        *task,
  * items behind.  One prompt covers all the fields. */
 
 static void
+on_default_collection (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SecretCollection) collection = secret_collection_for_alias_finish (result, &error);
+  SecretsOp *op = g_task_get_task_data (task);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, keyring_error (task, error, "finding the default keyring"));
+      return;
+    }
+  /* no Secret Service here (libsecret's file backend, as in Flatpak):
+   * nothing is locked behind the search's back */
+  if (collection != NULL && secret_collection_get_locked (collection))
+    {
+      g_autoptr(GError) locked = g_error_new_literal (SECRET_ERROR, SECRET_ERROR_IS_LOCKED,
+                                                      "the default keyring is locked");
+
+      g_task_return_error (task, keyring_error (task, locked, "unlocking"));
+      return;
+    }
+
+  op->then (g_steal_pointer (&task));
+}
+
+static void
 on_items_unlocked (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
@@ -153,6 +182,18 @@ on_items_unlocked (GObject      *source,
   for (const GList *l = items; l != NULL; l = l->next)
     if (SECRET_IS_ITEM (l->data) && secret_item_get_locked (l->data))
       n_locked++;
+
+  if (items == NULL)
+    {
+      /* None found.  A keyring still locked since the login (never
+       * unlocked) hides its items from this search: "no webhook" would
+       * be a lie then, and a clear would remove nothing. */
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      secret_collection_for_alias (NULL, SECRET_COLLECTION_DEFAULT, SECRET_COLLECTION_NONE,
+                                   cancellable, on_default_collection, g_steal_pointer (&task));
+      return;
+    }
   g_list_free_full (items, g_object_unref);
 
   if (n_locked > 0)
