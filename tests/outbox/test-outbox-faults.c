@@ -235,23 +235,21 @@ test_pause_410100 (Fixture       *f,
   g_assert_cmpint (dd_outbox_get_robot_paused_until (second, dd_profile_get_id (f->profile)), ==, 0);
 }
 
-/* -1 系统繁忙, with HTTP 200 and with HTTP 500, on uploads and on sends:
- * tried again, and everything arrives once. */
+/* -1 系统繁忙, with HTTP 200 or HTTP 500, on uploads and on sends: tried
+ * again, and everything arrives once. */
 static void
-test_busy (Fixture       *f,
-           gconstpointer  data)
+check_busy (Fixture *f,
+            guint    upload_status,
+            guint    send_status)
 {
   static const char busy[] = "{\"errcode\":-1,\"errmsg\":\"系统繁忙\"}";
-  g_autoptr(GPtrArray) images = make_images (3, 260);
+  g_autoptr(GPtrArray) images = make_images (3, 260 + upload_status);
   g_autoptr(GPtrArray) jobs = NULL;
   g_autofree char *batch = NULL;
   GPtrArray *messages;
   guint attempts = 0;
 
-  if (f->fake == NULL)
-    return;
-
-  dd_fake_server_set_next_answer (f->fake, "/media/upload", 2, 200, busy, "application/json");
+  dd_fake_server_set_next_answer (f->fake, "/media/upload", 2, upload_status, busy, "application/json");
   batch = add_batch (f, f->outbox, f->profile, images, NULL);
   jobs = dd_outbox_get_batch_jobs (f->outbox, batch);
   dd_outbox_start (f->outbox);
@@ -260,7 +258,7 @@ test_busy (Fixture       *f,
    * send goes before the first image's */
   while (dd_fake_server_get_n_upload_requests (f->fake) < 2)
     g_main_context_iteration (NULL, TRUE);
-  dd_fake_server_set_next_answer (f->fake, "/robot/send", 1, 500, busy, "application/json");
+  dd_fake_server_set_next_answer (f->fake, "/robot/send", 1, send_status, busy, "application/json");
   g_assert_true (wait_until (f, done_skipping_backoff, batch, 30000));
 
   for (guint i = 0; i < jobs->len; i++)
@@ -273,9 +271,26 @@ test_busy (Fixture       *f,
   g_assert_cmpuint (attempts, ==, 3);
   messages = dd_fake_server_get_messages (f->fake);
   g_assert_cmpuint (messages->len, ==, 4);
-  g_assert_cmpuint (((DdFakeMessage *) messages->pdata[0])->http_status, ==, 500);
+  g_assert_cmpuint (((DdFakeMessage *) messages->pdata[0])->http_status, ==, send_status);
+  g_assert_false (((DdFakeMessage *) messages->pdata[0])->accepted);
   g_assert_cmpuint (dd_fake_server_count_shown_messages (f->fake), ==, 3);
   g_assert_cmpuint (dd_fake_server_get_uploads (f->fake)->len, ==, 3);
+}
+
+static void
+test_busy_200_500 (Fixture       *f,
+                   gconstpointer  data)
+{
+  if (f->fake != NULL)
+    check_busy (f, 200, 500);
+}
+
+static void
+test_busy_500_200 (Fixture       *f,
+                   gconstpointer  data)
+{
+  if (f->fake != NULL)
+    check_busy (f, 500, 200);
 }
 
 static gboolean
@@ -480,7 +495,8 @@ main (int    argc,
   ADD ("rate-setting", test_rate_setting);
   ADD ("pause-130101", test_pause_130101);
   ADD ("pause-410100", test_pause_410100);
-  ADD ("busy", test_busy);
+  ADD ("busy-upload-200-send-500", test_busy_200_500);
+  ADD ("busy-upload-500-send-200", test_busy_500_200);
   ADD ("lost-answer", test_lost_answer);
   ADD ("durable-writes", test_durable_writes);
   ADD ("transient-500", test_transient_500);
