@@ -74,9 +74,6 @@ list_job (DdJob          *job,
   if (json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonGenerator) generator = json_generator_new ();
-      g_autoptr(JsonNode) root = NULL;
-      g_autofree char *line = NULL;
 
 #define MEMBER_STRING(name, value) \
       G_STMT_START { \
@@ -102,16 +99,11 @@ list_job (DdJob          *job,
       MEMBER_INT ("sent_at", dd_job_get_sent_at (job));
       MEMBER_STRING ("data_path", dd_job_get_data_path (job));
       MEMBER_STRING ("thumbnail_path", dd_job_get_thumbnail_path (job));
-      json_builder_end_object (b);
+      dd_cli_print_json (b);
+      return;
 
 #undef MEMBER_STRING
 #undef MEMBER_INT
-
-      root = json_builder_get_root (b);
-      json_generator_set_root (generator, root);
-      line = json_generator_to_data (generator, NULL);
-      g_print ("%s\n", line);
-      return;
     }
 
   g_print ("%s\t%s\t%s\t%s", dd_job_get_id (job), state_nick (job), robot, dd_job_get_display_name (job));
@@ -149,9 +141,6 @@ list_damaged (const char *folder,
   if (json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonGenerator) generator = json_generator_new ();
-      g_autoptr(JsonNode) root = NULL;
-      g_autofree char *line = NULL;
 
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "id");
@@ -165,11 +154,7 @@ list_damaged (const char *folder,
         json_builder_add_string_value (b, original);
       else
         json_builder_add_null_value (b);
-      json_builder_end_object (b);
-      root = json_builder_get_root (b);
-      json_generator_set_root (generator, root);
-      line = json_generator_to_data (generator, NULL);
-      g_print ("%s\n", line);
+      dd_cli_print_json (b);
       return;
     }
 

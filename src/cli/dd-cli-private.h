@@ -5,8 +5,10 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "dd-cli.h"
+
 #include "dd-outbox.h"
 #include "dd-profile-store.h"
 
@@ -14,6 +16,7 @@ G_BEGIN_DECLS
 
 GAsyncResult   *dd_cli_wait_for_result   (GAsyncResult **slot);
 void            dd_cli_close_outbox      (DdOutbox      *outbox);
+void            dd_cli_print_json        (JsonBuilder   *builder);
 void            dd_cli_store_result_cb   (GObject       *source,
                                           GAsyncResult  *result,
                                           gpointer       user_data);

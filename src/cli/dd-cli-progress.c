@@ -33,9 +33,6 @@ dd_cli_print_result (const char *file,
   if (json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonGenerator) generator = json_generator_new ();
-      g_autoptr(JsonNode) root = NULL;
-      g_autofree char *line = NULL;
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "file");
@@ -54,12 +51,7 @@ dd_cli_print_result (const char *file,
         json_builder_add_string_value (builder, error);
       else
         json_builder_add_null_value (builder);
-      json_builder_end_object (builder);
-
-      root = json_builder_get_root (builder);
-      json_generator_set_root (generator, root);
-      line = json_generator_to_data (generator, NULL);
-      g_print ("%s\n", line);
+      dd_cli_print_json (builder);
     }
   else if (sent)
     g_print ("sent %s\n", file);

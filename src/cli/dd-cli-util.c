@@ -232,3 +232,18 @@ dd_cli_usage_error (GOptionContext *context,
 
   g_printerr ("dingdrop: %s\n\n%s", message, help);
 }
+
+/* Ends @builder's object and prints it as one line: --json output. */
+void
+dd_cli_print_json (JsonBuilder *builder)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *line = NULL;
+
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  line = json_generator_to_data (generator, NULL);
+  g_print ("%s\n", line);
+}

@@ -89,6 +89,8 @@ void      dd_job_set_data_path      (DdJob       *self,
                                      const char  *data_path);
 void      dd_job_assign             (DdJob       *self,
                                      DdJob       *from);
+int       dd_job_compare_order      (DdJob       *a,
+                                     DdJob       *b);
 char     *dd_job_path               (DdJob       *self,
                                      const char  *name);
 

@@ -386,6 +386,20 @@ dd_job_assign (DdJob *self,
 
 #undef SET_NUMBER
 
+/* The user's order: by the time their batch was made, then within it. */
+int
+dd_job_compare_order (DdJob *a,
+                      DdJob *b)
+{
+  int c;
+
+  if (a->created_at != b->created_at)
+    return a->created_at < b->created_at ? -1 : 1;
+  if ((c = g_strcmp0 (a->batch_id, b->batch_id)) != 0)
+    return c;
+  return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
 char *
 dd_job_path (DdJob      *self,
              const char *name)

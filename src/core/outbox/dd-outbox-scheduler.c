@@ -275,19 +275,6 @@ dd_outbox_scheduler_set_sends_per_minute (DdOutboxScheduler *self,
 
 /* ---- the jobs ------------------------------------------------------------ */
 
-static int
-compare_jobs (DdJob *a,
-              DdJob *b)
-{
-  int c;
-
-  if (a->created_at != b->created_at)
-    return a->created_at < b->created_at ? -1 : 1;
-  if ((c = g_strcmp0 (a->batch_id, b->batch_id)) != 0)
-    return c;
-  return a->seq < b->seq ? -1 : a->seq > b->seq;
-}
-
 /* A job just taken over: what was on its way when its last owner stopped
  * starts again (a message that was being sent goes again with its
  * msgUuid; an upload that had finished is not repeated). */
@@ -332,7 +319,7 @@ dd_outbox_scheduler_add (DdOutboxScheduler *self,
   reset_interrupted (self, job);
 
   for (pos = self->jobs->len; pos > 0; pos--)
-    if (compare_jobs (g_ptr_array_index (self->jobs, pos - 1), job) <= 0)
+    if (dd_job_compare_order (g_ptr_array_index (self->jobs, pos - 1), job) <= 0)
       break;
   g_ptr_array_insert (self->jobs, pos, g_object_ref (job));
 

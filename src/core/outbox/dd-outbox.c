@@ -233,19 +233,6 @@ dd_outbox_now (DdOutbox *self)
 /* ---- the model and the history ----------------------------------------- */
 
 static int
-compare_jobs (DdJob *a,
-              DdJob *b)
-{
-  int c;
-
-  if (a->created_at != b->created_at)
-    return a->created_at < b->created_at ? -1 : 1;
-  if ((c = g_strcmp0 (a->batch_id, b->batch_id)) != 0)
-    return c;
-  return a->seq < b->seq ? -1 : a->seq > b->seq;
-}
-
-static int
 compare_sent (gconstpointer a,
               gconstpointer b,
               gpointer      user_data)
@@ -293,7 +280,7 @@ _dd_outbox_insert_job (DdOutbox *self,
     }
 
   for (pos = self->jobs->len; pos > 0; pos--)
-    if (compare_jobs (g_ptr_array_index (self->jobs, pos - 1), job) <= 0)
+    if (dd_job_compare_order (g_ptr_array_index (self->jobs, pos - 1), job) <= 0)
       break;
   g_ptr_array_insert (self->jobs, pos, g_object_ref (job));
   g_list_model_items_changed (G_LIST_MODEL (self), pos, 0, 1);
