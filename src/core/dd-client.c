@@ -74,8 +74,12 @@ dd_client_class_init (DdClientClass *klass)
 static void
 dd_client_init (DdClient *self)
 {
+  /* Uploads in parallel, a send and a token beside them: more than
+   * libsoup's 2 connections per host. */
   self->session = soup_session_new_with_options ("timeout", DD_CLIENT_DEFAULT_TIMEOUT,
                                                  "idle-timeout", 60,
+                                                 "max-conns-per-host", 8,
+                                                 "max-conns", 16,
                                                  "user-agent", "DingDrop/" PACKAGE_VERSION " ",
                                                  NULL);
   self->tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, token_entry_free);
@@ -756,6 +760,14 @@ call_start (GTask      *task,
 
   if (call->kind == CALL_UPLOAD)
     g_signal_connect_object (msg, "wrote-body-data", G_CALLBACK (wrote_body_data_cb), task, 0);
+
+  /* libsoup reuses a kept-alive connection for a POST only if it may
+   * send it again when that connection turns out closed: an upload may
+   * (another media_id, nothing shown), a custom robot's message too (its
+   * msgUuid keeps DingTalk from showing it twice); an app robot's message
+   * has no such key, and goes on a connection of its own. */
+  if (call->kind == CALL_UPLOAD || (call->kind == CALL_WEBHOOK && call->message->msg_uuid != NULL))
+    soup_message_set_flags (msg, soup_message_get_flags (msg) | SOUP_MESSAGE_IDEMPOTENT);
 
   soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT,
                                     g_task_get_cancellable (task), call_done_cb, task);
