@@ -428,9 +428,14 @@ test_cancelled (void)
   g_cancellable_cancel (cancellable);
 
   /* a cancellation stays a cancellation, so the UI can ignore it */
+  gint64 started = g_get_monotonic_time ();
+
   g_assert_false (store_sync (profile, cancellable, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
+  /* a cancelled store stored nothing, and said so at once */
+  g_assert_cmpuint (count_items (dd_profile_get_id (profile)), ==, 0);
+  g_assert_cmpint (g_get_monotonic_time () - started, <, G_USEC_PER_SEC);
   g_assert_false (load_sync (profile, cancellable, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);

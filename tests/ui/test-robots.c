@@ -146,21 +146,42 @@ test_add_stores_secrets (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-/* Editing reads the secrets back into the fields, asynchronously. */
+/* Editing reads the secrets back into the fields, asynchronously: a
+ * robot of its own, stored here, not the one the test before made. */
 static void
 test_edit_loads_secrets (void)
 {
-  g_autofree char *dir = config_dir ();
+  g_autofree char *dir = g_build_filename (g_get_user_config_dir (), "dingdrop-test-edit", NULL);
   g_autoptr(DdProfileStore) store = dd_profile_store_new (dir);
   g_autoptr(DdClient) client = dd_client_new ();
+  g_autoptr(DdProfile) profile = dd_profile_new ("Edited Group");
+  g_autoptr(GError) error = NULL;
+  Waiter w = { NULL };
   DdRobotsWindow *window;
   GtkWidget *editor;
 
+  g_assert_true (dd_profile_set_webhook (profile, TOKEN, &error));
+  dd_profile_set_secret (profile, SECRET);
+  dd_profile_set_app_key (profile, APP_KEY);
+  dd_profile_set_app_secret (profile, APP_SECRET);
+  g_assert_true (dd_profile_store_add (store, profile, &error));
+  g_assert_true (dd_profile_store_save (store, &error));
+  g_assert_no_error (error);
+  dd_secrets_store_async (profile, NULL, store_result_cb, &w);
+  g_assert_true (dd_test_wait_for (has_result, &w, 10000));
+  g_assert_true (dd_secrets_store_finish (w.result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&w.result);
+
+  /* a store of the window's, read from the file: no secrets in memory */
+  g_clear_object (&store);
+  store = dd_profile_store_new (dir);
   g_assert_true (dd_profile_store_load (store, NULL));
+  g_assert_null (dd_profile_get_secret (dd_profile_store_lookup (store, "Edited Group")));
   window = dd_robots_window_new (store, client);
   gtk_window_present (GTK_WINDOW (window));
 
-  dd_robots_window_edit (window, dd_profile_store_lookup (store, "Team Group"), FALSE);
+  dd_robots_window_edit (window, dd_profile_store_lookup (store, "Edited Group"), FALSE);
   editor = dd_robots_window_get_editor (window);
   g_assert_true (dd_test_wait_for (editor_idle, editor, 10000));
   g_assert_cmpstr (dd_robot_editor_get_secrets_state (DD_ROBOT_EDITOR (editor)), ==, "loaded");
