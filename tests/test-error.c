@@ -144,6 +144,21 @@ test_errcode_not_a_number (void)
     }
 }
 
+/* Members of the wrong shape from the network are not success, and no
+ * critical either (json-glib's getters emit one for an object or array). */
+static void
+test_members_of_the_wrong_shape (void)
+{
+  g_autoptr(GError) a = judge (200, "{\"errcode\":310000,\"errmsg\":{\"a\":1},\"sub_code\":[1]}");
+  g_autoptr(GError) b = judge (400, "{\"code\":[\"InvalidAuthentication\"],\"message\":{}}");
+  g_autoptr(GError) c = judge (200, "{\"errcode\":88,\"sub_code\":{\"x\":1}}");
+
+  g_assert_error (a, DD_ERROR, DD_ERROR_SECURITY_CHECK);
+  g_assert_null (dd_error_get_errmsg (a));
+  g_assert_error (b, DD_ERROR, DD_ERROR_UNEXPECTED);
+  g_assert_error (c, DD_ERROR, DD_ERROR_BUSY);
+}
+
 static void
 test_security_hints (void)
 {
@@ -266,6 +281,7 @@ main (int    argc,
   g_test_add_func ("/error/transient-errcodes", test_transient_errcodes);
   g_test_add_func ("/error/permanent-errcodes", test_permanent_errcodes);
   g_test_add_func ("/error/errcode-not-a-number", test_errcode_not_a_number);
+  g_test_add_func ("/error/members-of-the-wrong-shape", test_members_of_the_wrong_shape);
   g_test_add_func ("/error/security-hints", test_security_hints);
   g_test_add_func ("/error/not-json", test_not_json);
   g_test_add_func ("/error/success", test_success);

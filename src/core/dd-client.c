@@ -23,6 +23,8 @@
 
 /* Refresh this long before DingTalk's expires_in, at most a tenth of it. */
 #define TOKEN_MARGIN_SECONDS 300
+/* The longest a token is kept, whatever expires_in says: a day. */
+#define TOKEN_MAX_SECONDS    (24 * 60 * 60)
 
 typedef struct {
   char   *token;
@@ -143,6 +145,37 @@ dd_client_get_n_token_fetches (DdClient *self)
 /* ------------------------------------------------------------------------ */
 /* Judging answers                                                           */
 
+/* A member of an answer in the shape DingTalk sends it; NULL (or @fallback)
+ * for any other shape.  json-glib's _with_default getters emit a critical
+ * for an object or an array there (a g_return_if_fail() reached with bytes
+ * from the network), and turn a double or a string into a number. */
+static const char *
+member_string (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (node);
+}
+
+static gint64
+member_int (JsonObject *object,
+            const char *name,
+            gint64      fallback)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_INT64)
+    return fallback;
+
+  return json_node_get_int (node);
+}
+
 static gboolean
 code_has (const char *code,
           const char *part)
@@ -217,8 +250,8 @@ dd_client_judge_response (guint        http_status,
   if (json_object_has_member (object, "errcode"))
     {
       JsonNode *node = json_object_get_member (object, "errcode");
-      const char *errmsg = json_object_get_string_member_with_default (object, "errmsg", NULL);
-      const char *sub_code = json_object_get_string_member_with_default (object, "sub_code", NULL);
+      const char *errmsg = member_string (object, "errmsg");
+      const char *sub_code = member_string (object, "sub_code");
       gint64 errcode;
 
       /* Success is a numeric 0 and nothing else: "0", 0.0 or null is an
@@ -235,7 +268,7 @@ dd_client_judge_response (guint        http_status,
           return FALSE;
         }
     }
-  else if (json_object_get_int_member_with_default (object, "status", 0) == 1111)
+  else if (member_int (object, "status", 0) == 1111)
     {
       /* the gateway's ban after too many calls: {"status":1111,"wait":5} */
       g_propagate_error (error, dd_error_new_coded (DD_ERROR_BUSY, http_status, "status 1111"));
@@ -245,8 +278,8 @@ dd_client_judge_response (guint        http_status,
     {
       g_propagate_error (error,
                          error_for_v1 (http_status,
-                                       json_object_get_string_member_with_default (object, "code", NULL),
-                                       json_object_get_string_member_with_default (object, "message", NULL)));
+                                       member_string (object, "code"),
+                                       member_string (object, "message")));
       return FALSE;
     }
 
@@ -382,8 +415,9 @@ token_fetched_cb (GObject      *source,
     }
   else if (dd_client_judge_response (soup_message_get_status (msg), body, &object, &error))
     {
-      const char *token = json_object_get_string_member_with_default (object, "access_token", NULL);
-      gint64 expires_in = json_object_get_int_member_with_default (object, "expires_in", 7200);
+      const char *token = member_string (object, "access_token");
+      /* 7200 from DingTalk; anything wild must not overflow expires_at */
+      gint64 expires_in = CLAMP (member_int (object, "expires_in", 7200), 0, TOKEN_MAX_SECONDS);
 
       if (token == NULL || *token == '\0')
         error = dd_error_new_unexpected (soup_message_get_status (msg), "no access_token in the answer");
@@ -638,7 +672,7 @@ call_done_cb (GObject      *source,
 
   if (call->kind == CALL_UPLOAD)
     {
-      const char *media_id = json_object_get_string_member_with_default (object, "media_id", NULL);
+      const char *media_id = member_string (object, "media_id");
 
       if (media_id == NULL || *media_id == '\0')
         g_task_return_error (task, dd_error_new_unexpected (soup_message_get_status (msg),
