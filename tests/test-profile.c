@@ -380,6 +380,29 @@ test_webhook_refused (void)
     }
 }
 
+/* What is stored is what normalising it again gives: the secrets are
+ * read back through the same check (a base with an empty port made
+ * "https://host:/robot/send", which the second pass changed). */
+static void
+test_webhook_normalize_stable (void)
+{
+  static const char * const bases[] = { "https://ding.example.com:/", "https://ding.example.com:443",
+                                        "http://127.0.0.1:8080/", DD_DEFAULT_OAPI_BASE };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *once = dd_webhook_normalize (TOKEN, bases[i], &error);
+      g_autofree char *twice = NULL;
+
+      g_test_message ("base %s", bases[i]);
+      g_assert_no_error (error);
+      twice = dd_webhook_normalize (once, bases[i], &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (twice, ==, once);
+    }
+}
+
 static void
 test_url_allowed (void)
 {
@@ -1654,6 +1677,7 @@ main (int   argc,
   g_test_add_func ("/profile/notify", test_profile_notify);
   g_test_add_func ("/profile/webhook/normalize", test_webhook_normalize);
   g_test_add_func ("/profile/webhook/refused", test_webhook_refused);
+  g_test_add_func ("/profile/webhook/normalize-stable", test_webhook_normalize_stable);
   g_test_add_func ("/profile/url-allowed", test_url_allowed);
   g_test_add_func ("/profile/validate", test_profile_validate);
   g_test_add_func ("/profile/duplicate", test_profile_duplicate);

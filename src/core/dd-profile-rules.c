@@ -40,13 +40,27 @@ host_is_loopback (const char *host)
   return address != NULL && g_inet_address_get_is_loopback (address);
 }
 
+/* GUri decodes a %-encoded host even with G_URI_FLAGS_ENCODED, and
+ * g_uri_join() writes it back as it is: "https://dd.%2Fexample.com/" would
+ * come out as the host "dd." and a path.  A host is a name or an address,
+ * and has none of these. */
+static gboolean
+host_is_plain (const char *host)
+{
+  for (const char *p = host; *p != '\0'; p++)
+    if ((guchar) *p <= ' ' || *p == 0x7f || strchr ("/?#@[]\\%", *p) != NULL)
+      return FALSE;
+
+  return TRUE;
+}
+
 static UrlProblem
 classify_uri (GUri *uri)
 {
   const char *scheme = g_uri_get_scheme (uri);
   const char *host = g_uri_get_host (uri);
 
-  if (host == NULL || *host == '\0')
+  if (host == NULL || *host == '\0' || !host_is_plain (host))
     return URL_UNPARSABLE;
 
   if (g_ascii_strcasecmp (scheme, "https") == 0)
@@ -322,6 +336,8 @@ dd_webhook_normalize (const char  *input,
 
   if (is_token (text))
     {
+      g_autofree char *url = NULL;
+
       if (looks_like_signing_secret (text))
         {
           g_set_error_literal (error, DD_ERROR, DD_ERROR_INVALID_WEBHOOK,
@@ -329,7 +345,11 @@ dd_webhook_normalize (const char  *input,
           return NULL;
         }
 
-      return g_strconcat (base, "/robot/send?access_token=", text, NULL);
+      /* Through the same checks as a pasted URL, so that what is stored is
+       * what normalising it again gives (the secrets are read back through
+       * dd_profile_set_webhook()): "https://host:/" becomes "https://host/". */
+      url = g_strconcat (base, "/robot/send?access_token=", text, NULL);
+      return normalize_url (url, base, error);
     }
 
   if (strstr (text, "://") == NULL)
