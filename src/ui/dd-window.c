@@ -209,6 +209,8 @@ dd_window_append_item (DdWindow    *self,
     }
 
   g_list_store_append (self->queue, item);
+  /* the end-to-end test waits for this line before it presses Send */
+  g_debug ("Queued “%s”", dd_queue_item_get_display_name (item));
 }
 
 void

@@ -8,7 +8,7 @@
 # A robot is added with `dingdrop profile add` (secrets on standard input)
 # pointing at the fake DingTalk; xclip puts a PNG on the clipboard; xdotool
 # presses Ctrl+V then Ctrl+Return in the window; the fake's log must show
-# the upload and a correctly signed message within 10 seconds.  Screenshots
+# the upload and a correctly signed message within a minute.  Screenshots
 # of the window (empty, queued, sent) in English and in zh_CN are left in
 # ARTIFACTS_DIR.  TAP output.
 #
@@ -100,13 +100,26 @@ shoot () {  # shoot NAME: the screen, with the window on it
   import -window root "$artifacts/$1.png" 2>/dev/null
 }
 
+# wait_queued N: until the window has logged its Nth queued image (60 s)
+wait_queued () {
+  j=0
+  while n=$(grep -c 'Queued “' "$work/app-$tag.log" 2>/dev/null); [ "${n:-0}" -lt "$1" ]; do
+    [ $j -ge 600 ] && return 1
+    sleep 0.1
+    j=$((j + 1))
+  done
+}
+
 # run LANG_TAG LANGUAGE: one session of the window, from empty to sent
 run () {
   tag=$1
   uploads_before=$(count /media/upload)
   sends_before=$(count /robot/send)
 
-  LANGUAGE=$2 DINGDROP_LOCALEDIR="$localedir" "$dingdrop" >"$work/app-$tag.log" 2>&1 &
+  # G_MESSAGES_DEBUG: the window logs each image it has queued, so the
+  # test presses Send when there is something to send, however busy the
+  # machine (an encode of the pasted image can take seconds under load)
+  G_MESSAGES_DEBUG=all LANGUAGE=$2 DINGDROP_LOCALEDIR="$localedir" "$dingdrop" >"$work/app-$tag.log" 2>&1 &
   app_pid=$!
 
   wid=$(timeout 20 xdotool search --sync --onlyvisible --class dingdrop 2>/dev/null | head -n 1)
@@ -122,12 +135,13 @@ run () {
   xdotool windowfocus --sync "$wid" 2>/dev/null || xdotool windowfocus "$wid"
   start=$(date +%s)
   xdotool key --clearmodifiers ctrl+v
-  sleep 1.5
+  wait_queued 1 || not_ok "[$tag] the pasted image is queued" "$(tail -n 5 "$work/app-$tag.log")"
+  sleep 0.5
   shoot "window-$tag-queued"
   xdotool key --clearmodifiers ctrl+Return
 
   i=0
-  while [ $i -lt 100 ]; do
+  while [ $i -lt 600 ]; do
     if [ "$(count /robot/send)" -gt "$sends_before" ]; then break; fi
     sleep 0.1
     i=$((i + 1))
@@ -136,8 +150,9 @@ run () {
 
   expect_eq "[$tag] the fake DingTalk accepted one upload" $((uploads_before + 1)) "$(count /media/upload)"
   expect_eq "[$tag] …and one correctly signed message" $((sends_before + 1)) "$(count /robot/send)"
-  if [ "$elapsed" -le 10 ]; then ok "[$tag] within 10 seconds of Ctrl+V ($elapsed s)"
-  else not_ok "[$tag] within 10 seconds of Ctrl+V" "took $elapsed s"; fi
+  # a bound for a hang, not a speed test (tests/bench measures speed)
+  if [ "$elapsed" -le 60 ]; then ok "[$tag] within a minute of Ctrl+V ($elapsed s)"
+  else not_ok "[$tag] within a minute of Ctrl+V" "took $elapsed s"; fi
 
   sleep 1
   shoot "window-$tag-sent"
@@ -146,12 +161,13 @@ run () {
   convert -size 640x480 "xc:#e5a50a" -fill "#241f31" -draw "rectangle 40,40 400,200" -fill white -annotate +60+120 "$tag" "$work/open-$tag.png"
   "$dingdrop" "$work/open-$tag.png" >"$work/open-$tag.log" 2>&1
   expect_eq "[$tag] dingdrop FILE returns at once" 0 $?
-  sleep 1.5
+  wait_queued 2 || not_ok "[$tag] the opened file is queued" "$(tail -n 5 "$work/app-$tag.log")"
+  sleep 0.5
   shoot "window-$tag-opened"
   xdotool windowfocus --sync "$wid" 2>/dev/null || xdotool windowfocus "$wid"
   xdotool key --clearmodifiers ctrl+Return
   i=0
-  while [ $i -lt 100 ] && [ "$(count /media/upload)" -lt $((uploads_before + 2)) ]; do
+  while [ $i -lt 600 ] && [ "$(count /media/upload)" -lt $((uploads_before + 2)) ]; do
     sleep 0.1
     i=$((i + 1))
   done
