@@ -103,7 +103,7 @@ shoot () {  # shoot NAME: the screen, with the window on it
 # wait_queued N: until the window has logged its Nth queued image (60 s)
 wait_queued () {
   j=0
-  while n=$(grep -c 'Queued “' "$work/app-$tag.log" 2>/dev/null); [ "${n:-0}" -lt "$1" ]; do
+  while queued=$(grep -c "Queued “" "$work/app-$tag.log" 2>/dev/null); [ "${queued:-0}" -lt "$1" ]; do
     [ $j -ge 600 ] && return 1
     sleep 0.1
     j=$((j + 1))
