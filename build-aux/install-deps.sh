@@ -12,6 +12,7 @@ packages="
   xvfb xauth xdotool xclip imagemagick fonts-noto-cjk
   webp-pixbuf-loader
   librsvg2-bin libgtk-4-bin flatpak-builder python3
+  clang libclang-rt-14-dev llvm
 "
 
 if [ "$(id -u)" -eq 0 ]; then

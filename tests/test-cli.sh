@@ -157,9 +157,9 @@ expect_eq "profile remove exits 0" 0 $?
 "$dingdrop" send --profile wrong "$work/a.png" >/dev/null 2>&1
 expect_eq "a removed robot is gone" 1 $?
 if command -v secret-tool >/dev/null; then
-  secret-tool search --all field secret >"$work/search.out" 2>&1
-  # only "Team Group"'s signing secret is left
-  expect_eq "only the remaining robot's signing secret is in the keyring" 1 \
+  secret-tool search --all field all >"$work/search.out" 2>&1
+  # only "Team Group"'s item (its webhook and secrets) is left
+  expect_eq "only the remaining robot's secrets are in the keyring" 1 \
     "$(grep -c '^secret = ' "$work/search.out")"
 fi
 
@@ -253,7 +253,7 @@ if [ "${DD_TEST_SECRETS_BACKEND-}" = keyring ]; then
   restart_keyring pw   # the wrapper's password
   "$dingdrop" profile list >"$work/locked-list.out" 2>&1
   check "once unlocked, the robot is still there" grep -q '^Team Group' "$work/locked-list.out"
-  check "…with its secrets" sh -c "[ \$(secret-tool search --all field webhook 2>/dev/null | grep -c '^secret = ') -ge 1 ]"
+  check "…with its secrets" sh -c "[ \$(secret-tool search --all field all 2>/dev/null | grep -c '^secret = ') -ge 1 ]"
 fi
 
 # --- results as they come, and Ctrl-C.  A second fake, every request late:

@@ -127,9 +127,7 @@ test_profile_properties (void)
   g_autofree char *api_base = NULL;
   g_autofree char *robot_code = NULL;
   g_autofree char *conversation_id = NULL;
-  g_autofree char *webhook = NULL;
-  g_autofree char *secret = NULL;
-  g_autofree char *app_secret = NULL;
+  gboolean has_webhook, has_secret, has_app_secret;
   guint64 max_image_bytes;
   gboolean keep_metadata;
 
@@ -144,10 +142,30 @@ test_profile_properties (void)
                 "api-base", "http://127.0.0.1:8081",
                 "robot-code", "robot",
                 "conversation-id", "cid",
-                "webhook", TOKEN,
-                "secret", SECRET,
-                "app-secret", APP_SECRET,
                 NULL);
+  /* the secrets have setters and getters, and are no properties: nothing
+   * that lists or dumps an object's properties can show them */
+  g_assert_true (dd_profile_set_webhook (profile, TOKEN, NULL));
+  dd_profile_set_secret (profile, SECRET);
+  dd_profile_set_app_secret (profile, APP_SECRET);
+  g_assert_null (g_object_class_find_property (G_OBJECT_GET_CLASS (profile), "webhook"));
+  g_assert_null (g_object_class_find_property (G_OBJECT_GET_CLASS (profile), "secret"));
+  g_assert_null (g_object_class_find_property (G_OBJECT_GET_CLASS (profile), "app-secret"));
+  {
+    guint n_specs;
+    g_autofree GParamSpec **specs = g_object_class_list_properties (G_OBJECT_GET_CLASS (profile), &n_specs);
+
+    for (guint i = 0; i < n_specs; i++)
+      if (specs[i]->value_type == G_TYPE_STRING && (specs[i]->flags & G_PARAM_READABLE))
+        {
+          g_autofree char *value = NULL;
+
+          g_object_get (profile, specs[i]->name, &value, NULL);
+          g_assert_cmpstr (value, !=, SECRET);
+          g_assert_cmpstr (value, !=, APP_SECRET);
+          g_assert_true (value == NULL || strstr (value, TOKEN) == NULL);
+        }
+  }
 
   g_object_get (profile,
                 "id", &id,
@@ -161,9 +179,9 @@ test_profile_properties (void)
                 "api-base", &api_base,
                 "robot-code", &robot_code,
                 "conversation-id", &conversation_id,
-                "webhook", &webhook,
-                "secret", &secret,
-                "app-secret", &app_secret,
+                "has-webhook", &has_webhook,
+                "has-secret", &has_secret,
+                "has-app-secret", &has_app_secret,
                 NULL);
 
   g_assert_cmpstr (id, ==, dd_profile_get_id (profile));
@@ -179,9 +197,10 @@ test_profile_properties (void)
   g_assert_cmpstr (robot_code, ==, "robot");
   g_assert_cmpstr (conversation_id, ==, "cid");
   /* a bare token goes to the profile's own oapi-base */
-  g_assert_cmpstr (webhook, ==, "http://127.0.0.1:8080/robot/send?access_token=" TOKEN);
-  g_assert_cmpstr (secret, ==, SECRET);
-  g_assert_cmpstr (app_secret, ==, APP_SECRET);
+  g_assert_cmpstr (dd_profile_get_webhook (profile), ==, "http://127.0.0.1:8080/robot/send?access_token=" TOKEN);
+  g_assert_cmpstr (dd_profile_get_secret (profile), ==, SECRET);
+  g_assert_cmpstr (dd_profile_get_app_secret (profile), ==, APP_SECRET);
+  g_assert_true (has_webhook && has_secret && has_app_secret);
   g_assert_true (dd_profile_has_app_credentials (profile));
   g_assert_true (dd_profile_uses_app_robot (profile));
 
@@ -217,7 +236,7 @@ test_profile_notify (void)
   static const char * const props[] = {
     "name", "keywords", "app-key", "link-template", "max-image-bytes",
     "keep-metadata", "oapi-base", "api-base", "robot-code",
-    "conversation-id", "webhook", "secret", "app-secret",
+    "conversation-id", "has-webhook", "has-secret", "has-app-secret",
   };
 
   g_signal_connect (profile, "notify", G_CALLBACK (on_notify), &log);
@@ -261,16 +280,16 @@ test_profile_notify (void)
 
   /* a refused webhook changes nothing and notifies nothing */
   g_assert_false (dd_profile_set_webhook (profile, "http://example.com/robot/send?access_token=x", NULL));
-  g_assert_cmpuint (notify_count (&log, "webhook"), ==, 1);
+  g_assert_cmpuint (notify_count (&log, "has-webhook"), ==, 1);
   g_assert_cmpstr (dd_profile_get_webhook (profile), ==,
                    "https://oapi.example.com/robot/send?access_token=" TOKEN);
 
   /* clearing is a change */
   g_assert_true (dd_profile_set_webhook (profile, NULL, NULL));
   g_assert_null (dd_profile_get_webhook (profile));
-  g_assert_cmpuint (notify_count (&log, "webhook"), ==, 2);
+  g_assert_cmpuint (notify_count (&log, "has-webhook"), ==, 2);
   g_assert_true (dd_profile_set_webhook (profile, "  ", NULL));
-  g_assert_cmpuint (notify_count (&log, "webhook"), ==, 2);
+  g_assert_cmpuint (notify_count (&log, "has-webhook"), ==, 2);
 
   g_hash_table_unref (log.counts);
 }

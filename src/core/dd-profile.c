@@ -52,9 +52,9 @@ enum {
   PROP_API_BASE,
   PROP_ROBOT_CODE,
   PROP_CONVERSATION_ID,
-  PROP_WEBHOOK,
-  PROP_SECRET,
-  PROP_APP_SECRET,
+  PROP_HAS_WEBHOOK,
+  PROP_HAS_SECRET,
+  PROP_HAS_APP_SECRET,
   PROP_SECRETS_LOADED,
   N_PROPS
 };
@@ -242,14 +242,14 @@ dd_profile_get_property (GObject    *object,
     case PROP_CONVERSATION_ID:
       g_value_set_string (value, self->conversation_id);
       break;
-    case PROP_WEBHOOK:
-      g_value_set_string (value, self->webhook);
+    case PROP_HAS_WEBHOOK:
+      g_value_set_boolean (value, self->webhook != NULL);
       break;
-    case PROP_SECRET:
-      g_value_set_string (value, self->secret);
+    case PROP_HAS_SECRET:
+      g_value_set_boolean (value, self->secret != NULL);
       break;
-    case PROP_APP_SECRET:
-      g_value_set_string (value, self->app_secret);
+    case PROP_HAS_APP_SECRET:
+      g_value_set_boolean (value, self->app_secret != NULL);
       break;
     case PROP_SECRETS_LOADED:
       g_value_set_boolean (value, self->secrets_loaded);
@@ -303,22 +303,6 @@ dd_profile_set_property (GObject      *object,
     case PROP_CONVERSATION_ID:
       dd_profile_set_conversation_id (self, g_value_get_string (value));
       break;
-    case PROP_WEBHOOK:
-      {
-        g_autoptr(GError) error = NULL;
-
-        /* The message says why, and never contains the token. */
-        if (!dd_profile_set_webhook (self, g_value_get_string (value), &error))
-          g_warning ("Ignoring the webhook given to the “webhook” property: %s",
-                     error->message);
-      }
-      break;
-    case PROP_SECRET:
-      dd_profile_set_secret (self, g_value_get_string (value));
-      break;
-    case PROP_APP_SECRET:
-      dd_profile_set_app_secret (self, g_value_get_string (value));
-      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -329,6 +313,8 @@ dd_profile_class_init (DdProfileClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   const GParamFlags rw = (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                          G_PARAM_EXPLICIT_NOTIFY);
+  const GParamFlags ro = (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS |
                           G_PARAM_EXPLICIT_NOTIFY);
 
   object_class->constructed = dd_profile_constructed;
@@ -362,12 +348,16 @@ dd_profile_class_init (DdProfileClass *klass)
     g_param_spec_string ("robot-code", NULL, NULL, NULL, rw);
   properties[PROP_CONVERSATION_ID] =
     g_param_spec_string ("conversation-id", NULL, NULL, NULL, rw);
-  properties[PROP_WEBHOOK] =
-    g_param_spec_string ("webhook", NULL, NULL, NULL, rw);
-  properties[PROP_SECRET] =
-    g_param_spec_string ("secret", NULL, NULL, NULL, rw);
-  properties[PROP_APP_SECRET] =
-    g_param_spec_string ("app-secret", NULL, NULL, NULL, rw);
+  /* The secrets themselves are no properties: whatever lists or copies an
+   * object's properties (GtkInspector, g_object_get() in a binding, a
+   * debugger's printout) would show them.  These say only whether each is
+   * set, and notify whenever its value changes. */
+  properties[PROP_HAS_WEBHOOK] =
+    g_param_spec_boolean ("has-webhook", NULL, NULL, FALSE, ro);
+  properties[PROP_HAS_SECRET] =
+    g_param_spec_boolean ("has-secret", NULL, NULL, FALSE, ro);
+  properties[PROP_HAS_APP_SECRET] =
+    g_param_spec_boolean ("has-app-secret", NULL, NULL, FALSE, ro);
   properties[PROP_SECRETS_LOADED] =
     g_param_spec_boolean ("secrets-loaded", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS |
@@ -743,7 +733,7 @@ dd_profile_set_webhook (DdProfile   *self,
     }
 
   if (take_string (&self->webhook, normalized, TRUE))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WEBHOOK]);
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_WEBHOOK]);
 
   return TRUE;
 }
@@ -768,7 +758,7 @@ dd_profile_set_secret (DdProfile  *self,
   g_return_if_fail (DD_IS_PROFILE (self));
 
   if (take_string (&self->secret, dup_stripped_or_null (secret), TRUE))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SECRET]);
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_SECRET]);
 }
 
 const char *
@@ -786,7 +776,7 @@ dd_profile_set_app_secret (DdProfile  *self,
   g_return_if_fail (DD_IS_PROFILE (self));
 
   if (take_string (&self->app_secret, dup_stripped_or_null (app_secret), TRUE))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_APP_SECRET]);
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_APP_SECRET]);
 }
 
 /**

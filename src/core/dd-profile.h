@@ -20,9 +20,12 @@ G_DECLARE_FINAL_TYPE (DdProfile, dd_profile, DD, PROFILE, GObject)
 
 /* Properties (all with notify): "id" (construct-only), "name", "keywords",
  * "app-key", "link-template", "max-image-bytes", "keep-metadata",
- * "oapi-base", "api-base", "robot-code", "conversation-id", and the three
- * secrets "webhook", "secret", "app-secret" which live only in memory and in
- * the keyring (see dd-secrets.h), never in the config file.
+ * "oapi-base", "api-base", "robot-code", "conversation-id".  The three
+ * secrets, webhook, signing secret and AppSecret, live only in memory and
+ * in the keyring (see dd-secrets.h), never in the config file, and are no
+ * properties (nothing that lists properties can show them): they have
+ * accessors, and the read-only "has-webhook", "has-secret" and
+ * "has-app-secret" notify whenever they change.
  *
  * "secrets-loaded" (read-only) says whether those three are the keyring's:
  * TRUE once dd_secrets_load_async() or dd_secrets_store_async() succeeded,

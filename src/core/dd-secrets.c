@@ -8,17 +8,27 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
 #include <libsecret/secret.h>
 
 #include "dd-error.h"
 #include "dd-profile-private.h"
 #include "dd-secrets.h"
 
-/* Every secret is an item of this schema: "profile" is the profile's id
- * and "field" one of the DD_SECRET_FIELD_* names.  The items live in the
- * default collection (the login keyring) or, inside Flatpak, in libsecret's
- * file backend unlocked through the Secret portal.  There is no fallback:
- * if neither is there, the secrets are not stored. */
+/* A robot's three secrets are one item of this schema, "profile" its id and
+ * "field" DD_SECRET_FIELD_ALL, whose value is a JSON object with a member
+ * for each secret that is set:
+ *   {"webhook": "https://…", "secret": "SEC…", "app-secret": "…"}
+ * One item, so that a store is one write: a failure at any point leaves
+ * either the old set or the new one, never a webhook of one with the
+ * signing secret of the other.  DingDrop 1.0 stored one item per secret,
+ * "field" one of DD_SECRET_FIELD_WEBHOOK, _SECRET and _APP_SECRET; these
+ * are still read while there is no DD_SECRET_FIELD_ALL item, and removed
+ * by the next store, once the new item is written.
+ *
+ * The items live in the default collection (the login keyring) or, inside
+ * Flatpak, in libsecret's file backend unlocked through the Secret portal.
+ * There is no fallback: if neither is there, the secrets are not stored. */
 static const SecretSchema dd_secret_schema = {
   "io.github.dingdrop.DingDrop.Secret",
   SECRET_SCHEMA_NONE,
@@ -43,12 +53,15 @@ static const char * const field_names[N_FIELDS] = {
 };
 
 typedef struct {
-  char  *profile_id;
-  char  *profile_name;
-  char  *values[N_FIELDS];   /* wiped on free */
-  guint  index;              /* the field being worked on */
-  guint  serial;             /* the profile's secrets serial at the start */
-  void (*then) (GTask *task);  /* what to do once the items are unlocked */
+  char              *profile_id;
+  char              *profile_name;
+  char              *values[N_FIELDS];   /* wiped on free */
+  guint              index;              /* the field being worked on */
+  guint              serial;             /* the profile's secrets serial at the start */
+  SecretSearchFlags  search_flags;       /* of the first search */
+  GList             *items;              /* what it found, SecretRetrievable */
+  guint              legacy;             /* 1 << FIELD_*: the items of DingDrop 1.0 */
+  void (*then) (GTask *task);            /* what to do once the items are unlocked */
 } SecretsOp;
 
 static void
@@ -58,6 +71,7 @@ secrets_op_free (SecretsOp *op)
   g_clear_pointer (&op->profile_name, g_free);
   for (guint i = 0; i < N_FIELDS; i++)
     g_clear_pointer (&op->values[i], secret_password_free);
+  g_list_free_full (op->items, g_object_unref);
   g_free (op);
 }
 
@@ -76,30 +90,12 @@ secrets_op_new (const char *profile_id,
 }
 
 static char *
-make_label (const char *profile_name,
-            guint       field)
+make_label (const char *profile_name)
 {
-  const char *what;
-
-  switch (field)
-    {
-    case FIELD_WEBHOOK:
-      /* Translators: what is stored, in "DingDrop robot “%s”: %s" */
-      what = _("webhook");
-      break;
-    case FIELD_SECRET:
-      what = _("signing secret");
-      break;
-    case FIELD_APP_SECRET:
-      what = _("AppSecret");
-      break;
-    default:
-      g_assert_not_reached ();
-    }
-
-  /* Translators: the label of a keyring item, as Passwords and Keys shows
-   * it; the first %s is the robot's name, the second what is stored */
-  return g_strdup_printf (_("DingDrop robot “%s”: %s"), profile_name, what);
+  /* Translators: the label of the keyring item that holds a robot's
+   * webhook, signing secret and AppSecret, as Passwords and Keys shows it;
+   * %s is the robot's name */
+  return g_strdup_printf (_("DingDrop robot “%s”"), profile_name);
 }
 
 /* Turns whatever libsecret or D-Bus said into the one sentence the user
@@ -194,10 +190,10 @@ on_items_unlocked (GObject      *source,
                                    cancellable, on_default_collection, g_steal_pointer (&task));
       return;
     }
-  g_list_free_full (items, g_object_unref);
 
   if (n_locked > 0)
     {
+      g_list_free_full (items, g_object_unref);
       g_autoptr(GError) locked = NULL;
 
       locked = g_error_new (SECRET_ERROR, SECRET_ERROR_IS_LOCKED,
@@ -207,9 +203,22 @@ on_items_unlocked (GObject      *source,
       return;
     }
 
+  for (const GList *l = items; l != NULL; l = l->next)
+    {
+      g_autoptr(GHashTable) attributes = secret_retrievable_get_attributes (l->data);
+      const char *field = g_hash_table_lookup (attributes, "field");
+
+      for (guint i = 0; i < N_FIELDS; i++)
+        if (g_strcmp0 (field, field_names[i]) == 0)
+          op->legacy |= 1u << i;
+    }
+  op->items = items;
+
   op->then (g_steal_pointer (&task));
 }
 
+/* The first call of every operation: one search, which unlocks the
+ * profile's items and, for a load, brings their values along. */
 static void
 unlock_then (GTask *task)
 {
@@ -218,95 +227,175 @@ unlock_then (GTask *task)
   g_assert (G_IS_TASK (task));
 
   secret_password_search (&dd_secret_schema,
-                          SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK,
+                          SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK | op->search_flags,
                           g_task_get_cancellable (task),
                           on_items_unlocked, task,
                           "profile", op->profile_id,
                           NULL);
 }
 
-/* store: each field in turn, stored if set, cleared if not */
+/* store: the new set in one item, then the items of DingDrop 1.0 away */
 
 static void store_next (GTask *task);
 
+/* The JSON of the one item; NULL if no secret is set. */
+static char *
+serialize_values (SecretsOp *op)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  gboolean any = FALSE;
+
+  json_builder_begin_object (builder);
+  for (guint i = 0; i < N_FIELDS; i++)
+    if (op->values[i] != NULL)
+      {
+        json_builder_set_member_name (builder, field_names[i]);
+        json_builder_add_string_value (builder, op->values[i]);
+        any = TRUE;
+      }
+  json_builder_end_object (builder);
+  if (!any)
+    return NULL;
+
+  root = json_builder_get_root (builder);
+  generator = json_generator_new ();
+  json_generator_set_root (generator, root);
+
+  return json_generator_to_data (generator, NULL);
+}
+
 static void
-on_field_stored (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+on_set_stored (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
-  SecretsOp *op = g_task_get_task_data (task);
 
   if (!secret_password_store_finish (result, &error))
     {
-      g_task_return_error (task, keyring_error (task, error, "storing a secret"));
+      g_task_return_error (task, keyring_error (task, error, "storing the secrets"));
       return;
     }
 
-  op->index++;
   store_next (g_steal_pointer (&task));
 }
 
 static void
-on_field_cleared (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+on_old_cleared (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
-  SecretsOp *op = g_task_get_task_data (task);
 
   /* FALSE without an error: there was nothing to remove. */
   if (!secret_password_clear_finish (result, &error) && error != NULL)
     {
-      g_task_return_error (task, keyring_error (task, error, "removing a secret"));
+      g_task_return_error (task, keyring_error (task, error, "removing old secrets"));
       return;
     }
 
-  op->index++;
   store_next (g_steal_pointer (&task));
 }
 
+static void
+on_old_deleted (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!secret_item_delete_finish (SECRET_ITEM (source), result, &error))
+    {
+      g_task_return_error (task, keyring_error (task, error, "removing old secrets"));
+      return;
+    }
+
+  store_next (g_steal_pointer (&task));
+}
+
+/* op->index: 0 before the new item is written, then each field of
+ * DingDrop 1.0 whose item is left to remove. */
 static void
 store_next (GTask *task)
 {
   SecretsOp *op = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
-  const char *field;
 
   g_assert (G_IS_TASK (task));
 
-  if (op->index >= N_FIELDS)
+  if (op->index == 0)
     {
-      /* the keyring now holds what the profile has in memory */
-      dd_profile_set_secrets_loaded (g_task_get_source_object (task), op->serial);
-      g_task_return_boolean (task, TRUE);
-      g_object_unref (task);
+      g_autofree char *label = NULL;
+      char *json = serialize_values (op);
+
+      op->index = 1;
+      if (json == NULL)
+        {
+          /* nothing set: every item of the profile goes, in one call */
+          op->legacy = 0;
+          secret_password_clear (&dd_secret_schema,
+                                 cancellable, on_old_cleared, task,
+                                 "profile", op->profile_id,
+                                 NULL);
+          return;
+        }
+
+      /* one write, replacing the item of the same attributes */
+      label = make_label (op->profile_name);
+      secret_password_store (&dd_secret_schema, SECRET_COLLECTION_DEFAULT,
+                             label, json,
+                             cancellable, on_set_stored, task,
+                             "profile", op->profile_id,
+                             "field", DD_SECRET_FIELD_ALL,
+                             NULL);
+      secret_password_free (json);
       return;
     }
 
-  field = field_names[op->index];
-
-  if (op->values[op->index] != NULL)
+  /* The new set is in the keyring and wins over these from now on, so
+   * that a failure here leaves the new set readable.  The Secret Service's
+   * are deleted as the first search found them, one call each (also
+   * because libsecret 0.20.5's clear, a search and deletes, returns twice
+   * when it is cancelled half-way); the file backend's are cleared. */
+  while (op->legacy != 0)
     {
-      g_autofree char *label = make_label (op->profile_name, op->index);
+      for (GList *l = op->items; l != NULL; l = l->next)
+        {
+          g_autoptr(GHashTable) attributes = secret_retrievable_get_attributes (l->data);
+          const char *field = g_hash_table_lookup (attributes, "field");
 
-      secret_password_store (&dd_secret_schema, SECRET_COLLECTION_DEFAULT,
-                             label, op->values[op->index],
-                             cancellable, on_field_stored, task,
-                             "profile", op->profile_id,
-                             "field", field,
-                             NULL);
+          for (guint i = 0; i < N_FIELDS; i++)
+            if ((op->legacy & (1u << i)) && g_strcmp0 (field, field_names[i]) == 0 &&
+                SECRET_IS_ITEM (l->data))
+              {
+                op->legacy &= ~(1u << i);
+                secret_item_delete (l->data, cancellable, on_old_deleted, task);
+                return;
+              }
+        }
+
+      for (guint i = 0; i < N_FIELDS; i++)
+        if (op->legacy & (1u << i))
+          {
+            op->legacy &= ~(1u << i);
+            secret_password_clear (&dd_secret_schema,
+                                   cancellable, on_old_cleared, task,
+                                   "profile", op->profile_id,
+                                   "field", field_names[i],
+                                   NULL);
+            return;
+          }
     }
-  else
-    {
-      secret_password_clear (&dd_secret_schema,
-                             cancellable, on_field_cleared, task,
-                             "profile", op->profile_id,
-                             "field", field,
-                             NULL);
-    }
+
+  /* the keyring now holds what the profile has in memory */
+  dd_profile_set_secrets_loaded (g_task_get_source_object (task), op->serial);
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
 }
 
 /**
@@ -316,6 +405,8 @@ store_next (GTask *task)
  * Stores the webhook, signing secret and AppSecret that @profile has in
  * memory, and removes from the keyring those it has not, so that clearing
  * a field in the UI forgets it.  The values are taken when this is called.
+ * They are written as one keyring item: whatever fails, the keyring holds
+ * either the set it had or the new one.
  * On success @profile's "secrets-loaded" becomes %TRUE, unless it was
  * marked stale meanwhile.
  */
@@ -355,40 +446,125 @@ dd_secrets_store_finish (GAsyncResult  *result,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-/* load: each field in turn; the profile changes only once all are read */
+/* load: the first search brought the values; the profile changes only
+ * once all are read */
 
-static void load_next (GTask *task);
-
-static void
-on_field_looked_up (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+/* The value of one item that the search found: the Secret Service's
+ * SecretItem has it since the search (SECRET_SEARCH_LOAD_SECRETS), the file
+ * backend's item holds it in memory; neither asks the keyring again. */
+static char *
+dup_item_value (GTask             *task,
+                SecretRetrievable *item,
+                GError           **error)
 {
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  SecretsOp *op = g_task_get_task_data (task);
-  char *value;
+  g_autoptr(SecretValue) value = NULL;
+  const char *text;
 
-  value = secret_password_lookup_finish (result, &error);
-  if (error != NULL)
+  if (SECRET_IS_ITEM (item))
+    value = secret_item_get_secret (SECRET_ITEM (item));
+  else
+    value = secret_retrievable_retrieve_secret_sync (item, g_task_get_cancellable (task), error);
+
+  if (value == NULL)
     {
-      g_assert (value == NULL);
-      g_task_return_error (task, keyring_error (task, error, "looking up a secret"));
-      return;
+      if (error != NULL && *error == NULL)
+        g_set_error_literal (error, SECRET_ERROR, SECRET_ERROR_PROTOCOL,
+                             "an item came without its secret");
+      return NULL;
     }
 
-  /* NULL if the item is absent */
-  op->values[op->index] = value;
-  op->index++;
-  load_next (g_steal_pointer (&task));
+  text = secret_value_get_text (value);
+  if (text == NULL)
+    {
+      g_set_error_literal (error, SECRET_ERROR, SECRET_ERROR_PROTOCOL,
+                           "an item's secret is not text");
+      return NULL;
+    }
+
+  return g_strdup (text);
+}
+
+/* The values of the one item of a set. */
+static gboolean
+parse_set (SecretsOp   *op,
+           const char  *json,
+           GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *object;
+
+  if (!json_parser_load_from_data (parser, json, -1, error))
+    return FALSE;
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error_literal (error, SECRET_ERROR, SECRET_ERROR_PROTOCOL,
+                           "the item of the secrets is not a JSON object");
+      return FALSE;
+    }
+
+  object = json_node_get_object (json_parser_get_root (parser));
+  for (guint i = 0; i < N_FIELDS; i++)
+    {
+      JsonNode *node = json_object_get_member (object, field_names[i]);
+
+      if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+          json_node_get_value_type (node) == G_TYPE_STRING)
+        op->values[i] = g_strdup (json_node_get_string (node));
+    }
+
+  return TRUE;
 }
 
 static void
-load_finish_task (GTask *task)
+load_from_items (GTask *task)
 {
   DdProfile *profile = g_task_get_source_object (task);
   SecretsOp *op = g_task_get_task_data (task);
+  g_autoptr(GTask) owned = task;
   g_autoptr(GError) error = NULL;
+  SecretRetrievable *set = NULL;
+
+  for (const GList *l = op->items; l != NULL; l = l->next)
+    {
+      g_autoptr(GHashTable) attributes = secret_retrievable_get_attributes (l->data);
+
+      if (g_strcmp0 (g_hash_table_lookup (attributes, "field"), DD_SECRET_FIELD_ALL) == 0)
+        set = l->data;
+    }
+
+  if (set != NULL)
+    {
+      char *json = dup_item_value (task, set, &error);
+
+      if (json == NULL || !parse_set (op, json, &error))
+        {
+          if (json != NULL)
+            secret_password_free (json);
+          g_task_return_error (task, keyring_error (task, error, "reading the secrets"));
+          return;
+        }
+      secret_password_free (json);
+    }
+  else
+    {
+      /* DingDrop 1.0's items, until the next store replaces them */
+      for (const GList *l = op->items; l != NULL; l = l->next)
+        {
+          g_autoptr(GHashTable) attributes = secret_retrievable_get_attributes (l->data);
+          const char *field = g_hash_table_lookup (attributes, "field");
+
+          for (guint i = 0; i < N_FIELDS; i++)
+            if (g_strcmp0 (field, field_names[i]) == 0 && op->values[i] == NULL)
+              {
+                op->values[i] = dup_item_value (task, l->data, &error);
+                if (op->values[i] == NULL)
+                  {
+                    g_task_return_error (task, keyring_error (task, error, "reading a secret"));
+                    return;
+                  }
+              }
+        }
+    }
 
   dd_profile_set_secret (profile, op->values[FIELD_SECRET]);
   dd_profile_set_app_secret (profile, op->values[FIELD_APP_SECRET]);
@@ -406,34 +582,13 @@ load_finish_task (GTask *task)
   g_task_return_boolean (task, TRUE);
 }
 
-static void
-load_next (GTask *task)
-{
-  SecretsOp *op = g_task_get_task_data (task);
-
-  g_assert (G_IS_TASK (task));
-
-  if (op->index >= N_FIELDS)
-    {
-      load_finish_task (task);
-      g_object_unref (task);
-      return;
-    }
-
-  secret_password_lookup (&dd_secret_schema,
-                          g_task_get_cancellable (task),
-                          on_field_looked_up, task,
-                          "profile", op->profile_id,
-                          "field", field_names[op->index],
-                          NULL);
-}
-
 /**
  * dd_secrets_load_async:
  * @profile: the profile whose secrets to load
  *
  * Sets the webhook, signing secret and AppSecret of @profile from the
- * keyring; a field that has no item becomes %NULL.  On error @profile is
+ * keyring, in one Secret Service search; a field that is not stored
+ * becomes %NULL.  On error @profile is
  * left as it was (except for a stored webhook that is no longer valid,
  * which is forgotten with a %DD_ERROR_INVALID_WEBHOOK error).  On success
  * "secrets-loaded" becomes %TRUE, unless the profile store marked the
@@ -455,7 +610,9 @@ dd_secrets_load_async (DdProfile           *profile,
   task = g_task_new (profile, cancellable, callback, user_data);
   g_task_set_source_tag (task, dd_secrets_load_async);
   op = secrets_op_new (dd_profile_get_id (profile), dd_profile_get_name (profile),
-                       load_next);
+                       load_from_items);
+  /* one round trip: the values come with the search that unlocks them */
+  op->search_flags = SECRET_SEARCH_LOAD_SECRETS;
   op->serial = dd_profile_get_secrets_serial (profile);
   g_task_set_task_data (task, op, (GDestroyNotify) secrets_op_free);
 

@@ -11,7 +11,10 @@
 
 G_BEGIN_DECLS
 
-/* The fields stored for each profile; the "field" attribute of an item. */
+/* The "field" attribute of a profile's keyring item: "all" holds the three
+ * secrets (dd-secrets.c says how); DingDrop 1.0 stored one item for each
+ * of the others, which are still read. */
+#define DD_SECRET_FIELD_ALL        "all"
 #define DD_SECRET_FIELD_WEBHOOK    "webhook"
 #define DD_SECRET_FIELD_SECRET     "secret"
 #define DD_SECRET_FIELD_APP_SECRET "app-secret"

@@ -308,8 +308,10 @@ test_damaged_file (Fixture       *f,
           dd_robot_pacer_answered (f->pacer, ROBOT, ticket);
         }
       drain (f);
-      /* something keeps spoiling the file */
-      g_assert_true (g_file_set_contents (path, "{\"sends\": [[", -1, NULL));
+      /* something keeps spoiling the file: cut short, or of the wrong
+       * shapes, where a number is read from an object or an array (that
+       * emitted a Json-CRITICAL, fatal in tests) */
+      g_assert_true (g_file_set_contents (path, data, -1, NULL));
       f->now += 100 * 1000;
     }
   g_assert_cmpuint (n_go, ==, 20);
@@ -349,7 +351,11 @@ main (int    argc,
   ADD ("shared-and-stale", test_shared_and_stale);
   ADD ("estimate", test_estimate);
   ADD ("unusable-file", test_unusable_file);
-  ADD ("damaged-file", test_damaged_file);
+  g_test_add ("/pacer/damaged-file", Fixture, "{\"sends\": [[",
+              fixture_set_up, test_damaged_file, fixture_tear_down);
+  g_test_add ("/pacer/wrong-shapes-file", Fixture,
+              "{\"paused-until\": {\"a\": 1}, \"sends\": [[{}, [], \"x\"], {\"b\": 2}, [1, 2, {}], \"y\"]}",
+              fixture_set_up, test_damaged_file, fixture_tear_down);
 
 #undef ADD
 

@@ -256,6 +256,19 @@ compare_sends (gconstpointer a,
   return x->start < y->start ? -1 : x->start > y->start;
 }
 
+/* A number from a robot's file, which a full disk or an edit by hand may
+ * have damaged: json-glib's getters emit a critical for an object or an
+ * array where they expect a number. */
+static gint64
+int_or_zero (JsonNode *node)
+{
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_INT64)
+    return 0;
+
+  return json_node_get_int (node);
+}
+
 /* Opens and locks the robot's file (waiting: others hold it for a moment
  * only) and reads it. */
 static gboolean
@@ -292,7 +305,7 @@ robot_file_open (RobotFile  *file,
       JsonObject *o = json_node_get_object (json_parser_get_root (parser));
       JsonNode *sends = json_object_get_member (o, "sends");
 
-      file->record->paused_until = json_object_get_int_member_with_default (o, "paused-until", 0);
+      file->record->paused_until = int_or_zero (json_object_get_member (o, "paused-until"));
       if (sends != NULL && JSON_NODE_HOLDS_ARRAY (sends))
         for (guint i = 0; i < json_array_get_length (json_node_get_array (sends)); i++)
           {
@@ -302,13 +315,13 @@ robot_file_open (RobotFile  *file,
 
             /* older files hold bare start times */
             if (JSON_NODE_HOLDS_VALUE (element))
-              send.start = send.answered = json_node_get_int (element);
+              send.start = send.answered = int_or_zero (element);
             else if (JSON_NODE_HOLDS_ARRAY (element) &&
                      json_array_get_length (entry = json_node_get_array (element)) == 3)
               {
-                send.start = json_array_get_int_element (entry, 0);
-                send.answered = json_array_get_int_element (entry, 1);
-                send.ticket = (guint64) json_array_get_int_element (entry, 2);
+                send.start = int_or_zero (json_array_get_element (entry, 0));
+                send.answered = int_or_zero (json_array_get_element (entry, 1));
+                send.ticket = (guint64) int_or_zero (json_array_get_element (entry, 2));
               }
             else
               continue;
