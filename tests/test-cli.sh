@@ -145,6 +145,32 @@ check "…and reports both checks ok" sh -c "[ \$(grep -c '^ok' '$work/test.out'
 expect_eq "profile test of a robot with a wrong secret exits 1" 1 $?
 check "…and names the signing secret" grep -q "signing secret" "$work/test-wrong.out"
 
+# --- picture style: picture cards (feedCard, picURL = the media_id)
+"$dingdrop" profile edit "Team Group" --picture-style feedcard >"$work/edit-bad.out" 2>&1
+expect_eq "profile edit with an unknown style is a usage error" 2 $?
+"$dingdrop" profile edit "Team Group" --card-url 'javascript:alert(1)' >"$work/edit-url.out" 2>&1
+expect_eq "profile edit refuses a card link that is not a web address" 1 $?
+check "…saying so" grep -q "https://" "$work/edit-url.out"
+"$dingdrop" profile edit "Team Group" --picture-style card --card-title "Screenshot" >"$work/edit.out" 2>&1
+expect_eq "profile edit --picture-style card exits 0" 0 $?
+check "…and profiles.ini has it" grep -q "^PictureStyle=card" "$XDG_CONFIG_HOME/dingdrop/profiles.ini"
+"$dingdrop" send --json --caption "卡片" "$work/a.png" >"$work/card.out" 2>&1
+expect_eq "send in picture-card style exits 0" 0 $?
+check "…as a markdown caption, then a feedCard whose picURL is the image's media_id" python3 - "$work/fake.log" "$work/card.out" <<'PY'
+import json, sys
+media = json.loads(open(sys.argv[2]).readline())["media_id"]
+sends = [json.loads(l) for l in open(sys.argv[1])]
+sends = [e for e in sends if e.get("path") == "/robot/send" and e.get("accepted")][-2:]
+assert sends[0]["body"]["msgtype"] == "markdown" and "卡片" in sends[0]["body"]["markdown"]["text"], sends
+card = sends[1]["body"]
+assert card["msgtype"] == "feedCard", card
+links = card["feedCard"]["links"]
+assert len(links) == 1 and links[0]["picURL"] == media and links[0]["title"] == "Screenshot", links
+assert links[0]["messageURL"].startswith("https://"), links
+PY
+"$dingdrop" profile edit "Team Group" --picture-style markdown >/dev/null 2>&1
+expect_eq "profile edit back to markdown exits 0" 0 $?
+
 # --- no secret in any file DingDrop or the keyring wrote
 leaks=$(grep -rlF -e "$TOKEN" -e "$SECRET" -e "$APP_SECRET" \
           "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_STATE_HOME" 2>/dev/null)

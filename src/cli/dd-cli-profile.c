@@ -16,10 +16,56 @@
 #include "dd-profile-check.h"
 #include "dd-secrets.h"
 
+/* --picture-style, --card-title, --card-url: shared by add and edit */
+typedef struct {
+  char *picture_style;
+  char *card_title;
+  char *card_url;
+} StyleOptions;
+
+static void
+style_options_clear (StyleOptions *options)
+{
+  g_clear_pointer (&options->picture_style, g_free);
+  g_clear_pointer (&options->card_title, g_free);
+  g_clear_pointer (&options->card_url, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (StyleOptions, style_options_clear)
+
+#define STYLE_ENTRIES(o) \
+    { "picture-style", 0, 0, G_OPTION_ARG_STRING, &(o).picture_style, N_("How a custom robot shows images: markdown (image in the message, the default) or card (picture card)"), N_("STYLE") }, \
+    { "card-title", 0, 0, G_OPTION_ARG_STRING, &(o).card_title, N_("The title of every picture card (default: the image’s name)"), N_("TEXT") }, \
+    { "card-url", 0, 0, G_OPTION_ARG_STRING, &(o).card_url, N_("Where a click on a picture card goes (default: https://www.dingtalk.com/)"), N_("URL") }
+
+static gboolean
+apply_style_options (const StyleOptions *options,
+                     DdProfile          *profile,
+                     GOptionContext     *context)
+{
+  if (options->picture_style != NULL)
+    {
+      DdPictureStyle style;
+
+      if (!dd_picture_style_from_string (options->picture_style, &style))
+        {
+          dd_cli_usage_error (context, _("--picture-style is “markdown” or “card”."));
+          return FALSE;
+        }
+      dd_profile_set_picture_style (profile, style);
+    }
+  if (options->card_title != NULL)
+    dd_profile_set_card_title (profile, options->card_title);
+  if (options->card_url != NULL)
+    dd_profile_set_card_url (profile, options->card_url);
+  return TRUE;
+}
+
 static int
 profile_add (int    argc,
              char **argv)
 {
+  g_auto(StyleOptions) style = { NULL };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(DdProfileStore) store = NULL;
@@ -50,6 +96,7 @@ profile_add (int    argc,
     { "keep-metadata", 0, 0, G_OPTION_ARG_NONE, &keep_metadata, N_("Keep EXIF, GPS and other metadata in images"), NULL },
     { "robot-code", 0, 0, G_OPTION_ARG_STRING, &robot_code, N_("Send as the internal app’s robot with this code"), N_("CODE") },
     { "conversation-id", 0, 0, G_OPTION_ARG_STRING, &conversation_id, N_("The group’s openConversationId, for --robot-code"), N_("ID") },
+    STYLE_ENTRIES (style),
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, N_("NAME") },
     { NULL }
   };
@@ -100,6 +147,8 @@ profile_add (int    argc,
       dd_profile_set_max_image_bytes (profile, n);
     }
   dd_profile_set_keep_metadata (profile, keep_metadata);
+  if (!apply_style_options (&style, profile, context))
+    return DD_EXIT_USAGE;
   if (robot_code)
     {
       dd_profile_set_robot_code (profile, robot_code);
@@ -167,6 +216,85 @@ profile_add (int    argc,
   if (!dd_profile_has_app_credentials (profile))
     g_print (_("Without an AppKey and AppSecret it cannot upload images; add them with an internal app’s credentials.\n"));
 
+  return DD_EXIT_OK;
+}
+
+/* `profile edit NAME`: the settings that are not secrets; the robot
+ * keeps its secrets, and its id */
+static int
+profile_edit (int    argc,
+              char **argv)
+{
+  g_auto(StyleOptions) style = { NULL };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DdProfileStore) store = NULL;
+  g_autoptr(DdProfile) profile = NULL;
+  g_autoptr(DdProfile) copy = NULL;
+  g_autofree char *link_template = NULL;
+  g_auto(GStrv) keywords = NULL;
+  g_auto(GStrv) rest = NULL;
+  gboolean no_keywords = FALSE;
+  const GOptionEntry entries[] = {
+    { "keyword", 0, 0, G_OPTION_ARG_STRING_ARRAY, &keywords, N_("The robot’s keywords, replacing the old ones (repeatable)"), N_("WORD") },
+    { "no-keywords", 0, 0, G_OPTION_ARG_NONE, &no_keywords, N_("The robot has no keywords"), NULL },
+    { "link-template", 0, 0, G_OPTION_ARG_STRING, &link_template, N_("How an image is linked in the message (default: {media_id})"), N_("T") },
+    STYLE_ENTRIES (style),
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, N_("NAME") },
+    { NULL }
+  };
+
+  context = g_option_context_new (_("NAME — change a group robot’s settings"));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      dd_cli_usage_error (context, error->message);
+      return DD_EXIT_USAGE;
+    }
+  if (rest == NULL || rest[0] == NULL || rest[1] != NULL)
+    {
+      dd_cli_usage_error (context, _("Give the robot exactly one name."));
+      return DD_EXIT_USAGE;
+    }
+
+  /* with its secrets, so that the whole robot is checked */
+  if (!(store = dd_cli_open_store (&error)) ||
+      !(profile = dd_cli_find_profile (store, rest[0], &error)))
+    {
+      dd_cli_print_error (error);
+      return DD_EXIT_FAILED;
+    }
+
+  /* checked on a copy: a refused change leaves the robot as it was */
+  copy = dd_profile_duplicate (profile, dd_profile_get_name (profile));
+  dd_profile_set_checked_at (copy, dd_profile_get_checked_at (profile));
+  if (!apply_style_options (&style, copy, context))
+    return DD_EXIT_USAGE;
+  if (keywords != NULL || no_keywords)
+    dd_profile_set_keywords (copy, (const char * const *) keywords);
+  if (link_template != NULL)
+    dd_profile_set_link_template (copy, link_template);
+  if (!dd_profile_validate (copy, &error))
+    {
+      dd_cli_print_error (error);
+      return DD_EXIT_FAILED;
+    }
+
+  g_object_freeze_notify (G_OBJECT (profile));
+  dd_profile_set_keywords (profile, dd_profile_get_keywords (copy));
+  dd_profile_set_link_template (profile, dd_profile_get_link_template (copy));
+  dd_profile_set_picture_style (profile, dd_profile_get_picture_style (copy));
+  dd_profile_set_card_title (profile, dd_profile_get_card_title (copy));
+  dd_profile_set_card_url (profile, dd_profile_get_card_url (copy));
+  g_object_thaw_notify (G_OBJECT (profile));
+
+  if (!dd_profile_store_save (store, &error))
+    {
+      dd_cli_print_error (error);
+      return DD_EXIT_FAILED;
+    }
+  g_print (_("Changed robot “%s”.\n"), dd_profile_get_name (profile));
   return DD_EXIT_OK;
 }
 
@@ -302,7 +430,7 @@ int
 dd_cli_profile (int    argc,
                 char **argv)
 {
-  const char *usage = _("Usage: dingdrop profile add NAME [OPTION…] | list | remove NAME | test NAME\n");
+  const char *usage = _("Usage: dingdrop profile add NAME [OPTION…] | edit NAME [OPTION…] | list | remove NAME | test NAME [--yes|--no]\n");
 
   if (argc < 2)
     {
@@ -312,6 +440,8 @@ dd_cli_profile (int    argc,
 
   if (g_str_equal (argv[1], "add"))
     return profile_add (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "edit"))
+    return profile_edit (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "list") && argc == 2)
     return profile_list ();
   if (g_str_equal (argv[1], "remove") && argc == 3)
