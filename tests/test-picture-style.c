@@ -14,6 +14,10 @@
 #include "dd-message.h"
 #include "dd-profile.h"
 #include "dd-profile-store.h"
+#include "dd-robot-test.h"
+#include "dd-test-picture.h"
+
+#include <gdk-pixbuf/gdk-pixbuf.h>
 
 static JsonObject *
 parse (const char *json)
@@ -205,6 +209,77 @@ test_profile_fields (void)
   g_rmdir (dir);
 }
 
+/* The Test's picture: a PNG well under 100 KB, of the promised size,
+ * different for another robot or another time, with the icon on it. */
+static void
+test_test_picture (void)
+{
+  g_autoptr(GDateTime) t1 = g_date_time_new_local (2026, 12, 2, 9, 30, 0);
+  g_autoptr(GDateTime) t2 = g_date_time_new_local (2026, 12, 2, 9, 31, 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) a = dd_test_picture_new ("团队日报 Team", t1, &error);
+  g_autoptr(GBytes) b = dd_test_picture_new ("团队日报 Team", t2, NULL);
+  g_autoptr(GBytes) c = dd_test_picture_new ("Other robot", t1, NULL);
+  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new_with_type ("png", NULL);
+  GdkPixbuf *pixbuf;
+  const guint8 *pixels;
+  gboolean has_icon_colours = FALSE;
+  int stride, channels;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (a);
+  g_assert_cmpuint (g_bytes_get_size (a), <, 100 * 1024);
+  g_assert_cmpuint (g_bytes_get_size (a), >, 2000);
+  g_assert_false (g_bytes_equal (a, b));
+  g_assert_false (g_bytes_equal (a, c));
+  if (g_getenv ("DD_TEST_PICTURE_OUT") != NULL)
+    g_file_set_contents (g_getenv ("DD_TEST_PICTURE_OUT"), g_bytes_get_data (a, NULL), g_bytes_get_size (a), NULL);
+
+  g_assert_true (gdk_pixbuf_loader_write_bytes (loader, a, &error));
+  g_assert_true (gdk_pixbuf_loader_close (loader, &error));
+  pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
+  g_assert_cmpint (gdk_pixbuf_get_width (pixbuf), ==, DD_TEST_PICTURE_WIDTH);
+  g_assert_cmpint (gdk_pixbuf_get_height (pixbuf), ==, DD_TEST_PICTURE_HEIGHT);
+
+  /* the icon is drawn left of the text: there, pixels differ from the
+   * background of the top-left corner */
+  pixels = gdk_pixbuf_get_pixels (pixbuf);
+  stride = gdk_pixbuf_get_rowstride (pixbuf);
+  channels = gdk_pixbuf_get_n_channels (pixbuf);
+  for (int y = 100; y < 170 && !has_icon_colours; y++)
+    for (int x = 40; x < 120; x++)
+      if (memcmp (pixels + y * stride + x * channels, pixels, 3) != 0)
+        {
+          has_icon_colours = TRUE;
+          break;
+        }
+  g_assert_true (has_icon_colours);
+}
+
+/* The answers: Yes marks checked; No moves a custom robot to cards, then
+ * points to an app robot; an app robot's No is said as such. */
+static void
+test_answers (void)
+{
+  g_autoptr(DdProfile) custom = dd_profile_new ("custom");
+  g_autoptr(DdProfile) app = dd_profile_new ("app");
+
+  g_assert_cmpint (dd_robot_test_answer (custom, TRUE, 1700000000), ==, DD_ROBOT_TEST_CHECKED);
+  g_assert_cmpint (dd_profile_get_checked_at (custom), ==, 1700000000);
+  g_assert_cmpint (dd_robot_test_answer (custom, FALSE, 1700000001), ==, DD_ROBOT_TEST_SWITCHED_TO_CARD);
+  g_assert_cmpint (dd_profile_get_picture_style (custom), ==, DD_PICTURE_STYLE_CARD);
+  g_assert_cmpint (dd_profile_get_checked_at (custom), ==, 0);
+  g_assert_cmpint (dd_robot_test_answer (custom, FALSE, 1700000002), ==, DD_ROBOT_TEST_TRY_APP_ROBOT);
+  g_assert_nonnull (strstr (dd_robot_test_outcome_sentence (DD_ROBOT_TEST_TRY_APP_ROBOT), "app robot"));
+  g_assert_cmpint (dd_robot_test_answer (custom, TRUE, 1700000003), ==, DD_ROBOT_TEST_CHECKED);
+  g_assert_cmpint (dd_profile_get_picture_style (custom), ==, DD_PICTURE_STYLE_CARD);
+
+  dd_profile_set_robot_code (app, "ding");
+  dd_profile_set_conversation_id (app, "cid");
+  g_assert_cmpint (dd_robot_test_answer (app, FALSE, 1700000000), ==, DD_ROBOT_TEST_APP_ROBOT_NOT_SHOWN);
+  g_assert_cmpint (dd_profile_get_picture_style (app), ==, DD_PICTURE_STYLE_MARKDOWN);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -215,6 +290,8 @@ main (int    argc,
   g_test_add_func ("/picture-style/card-split", test_card_split);
   g_test_add_func ("/picture-style/image-msg", test_image_msg_compose);
   g_test_add_func ("/picture-style/profile", test_profile_fields);
+  g_test_add_func ("/picture-style/test-picture", test_test_picture);
+  g_test_add_func ("/picture-style/answers", test_answers);
 
   return g_test_run ();
 }

@@ -1,4 +1,4 @@
-/* dd-cli-profile.c: `dingdrop profile add|list|remove|test`
+/* dd-cli-profile.c: `dingdrop profile add|edit|list|remove|test`
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -6,14 +6,16 @@
 
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
 
 #include "dd-cli-private.h"
 #include "dd-client.h"
 #include "dd-error.h"
-#include "dd-profile-check.h"
+#include "dd-robot-test.h"
 #include "dd-secrets.h"
 
 /* --picture-style, --card-title, --card-url: shared by add and edit */
@@ -325,10 +327,22 @@ profile_list (void)
       g_autoptr(DdProfile) profile = g_list_model_get_item (G_LIST_MODEL (store), i);
       const char *app_key = dd_profile_get_app_key (profile);
 
-      g_print ("%s%s\t%s\n",
+      g_autofree char *checked = NULL;
+
+      if (dd_profile_get_checked_at (profile) > 0)
+        {
+          g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (dd_profile_get_checked_at (profile));
+          g_autofree char *date = g_date_time_format (when, "%Y-%m-%d %H:%M");
+
+          /* Translators: %s is a date and time */
+          checked = g_strdup_printf (_("pictures checked %s"), date);
+        }
+
+      g_print ("%s%s\t%s\t%s\n",
                dd_profile_get_name (profile),
                profile == def ? _(" (default)") : "",
-               app_key && *app_key ? app_key : _("no AppKey"));
+               app_key && *app_key ? app_key : _("no AppKey"),
+               checked ? checked : _("pictures not checked"));
     }
 
   return DD_EXIT_OK;
@@ -370,60 +384,112 @@ profile_remove (const char *name)
   return DD_EXIT_OK;
 }
 
-static int
-profile_test (const char *name)
+/* Asks the Test's question on the terminal until the answer is y or n. */
+static gboolean
+ask_showed (gboolean *out_showed)
 {
+  char line[64];
+
+  for (;;)
+    {
+      g_autofree char *answer = NULL;
+
+      /* Translators: the y and n stay as they are: they are what to type */
+      g_print (_("%s [y/n] "), dd_robot_test_question ());
+      fflush (stdout);
+      if (fgets (line, sizeof line, stdin) == NULL)
+        return FALSE;
+      answer = g_utf8_strdown (g_strstrip (line), -1);
+      if (g_str_equal (answer, "y") || g_str_equal (answer, "yes") ||
+          g_str_equal (answer, _("yes")))
+        {
+          *out_showed = TRUE;
+          return TRUE;
+        }
+      if (g_str_equal (answer, "n") || g_str_equal (answer, "no") ||
+          g_str_equal (answer, _("no")))
+        {
+          *out_showed = FALSE;
+          return TRUE;
+        }
+    }
+}
+
+/* `profile test NAME [--yes|--no]`: posts the Test's picture, asks whether
+ * it showed, and applies the answer */
+static int
+profile_test (int    argc,
+              char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(DdProfileStore) store = NULL;
   g_autoptr(DdProfile) profile = NULL;
   g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GPtrArray) results = NULL;
+  g_auto(GStrv) rest = NULL;
+  gboolean yes = FALSE, no = FALSE, showed = FALSE;
+  DdRobotTestOutcome outcome;
+  const GOptionEntry entries[] = {
+    { "yes", 0, 0, G_OPTION_ARG_NONE, &yes, N_("Answer that the picture showed in the group (for scripts)"), NULL },
+    { "no", 0, 0, G_OPTION_ARG_NONE, &no, N_("Answer that the group showed text instead of the picture (for scripts)"), NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, N_("NAME") },
+    { NULL }
+  };
+
+  context = g_option_context_new (_("NAME — post a test picture and ask whether it showed"));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      dd_cli_usage_error (context, error->message);
+      return DD_EXIT_USAGE;
+    }
+  if (rest == NULL || rest[0] == NULL || rest[1] != NULL)
+    {
+      dd_cli_usage_error (context, _("Give the robot exactly one name."));
+      return DD_EXIT_USAGE;
+    }
+  if (yes && no)
+    {
+      dd_cli_usage_error (context, _("--yes and --no cannot go together."));
+      return DD_EXIT_USAGE;
+    }
 
   if (!(store = dd_cli_open_store (&error)) ||
-      !(profile = dd_cli_find_profile (store, name, &error)))
+      !(profile = dd_cli_find_profile (store, rest[0], &error)))
     {
       dd_cli_print_error (error);
       return DD_EXIT_FAILED;
     }
 
-  dd_profile_check_async (dd_client_get_default (), profile, NULL, dd_cli_store_result_cb, &result);
-  results = dd_profile_check_finish (dd_cli_wait_for_result (&result), &error);
-  if (results == NULL)
+  dd_robot_test_async (dd_client_get_default (), profile, NULL, dd_cli_store_result_cb, &result);
+  if (!dd_robot_test_finish (dd_cli_wait_for_result (&result), &error))
+    {
+      g_autofree char *why = dd_cli_describe_error (error);
+
+      g_printerr (_("dingdrop: The test picture could not be posted: %s\n"), why);
+      return DD_EXIT_FAILED;
+    }
+  g_print (_("Posted a test picture to the group of “%s”.\n"), dd_profile_get_name (profile));
+
+  if (yes || no)
+    showed = yes;
+  else if (!isatty (STDIN_FILENO) || !ask_showed (&showed))
+    {
+      g_print (_("Look at the group: if the picture shows, run “dingdrop profile test %s --yes”; if you see text instead, run it with --no.\n"),
+               dd_profile_get_name (profile));
+      return DD_EXIT_OK;
+    }
+
+  outcome = dd_robot_test_answer (profile, showed, g_get_real_time () / G_USEC_PER_SEC);
+  if (!dd_profile_store_save (store, &error))
     {
       dd_cli_print_error (error);
       return DD_EXIT_FAILED;
     }
+  g_print ("%s\n", dd_robot_test_outcome_sentence (outcome));
 
-  for (guint i = 0; i < results->len; i++)
-    {
-      DdProfileCheckResult *r = g_ptr_array_index (results, i);
-      g_autofree char *why = r->error ? dd_cli_describe_error (r->error) : NULL;
-
-      switch (r->check)
-        {
-        case DD_PROFILE_CHECK_APP_CREDENTIALS:
-          if (r->status == DD_PROFILE_CHECK_OK)
-            g_print (_("ok      AppKey and AppSecret: DingTalk gave an access token\n"));
-          else if (r->status == DD_PROFILE_CHECK_NOT_SET)
-            g_print (_("failed  AppKey and AppSecret: not set, so images cannot be uploaded\n"));
-          else
-            g_print (_("failed  AppKey and AppSecret: %s\n"), why);
-          break;
-
-        case DD_PROFILE_CHECK_WEBHOOK:
-          if (r->status == DD_PROFILE_CHECK_OK)
-            g_print (_("ok      Webhook, signature and keywords: the test message was accepted\n"));
-          else
-            g_print (_("failed  Webhook, signature and keywords: %s\n"), why);
-          break;
-
-        case DD_PROFILE_N_CHECKS:
-        default:
-          g_assert_not_reached ();
-        }
-    }
-
-  return dd_profile_check_all_ok (results) ? DD_EXIT_OK : DD_EXIT_FAILED;
+  return outcome == DD_ROBOT_TEST_CHECKED ? DD_EXIT_OK : DD_EXIT_FAILED;
 }
 
 int
@@ -446,8 +512,8 @@ dd_cli_profile (int    argc,
     return profile_list ();
   if (g_str_equal (argv[1], "remove") && argc == 3)
     return profile_remove (argv[2]);
-  if (g_str_equal (argv[1], "test") && argc == 3)
-    return profile_test (argv[2]);
+  if (g_str_equal (argv[1], "test"))
+    return profile_test (argc - 1, argv + 1);
 
   g_printerr ("%s", usage);
   return DD_EXIT_USAGE;
