@@ -137,13 +137,82 @@ expect_eq "an unknown option is a usage error" 2 $?
 expect_eq "an unknown robot exits 1" 1 $?
 check "…naming it" grep -q "nobody" "$work/nobody.out"
 
-# --- profile test
-"$dingdrop" profile test "Team Group" >"$work/test.out" 2>&1
-expect_eq "profile test of a good robot exits 0" 0 $?
-check "…and reports both checks ok" sh -c "[ \$(grep -c '^ok' '$work/test.out') -eq 2 ]"
-"$dingdrop" profile test wrong >"$work/test-wrong.out" 2>&1
+# --- profile test: a test picture, and the question whether it showed
+"$dingdrop" profile test "Team Group" --yes >"$work/test.out" 2>&1
+expect_eq "profile test --yes of a good robot exits 0" 0 $?
+check "…posted the picture and marks the robot checked" \
+  sh -c "grep -q 'Posted a test picture' '$work/test.out' && grep -q 'marked as checked' '$work/test.out'"
+check "…stored in profiles.ini" grep -q "^CheckedAt=[0-9]" "$XDG_CONFIG_HOME/dingdrop/profiles.ini"
+"$dingdrop" profile list >"$work/list-checked.out" 2>&1
+check "…and shown by profile list" grep -q "^Team Group (default).*pictures checked 20" "$work/list-checked.out"
+check "the test picture is a small PNG, posted as markdown with its media_id" python3 - "$work/fake.log" <<'PY'
+import json, sys
+log = [json.loads(l) for l in open(sys.argv[1])]
+ups = [e for e in log if e.get("path") == "/media/upload" and e.get("filename") == "dingdrop-test.png" and e.get("accepted")]
+assert ups and 1000 < ups[-1]["size"] < 100 * 1024, ups
+sends = [e for e in log if e.get("path") == "/robot/send" and e.get("accepted")]
+assert sends[-1]["body"]["msgtype"] == "markdown" and ups[-1]["media_id"] in sends[-1]["body"]["markdown"]["text"], sends[-1]
+PY
+
+"$dingdrop" profile test "Team Group" --no >"$work/test-no.out" 2>&1
+expect_eq "profile test --no exits 1" 1 $?
+check "…switches the robot to picture cards and says so" grep -q "picture cards" "$work/test-no.out"
+check "…in profiles.ini, no longer checked" sh -c \
+  "grep -q '^PictureStyle=card' '$XDG_CONFIG_HOME/dingdrop/profiles.ini' && ! grep -q '^CheckedAt=' '$XDG_CONFIG_HOME/dingdrop/profiles.ini'"
+"$dingdrop" profile test "Team Group" --no >"$work/test-no2.out" 2>&1
+expect_eq "a second --no (cards do not show either) exits 1" 1 $?
+check "…and suggests an app robot" grep -q "app robot" "$work/test-no2.out"
+check "…after posting a feedCard whose picURL is the test picture" python3 - "$work/fake.log" <<'PY'
+import json, sys
+log = [json.loads(l) for l in open(sys.argv[1])]
+ups = [e for e in log if e.get("path") == "/media/upload" and e.get("filename") == "dingdrop-test.png" and e.get("accepted")]
+send = [e for e in log if e.get("path") == "/robot/send" and e.get("accepted")][-1]
+assert send["body"]["msgtype"] == "feedCard", send
+assert send["body"]["feedCard"]["links"][0]["picURL"] == ups[-1]["media_id"], send
+PY
+"$dingdrop" profile edit "Team Group" --picture-style markdown >/dev/null 2>&1
+
+# on a terminal, the question is asked (script(1) gives it one)
+printf 'maybe\ny\n' | script -qec "'$dingdrop' profile test 'Team Group'" /dev/null >"$work/test-tty.out" 2>&1
+expect_eq "profile test on a terminal, answered y, exits 0" 0 $?
+check "…after asking “Did the picture show in the group? [y/n]” until the answer is y or n" \
+  sh -c "[ \$(grep -o 'Did the picture show in the group? \[y/n\]' '$work/test-tty.out' | wc -l) -eq 2 ] && grep -q 'marked as checked' '$work/test-tty.out'"
+"$dingdrop" profile test "Team Group" </dev/null >"$work/test-script.out" 2>&1
+expect_eq "profile test without a terminal or an answer exits 0" 0 $?
+check "…and says how to give the answer" grep -q -- "--yes" "$work/test-script.out"
+
+"$dingdrop" profile test wrong --yes >"$work/test-wrong.out" 2>&1
 expect_eq "profile test of a robot with a wrong secret exits 1" 1 $?
-check "…and names the signing secret" grep -q "signing secret" "$work/test-wrong.out"
+check "…says the picture could not be posted, naming the signing secret" \
+  sh -c "grep -q 'could not be posted' '$work/test-wrong.out' && grep -q 'signing secret' '$work/test-wrong.out'"
+"$dingdrop" profile list >"$work/list-wrong.out" 2>&1
+check "…and does not mark it checked" grep -q "^wrong.*pictures not checked" "$work/list-wrong.out"
+
+# --- picture style: picture cards (feedCard, picURL = the media_id)
+"$dingdrop" profile edit "Team Group" --picture-style feedcard >"$work/edit-bad.out" 2>&1
+expect_eq "profile edit with an unknown style is a usage error" 2 $?
+"$dingdrop" profile edit "Team Group" --card-url 'javascript:alert(1)' >"$work/edit-url.out" 2>&1
+expect_eq "profile edit refuses a card link that is not a web address" 1 $?
+check "…saying so" grep -q "https://" "$work/edit-url.out"
+"$dingdrop" profile edit "Team Group" --picture-style card --card-title "Screenshot" >"$work/edit.out" 2>&1
+expect_eq "profile edit --picture-style card exits 0" 0 $?
+check "…and profiles.ini has it" grep -q "^PictureStyle=card" "$XDG_CONFIG_HOME/dingdrop/profiles.ini"
+"$dingdrop" send --json --caption "卡片" "$work/a.png" >"$work/card.out" 2>&1
+expect_eq "send in picture-card style exits 0" 0 $?
+check "…as a markdown caption, then a feedCard whose picURL is the image's media_id" python3 - "$work/fake.log" "$work/card.out" <<'PY'
+import json, sys
+media = json.loads(open(sys.argv[2]).readline())["media_id"]
+sends = [json.loads(l) for l in open(sys.argv[1])]
+sends = [e for e in sends if e.get("path") == "/robot/send" and e.get("accepted")][-2:]
+assert sends[0]["body"]["msgtype"] == "markdown" and "卡片" in sends[0]["body"]["markdown"]["text"], sends
+card = sends[1]["body"]
+assert card["msgtype"] == "feedCard", card
+links = card["feedCard"]["links"]
+assert len(links) == 1 and links[0]["picURL"] == media and links[0]["title"] == "Screenshot", links
+assert links[0]["messageURL"].startswith("https://"), links
+PY
+"$dingdrop" profile edit "Team Group" --picture-style markdown >/dev/null 2>&1
+expect_eq "profile edit back to markdown exits 0" 0 $?
 
 # --- no secret in any file DingDrop or the keyring wrote
 leaks=$(grep -rlF -e "$TOKEN" -e "$SECRET" -e "$APP_SECRET" \

@@ -499,6 +499,8 @@ test_cancel_token_waiter (Fixture       *f,
   g_assert_cmpuint (dd_fake_server_get_n_token_requests (f->fake), ==, 1);
 }
 
+/* An image as the sampleImageMsg DingTalk documents, with a token from
+ * the v1.0 oauth2 endpoint; the upload keeps its gettoken token. */
 static void
 test_app_robot (Fixture       *f,
                 gconstpointer  data)
@@ -508,9 +510,11 @@ test_app_robot (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autofree char *media_id = NULL;
   const char *names[] = { "shot.png" };
-  DdComposeOptions options = { 0 };
+  DdComposeOptions options = { .picture_style = DD_PICTURE_STYLE_IMAGE_MSG };
   GPtrArray *received;
   DdFakeMessage *m;
+  DdFakeUpload *u;
+  JsonObject *body;
 
   dd_fake_server_add_app_robot (f->fake, "dingrobotcode", "cidGroup==");
   dd_profile_set_robot_code (f->profile, "dingrobotcode");
@@ -519,6 +523,7 @@ test_app_robot (Fixture       *f,
   media_id = upload (f, f->profile, png, "shot.png", &error);
   g_assert_no_error (error);
   messages = dd_message_compose (&options, names, (const char * const *) &media_id, 1);
+  g_assert_cmpuint (messages->len, ==, 1);
   g_assert_true (send_message (f, f->profile, messages->pdata[0], &error));
   g_assert_no_error (error);
 
@@ -527,8 +532,43 @@ test_app_robot (Fixture       *f,
   m = received->pdata[0];
   g_assert_cmpstr (m->path, ==, "/v1.0/robot/groupMessages/send");
   g_assert_true (m->accepted);
-  /* one token serves both the upload and the app robot's message */
-  g_assert_cmpuint (dd_fake_server_get_n_token_requests (f->fake), ==, 1);
+  body = json_node_get_object (m->body);
+  g_assert_cmpstr (json_object_get_string_member (body, "msgKey"), ==, "sampleImageMsg");
+  g_assert_nonnull (strstr (json_object_get_string_member (body, "msgParam"), media_id));
+  /* each API its own token: one from gettoken, one from oauth2 */
+  u = dd_fake_server_get_uploads (f->fake)->pdata[0];
+  g_assert_cmpstr (u->access_token, !=, m->access_token);
+  g_assert_cmpuint (dd_fake_server_get_n_v1_token_requests (f->fake), ==, 1);
+  g_assert_cmpuint (dd_fake_server_get_n_token_requests (f->fake), ==, 2);
+  g_assert_cmpuint (dd_client_get_n_token_fetches (f->client), ==, 2);
+
+  /* the v1.0 token is cached too, and refreshed once when refused */
+  g_assert_true (send_message (f, f->profile, messages->pdata[0], &error));
+  g_assert_cmpuint (dd_fake_server_get_n_v1_token_requests (f->fake), ==, 1);
+  dd_fake_server_expire_tokens (f->fake);
+  g_assert_true (send_message (f, f->profile, messages->pdata[0], &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (dd_fake_server_get_n_v1_token_requests (f->fake), ==, 2);
+  g_assert_cmpuint (received->len, ==, 4);
+  g_assert_cmpstr (((DdFakeMessage *) received->pdata[2])->error_code, ==, "InvalidAuthentication");
+}
+
+/* Wrong AppSecret on the v1.0 endpoint: said as such, no send. */
+static void
+test_app_robot_bad_credentials (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(DdMessage) message = dd_message_new ("t", "text");
+  g_autoptr(GError) error = NULL;
+
+  dd_fake_server_add_app_robot (f->fake, "dingrobotcode", "cidGroup==");
+  dd_profile_set_robot_code (f->profile, "dingrobotcode");
+  dd_profile_set_conversation_id (f->profile, "cidGroup==");
+  dd_profile_set_app_secret (f->profile, "not-the-secret");
+
+  g_assert_false (send_message (f, f->profile, message, &error));
+  g_assert_error (error, DD_ERROR, DD_ERROR_BAD_APP_CREDENTIALS);
+  g_assert_cmpuint (dd_fake_server_get_messages (f->fake)->len, ==, 0);
 }
 
 int
@@ -557,6 +597,7 @@ main (int    argc,
   ADD ("cancel", test_cancel);
   ADD ("cancel-token-waiter", test_cancel_token_waiter);
   ADD ("app-robot", test_app_robot);
+  ADD ("app-robot-bad-credentials", test_app_robot_bad_credentials);
 
 #undef ADD
 

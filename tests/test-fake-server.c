@@ -813,62 +813,232 @@ send_app_robot (Fixture    *fixture,
   return request_json (fixture, msg, expected_status);
 }
 
+static char *
+get_v1_token (Fixture    *fixture,
+              const char *key,
+              const char *secret,
+              guint       expected_status)
+{
+  g_autofree char *url = g_strdup_printf ("%s/v1.0/oauth2/accessToken",
+                                          dd_fake_server_get_base_url (fixture->server));
+  g_autofree char *json = g_strdup_printf ("{\"appKey\":\"%s\",\"appSecret\":\"%s\"}", key, secret);
+  g_autoptr(SoupMessage) msg = dd_fake_client_new_json_post (url, json);
+  g_autoptr(JsonObject) answer = request_json (fixture, msg, expected_status);
+
+  if (expected_status == SOUP_STATUS_OK)
+    g_assert_cmpint (json_object_get_int_member (answer, "expireIn"), ==, 7200);
+  return g_strdup (json_object_get_string_member_with_default (answer, "accessToken", NULL));
+}
+
+static char *
+app_body (const char *robot_code,
+          const char *msg_key,
+          const char *param)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "robotCode");
+  json_builder_add_string_value (builder, robot_code);
+  json_builder_set_member_name (builder, "openConversationId");
+  json_builder_add_string_value (builder, "cidConversation==");
+  json_builder_set_member_name (builder, "msgKey");
+  json_builder_add_string_value (builder, msg_key);
+  json_builder_set_member_name (builder, "msgParam");
+  json_builder_add_string_value (builder, param);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, NULL);
+}
+
+static const char *
+code_of (JsonObject *answer)
+{
+  return json_object_get_string_member_with_default (answer, "code", NULL);
+}
+
 static void
 test_app_robot (Fixture       *fixture,
                 gconstpointer  data)
 {
+  g_autoptr(GBytes) png = dd_fake_client_tiny_png ();
   g_autofree char *token = NULL;
-  g_autoptr(JsonObject) ok = NULL;
-  g_autoptr(JsonObject) no_token = NULL;
-  g_autoptr(JsonObject) bad_token = NULL;
-  g_autoptr(JsonObject) bad_robot = NULL;
-  g_autoptr(JsonObject) object_param = NULL;
-  g_autoptr(JsonObject) number_param = NULL;
-  g_autoptr(JsonObject) expired = NULL;
+  g_autofree char *oapi_token = NULL;
+  g_autofree char *media_id = NULL;
+  g_autofree char *image_param = NULL;
+  g_autofree char *good = NULL;
+  g_autofree char *long_text = NULL;
+  g_autofree char *long_param = NULL;
   gint64 errcode = -1;
   GPtrArray *messages = dd_fake_server_get_messages (fixture->server);
   const DdFakeMessage *last;
-  const char *good =
-    "{\"robotCode\":\"dingrobotcode\",\"openConversationId\":\"cidConversation==\","
-    "\"msgKey\":\"sampleImageMsg\",\"msgParam\":\"{\\\"photoURL\\\":\\\"@lADPabc\\\"}\"}";
+  struct {
+    const char *token;      /* NULL: the v1.0 one */
+    const char *body;       /* NULL: good */
+    guint       status;
+    const char *code;
+  } cases[] = {
+    { "", NULL, 401, "InvalidAuthentication" },
+    { "garbage", NULL, 401, "InvalidAuthentication" },
+    { NULL, NULL, 0, NULL },  /* the gettoken token: set below */
+    { NULL, "{\"robotCode\":\"other\",\"openConversationId\":\"cidConversation==\","
+            "\"msgKey\":\"sampleImageMsg\",\"msgParam\":\"{\\\"photoURL\\\":\\\"https://example.com/a.png\\\"}\"}",
+      400, "invalidParameter.robotCode.notExsit" },
+    /* msgParam is a JSON string, not an object, not a number */
+    { NULL, "{\"robotCode\":\"dingrobotcode\",\"openConversationId\":\"cidConversation==\","
+            "\"msgKey\":\"sampleImageMsg\",\"msgParam\":{\"photoURL\":\"x\"}}",
+      400, "invalidParameter.msgParam" },
+    { NULL, "{\"robotCode\":\"dingrobotcode\",\"openConversationId\":\"cidConversation==\","
+            "\"msgKey\":\"sampleImageMsg\",\"msgParam\":42}",
+      400, "invalidParameter.msgParam" },
+  };
 
-  token = get_token (fixture, APP_KEY, APP_SECRET, &errcode);
+  /* each endpoint its own token */
+  token = get_v1_token (fixture, APP_KEY, APP_SECRET, 200);
+  oapi_token = get_token (fixture, APP_KEY, APP_SECRET, &errcode);
+  g_assert_cmpstr (token, !=, oapi_token);
+  g_assert_null (get_v1_token (fixture, APP_KEY, "wrong", 400));
+  g_assert_cmpint (upload (fixture, token, png, NULL), ==, 40014);
+  g_assert_cmpint (upload (fixture, oapi_token, png, &media_id), ==, 0);
 
-  ok = send_app_robot (fixture, token, good, 200);
-  g_assert_nonnull (json_object_get_string_member_with_default (ok, "processQueryKey", NULL));
+  image_param = g_strdup_printf ("{\"photoURL\":\"%s\"}", media_id);
+  good = app_body ("dingrobotcode", "sampleImageMsg", image_param);
+  {
+    g_autoptr(JsonObject) ok = send_app_robot (fixture, token, good, 200);
+    g_assert_nonnull (json_object_get_string_member_with_default (ok, "processQueryKey", NULL));
+  }
 
-  no_token = send_app_robot (fixture, NULL, good, 401);
-  g_assert_cmpstr (json_object_get_string_member (no_token, "code"), ==, "InvalidAuthentication");
-  bad_token = send_app_robot (fixture, "garbage", good, 401);
-  g_assert_cmpstr (json_object_get_string_member (bad_token, "code"), ==, "InvalidAuthentication");
+  cases[2].token = oapi_token;
+  cases[2].status = 401;
+  cases[2].code = "InvalidAuthentication";
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonObject) answer = send_app_robot (fixture,
+                                                     cases[i].token ? (*cases[i].token ? cases[i].token : NULL) : token,
+                                                     cases[i].body ? cases[i].body : good,
+                                                     cases[i].status);
+      g_assert_cmpstr (code_of (answer), ==, cases[i].code);
+    }
 
-  bad_robot = send_app_robot (fixture, token,
-                              "{\"robotCode\":\"other\",\"openConversationId\":\"cidConversation==\","
-                              "\"msgKey\":\"sampleImageMsg\",\"msgParam\":\"{\\\"photoURL\\\":\\\"x\\\"}\"}",
-                              400);
-  g_assert_cmpstr (json_object_get_string_member (bad_robot, "code"), ==, "robot.notExist");
+  /* a photoURL is a media_id uploaded here, or an https URL */
+  {
+    g_autofree char *unknown = app_body ("dingrobotcode", "sampleImageMsg", "{\"photoURL\":\"@lADPnotuploaded\"}");
+    g_autofree char *http = app_body ("dingrobotcode", "sampleImageMsg", "{\"photoURL\":\"http://example.com/a.png\"}");
+    g_autofree char *https = app_body ("dingrobotcode", "sampleImageMsg", "{\"photoURL\":\"https://example.com/a.png\"}");
+    g_autoptr(JsonObject) a = send_app_robot (fixture, token, unknown, 400);
+    g_autoptr(JsonObject) b = send_app_robot (fixture, token, http, 400);
+    g_autoptr(JsonObject) c = send_app_robot (fixture, token, https, 200);
 
-  /* msgParam is a JSON string, not an object */
-  object_param = send_app_robot (fixture, token,
-                                 "{\"robotCode\":\"dingrobotcode\",\"openConversationId\":\"cidConversation==\","
-                                 "\"msgKey\":\"sampleImageMsg\",\"msgParam\":{\"photoURL\":\"x\"}}",
-                                 400);
-  g_assert_cmpstr (json_object_get_string_member (object_param, "code"), ==, "invalidParameter.msgParam");
-  number_param = send_app_robot (fixture, token,
-                                 "{\"robotCode\":\"dingrobotcode\",\"openConversationId\":\"cidConversation==\","
-                                 "\"msgKey\":\"sampleImageMsg\",\"msgParam\":42}",
-                                 400);
-  g_assert_cmpstr (json_object_get_string_member (number_param, "code"), ==, "invalidParameter.msgParam");
+    g_assert_cmpstr (code_of (a), ==, "invalidParameter.msgParam.photoURL");
+    g_assert_cmpstr (code_of (b), ==, "invalidParameter.msgParam.photoURL");
+  }
+
+  /* msgParam at most 15000 bytes */
+  long_text = g_strnfill (DD_FAKE_APP_ROBOT_MAX_PARAM_BYTES, 'x');
+  long_param = g_strdup_printf ("{\"title\":\"t\",\"text\":\"%s\"}", long_text);
+  {
+    g_autofree char *body = app_body ("dingrobotcode", "sampleMarkdown", long_param);
+    g_autoptr(JsonObject) answer = send_app_robot (fixture, token, body, 400);
+    g_assert_cmpstr (code_of (answer), ==, "invalidParameter.msgParam.tooLong");
+  }
+
+  /* an app without the robot's permission: the scope is named */
+  dd_fake_server_revoke_scope (fixture->server, APP_KEY, "qyapi_robot_sendmsg");
+  {
+    g_autoptr(JsonObject) answer = send_app_robot (fixture, token, good, 403);
+    JsonObject *detail = json_object_get_object_member (answer, "accessdenieddetail");
+    JsonArray *scopes = json_object_get_array_member (detail, "requiredScopes");
+
+    g_assert_cmpstr (code_of (answer), ==, "Forbidden.AccessDenied.AccessTokenPermissionDenied");
+    g_assert_cmpstr (json_array_get_string_element (scopes, 0), ==, "qyapi_robot_sendmsg");
+  }
 
   dd_fake_server_expire_tokens (fixture->server);
-  expired = send_app_robot (fixture, token, good, 401);
+  {
+    g_autoptr(JsonObject) expired = send_app_robot (fixture, token, good, 401);
+    g_assert_cmpstr (code_of (expired), ==, "InvalidAuthentication");
+  }
 
-  g_assert_cmpuint (messages->len, ==, 7);
-  g_assert_cmpuint (dd_fake_server_count_accepted_messages (fixture->server), ==, 1);
+  g_assert_cmpuint (dd_fake_server_count_accepted_messages (fixture->server), ==, 2);
   last = g_ptr_array_index (messages, messages->len - 1);
   g_assert_cmpint (last->errcode, ==, 401);
   g_assert_cmpstr (last->error_code, ==, "InvalidAuthentication");
   g_assert_cmpstr (last->access_token, ==, token);
+}
+
+/* The §5 answers on demand, as the v1.0 API gives them */
+static void
+test_app_robot_v1_errors (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *token = get_v1_token (fixture, APP_KEY, APP_SECRET, 200);
+  g_autofree char *good = app_body ("dingrobotcode", "sampleImageMsg", "{\"photoURL\":\"https://example.com/a.png\"}");
+  g_autoptr(JsonObject) first = NULL;
+  g_autoptr(JsonObject) second = NULL;
+  g_autoptr(JsonObject) third = NULL;
+
+  dd_fake_server_set_next_v1_error (fixture->server, "/v1.0/robot/groupMessages/send", 2,
+                                    500, "system.error", "系统错误");
+  first = send_app_robot (fixture, token, good, 500);
+  second = send_app_robot (fixture, token, good, 500);
+  third = send_app_robot (fixture, token, good, 200);
+  g_assert_cmpstr (code_of (first), ==, "system.error");
+  g_assert_cmpstr (code_of (second), ==, "system.error");
+  g_assert_nonnull (json_object_get_string_member_with_default (third, "processQueryKey", NULL));
+  g_assert_cmpuint (dd_fake_server_count_accepted_messages (fixture->server), ==, 1);
+}
+
+/* feedCard and link: the fields DingTalk requires, and a picture it can show */
+static void
+test_robot_cards (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GBytes) png = dd_fake_client_tiny_png ();
+  g_autofree char *oapi_token = NULL;
+  g_autofree char *media_id = NULL;
+  g_autofree char *card = NULL;
+  g_autofree char *album = NULL;
+  g_autofree char *link = NULL;
+  g_autofree char *errmsg = NULL;
+  gint64 errcode = -1;
+
+  oapi_token = get_token (fixture, APP_KEY, APP_SECRET, &errcode);
+  g_assert_cmpint (upload (fixture, oapi_token, png, &media_id), ==, 0);
+
+  card = g_strdup_printf ("{\"msgtype\":\"feedCard\",\"feedCard\":{\"links\":[{\"title\":\"a\","
+                          "\"messageURL\":\"https://www.dingtalk.com/\",\"picURL\":\"%s\"}]}}", media_id);
+  album = g_strdup_printf ("{\"msgtype\":\"feedCard\",\"feedCard\":{\"links\":["
+                           "{\"title\":\"a\",\"messageURL\":\"https://www.dingtalk.com/\",\"picURL\":\"%s\"},"
+                           "{\"title\":\"b\",\"messageURL\":\"https://www.dingtalk.com/\",\"picURL\":\"https://example.com/b.png\"}]}}",
+                           media_id);
+  link = g_strdup_printf ("{\"msgtype\":\"link\",\"link\":{\"title\":\"a\",\"text\":\"t\","
+                          "\"messageUrl\":\"https://www.dingtalk.com/\",\"picUrl\":\"%s\"}}", media_id);
+  g_assert_cmpint (send_robot (fixture, "plain-token", NULL, 0, card, NULL), ==, 0);
+  g_assert_cmpint (send_robot (fixture, "plain-token", NULL, 0, album, NULL), ==, 0);
+  g_assert_cmpint (send_robot (fixture, "plain-token", NULL, 0, link, NULL), ==, 0);
+
+  /* a media_id not uploaded, an http URL, a missing field */
+  g_assert_cmpint (send_robot (fixture, "plain-token", NULL, 0,
+                               "{\"msgtype\":\"feedCard\",\"feedCard\":{\"links\":[{\"title\":\"a\","
+                               "\"messageURL\":\"https://www.dingtalk.com/\",\"picURL\":\"@lADPnope\"}]}}",
+                               &errmsg), ==, 40035);
+  g_assert_nonnull (strstr (errmsg, "picURL"));
+  g_assert_cmpint (send_robot (fixture, "plain-token", NULL, 0,
+                               "{\"msgtype\":\"feedCard\",\"feedCard\":{\"links\":[{\"title\":\"a\","
+                               "\"messageURL\":\"https://www.dingtalk.com/\",\"picURL\":\"http://example.com/a.png\"}]}}",
+                               NULL), ==, 40035);
+  g_assert_cmpint (send_robot (fixture, "plain-token", NULL, 0,
+                               "{\"msgtype\":\"feedCard\",\"feedCard\":{\"links\":[{\"title\":\"a\","
+                               "\"picURL\":\"https://example.com/a.png\"}]}}",
+                               NULL), ==, 40035);
+  g_assert_cmpint (send_robot (fixture, "plain-token", NULL, 0,
+                               "{\"msgtype\":\"link\",\"link\":{\"title\":\"a\",\"text\":\"t\","
+                               "\"messageUrl\":\"https://www.dingtalk.com/\",\"picUrl\":\"@lADPnope\"}}",
+                               NULL), ==, 40035);
+  g_assert_cmpuint (dd_fake_server_count_accepted_messages (fixture->server), ==, 3);
 }
 
 int
@@ -900,6 +1070,8 @@ main (int   argc,
   ADD ("/fake/upload/rejects", test_upload_rejects);
   ADD ("/fake/upload/too-large", test_upload_too_large);
   ADD ("/fake/app-robot/send", test_app_robot);
+  ADD ("/fake/app-robot/v1-errors", test_app_robot_v1_errors);
+  ADD ("/fake/robot/cards", test_robot_cards);
 
 #undef ADD
 

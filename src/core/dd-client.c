@@ -2,10 +2,11 @@
  *
  * One SoupSession for the whole app.  Every answer is judged by its errcode
  * (DingTalk answers HTTP 200 to most errors), non-JSON bodies and HTTP
- * errors included.  An internal app's access token is cached until shortly
- * before it expires, concurrent callers share one request for it, and a call
- * that DingTalk answers with 40014/42001 refreshes it once and tries again
- * once.
+ * errors included.  An internal app's access tokens — gettoken's for
+ * uploads, the v1.0 oauth2 endpoint's for the app robot's messages — are
+ * cached until shortly before they expire, concurrent callers share one
+ * request for each, and a call that DingTalk answers with 40014/42001 or
+ * InvalidAuthentication refreshes its token once and tries again once.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -176,37 +177,28 @@ member_int (JsonObject *object,
   return json_node_get_int (node);
 }
 
-static gboolean
-code_has (const char *code,
-          const char *part)
+/* The scopes a v1.0 "AccessTokenPermissionDenied" names, in
+ * accessdenieddetail.requiredScopes; strings only. */
+static GStrv
+required_scopes (JsonObject *object)
 {
-  return code != NULL && strstr (code, part) != NULL;
-}
+  JsonNode *detail = json_object_get_member (object, "accessdenieddetail");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  JsonNode *scopes;
 
-static GError *
-error_for_v1 (guint       http_status,
-              const char *code,
-              const char *message)
-{
-  g_autofree char *details = g_strdup_printf ("%s: %s", code ? code : "?", message ? message : "");
+  if (detail == NULL || !JSON_NODE_HOLDS_OBJECT (detail))
+    return NULL;
+  scopes = json_object_get_member (json_node_get_object (detail), "requiredScopes");
+  if (scopes == NULL || !JSON_NODE_HOLDS_ARRAY (scopes))
+    return NULL;
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (scopes)); i++)
+    {
+      JsonNode *scope = json_array_get_element (json_node_get_array (scopes), i);
 
-  /* The v1.0 API answers with real HTTP errors and a string code. */
-  if (http_status == 401 || code_has (code, "InvalidAuthentication"))
-    return dd_error_new_dingtalk (40014, details, http_status);
-  /* the gateway's calls per second or minute: not the robot's limit */
-  if (http_status == 429 || code_has (code, "QpsLimit") || code_has (code, "QpmLimit"))
-    return dd_error_new_coded (DD_ERROR_BUSY, http_status, details);
-  if (code_has (code, "send.too.fast") || code_has (code, "too.many.group") ||
-      code_has (code, "Throttling"))
-    return dd_error_new_coded (DD_ERROR_RATE_LIMITED, http_status, details);
-  if (http_status == 413)
-    return dd_error_new_http (http_status, details);
-  if (http_status >= 500 || code_has (code, "system.error"))
-    return dd_error_new_coded (DD_ERROR_SERVER, http_status, details);
-  if (code_has (code, "robot") || code_has (code, "Robot"))
-    return dd_error_new_dingtalk (300001, details, http_status);
-
-  return dd_error_new_unexpected (http_status, details);
+      if (JSON_NODE_HOLDS_VALUE (scope) && json_node_get_value_type (scope) == G_TYPE_STRING)
+        g_strv_builder_add (builder, json_node_get_string (scope));
+    }
+  return g_strv_builder_end (builder);
 }
 
 /**
@@ -276,10 +268,14 @@ dd_client_judge_response (guint        http_status,
     }
   else if (!ok_status)
     {
+      g_auto(GStrv) scopes = required_scopes (object);
+
+      /* The v1.0 API answers with real HTTP errors and a string code. */
       g_propagate_error (error,
-                         error_for_v1 (http_status,
-                                       member_string (object, "code"),
-                                       member_string (object, "message")));
+                         dd_error_new_v1 (http_status,
+                                          member_string (object, "code"),
+                                          member_string (object, "message"),
+                                          (const char * const *) scopes));
       return FALSE;
     }
 
@@ -304,15 +300,19 @@ is_token_rejected (const GError *error)
 /* ------------------------------------------------------------------------ */
 /* Access tokens                                                             */
 
+/* Each API has its own token endpoint (shared/dingtalk-api.md §5): the
+ * oapi's gettoken for uploads, the v1.0 oauth2 one for the app robot. */
 static char *
-token_cache_key (DdProfile *profile)
+token_cache_key (DdProfile *profile,
+                 gboolean   v1)
 {
   g_autofree char *secret_hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256,
                                                                 dd_profile_get_app_secret (profile), -1);
 
   /* A changed AppSecret must not reuse the old token. */
-  return g_strdup_printf ("%s\n%s\n%s",
-                          dd_profile_get_oapi_base (profile),
+  return g_strdup_printf ("%s\n%s\n%s\n%s",
+                          v1 ? "v1.0" : "oapi",
+                          v1 ? dd_profile_get_api_base (profile) : dd_profile_get_oapi_base (profile),
                           dd_profile_get_app_key (profile),
                           secret_hash);
 }
@@ -320,6 +320,7 @@ token_cache_key (DdProfile *profile)
 typedef struct {
   DdClient *self;
   char     *key;
+  gboolean  v1;
 } TokenFetch;
 
 static void
@@ -415,9 +416,10 @@ token_fetched_cb (GObject      *source,
     }
   else if (dd_client_judge_response (soup_message_get_status (msg), body, &object, &error))
     {
-      const char *token = member_string (object, "access_token");
+      const char *token = member_string (object, fetch->v1 ? "accessToken" : "access_token");
       /* 7200 from DingTalk; anything wild must not overflow expires_at */
-      gint64 expires_in = CLAMP (member_int (object, "expires_in", 7200), 0, TOKEN_MAX_SECONDS);
+      gint64 expires_in = CLAMP (member_int (object, fetch->v1 ? "expireIn" : "expires_in", 7200),
+                                 0, TOKEN_MAX_SECONDS);
 
       if (token == NULL || *token == '\0')
         error = dd_error_new_unexpected (soup_message_get_status (msg), "no access_token in the answer");
@@ -455,33 +457,63 @@ token_fetched_cb (GObject      *source,
   token_fetch_free (fetch);
 }
 
-/**
- * dd_client_get_token_async:
- * @profile: a profile with an AppKey and an AppSecret
- * @refresh: %TRUE to drop the cached token (after DingTalk refused it)
- *
- * Gets the internal app's access token: the cached one while it is valid,
- * else one request to gettoken, shared by every caller that asks meanwhile.
- */
-void
-dd_client_get_token_async (DdClient            *self,
-                           DdProfile           *profile,
-                           gboolean             refresh,
-                           GCancellable        *cancellable,
-                           GAsyncReadyCallback  callback,
-                           gpointer             user_data)
+static SoupMessage *build_json_post (const char *url, const char *json);
+
+static SoupMessage *
+build_token_request (DdProfile *profile,
+                     gboolean   v1)
+{
+  g_autofree char *url = NULL;
+
+  if (v1)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonGenerator) generator = json_generator_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *json = NULL;
+      SoupMessage *msg;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "appKey");
+      json_builder_add_string_value (builder, dd_profile_get_app_key (profile));
+      json_builder_set_member_name (builder, "appSecret");
+      json_builder_add_string_value (builder, dd_profile_get_app_secret (profile));
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      json_generator_set_root (generator, root);
+      json = json_generator_to_data (generator, NULL);
+
+      url = g_strdup_printf ("%s/v1.0/oauth2/accessToken", dd_profile_get_api_base (profile));
+      msg = build_json_post (url, json);
+      /* the secret in @json: wiped before it goes back to the allocator */
+      memset (json, 0, strlen (json));
+      return msg;
+    }
+  else
+    {
+      g_autofree char *escaped_key = g_uri_escape_string (dd_profile_get_app_key (profile), NULL, FALSE);
+      g_autofree char *escaped_secret = g_uri_escape_string (dd_profile_get_app_secret (profile), NULL, FALSE);
+
+      url = g_strdup_printf ("%s/gettoken?appkey=%s&appsecret=%s",
+                             dd_profile_get_oapi_base (profile), escaped_key, escaped_secret);
+      return soup_message_new (SOUP_METHOD_GET, url);
+    }
+}
+
+static void
+get_token_async (DdClient            *self,
+                 DdProfile           *profile,
+                 gboolean             v1,
+                 gboolean             refresh,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(SoupMessage) msg = NULL;
   g_autofree char *key = NULL;
-  g_autofree char *url = NULL;
-  g_autofree char *escaped_key = NULL;
-  g_autofree char *escaped_secret = NULL;
   TokenEntry *entry;
   TokenFetch *fetch;
-
-  g_return_if_fail (DD_IS_CLIENT (self));
-  g_return_if_fail (DD_IS_PROFILE (profile));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, dd_client_get_token_async);
@@ -493,7 +525,7 @@ dd_client_get_token_async (DdClient            *self,
       return;
     }
 
-  key = token_cache_key (profile);
+  key = token_cache_key (profile, v1);
   entry = g_hash_table_lookup (self->tokens, key);
   if (entry == NULL)
     {
@@ -514,11 +546,7 @@ dd_client_get_token_async (DdClient            *self,
   if (entry->in_flight)
     return;
 
-  escaped_key = g_uri_escape_string (dd_profile_get_app_key (profile), NULL, FALSE);
-  escaped_secret = g_uri_escape_string (dd_profile_get_app_secret (profile), NULL, FALSE);
-  url = g_strdup_printf ("%s/gettoken?appkey=%s&appsecret=%s",
-                         dd_profile_get_oapi_base (profile), escaped_key, escaped_secret);
-  msg = soup_message_new (SOUP_METHOD_GET, url);
+  msg = build_token_request (profile, v1);
   if (msg == NULL)
     {
       GList *waiters = g_steal_pointer (&entry->waiters);
@@ -533,17 +561,41 @@ dd_client_get_token_async (DdClient            *self,
 
   entry->in_flight = TRUE;
   self->n_token_fetches++;
-  g_debug ("Fetching an access token for AppKey …%s",
+  g_debug ("Fetching a %s access token for AppKey …%s", v1 ? "v1.0" : "gettoken",
            strlen (dd_profile_get_app_key (profile)) > 4
              ? dd_profile_get_app_key (profile) + strlen (dd_profile_get_app_key (profile)) - 4 : "");
 
   fetch = g_new0 (TokenFetch, 1);
   fetch->self = g_object_ref (self);
   fetch->key = g_steal_pointer (&key);
+  fetch->v1 = v1;
 
   /* Not cancelled by one caller's cancellable: the others share it. */
   soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, NULL,
                                     token_fetched_cb, fetch);
+}
+
+/**
+ * dd_client_get_token_async:
+ * @profile: a profile with an AppKey and an AppSecret
+ * @refresh: %TRUE to drop the cached token (after DingTalk refused it)
+ *
+ * Gets the internal app's access token for the oapi (uploads): the cached
+ * one while it is valid, else one request to gettoken, shared by every
+ * caller that asks meanwhile.
+ */
+void
+dd_client_get_token_async (DdClient            *self,
+                           DdProfile           *profile,
+                           gboolean             refresh,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_return_if_fail (DD_IS_CLIENT (self));
+  g_return_if_fail (DD_IS_PROFILE (profile));
+
+  get_token_async (self, profile, FALSE, refresh, cancellable, callback, user_data);
 }
 
 char *
@@ -619,8 +671,10 @@ call_get_token (GTask    *task,
 {
   Call *call = g_task_get_task_data (task);
 
-  dd_client_get_token_async (g_task_get_source_object (task), call->profile, refresh,
-                             g_task_get_cancellable (task), call_token_cb, task);
+  /* the app robot's message takes the v1.0 API's own token */
+  get_token_async (g_task_get_source_object (task), call->profile,
+                   call->kind == CALL_APP_ROBOT, refresh,
+                   g_task_get_cancellable (task), call_token_cb, task);
 }
 
 static void

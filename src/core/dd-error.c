@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 
@@ -160,6 +162,18 @@ sentence_for (DdErrorCode    code,
       return _("The server’s certificate is not trusted, so nothing was sent. If your network inspects secure connections, ask its administrator; otherwise check the robot’s server address.");
     case DD_ERROR_SERVER:
       return _("DingTalk had a server problem. Try again in a moment.");
+    case DD_ERROR_APP_ROBOT_UNKNOWN:
+      return _("DingTalk does not know this app robot in the group. Add the app’s robot to the group, or copy the robotCode again from the app’s robot page in the developer console.");
+    case DD_ERROR_GROUP_UNKNOWN:
+      return _("DingTalk does not know this group. Check the robot’s openConversationId, and that the app’s robot is in the group.");
+    case DD_ERROR_GROUP_DISBANDED:
+      return _("The group has been disbanded. Choose another group for this robot.");
+    case DD_ERROR_ROBOT_STOPPED:
+      return _("The app’s robot is stopped. Start it again on the app’s robot page in the developer console.");
+    case DD_ERROR_CONTENT_BLOCKED:
+      return _("DingTalk refused the picture’s content. Send another picture.");
+    case DD_ERROR_APP_PERMISSION:
+      return _("The app lacks a permission it needs. Add it under Permissions in the DingTalk developer console.");
     case DD_ERROR_UNEXPECTED:
     case DD_ERROR_INVALID_WEBHOOK:
     case DD_ERROR_NO_APP_CREDENTIALS:
@@ -341,6 +355,113 @@ dd_error_from_transport (const GError *transport_error)
   return new_with_details (code, sentence_for (code, DD_SECURITY_HINT_UNKNOWN),
                            0, transport_error->message, 0,
                            DD_SECURITY_HINT_UNKNOWN);
+}
+
+/* The names DingTalk's developer console gives the scopes a send or an
+ * upload needs, so the sentence names what the admin sees there. */
+static const char *
+scope_label (const char *scope)
+{
+  static const struct { const char *scope, *label; } labels[] = {
+    { "qyapi_robot_sendmsg", "企业内机器人发送消息" },
+    { "qyapi_base", "调用企业API基础权限" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (g_strcmp0 (scope, labels[i].scope) == 0)
+      return labels[i].label;
+  return NULL;
+}
+
+static gboolean
+code_has (const char *code,
+          const char *part)
+{
+  return code != NULL && strstr (code, part) != NULL;
+}
+
+/**
+ * dd_error_new_v1:
+ * @http_status: the answer's HTTP status (the v1.0 API answers errors
+ *   with real HTTP errors)
+ * @code: (nullable): the answer's "code"
+ * @message: (nullable): the answer's "message", for the details
+ * @required_scopes: (nullable) (array zero-terminated=1): the scopes
+ *   `accessdenieddetail.requiredScopes` names
+ *
+ * The errors of the v1.0 API (the app robot route, its token) as the
+ * engine and the user need them: a token to refresh, a robot to pause, a
+ * busy server to try again, or a sentence saying what to fix.  None of
+ * them mentions a webhook: this route has none.
+ */
+GError *
+dd_error_new_v1 (guint               http_status,
+                 const char         *code,
+                 const char         *message,
+                 const char * const *required_scopes)
+{
+  g_autofree char *details = g_strdup_printf ("%s: %s", code ? code : "?", message ? message : "");
+  DdErrorCode kind;
+  GError *error;
+
+  if (http_status == 401 || code_has (code, "InvalidAuthentication"))
+    return new_with_details (DD_ERROR_TOKEN_INVALID, sentence_for (DD_ERROR_TOKEN_INVALID, DD_SECURITY_HINT_UNKNOWN),
+                             0, details, http_status, DD_SECURITY_HINT_UNKNOWN);
+
+  if (code_has (code, "AccessTokenPermissionDenied") || code_has (code, "PermissionDenied"))
+    {
+      const char *scope = required_scopes != NULL ? required_scopes[0] : NULL;
+      const char *label = scope_label (scope);
+      g_autofree char *sentence = NULL;
+
+      if (scope == NULL)
+        sentence = g_strdup (sentence_for (DD_ERROR_APP_PERMISSION, DD_SECURITY_HINT_UNKNOWN));
+      else if (label != NULL)
+        /* Translators: the first %s is the permission's name in DingTalk's
+         * developer console (Chinese), the second its scope */
+        sentence = g_strdup_printf (_("The app lacks the permission %s (%s). Add it under Permissions in the DingTalk developer console, then try again."),
+                                    label, scope);
+      else
+        sentence = g_strdup_printf (_("The app lacks the permission %s. Add it under Permissions in the DingTalk developer console, then try again."),
+                                    scope);
+      return new_with_details (DD_ERROR_APP_PERMISSION, sentence,
+                               0, details, http_status, DD_SECURITY_HINT_UNKNOWN);
+    }
+
+  if (code_has (code, "invalidClientIdOrSecret") || code_has (code, "InvalidClient"))
+    kind = DD_ERROR_BAD_APP_CREDENTIALS;
+  /* the gateway's calls per second or minute: not the robot's limit */
+  else if (http_status == 429 || code_has (code, "QpsLimit") || code_has (code, "QpmLimit"))
+    kind = DD_ERROR_BUSY;
+  else if (code_has (code, "send.too.fast") || code_has (code, "too.many.group") ||
+           code_has (code, "Throttling"))
+    return new_with_details (DD_ERROR_RATE_LIMITED,
+                             _("DingTalk says the app’s robot is sending too fast. DingDrop pauses it for 10 minutes and then sends the rest."),
+                             0, details, http_status, DD_SECURITY_HINT_UNKNOWN);
+  else if (http_status == 413)
+    kind = DD_ERROR_TOO_LARGE;
+  else if (http_status >= 500 || code_has (code, "system.error"))
+    kind = DD_ERROR_SERVER;
+  else if (code_has (code, "robotCode"))
+    kind = DD_ERROR_APP_ROBOT_UNKNOWN;
+  else if (code_has (code, "resource.not.found") || code_has (code, "openConversationId"))
+    kind = DD_ERROR_GROUP_UNKNOWN;
+  else if (code_has (code, "group.disbanded"))
+    kind = DD_ERROR_GROUP_DISBANDED;
+  else if (code_has (code, "bot.stopped"))
+    kind = DD_ERROR_ROBOT_STOPPED;
+  else if (code_has (code, "contain.notAllowed"))
+    kind = DD_ERROR_CONTENT_BLOCKED;
+  else
+    {
+      /* a 4xx with a code we do not know: permanent, not worth a retry */
+      error = dd_error_new_unexpected (http_status, details);
+      dd_error_get_private (error)->malformed = http_status >= 400 && http_status < 500;
+      return error;
+    }
+
+  return new_with_details (kind, sentence_for (kind, DD_SECURITY_HINT_UNKNOWN),
+                           0, details, http_status, DD_SECURITY_HINT_UNKNOWN);
 }
 
 static DdErrorPrivate *

@@ -39,6 +39,13 @@ typedef enum {
   DD_ERROR_PROFILE,             /* missing, duplicate or invalid profile */
   DD_ERROR_FILE,                /* unreadable, empty, vanished, … */
   DD_ERROR_NOT_IMAGE,           /* not an image DingDrop can send */
+  /* the app robot route (v1.0 API) */
+  DD_ERROR_APP_PERMISSION,      /* AccessTokenPermissionDenied: a scope is missing */
+  DD_ERROR_APP_ROBOT_UNKNOWN,   /* invalidParameter.robotCode.*: not in the group, or wrong */
+  DD_ERROR_GROUP_UNKNOWN,       /* resource.not.found, a wrong openConversationId */
+  DD_ERROR_GROUP_DISBANDED,     /* group.disbanded */
+  DD_ERROR_ROBOT_STOPPED,       /* bot.stopped */
+  DD_ERROR_CONTENT_BLOCKED,     /* contain.notAllowed.picture */
 } DdErrorCode;
 
 /**
@@ -75,6 +82,10 @@ GError         *dd_error_new_unexpected     (guint        http_status,
 GError         *dd_error_new_malformed      (guint        http_status,
                                              const char  *what);
 GError         *dd_error_from_transport     (const GError *transport_error);
+GError         *dd_error_new_v1             (guint               http_status,
+                                             const char         *code,
+                                             const char         *message,
+                                             const char * const *required_scopes);
 
 DdErrorCode     dd_error_code_for_errcode   (gint64       errcode);
 DdSecurityHint  dd_error_security_hint      (const char  *errmsg);

@@ -47,6 +47,9 @@ dd_message_copy (const DdMessage *message)
   copy->first_image = message->first_image;
   copy->n_images = message->n_images;
   copy->msg_uuid = g_strdup (message->msg_uuid);
+  copy->pictures = g_strdupv (message->pictures);
+  copy->card_titles = g_strdupv (message->card_titles);
+  copy->card_url = g_strdup (message->card_url);
 
   return copy;
 }
@@ -62,6 +65,9 @@ dd_message_free (DdMessage *message)
   g_strfreev (message->at_mobiles);
   g_strfreev (message->at_user_ids);
   g_free (message->msg_uuid);
+  g_strfreev (message->pictures);
+  g_strfreev (message->card_titles);
+  g_free (message->card_url);
   g_free (message);
 }
 
@@ -186,6 +192,43 @@ dd_message_to_webhook_json (const DdMessage *message)
   g_return_val_if_fail (message != NULL, NULL);
 
   json_builder_begin_object (builder);
+  if (message->pictures != NULL)
+    {
+      /* feedCard: DingTalk's documented way to show a media_id to a
+       * custom robot's group; it takes no mentions */
+      json_builder_set_member_name (builder, "msgtype");
+      json_builder_add_string_value (builder, "feedCard");
+      json_builder_set_member_name (builder, "feedCard");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "links");
+      json_builder_begin_array (builder);
+      for (guint i = 0; message->pictures[i] != NULL; i++)
+        {
+          const char *title = message->card_titles != NULL &&
+                              i < g_strv_length (message->card_titles)
+                                ? message->card_titles[i] : message->title;
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "title");
+          json_builder_add_string_value (builder, title && *title ? title : "-");
+          json_builder_set_member_name (builder, "messageURL");
+          json_builder_add_string_value (builder, message->card_url ? message->card_url
+                                                                    : DD_MESSAGE_DEFAULT_CARD_URL);
+          json_builder_set_member_name (builder, "picURL");
+          json_builder_add_string_value (builder, message->pictures[i]);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+      if (message->msg_uuid != NULL)
+        {
+          json_builder_set_member_name (builder, "msgUuid");
+          json_builder_add_string_value (builder, message->msg_uuid);
+        }
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      return node_to_string (root);
+    }
   if (message->plain_text)
     {
       json_builder_set_member_name (builder, "msgtype");
@@ -253,7 +296,13 @@ dd_message_to_app_robot_json (const DdMessage *message,
   g_return_val_if_fail (conversation_id != NULL, NULL);
 
   json_builder_begin_object (param);
-  if (message->plain_text)
+  if (message->pictures != NULL)
+    {
+      /* sampleImageMsg shows one picture: "图片的完整URL路径，也可填写图片的mediaId" */
+      json_builder_set_member_name (param, "photoURL");
+      json_builder_add_string_value (param, message->pictures[0] ? message->pictures[0] : "");
+    }
+  else if (message->plain_text)
     {
       json_builder_set_member_name (param, "content");
       json_builder_add_string_value (param, message->text ? message->text : "");
@@ -275,7 +324,8 @@ dd_message_to_app_robot_json (const DdMessage *message,
   json_builder_set_member_name (builder, "openConversationId");
   json_builder_add_string_value (builder, conversation_id);
   json_builder_set_member_name (builder, "msgKey");
-  json_builder_add_string_value (builder, message->plain_text ? "sampleText" : "sampleMarkdown");
+  json_builder_add_string_value (builder, message->pictures != NULL ? "sampleImageMsg"
+                                          : message->plain_text ? "sampleText" : "sampleMarkdown");
   json_builder_set_member_name (builder, "msgParam");
   json_builder_add_string_value (builder, param_json);
   json_builder_end_object (builder);
@@ -391,6 +441,115 @@ add_split_text (GPtrArray              *messages,
     }
 }
 
+/* A feedCard of the images first .. first + n - 1: each card titled with
+ * the robot's card title or the image's name, a keyword in the first
+ * title if the robot needs one and no title has it. */
+static DdMessage *
+card_message (const DdComposeOptions *options,
+              const char             *title,
+              const char * const     *names,
+              const char * const     *media_ids,
+              guint                   first,
+              guint                   n)
+{
+  g_autoptr(GStrvBuilder) pictures = g_strv_builder_new ();
+  g_autoptr(GStrvBuilder) titles = g_strv_builder_new ();
+  g_auto(GStrv) card_titles = NULL;
+  gboolean has_keyword = FALSE;
+  DdMessage *message;
+
+  for (guint i = first; i < first + n; i++)
+    {
+      g_autofree char *card_title = options->card_title && *options->card_title
+                                      ? utf8_truncate (options->card_title, MAX_TITLE_CHARS)
+                                      : alt_text (names[i]);
+
+      g_strv_builder_add (pictures, media_ids[i]);
+      g_strv_builder_add (titles, card_title);
+      has_keyword = has_keyword || contains_keyword (card_title, options->keywords);
+    }
+  card_titles = g_strv_builder_end (titles);
+  if (options->keywords != NULL && options->keywords[0] != NULL && !has_keyword)
+    {
+      char *with_keyword = g_strdup_printf ("%s %s", card_titles[0], options->keywords[0]);
+
+      g_free (card_titles[0]);
+      card_titles[0] = with_keyword;
+    }
+
+  message = dd_message_new (title, NULL);
+  message->pictures = g_strv_builder_end (pictures);
+  message->card_titles = g_steal_pointer (&card_titles);
+  message->card_url = g_strdup (options->card_url && *options->card_url
+                                  ? options->card_url : DD_MESSAGE_DEFAULT_CARD_URL);
+  message->first_image = first;
+  message->n_images = n;
+  return message;
+}
+
+static gsize
+message_size (DdMessage *message)
+{
+  g_autofree char *json = dd_message_to_webhook_json (message);
+
+  return strlen (json);
+}
+
+/* The picture styles: the caption and the mentions in a markdown message
+ * of their own (a picture message has no text), then the pictures: one
+ * sampleImageMsg each, or feedCards of as many cards as fit. */
+static GPtrArray *
+compose_pictures (const DdComposeOptions *options,
+                  const char             *title,
+                  const char * const     *names,
+                  const char * const     *media_ids,
+                  guint                   n_images,
+                  gsize                   max_bytes)
+{
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func ((GDestroyNotify) dd_message_free);
+  g_autofree char *mentions = mention_line (options);
+  gboolean has_caption = options->caption != NULL && *options->caption != '\0';
+  guint first = 0;
+
+  if (has_caption && body_size (options, title, options->caption, TRUE) > max_bytes)
+    add_split_text (messages, options, title, options->caption, max_bytes);
+  else if (has_caption || mentions != NULL)
+    g_ptr_array_add (messages, finish_message (options, title,
+                                               has_caption ? options->caption : "", TRUE));
+
+  if (options->picture_style == DD_PICTURE_STYLE_IMAGE_MSG)
+    {
+      for (guint i = 0; i < n_images; i++)
+        {
+          DdMessage *message = dd_message_new (title, NULL);
+
+          message->pictures = g_strdupv ((GStrv) (const char *[]) { media_ids[i], NULL });
+          message->first_image = i;
+          message->n_images = 1;
+          g_ptr_array_add (messages, message);
+        }
+      return g_steal_pointer (&messages);
+    }
+
+  while (first < n_images)
+    {
+      guint n = 1;
+
+      while (first + n < n_images)
+        {
+          g_autoptr(DdMessage) bigger = card_message (options, title, names, media_ids, first, n + 1);
+
+          if (message_size (bigger) > max_bytes)
+            break;
+          n++;
+        }
+      g_ptr_array_add (messages, card_message (options, title, names, media_ids, first, n));
+      first += n;
+    }
+
+  return g_steal_pointer (&messages);
+}
+
 /**
  * dd_message_compose:
  * @options: the caption, title, mentions and the robot's settings
@@ -401,7 +560,9 @@ add_split_text (GPtrArray              *messages,
  * Composes the markdown messages that show @n_images images: the caption
  * first, then one `![name](LINK)` per image, in order.  Mentions go in the
  * first message; every message gets a keyword if the robot has keywords and
- * the message has none.  A body that would exceed the limit is split into
+ * the message has none.  In the picture styles (@options' picture_style)
+ * the caption and mentions come first in a markdown message of their own,
+ * then the images as feedCards or sampleImageMsgs.  A body that would exceed the limit is split into
  * several messages, never rejected.  Each message says which images it
  * carries (first_image, n_images): they arrive when it does.
  *
@@ -426,6 +587,9 @@ dd_message_compose (const DdComposeOptions *options,
   title = options->title && *options->title
             ? utf8_truncate (options->title, MAX_TITLE_CHARS)
             : dd_message_default_title (options->caption);
+
+  if (options->picture_style != DD_PICTURE_STYLE_MARKDOWN && n_images > 0)
+    return compose_pictures (options, title, names, media_ids, n_images, max_bytes);
 
   if (options->caption != NULL && *options->caption != '\0')
     {

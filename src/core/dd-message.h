@@ -11,6 +11,16 @@ G_BEGIN_DECLS
 /* DingTalk refuses a robot message body over this many bytes (460101). */
 #define DD_MESSAGE_MAX_BODY_BYTES 20000
 
+/* How a message shows its images (see dd_message_compose()). */
+typedef enum {
+  DD_PICTURE_STYLE_MARKDOWN,   /* `![name](LINK)` inside a markdown message */
+  DD_PICTURE_STYLE_CARD,       /* custom robot: a feedCard, one card per image */
+  DD_PICTURE_STYLE_IMAGE_MSG,  /* app robot: one sampleImageMsg per image */
+} DdPictureStyle;
+
+/* A card's link when the robot sets none: harmless, DingTalk's own page. */
+#define DD_MESSAGE_DEFAULT_CARD_URL "https://www.dingtalk.com/"
+
 typedef struct {
   char     *title;
   char     *text;
@@ -21,6 +31,11 @@ typedef struct {
   guint     first_image;  /* the images it carries, of those composed */
   guint     n_images;
   char     *msg_uuid;     /* nullable: DingTalk's idempotency key (custom robots) */
+  /* A picture message: its images (media_ids or https URLs) shown as
+   * pictures, a feedCard's cards or one sampleImageMsg; NULL for text */
+  GStrv     pictures;
+  GStrv     card_titles;  /* one per picture (feedCard) */
+  char     *card_url;     /* every card's messageURL (feedCard) */
 } DdMessage;
 
 typedef struct {
@@ -32,6 +47,9 @@ typedef struct {
   const char * const *keywords;        /* nullable: the robot's keywords */
   const char         *link_template;   /* nullable: "{media_id}" */
   gsize               max_body_bytes;  /* 0: DD_MESSAGE_MAX_BODY_BYTES */
+  DdPictureStyle      picture_style;
+  const char         *card_title;      /* nullable: each card is titled with its image's name */
+  const char         *card_url;        /* nullable: DD_MESSAGE_DEFAULT_CARD_URL */
 } DdComposeOptions;
 
 #define DD_TYPE_MESSAGE (dd_message_get_type ())

@@ -403,7 +403,8 @@ is_blank (const char *str)
  *
  * Checks what can be checked without talking to DingTalk: a name, a way to
  * send (a webhook, or the app robot's code and conversation id, both or
- * neither), the keywords, the link template and the server addresses.
+ * neither), the keywords, the link template, the server addresses and
+ * the picture card's link.
  */
 gboolean
 dd_profile_validate (DdProfile  *self,
@@ -413,6 +414,7 @@ dd_profile_validate (DdProfile  *self,
   const char *robot_code;
   const char *conversation_id;
   const char *link_template;
+  const char *card_url;
   guint n_keywords;
 
   g_return_val_if_fail (DD_IS_PROFILE (self), FALSE);
@@ -484,6 +486,17 @@ dd_profile_validate (DdProfile  *self,
   if (!check_base_url (dd_profile_get_oapi_base (self), error) ||
       !check_base_url (dd_profile_get_api_base (self), error))
     return FALSE;
+
+  /* DingTalk opens a card's link in its browser: a web address */
+  card_url = dd_profile_get_card_url (self);
+  if (card_url != NULL &&
+      ((!g_str_has_prefix (card_url, "https://") && !g_str_has_prefix (card_url, "http://")) ||
+       !g_uri_is_valid (card_url, G_URI_FLAGS_NONE, NULL)))
+    {
+      g_set_error_literal (error, DD_ERROR, DD_ERROR_PROFILE,
+                           _("The picture card’s link must be a web address starting with https://."));
+      return FALSE;
+    }
 
   return TRUE;
 }

@@ -69,6 +69,10 @@ profile_from_group (GKeyFile   *key_file,
   g_autofree char *api_base = NULL;
   g_autofree char *robot_code = NULL;
   g_autofree char *conversation_id = NULL;
+  g_autofree char *picture_style = NULL;
+  g_autofree char *card_title = NULL;
+  g_autofree char *card_url = NULL;
+  DdPictureStyle style;
   guint64 max_image_bytes;
   gboolean keep_metadata;
 
@@ -111,6 +115,18 @@ profile_from_group (GKeyFile   *key_file,
   conversation_id = g_key_file_get_string (key_file, id, "ConversationId", NULL);
   dd_profile_set_conversation_id (profile, conversation_id);
 
+  picture_style = g_key_file_get_string (key_file, id, "PictureStyle", NULL);
+  if (dd_picture_style_from_string (picture_style, &style))
+    dd_profile_set_picture_style (profile, style);
+  else if (picture_style != NULL)
+    g_debug ("Robot %s: ignoring PictureStyle %s", id, picture_style);
+  card_title = g_key_file_get_string (key_file, id, "CardTitle", NULL);
+  dd_profile_set_card_title (profile, card_title);
+  card_url = g_key_file_get_string (key_file, id, "CardUrl", NULL);
+  dd_profile_set_card_url (profile, card_url);
+  /* after the style, which clears it */
+  dd_profile_set_checked_at (profile, g_key_file_get_int64 (key_file, id, "CheckedAt", NULL));
+
   return g_steal_pointer (&profile);
 }
 
@@ -140,6 +156,10 @@ dd_profiles_file_copy_fields (DdProfile *to,
   dd_profile_set_api_base (to, dd_profile_get_api_base (from));
   dd_profile_set_robot_code (to, dd_profile_get_robot_code (from));
   dd_profile_set_conversation_id (to, dd_profile_get_conversation_id (from));
+  dd_profile_set_picture_style (to, dd_profile_get_picture_style (from));
+  dd_profile_set_card_title (to, dd_profile_get_card_title (from));
+  dd_profile_set_card_url (to, dd_profile_get_card_url (from));
+  dd_profile_set_checked_at (to, dd_profile_get_checked_at (from));
   g_object_thaw_notify (G_OBJECT (to));
 }
 
@@ -275,6 +295,12 @@ profile_to_group (DdProfile *profile,
   set_optional_string (key_file, id, "RobotCode", dd_profile_get_robot_code (profile));
   set_optional_string (key_file, id, "ConversationId",
                        dd_profile_get_conversation_id (profile));
+  g_key_file_set_string (key_file, id, "PictureStyle",
+                         dd_picture_style_to_string (dd_profile_get_picture_style (profile)));
+  set_optional_string (key_file, id, "CardTitle", dd_profile_get_card_title (profile));
+  set_optional_string (key_file, id, "CardUrl", dd_profile_get_card_url (profile));
+  if (dd_profile_get_checked_at (profile) > 0)
+    g_key_file_set_int64 (key_file, id, "CheckedAt", dd_profile_get_checked_at (profile));
 }
 
 /**

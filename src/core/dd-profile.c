@@ -26,6 +26,10 @@ struct _DdProfile
   char     *api_base;
   char     *robot_code;
   char     *conversation_id;
+  char     *card_title;
+  char     *card_url;
+  gint64    checked_at;
+  DdPictureStyle picture_style;
 
   /* Secrets: in memory only, wiped when replaced or freed. */
   char     *webhook;
@@ -52,6 +56,10 @@ enum {
   PROP_API_BASE,
   PROP_ROBOT_CODE,
   PROP_CONVERSATION_ID,
+  PROP_PICTURE_STYLE,
+  PROP_CARD_TITLE,
+  PROP_CARD_URL,
+  PROP_CHECKED_AT,
   PROP_HAS_WEBHOOK,
   PROP_HAS_SECRET,
   PROP_HAS_APP_SECRET,
@@ -192,6 +200,8 @@ dd_profile_finalize (GObject *object)
   g_clear_pointer (&self->api_base, g_free);
   g_clear_pointer (&self->robot_code, g_free);
   g_clear_pointer (&self->conversation_id, g_free);
+  g_clear_pointer (&self->card_title, g_free);
+  g_clear_pointer (&self->card_url, g_free);
   g_clear_pointer (&self->webhook, free_secret);
   g_clear_pointer (&self->secret, free_secret);
   g_clear_pointer (&self->app_secret, free_secret);
@@ -241,6 +251,18 @@ dd_profile_get_property (GObject    *object,
       break;
     case PROP_CONVERSATION_ID:
       g_value_set_string (value, self->conversation_id);
+      break;
+    case PROP_PICTURE_STYLE:
+      g_value_set_int (value, self->picture_style);
+      break;
+    case PROP_CARD_TITLE:
+      g_value_set_string (value, self->card_title);
+      break;
+    case PROP_CARD_URL:
+      g_value_set_string (value, self->card_url);
+      break;
+    case PROP_CHECKED_AT:
+      g_value_set_int64 (value, self->checked_at);
       break;
     case PROP_HAS_WEBHOOK:
       g_value_set_boolean (value, self->webhook != NULL);
@@ -303,6 +325,18 @@ dd_profile_set_property (GObject      *object,
     case PROP_CONVERSATION_ID:
       dd_profile_set_conversation_id (self, g_value_get_string (value));
       break;
+    case PROP_PICTURE_STYLE:
+      dd_profile_set_picture_style (self, g_value_get_int (value));
+      break;
+    case PROP_CARD_TITLE:
+      dd_profile_set_card_title (self, g_value_get_string (value));
+      break;
+    case PROP_CARD_URL:
+      dd_profile_set_card_url (self, g_value_get_string (value));
+      break;
+    case PROP_CHECKED_AT:
+      dd_profile_set_checked_at (self, g_value_get_int64 (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -348,6 +382,15 @@ dd_profile_class_init (DdProfileClass *klass)
     g_param_spec_string ("robot-code", NULL, NULL, NULL, rw);
   properties[PROP_CONVERSATION_ID] =
     g_param_spec_string ("conversation-id", NULL, NULL, NULL, rw);
+  properties[PROP_PICTURE_STYLE] =
+    g_param_spec_int ("picture-style", NULL, NULL, DD_PICTURE_STYLE_MARKDOWN,
+                      DD_PICTURE_STYLE_CARD, DD_PICTURE_STYLE_MARKDOWN, rw);
+  properties[PROP_CARD_TITLE] =
+    g_param_spec_string ("card-title", NULL, NULL, NULL, rw);
+  properties[PROP_CARD_URL] =
+    g_param_spec_string ("card-url", NULL, NULL, NULL, rw);
+  properties[PROP_CHECKED_AT] =
+    g_param_spec_int64 ("checked-at", NULL, NULL, 0, G_MAXINT64, 0, rw);
   /* The secrets themselves are no properties: whatever lists or copies an
    * object's properties (GtkInspector, g_object_get() in a binding, a
    * debugger's printout) would show them.  These say only whether each is
@@ -440,6 +483,10 @@ dd_profile_duplicate (DdProfile  *self,
   copy->api_base = g_strdup (self->api_base);
   copy->robot_code = g_strdup (self->robot_code);
   copy->conversation_id = g_strdup (self->conversation_id);
+  copy->picture_style = self->picture_style;
+  copy->card_title = g_strdup (self->card_title);
+  copy->card_url = g_strdup (self->card_url);
+  /* a copy is a robot of its own, not yet seen to work: not checked */
   copy->webhook = g_strdup (self->webhook);
   copy->secret = g_strdup (self->secret);
   copy->app_secret = g_strdup (self->app_secret);
@@ -843,6 +890,125 @@ dd_profile_has_app_credentials (DdProfile *self)
   g_return_val_if_fail (DD_IS_PROFILE (self), FALSE);
 
   return self->app_key != NULL && self->app_secret != NULL;
+}
+
+DdPictureStyle
+dd_profile_get_picture_style (DdProfile *self)
+{
+  g_return_val_if_fail (DD_IS_PROFILE (self), DD_PICTURE_STYLE_MARKDOWN);
+  return self->picture_style;
+}
+
+/**
+ * dd_profile_set_picture_style:
+ * @style: %DD_PICTURE_STYLE_MARKDOWN or %DD_PICTURE_STYLE_CARD
+ *
+ * A new style has not been seen to work yet: the robot is no longer
+ * checked.
+ */
+void
+dd_profile_set_picture_style (DdProfile      *self,
+                              DdPictureStyle  style)
+{
+  g_return_if_fail (DD_IS_PROFILE (self));
+  g_return_if_fail (style == DD_PICTURE_STYLE_MARKDOWN || style == DD_PICTURE_STYLE_CARD);
+
+  if (self->picture_style == style)
+    return;
+  g_object_freeze_notify (G_OBJECT (self));
+  self->picture_style = style;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PICTURE_STYLE]);
+  dd_profile_set_checked_at (self, 0);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+const char *
+dd_profile_get_card_title (DdProfile *self)
+{
+  g_return_val_if_fail (DD_IS_PROFILE (self), NULL);
+  return self->card_title;
+}
+
+/**
+ * dd_profile_set_card_title:
+ * @card_title: (nullable): every card's title; %NULL or "": the image's name
+ */
+void
+dd_profile_set_card_title (DdProfile  *self,
+                           const char *card_title)
+{
+  g_return_if_fail (DD_IS_PROFILE (self));
+
+  if (take_string (&self->card_title, dup_stripped_or_null (card_title), FALSE))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CARD_TITLE]);
+}
+
+const char *
+dd_profile_get_card_url (DdProfile *self)
+{
+  g_return_val_if_fail (DD_IS_PROFILE (self), NULL);
+  return self->card_url;
+}
+
+/**
+ * dd_profile_set_card_url:
+ * @card_url: (nullable): where a click on a card goes; %NULL or "":
+ *   %DD_MESSAGE_DEFAULT_CARD_URL
+ */
+void
+dd_profile_set_card_url (DdProfile  *self,
+                         const char *card_url)
+{
+  g_return_if_fail (DD_IS_PROFILE (self));
+
+  if (take_string (&self->card_url, dup_stripped_or_null (card_url), FALSE))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CARD_URL]);
+}
+
+gint64
+dd_profile_get_checked_at (DdProfile *self)
+{
+  g_return_val_if_fail (DD_IS_PROFILE (self), 0);
+  return self->checked_at;
+}
+
+void
+dd_profile_set_checked_at (DdProfile *self,
+                           gint64     checked_at)
+{
+  g_return_if_fail (DD_IS_PROFILE (self));
+
+  checked_at = MAX (checked_at, 0);
+  if (self->checked_at == checked_at)
+    return;
+  self->checked_at = checked_at;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHECKED_AT]);
+}
+
+/**
+ * dd_picture_style_to_string:
+ *
+ * Returns: the style's name in profiles.ini and on the command line
+ */
+const char *
+dd_picture_style_to_string (DdPictureStyle style)
+{
+  return style == DD_PICTURE_STYLE_CARD ? "card" : "markdown";
+}
+
+gboolean
+dd_picture_style_from_string (const char     *name,
+                              DdPictureStyle *out_style)
+{
+  g_return_val_if_fail (out_style != NULL, FALSE);
+
+  if (g_strcmp0 (name, "markdown") == 0)
+    *out_style = DD_PICTURE_STYLE_MARKDOWN;
+  else if (g_strcmp0 (name, "card") == 0)
+    *out_style = DD_PICTURE_STYLE_CARD;
+  else
+    return FALSE;
+  return TRUE;
 }
 
 /**

@@ -6,6 +6,8 @@
 
 #include <glib-object.h>
 
+#include "dd-message.h"
+
 G_BEGIN_DECLS
 
 #define DD_DEFAULT_OAPI_BASE       "https://oapi.dingtalk.com"
@@ -20,7 +22,8 @@ G_DECLARE_FINAL_TYPE (DdProfile, dd_profile, DD, PROFILE, GObject)
 
 /* Properties (all with notify): "id" (construct-only), "name", "keywords",
  * "app-key", "link-template", "max-image-bytes", "keep-metadata",
- * "oapi-base", "api-base", "robot-code", "conversation-id".  The three
+ * "oapi-base", "api-base", "robot-code", "conversation-id",
+ * "picture-style", "card-title", "card-url", "checked-at".  The three
  * secrets, webhook, signing secret and AppSecret, live only in memory and
  * in the keyring (see dd-secrets.h), never in the config file, and are no
  * properties (nothing that lists properties can show them): they have
@@ -72,6 +75,25 @@ void                dd_profile_set_robot_code       (DdProfile          *self,
 const char         *dd_profile_get_conversation_id  (DdProfile          *self);
 void                dd_profile_set_conversation_id  (DdProfile          *self,
                                                      const char         *conversation_id);
+/* How a custom robot shows images (an app robot always uses
+ * sampleImageMsg), the cards' title and link for the card style, and when
+ * the user last said the Test's picture showed in the group (Unix
+ * seconds, 0: never; cleared when the style changes). */
+DdPictureStyle      dd_profile_get_picture_style    (DdProfile          *self);
+void                dd_profile_set_picture_style    (DdProfile          *self,
+                                                     DdPictureStyle      style);
+const char         *dd_profile_get_card_title       (DdProfile          *self);
+void                dd_profile_set_card_title       (DdProfile          *self,
+                                                     const char         *card_title);
+const char         *dd_profile_get_card_url         (DdProfile          *self);
+void                dd_profile_set_card_url         (DdProfile          *self,
+                                                     const char         *card_url);
+gint64              dd_profile_get_checked_at       (DdProfile          *self);
+void                dd_profile_set_checked_at       (DdProfile          *self,
+                                                     gint64              checked_at);
+const char         *dd_picture_style_to_string      (DdPictureStyle      style);
+gboolean            dd_picture_style_from_string    (const char         *name,
+                                                     DdPictureStyle     *out_style);
 
 /* Secrets: in memory only, loaded from and stored to the keyring. */
 const char         *dd_profile_get_webhook          (DdProfile          *self);

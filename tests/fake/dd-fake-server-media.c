@@ -110,7 +110,7 @@ dd_fake_server_handle_upload (DdFakeServer      *self,
       return;
     }
 
-  switch (dd_fake_server_check_token (self, token))
+  switch (dd_fake_server_check_token (self, token, FALSE))
     {
     case DD_FAKE_TOKEN_VALID:
       break;

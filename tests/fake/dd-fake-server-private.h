@@ -14,13 +14,16 @@ G_BEGIN_DECLS
 typedef struct {
   char   *app_key;
   char   *app_secret;
-  char   *current_token;  /* newest token issued, may be NULL */
+  char   *current_token;  /* newest gettoken token issued, may be NULL */
+  char   *current_v1_token; /* newest v1.0 oauth2 token issued, may be NULL */
+  GHashTable *missing_scopes; /* scopes the app was not granted */
 } DdFakeApp;
 
 typedef struct {
   char   *token;
   char   *app_key;
   gint64  expires_at;     /* ms, fake clock */
+  gboolean v1;            /* from /v1.0/oauth2/accessToken, not /gettoken */
 } DdFakeToken;
 
 typedef struct {
@@ -82,6 +85,7 @@ struct _DdFakeServer
   GPtrArray     *messages;      /* of DdFakeMessage */
   guint          n_requests;
   guint          n_token_requests;
+  guint          n_v1_token_requests;
   guint          n_upload_requests;
   guint          n_throttled;
   guint          serial;
@@ -117,7 +121,11 @@ void              dd_fake_upload_free               (DdFakeUpload       *upload)
 void              dd_fake_app_free                  (DdFakeApp          *app);
 void              dd_fake_token_free                (DdFakeToken        *token);
 DdFakeTokenState  dd_fake_server_check_token        (DdFakeServer       *self,
-                                                     const char         *token);
+                                                     const char         *token,
+                                                     gboolean            v1);
+gboolean          dd_fake_server_token_has_scope    (DdFakeServer       *self,
+                                                     const char         *token,
+                                                     const char         *scope);
 void              dd_fake_server_handle_gettoken    (DdFakeServer       *self,
                                                      SoupServerMessage  *msg,
                                                      GHashTable         *query,
@@ -127,6 +135,8 @@ void              dd_fake_server_handle_oauth2_token (DdFakeServer      *self,
                                                      JsonObject         *entry);
 
 /* dd-fake-server-media.c */
+gboolean          dd_fake_server_is_picture         (DdFakeServer       *self,
+                                                     const char         *pic_url);
 void              dd_fake_server_handle_upload      (DdFakeServer       *self,
                                                      SoupServerMessage  *msg,
                                                      GHashTable         *query,

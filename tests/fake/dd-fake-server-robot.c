@@ -115,10 +115,24 @@ array_items_have_strings (JsonArray          *array,
   return TRUE;
 }
 
+/* DingTalk shows a card's picture from a media_id it has, or fetches an
+ * https URL; anything else is refused */
+gboolean
+dd_fake_server_is_picture (DdFakeServer *self,
+                           const char   *pic_url)
+{
+  if (pic_url == NULL)
+    return FALSE;
+  if (g_str_has_prefix (pic_url, "https://") && pic_url[8] != '\0')
+    return TRUE;
+  return pic_url[0] == '@' && dd_fake_server_lookup_upload (self, pic_url) != NULL;
+}
+
 /* Returns the text that keywords are searched in, or NULL (with @errmsg) */
 static char *
-validate_robot_message (JsonObject  *root,
-                        const char **errmsg)
+validate_robot_message (DdFakeServer *self,
+                        JsonObject   *root,
+                        const char  **errmsg)
 {
   const char *msgtype = get_string (root, "msgtype");
   JsonObject *part;
@@ -151,6 +165,10 @@ validate_robot_message (JsonObject  *root,
       *errmsg = "缺少参数 link.title, link.text 或 link.messageUrl";
       if (!has_strings (part, (const char *[]) { "title", "text", "messageUrl", NULL }))
         return NULL;
+      *errmsg = "link.picUrl 不是有效的图片";
+      if (json_object_has_member (part, "picUrl") &&
+          !dd_fake_server_is_picture (self, get_string (part, "picUrl")))
+        return NULL;
       return g_strconcat (get_string (part, "title"), "\n", get_string (part, "text"), NULL);
     }
 
@@ -174,6 +192,10 @@ validate_robot_message (JsonObject  *root,
       *errmsg = "缺少参数 feedCard.links";
       if (!array_items_have_strings (links, (const char *[]) { "title", "messageURL", "picURL", NULL }))
         return NULL;
+      *errmsg = "feedCard.links[].picURL 不是有效的图片";
+      for (guint i = 0; i < json_array_get_length (links); i++)
+        if (!dd_fake_server_is_picture (self, get_string (json_array_get_object_element (links, i), "picURL")))
+          return NULL;
       content = g_string_new (NULL);
       for (guint i = 0; i < json_array_get_length (links); i++)
         {
@@ -401,7 +423,7 @@ check_robot_send (DdFakeServer       *self,
       return 40035;
     }
 
-  content = validate_robot_message (json_node_get_object (root), errmsg);
+  content = validate_robot_message (self, json_node_get_object (root), errmsg);
   if (content == NULL)
     return 40035;
 
@@ -457,12 +479,14 @@ typedef struct {
   guint       status;
   const char *code;
   const char *message;
+  const char *required_scope;  /* an AccessTokenPermissionDenied's */
 } V1Error;
 
 static gboolean
-check_msg_param (const char *msg_key,
-                 JsonNode   *param_node,
-                 V1Error    *error)
+check_msg_param (DdFakeServer *self,
+                 const char   *msg_key,
+                 JsonNode     *param_node,
+                 V1Error      *error)
 {
   g_autoptr(GBytes) param_bytes = NULL;
   g_autoptr(JsonNode) param = NULL;
@@ -504,6 +528,12 @@ check_msg_param (const char *msg_key,
       *error = (V1Error) { 400, "invalidParameter.msgParam", "msgParam does not fit msgKey" };
       return FALSE;
     }
+  if (strcmp (msg_key, "sampleImageMsg") == 0 &&
+      !dd_fake_server_is_picture (self, get_string (json_node_get_object (param), "photoURL")))
+    {
+      *error = (V1Error) { 400, "invalidParameter.msgParam.photoURL", "photoURL 不是有效的图片地址或mediaId" };
+      return FALSE;
+    }
 
   return TRUE;
 }
@@ -528,7 +558,8 @@ check_app_robot_send (DdFakeServer      *self,
       return FALSE;
     }
 
-  switch (dd_fake_server_check_token (self, token))
+  /* the v1.0 API's own token: a /gettoken one is not known here */
+  switch (dd_fake_server_check_token (self, token, TRUE))
     {
     case DD_FAKE_TOKEN_VALID:
       break;
@@ -538,6 +569,13 @@ check_app_robot_send (DdFakeServer      *self,
     case DD_FAKE_TOKEN_UNKNOWN:
     default:
       *error = (V1Error) { 401, "InvalidAuthentication", "不合法的access_token" };
+      return FALSE;
+    }
+  if (!dd_fake_server_token_has_scope (self, token, "qyapi_robot_sendmsg"))
+    {
+      *error = (V1Error) { 403, "Forbidden.AccessDenied.AccessTokenPermissionDenied",
+                           "没有调用该接口的权限，接口权限申请参考：https://open.dingtalk.com/document/orgapp/add-api-permission",
+                           "qyapi_robot_sendmsg" };
       return FALSE;
     }
 
@@ -559,7 +597,7 @@ check_app_robot_send (DdFakeServer      *self,
   expected_conversation = g_hash_table_lookup (self->app_robots, robot_code);
   if (expected_conversation == NULL)
     {
-      *error = (V1Error) { 400, "robot.notExist", "机器人不存在" };
+      *error = (V1Error) { 400, "invalidParameter.robotCode.notExsit", "robot 不存在" };
       return FALSE;
     }
 
@@ -582,7 +620,7 @@ check_app_robot_send (DdFakeServer      *self,
       return FALSE;
     }
 
-  return check_msg_param (msg_key, json_object_get_member (object, "msgParam"), error);
+  return check_msg_param (self, msg_key, json_object_get_member (object, "msgParam"), error);
 }
 
 void
@@ -608,6 +646,33 @@ dd_fake_server_handle_app_robot_send (DdFakeServer      *self,
       json_object_set_int_member (entry, "errcode", 0);
       json_object_set_string_member (entry, "errmsg", "ok");
       json_object_set_boolean_member (entry, "accepted", TRUE);
+    }
+  else if (error.required_scope != NULL)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autofree char *request_id = g_uuid_string_random ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "requestid");
+      json_builder_add_string_value (builder, request_id);
+      json_builder_set_member_name (builder, "code");
+      json_builder_add_string_value (builder, error.code);
+      json_builder_set_member_name (builder, "message");
+      json_builder_add_string_value (builder, error.message);
+      json_builder_set_member_name (builder, "accessdenieddetail");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "requiredScopes");
+      json_builder_begin_array (builder);
+      json_builder_add_string_value (builder, error.required_scope);
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+      json_builder_end_object (builder);
+      dd_fake_reply_json (msg, error.status, builder);
+
+      json_object_set_int_member (entry, "errcode", error.status);
+      json_object_set_string_member (entry, "code", error.code);
+      json_object_set_string_member (entry, "errmsg", error.message);
+      json_object_set_boolean_member (entry, "accepted", FALSE);
     }
   else
     {

@@ -5,6 +5,10 @@
  * Tokens live on the fake's clock. Within its lifetime an app gets the same
  * token back, renewed; once expired (by time or dd_fake_server_expire_tokens())
  * a token answers 42001 and the next request issues a new one.
+ *
+ * Each endpoint issues tokens of its own: a /gettoken token is refused by
+ * the v1.0 API (InvalidAuthentication) and a v1.0 token by the oapi
+ * (40014), as shared/dingtalk-api.md §5 advises using each API's own.
  */
 
 #define G_LOG_DOMAIN "dd-fake"
@@ -21,6 +25,8 @@ dd_fake_app_free (DdFakeApp *app)
   g_free (app->app_key);
   g_free (app->app_secret);
   g_free (app->current_token);
+  g_free (app->current_v1_token);
+  g_hash_table_unref (app->missing_scopes);
   g_free (app);
 }
 
@@ -34,32 +40,48 @@ dd_fake_token_free (DdFakeToken *token)
 
 DdFakeTokenState
 dd_fake_server_check_token (DdFakeServer *self,
-                            const char   *token)
+                            const char   *token,
+                            gboolean      v1)
 {
   DdFakeToken *info;
 
   g_assert (DD_IS_FAKE_SERVER (self));
 
-  if (token == NULL || (info = g_hash_table_lookup (self->tokens, token)) == NULL)
+  if (token == NULL || (info = g_hash_table_lookup (self->tokens, token)) == NULL ||
+      info->v1 != v1)
     return DD_FAKE_TOKEN_UNKNOWN;
   if (info->expires_at <= dd_fake_server_get_now_ms (self))
     return DD_FAKE_TOKEN_EXPIRED;
   return DD_FAKE_TOKEN_VALID;
 }
 
+/* TRUE if @token's app was granted @scope */
+gboolean
+dd_fake_server_token_has_scope (DdFakeServer *self,
+                                const char   *token,
+                                const char   *scope)
+{
+  DdFakeToken *info = token ? g_hash_table_lookup (self->tokens, token) : NULL;
+  DdFakeApp *app = info ? g_hash_table_lookup (self->apps, info->app_key) : NULL;
+
+  return app != NULL && !g_hash_table_contains (app->missing_scopes, scope);
+}
+
 /* DingTalk: within its lifetime the same token comes back, renewed */
 static const char *
 issue_token (DdFakeServer *self,
-             DdFakeApp    *app)
+             DdFakeApp    *app,
+             gboolean      v1)
 {
   gint64 expires_at = dd_fake_server_get_now_ms (self) + (gint64) self->token_lifetime_s * 1000;
+  char **current = v1 ? &app->current_v1_token : &app->current_token;
   DdFakeToken *info;
 
-  if (dd_fake_server_check_token (self, app->current_token) == DD_FAKE_TOKEN_VALID)
+  if (dd_fake_server_check_token (self, *current, v1) == DD_FAKE_TOKEN_VALID)
     {
-      info = g_hash_table_lookup (self->tokens, app->current_token);
+      info = g_hash_table_lookup (self->tokens, *current);
       info->expires_at = expires_at;
-      return app->current_token;
+      return *current;
     }
 
   info = g_new0 (DdFakeToken, 1);
@@ -69,12 +91,13 @@ issue_token (DdFakeServer *self,
   info->token[32] = '\0';
   info->app_key = g_strdup (app->app_key);
   info->expires_at = expires_at;
+  info->v1 = v1;
   g_hash_table_insert (self->tokens, info->token, info);
 
-  g_free (app->current_token);
-  app->current_token = g_strdup (info->token);
+  g_free (*current);
+  *current = g_strdup (info->token);
 
-  return app->current_token;
+  return *current;
 }
 
 static DdFakeApp *
@@ -117,7 +140,7 @@ dd_fake_server_handle_gettoken (DdFakeServer      *self,
       return;
     }
 
-  token = issue_token (self, app);
+  token = issue_token (self, app, FALSE);
 
   builder = json_builder_new ();
   json_builder_begin_object (builder);
@@ -173,7 +196,7 @@ dd_fake_server_handle_oauth2_token (DdFakeServer      *self,
       return;
     }
 
-  token = issue_token (self, app);
+  token = issue_token (self, app, TRUE);
 
   builder = json_builder_new ();
   json_builder_begin_object (builder);
@@ -203,7 +226,44 @@ dd_fake_server_add_app (DdFakeServer *self,
   app = g_new0 (DdFakeApp, 1);
   app->app_key = g_strdup (app_key);
   app->app_secret = g_strdup (app_secret);
+  app->missing_scopes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_hash_table_replace (self->apps, app->app_key, app);
+}
+
+/**
+ * dd_fake_server_revoke_scope:
+ * @scope: e.g. "qyapi_robot_sendmsg" (app robot sends) or "qyapi_base"
+ *   (uploads)
+ *
+ * The app no longer has @scope: its calls that need it are answered
+ * Forbidden.AccessDenied.AccessTokenPermissionDenied, naming @scope in
+ * accessdenieddetail.requiredScopes.
+ */
+void
+dd_fake_server_revoke_scope (DdFakeServer *self,
+                             const char   *app_key,
+                             const char   *scope)
+{
+  DdFakeApp *app;
+
+  g_return_if_fail (DD_IS_FAKE_SERVER (self));
+  app = g_hash_table_lookup (self->apps, app_key);
+  g_return_if_fail (app != NULL);
+  g_hash_table_add (app->missing_scopes, g_strdup (scope));
+}
+
+/* gives back a scope dd_fake_server_revoke_scope() took */
+void
+dd_fake_server_grant_scope (DdFakeServer *self,
+                            const char   *app_key,
+                            const char   *scope)
+{
+  DdFakeApp *app;
+
+  g_return_if_fail (DD_IS_FAKE_SERVER (self));
+  app = g_hash_table_lookup (self->apps, app_key);
+  g_return_if_fail (app != NULL);
+  g_hash_table_remove (app->missing_scopes, scope);
 }
 
 void

@@ -329,6 +329,8 @@ count_request (DdFakeServer *self,
   self->n_requests++;
   if (strcmp (path, "/gettoken") == 0 || strcmp (path, "/v1.0/oauth2/accessToken") == 0)
     self->n_token_requests++;
+  if (strcmp (path, "/v1.0/oauth2/accessToken") == 0)
+    self->n_v1_token_requests++;
   else if (strcmp (path, "/media/upload") == 0)
     self->n_upload_requests++;
 }
@@ -805,6 +807,56 @@ dd_fake_server_set_next_answer (DdFakeServer *self,
   set_canned (self, canned);
 }
 
+/**
+ * dd_fake_server_set_next_v1_error:
+ * @path: (nullable): e.g. "/v1.0/robot/groupMessages/send"; NULL for any
+ * @code: the v1.0 "code", e.g. "send.too.fast", "system.error"
+ *
+ * The next @count requests on @path are answered as the v1.0 API answers
+ * its errors: @http_status with {"requestid","code","message"} (a canned
+ * answer, see dd_fake_server_set_next_answer()).
+ */
+void
+dd_fake_server_set_next_v1_error (DdFakeServer *self,
+                                  const char   *path,
+                                  guint         count,
+                                  guint         http_status,
+                                  const char   *code,
+                                  const char   *message)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *request_id = g_uuid_string_random ();
+  g_autofree char *body = NULL;
+
+  g_return_if_fail (DD_IS_FAKE_SERVER (self));
+  g_return_if_fail (code != NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "requestid");
+  json_builder_add_string_value (builder, request_id);
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_string_value (builder, code);
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, message ? message : "");
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  body = json_generator_to_data (generator, NULL);
+
+  dd_fake_server_set_next_answer (self, path, count, http_status, body, NULL);
+}
+
+/* the requests to /v1.0/oauth2/accessToken alone (also counted by
+ * dd_fake_server_get_n_token_requests()) */
+guint
+dd_fake_server_get_n_v1_token_requests (DdFakeServer *self)
+{
+  g_return_val_if_fail (DD_IS_FAKE_SERVER (self), 0);
+  return self->n_v1_token_requests;
+}
+
 guint
 dd_fake_server_get_n_stalled (DdFakeServer *self)
 {
@@ -943,6 +995,7 @@ dd_fake_server_clear_records (DdFakeServer *self)
   g_ptr_array_set_size (self->messages, 0);
   self->n_requests = 0;
   self->n_token_requests = 0;
+  self->n_v1_token_requests = 0;
   self->n_upload_requests = 0;
   self->n_throttled = 0;
 }

@@ -48,6 +48,19 @@
  *  - Non-POST: 43002; Content-Type not application/json: 43004; body not a
  *    valid message: 40035.
  *  - /v1.0 routes answer errors with real HTTP 4xx and {"code","message"}.
+ *    /v1.0/oauth2/accessToken issues tokens of its own: the v1.0 API
+ *    refuses a /gettoken token (401 InvalidAuthentication) and the oapi a
+ *    v1.0 one (40014). An app robot send needs the scope
+ *    qyapi_robot_sendmsg (dd_fake_server_revoke_scope(): 403
+ *    Forbidden.AccessDenied.AccessTokenPermissionDenied with
+ *    accessdenieddetail.requiredScopes), a known robotCode (400
+ *    invalidParameter.robotCode.notExsit), its group's openConversationId,
+ *    and a msgParam that is a JSON string of at most 15000 bytes fitting
+ *    its msgKey; a sampleImageMsg's photoURL, like a feedCard's picURL and
+ *    a link's picUrl on /robot/send, must be a media_id uploaded here or an
+ *    https URL. The other §5 answers (send.too.fast, too.many.group,
+ *    system.error, group.disbanded, bot.stopped, …) come on demand from
+ *    dd_fake_server_set_next_v1_error(), a canned answer.
  *    Their DdFakeMessage.errcode is the HTTP status (0 on success) and
  *    DdFakeMessage.error_code the "code" string.
  *  - Faults (dd_fake_server_inject_fault) happen before DingTalk "sees" the
@@ -163,6 +176,12 @@ void           dd_fake_server_add_robot            (DdFakeServer        *self,
 void           dd_fake_server_add_app_robot        (DdFakeServer        *self,
                                                     const char          *robot_code,
                                                     const char          *conversation_id);
+void           dd_fake_server_revoke_scope         (DdFakeServer        *self,
+                                                    const char          *app_key,
+                                                    const char          *scope);
+void           dd_fake_server_grant_scope          (DdFakeServer        *self,
+                                                    const char          *app_key,
+                                                    const char          *scope);
 void           dd_fake_server_set_token_lifetime   (DdFakeServer        *self,
                                                     guint                seconds);
 void           dd_fake_server_set_max_upload_bytes (DdFakeServer        *self,
@@ -209,11 +228,18 @@ void           dd_fake_server_set_next_answer      (DdFakeServer        *self,
                                                     guint                http_status,
                                                     const char          *body,
                                                     const char          *content_type);
+void           dd_fake_server_set_next_v1_error    (DdFakeServer        *self,
+                                                    const char          *path,
+                                                    guint                count,
+                                                    guint                http_status,
+                                                    const char          *code,
+                                                    const char          *message);
 guint          dd_fake_server_get_n_stalled        (DdFakeServer        *self);
 
 /* What the fake saw. Arrays are owned by the server (transfer none). */
 guint          dd_fake_server_get_n_requests       (DdFakeServer        *self);
 guint          dd_fake_server_get_n_token_requests (DdFakeServer        *self);
+guint          dd_fake_server_get_n_v1_token_requests (DdFakeServer     *self);
 guint          dd_fake_server_get_n_upload_requests (DdFakeServer       *self);
 GPtrArray     *dd_fake_server_get_uploads          (DdFakeServer        *self);
 DdFakeUpload  *dd_fake_server_lookup_upload        (DdFakeServer        *self,

@@ -40,14 +40,25 @@ def messages(log, paths=SEND_PATHS, start=0):
     return [e for e in entries(log, start) if e.get("path") in paths and e.get("accepted")]
 
 
+MEDIA_NAMES = {}
+
+
 def images_in(message):
     # "![img-07.png](@lADP…)": the app robot's msgParam is JSON in a string
     text = json.dumps(message.get("body"), ensure_ascii=False).replace('\\"', '"')
-    return re.findall(r"!\[(img-\d+\.png)\]\(([^)\\]+)\)", text)
+    found = re.findall(r"!\[(img-\d+\.png)\]\(([^)\\]+)\)", text)
+    # an app robot's sampleImageMsg names no file: its photoURL is the
+    # media_id of an upload, which does
+    for media in re.findall(r'"photoURL":"([^"\\]+)"', text):
+        found.append((MEDIA_NAMES.get(media, media), media))
+    return found
 
 
 def main():
     log, what, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+    for e in entries(log):
+        if e.get("path") == "/media/upload" and e.get("media_id"):
+            MEDIA_NAMES[e["media_id"]] = e.get("filename")
     if what == "messages":
         paths = (args[0],) if args else SEND_PATHS
         print(len(messages(log, paths)))

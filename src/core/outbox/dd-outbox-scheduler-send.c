@@ -103,6 +103,25 @@ mark_sent (SendOp          *op,
     }
 }
 
+/* The turn's caption went alone, before its pictures: remembered (and
+ * saved) so that a retry of the pictures does not send it again. */
+static void
+caption_arrived (SendOp *op)
+{
+  DdOutboxScheduler *self = op->self;
+
+  g_hash_table_add (self->captions, g_strdup (((DdJob *) g_ptr_array_index (op->group, 0))->batch_id));
+  for (guint i = 0; i < op->group->len; i++)
+    {
+      DdJob *job = g_ptr_array_index (op->group, i);
+
+      if (op_run (op, i) == NULL || job->caption_sent)
+        continue;
+      job->caption_sent = TRUE;
+      dd_outbox_store_save (self->store, job, DD_STORE_SAVE_DEFAULT);
+    }
+}
+
 static void
 message_sent_cb (GObject      *source,
                  GAsyncResult *result,
@@ -144,6 +163,13 @@ message_sent_cb (GObject      *source,
    * its own msgUuid, so none shows twice) */
   if (op->carries_caption && message->n_images > 0)
     g_hash_table_add (self->captions, g_strdup (((DdJob *) g_ptr_array_index (op->group, 0))->batch_id));
+  /* a message without a msgUuid (the app robot's: its API has none) would
+   * show twice if sent again: its caption has arrived once its own
+   * message has, before the pictures that follow it */
+  else if (self->runs != NULL && op->carries_caption && message->msg_uuid == NULL &&
+           op->index + 1 < op->messages->len &&
+           ((DdMessage *) g_ptr_array_index (op->messages, op->index + 1))->n_images > 0)
+    caption_arrived (op);
 
   if (self->runs != NULL)
     mark_sent (op, message);
@@ -258,6 +284,14 @@ compose_turn (DdOutboxScheduler *self,
   compose.title = default_title ? default_title : first->title;
   compose.keywords = dd_profile_get_keywords (robot->profile);
   compose.link_template = dd_profile_get_link_template (robot->profile);
+  /* an app robot shows each image as the sampleImageMsg DingTalk
+   * documents; an album as one markdown, documented for app robots too */
+  if (!webhook)
+    compose.picture_style = first->album ? DD_PICTURE_STYLE_MARKDOWN : DD_PICTURE_STYLE_IMAGE_MSG;
+  else
+    compose.picture_style = dd_profile_get_picture_style (robot->profile);
+  compose.card_title = dd_profile_get_card_title (robot->profile);
+  compose.card_url = dd_profile_get_card_url (robot->profile);
   if (carries_caption)
     {
       compose.caption = first->caption;
