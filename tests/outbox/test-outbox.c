@@ -10,6 +10,7 @@
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 
 #include "dd-error.h"
 #include "dd-fake-client.h"
@@ -241,6 +242,22 @@ test_media_cache (Fixture       *f,
   g_assert_cmpint (dd_job_get_state (j3->pdata[0]), ==, DD_JOB_SENT);
 }
 
+static gboolean
+history_thumbnailed (Fixture  *f,
+                     gpointer  outbox)
+{
+  GListModel *history = dd_outbox_get_history (outbox);
+
+  for (guint i = 0; i < g_list_model_get_n_items (history); i++)
+    {
+      g_autoptr(DdJob) job = g_list_model_get_item (history, i);
+
+      if (dd_job_get_thumbnail_path (job) == NULL || dd_job_get_data_path (job) != NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* A new outbox on the same folder sees the jobs, sends them, and keeps
  * them as history with a thumbnail and without their bytes. */
 static void
@@ -285,6 +302,8 @@ test_persistence (Fixture       *f,
   f->outbox = g_object_ref (second);
   dd_outbox_start (second);
   g_assert_true (wait_until (f, batch_done, batch, 20000));
+  /* the thumbnails come after the sends; the bytes go after them */
+  g_assert_true (wait_until (f, history_thumbnailed, second, 10000));
   outbox_close (second);
   g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), ==, 3);
   g_assert_false (g_file_test (data_path, G_FILE_TEST_EXISTS));
@@ -324,6 +343,13 @@ has_result (Fixture  *f,
             gpointer  slot)
 {
   return *(GAsyncResult **) slot != NULL;
+}
+
+static gboolean
+has_thumbnail (Fixture  *f,
+               gpointer  job)
+{
+  return dd_job_get_thumbnail_path (job) != NULL;
 }
 
 static void
@@ -383,6 +409,8 @@ test_files_and_bytes (Fixture       *f,
   g_assert_cmpuint (dd_job_get_bytes_total (from_file), >, 0);
   g_assert_cmpstr (dd_job_get_mime_type (from_file), ==, "image/png");
 
+  /* the thumbnail comes after the upload, not before it */
+  g_assert_true (wait_until (f, has_thumbnail, from_file, 10000));
   /* kept: the history can send it again */
   g_assert_nonnull (dd_job_get_data_path (from_file));
   g_assert_true (g_file_test (dd_job_get_data_path (from_file), G_FILE_TEST_IS_REGULAR));
@@ -840,6 +868,106 @@ test_estimate (Fixture       *f,
   g_assert_cmpint (dd_outbox_estimate (f->outbox, dd_profile_get_id (other), 0), ==, 0);
 }
 
+
+/* A thumbnail the sending process did not make before it stopped (its
+ * job.json says so, and the image's bytes are kept for it) is made by the
+ * next outbox that loads the folder; then the bytes go. */
+static void
+owe_thumbnail (const char *job_dir)
+{
+  g_autofree char *path = g_build_filename (job_dir, "job.json", NULL);
+  g_autofree char *thumb = g_build_filename (job_dir, "thumbnail.png", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *o;
+
+  g_assert_true (json_parser_load_from_file (parser, path, &error));
+  g_assert_no_error (error);
+  o = json_node_get_object (json_parser_get_root (parser));
+  g_assert_false (json_object_get_boolean_member (o, "thumbnail-owed"));
+  json_object_set_boolean_member (o, "thumbnail", FALSE);
+  json_object_set_boolean_member (o, "thumbnail-owed", TRUE);
+  json_generator_set_root (generator, json_parser_get_root (parser));
+  g_assert_true (json_generator_to_file (generator, path, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_unlink (thumb), ==, 0);
+}
+
+static gboolean
+history_has_thumbnails (Fixture  *f,
+                        gpointer  outbox)
+{
+  GListModel *history = dd_outbox_get_history (outbox);
+  guint n = g_list_model_get_n_items (history);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(DdJob) job = g_list_model_get_item (history, i);
+
+      if (dd_job_get_thumbnail_path (job) == NULL)
+        return FALSE;
+    }
+  return n > 0;
+}
+
+static void
+test_owed_thumbnail (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GPtrArray) images = make_images (2, 70);
+  g_autoptr(DdOutbox) second = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) dirs = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *jobs_dir = g_build_filename (f->dir, "jobs", NULL);
+  g_autofree char *batch = NULL;
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (f->fake == NULL)
+    return;
+
+  /* sent, thumbnailed, bytes kept: then made to look as if the thumbnail
+   * were still owed when the process stopped */
+  dd_outbox_set_keep_history_images (f->outbox, TRUE);
+  batch = add_batch (f, f->outbox, f->profile, images, NULL);
+  dd_outbox_start (f->outbox);
+  g_assert_true (wait_until (f, batch_done, batch, 20000));
+  g_assert_true (wait_until (f, history_has_thumbnails, f->outbox, 10000));
+  outbox_close (f->outbox);
+  g_clear_object (&f->outbox);
+
+  dir = g_dir_open (jobs_dir, 0, &error);
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_ptr_array_add (dirs, g_build_filename (jobs_dir, name, NULL));
+      owe_thumbnail (g_ptr_array_index (dirs, dirs->len - 1));
+    }
+  g_assert_cmpuint (dirs->len, ==, 2);
+
+  second = fixture_new_outbox (f);
+  g_assert_true (outbox_load (second, &error));
+  g_assert_no_error (error);
+  g_assert_false (history_has_thumbnails (f, second));
+  f->outbox = g_object_ref (second);
+  dd_outbox_start (second);
+  /* made, and the bytes that were kept for it gone */
+  g_assert_true (wait_until (f, history_thumbnailed, second, 10000));
+  outbox_close (second);
+  g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), ==, 2);
+  for (guint i = 0; i < dirs->len; i++)
+    {
+      g_autofree char *thumb = g_build_filename (dirs->pdata[i], "thumbnail.png", NULL);
+      g_autofree char *original = g_build_filename (dirs->pdata[i], "original", NULL);
+      g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new_from_file (thumb, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (gdk_pixbuf_get_height (pixbuf), ==, 48);   /* as the image: not blown up */
+      g_assert_false (g_file_test (original, G_FILE_TEST_EXISTS));
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -857,6 +985,7 @@ main (int    argc,
   ADD ("persistence", test_persistence);
   ADD ("two-outboxes", test_two_outboxes);
   ADD ("files-and-bytes", test_files_and_bytes);
+  ADD ("owed-thumbnail", test_owed_thumbnail);
   ADD ("removed-robot", test_removed_robot);
   ADD ("late-cancel", test_late_cancel);
   ADD ("estimate", test_estimate);

@@ -13,6 +13,8 @@
 G_BEGIN_DECLS
 
 #define DD_JOB_THUMBNAIL_SIZE 256
+/* the threads that make thumbnails, beside the preparing and the I/O */
+#define DD_JOB_THUMBNAIL_THREADS 2
 
 typedef struct {
   char    *filename;
@@ -21,7 +23,6 @@ typedef struct {
   guint64  size;
   guint    width;
   guint    height;
-  gboolean thumbnail;
 } DdJobPrepared;
 
 void           dd_job_prepared_free         (DdJobPrepared        *prepared);
@@ -41,5 +42,11 @@ void           dd_job_read_prepared_async   (DdJob                *job,
                                              gpointer              user_data);
 GBytes        *dd_job_read_prepared_finish  (GAsyncResult         *result,
                                              GError              **error);
+
+void           dd_job_make_thumbnail_async  (DdJob                *job,
+                                             GCancellable         *cancellable,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data);
+gboolean       dd_job_make_thumbnail_finish (GAsyncResult         *result);
 
 G_END_DECLS

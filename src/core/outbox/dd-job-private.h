@@ -46,6 +46,9 @@ struct _DdJob
   gboolean      at_all;
   gboolean      album;
   gboolean      caption_sent;   /* its message carried the caption */
+  gboolean      thumbnail_owed; /* sent, its bytes kept until its thumbnail
+                                 * is made (by the next outbox that loads,
+                                 * if this process stopped first) */
   char         *msg_uuid;       /* DingTalk's idempotency key for the message
                                  * that starts with this image: made with the
                                  * job, the same on every retry */
@@ -85,6 +88,8 @@ void      dd_job_set_attempts       (DdJob       *self,
                                      guint        attempts);
 void      dd_job_set_sent           (DdJob       *self,
                                      gint64       sent_at);
+void      dd_job_set_thumbnail_path (DdJob       *self,
+                                     const char  *thumbnail_path);
 void      dd_job_set_data_path      (DdJob       *self,
                                      const char  *data_path);
 void      dd_job_assign             (DdJob       *self,

@@ -266,6 +266,14 @@ dd_job_set_progress (DdJob   *self,
 }
 
 void
+dd_job_set_thumbnail_path (DdJob      *self,
+                           const char *thumbnail_path)
+{
+  g_return_if_fail (DD_IS_JOB (self));
+  set_string (self, &self->thumbnail_path, thumbnail_path, PROP_THUMBNAIL_PATH);
+}
+
+void
 dd_job_set_prepared (DdJob      *self,
                      guint64     bytes_total,
                      guint       width,
@@ -376,6 +384,7 @@ dd_job_assign (DdJob *self,
   set_string (self, &self->data_path, from->data_path, PROP_DATA_PATH);
   self->seq = from->seq;
   self->caption_sent = from->caption_sent;
+  self->thumbnail_owed = from->thumbnail_owed;
   if (g_strcmp0 (self->msg_uuid, from->msg_uuid) != 0)
     {
       g_free (self->msg_uuid);

@@ -85,6 +85,14 @@ jobs_to_take (DdOutbox *self)
       if (job->lock_fd < 0 && !dd_job_is_finished (job))
         g_ptr_array_add (jobs, g_object_ref (job));
     }
+  /* and the sent ones whose thumbnail a process that stopped owed */
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->history)); i++)
+    {
+      g_autoptr(DdJob) job = g_list_model_get_item (G_LIST_MODEL (self->history), i);
+
+      if (job->lock_fd < 0 && job->thumbnail_owed)
+        g_ptr_array_add (jobs, g_steal_pointer (&job));
+    }
   return jobs;
 }
 
@@ -101,6 +109,11 @@ taken_cb (GObject      *source,
     {
       DdJob *job = g_ptr_array_index (taken, i);
 
+      if (job->state == DD_JOB_SENT && job->thumbnail_owed && self->started)
+        {
+          _dd_outbox_make_owed_thumbnail (self, job);
+          continue;
+        }
       if (!g_ptr_array_find (self->jobs, job, NULL) || !self->started)
         {
           dd_outbox_store_unlock (self->store, job);

@@ -42,6 +42,7 @@ struct _DdOutbox
   guint              n_adding;
   GHashTable        *creating;        /* ids of the jobs being made: not another process's */
   GPtrArray         *closing;         /* GTask: closes waiting for the adds */
+  GHashTable        *thumb_waiting;   /* DdJob: sent, locked, its bytes kept for its thumbnail */
   guint              poll_id;
   gboolean           scanning;
   gboolean           locking;
@@ -65,6 +66,8 @@ void     _dd_outbox_emit_job_failed   (DdOutbox     *self,
 void     _dd_outbox_schedule          (DdOutbox     *self,
                                        DdJob        *job);
 void     _dd_outbox_adds_done         (DdOutbox     *self);
+void     _dd_outbox_make_owed_thumbnail (DdOutbox   *self,
+                                       DdJob        *job);
 
 /* dd-outbox-follow.c, for dd-outbox.c */
 void     _dd_outbox_take_over         (DdOutbox     *self);

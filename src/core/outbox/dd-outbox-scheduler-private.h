@@ -61,6 +61,12 @@ struct _DdOutboxScheduler
   GHashTable     *robots;      /* profile id -> Robot */
   GHashTable     *captions;    /* batch ids whose caption arrived */
 
+  GQueue         *thumbs;      /* DdJob: waiting for its thumbnail */
+  GHashTable     *thumbnailing; /* DdJob: its thumbnail being made */
+  guint           max_thumbnails;
+  gboolean        prepare_waiting; /* a job waits for a place to be prepared */
+  GCancellable   *thumb_cancellable; /* of the thumbnails, until dispose */
+
   gboolean        started;
   GCancellable   *cancellable;
   guint64         next_serial;
@@ -85,6 +91,9 @@ void    _dd_scheduler_finish_job     (DdOutboxScheduler *self,
                                       DdJob             *job);
 void    _dd_scheduler_robot_changed  (DdOutboxScheduler *self,
                                       const char        *profile_id);
+
+void    _dd_scheduler_queue_thumbnail (DdOutboxScheduler *self,
+                                      DdJob             *job);
 
 /* dd-outbox-scheduler-steps.c */
 void    _dd_scheduler_start_prepare  (DdOutboxScheduler *self,

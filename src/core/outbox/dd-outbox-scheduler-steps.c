@@ -84,13 +84,12 @@ prepared_cb (GObject      *source,
     _dd_scheduler_handle_error (self, job, error);
   else
     {
-      g_autofree char *thumbnail = prepared->thumbnail ? dd_job_path (job, DD_JOB_THUMBNAIL) : NULL;
-
       g_object_freeze_notify (G_OBJECT (job));
       dd_job_set_prepared (job, prepared->size, prepared->width, prepared->height,
-                           prepared->mime_type, prepared->filename, prepared->sha256, thumbnail);
+                           prepared->mime_type, prepared->filename, prepared->sha256, NULL);
       dd_job_set_state (job, DD_JOB_WAITING);
       g_object_thaw_notify (G_OBJECT (job));
+      _dd_scheduler_queue_thumbnail (self, job);
       dd_outbox_store_save (self->store, job, DD_STORE_SAVE_DEFAULT);
     }
   _dd_scheduler_schedule_pump (self);

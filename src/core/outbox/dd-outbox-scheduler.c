@@ -28,6 +28,7 @@
 
 #include "dd-error.h"
 #include "dd-outbox-scheduler-private.h"
+#include "dd-job-prepare.h"
 #include "dd-secrets.h"
 
 #define BACKOFF_BASE_US (G_GINT64_CONSTANT (1) * G_USEC_PER_SEC)
@@ -41,12 +42,14 @@ G_DEFINE_FINAL_TYPE (DdOutboxScheduler, dd_outbox_scheduler, G_TYPE_OBJECT)
 enum {
   JOB_FINISHED,
   ROBOT_CHANGED,
+  THUMBNAIL_DONE,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
 
 static void pump (DdOutboxScheduler *self);
+static void start_thumbnails (DdOutboxScheduler *self);
 
 static gint64
 real_clock (gpointer user_data)
@@ -92,6 +95,12 @@ dd_outbox_scheduler_dispose (GObject *object)
   g_clear_pointer (&self->jobs, g_ptr_array_unref);
   g_clear_pointer (&self->robots, g_hash_table_unref);
   g_clear_pointer (&self->captions, g_hash_table_unref);
+  if (self->thumb_cancellable != NULL)
+    g_cancellable_cancel (self->thumb_cancellable);
+  g_clear_object (&self->thumb_cancellable);
+  if (self->thumbs != NULL)
+    g_queue_free_full (g_steal_pointer (&self->thumbs), g_object_unref);
+  g_clear_pointer (&self->thumbnailing, g_hash_table_unref);
   g_clear_object (&self->client);
   g_clear_object (&self->profiles);
   g_clear_object (&self->store);
@@ -114,6 +123,9 @@ dd_outbox_scheduler_class_init (DdOutboxSchedulerClass *klass)
   signals[ROBOT_CHANGED] =
     g_signal_new ("robot-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[THUMBNAIL_DONE] =
+    g_signal_new ("thumbnail-done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, DD_TYPE_JOB);
 }
 
 static void
@@ -127,6 +139,10 @@ dd_outbox_scheduler_init (DdOutboxScheduler *self)
   self->runs = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) run_free);
   self->robots = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) robot_free);
   self->captions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->thumbs = g_queue_new ();
+  self->thumbnailing = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  self->max_thumbnails = DD_JOB_THUMBNAIL_THREADS;
+  self->thumb_cancellable = g_cancellable_new ();
 }
 
 /* The jobs as they are now, for a loop that may change them. */
@@ -337,6 +353,10 @@ dd_outbox_scheduler_add (DdOutboxScheduler *self,
   run->serial = ++self->next_serial;
   g_hash_table_insert (self->runs, job, run);
 
+  /* prepared by a process that stopped before its thumbnail */
+  if (job->prepared && job->thumbnail_path == NULL)
+    _dd_scheduler_queue_thumbnail (self, job);
+
   _dd_scheduler_schedule_pump (self);
 }
 
@@ -359,6 +379,11 @@ dd_outbox_scheduler_remove (DdOutboxScheduler *self,
     return;
   g_hash_table_remove (self->runs, job);   /* cancels */
   g_ptr_array_remove (self->jobs, job);
+  if (g_queue_remove (self->thumbs, job))
+    {
+      g_signal_emit (self, signals[THUMBNAIL_DONE], 0, job);
+      g_object_unref (job);
+    }
   _dd_scheduler_schedule_pump (self);
 }
 
@@ -728,6 +753,7 @@ pump (DdOutboxScheduler *self)
   snapshot = snapshot_jobs (self);
   n_preparing = count_in_phase (self, PHASE_PREPARING);
   n_uploading = count_in_phase (self, PHASE_UPLOADING);
+  self->prepare_waiting = FALSE;
 
   for (guint i = 0; i < snapshot->len; i++)
     {
@@ -779,6 +805,8 @@ pump (DdOutboxScheduler *self)
               _dd_scheduler_start_prepare (self, robot, run);
               n_preparing++;
             }
+          else
+            self->prepare_waiting = TRUE;
         }
       else if (job->media_id == NULL)
         {
@@ -802,6 +830,8 @@ pump (DdOutboxScheduler *self)
         due = MIN (due, robot->next_send_at);
     }
 
+  start_thumbnails (self);
+
   g_clear_handle_id (&self->wake_id, g_source_remove);
   if (due != G_MAXINT64)
     {
@@ -809,4 +839,120 @@ pump (DdOutboxScheduler *self)
 
       self->wake_id = g_timeout_add_full (G_PRIORITY_DEFAULT, ms, wake_cb, self, NULL);
     }
+}
+
+/* ---- thumbnails ------------------------------------------------------------ */
+
+/* The history's thumbnail of @job, made once its image is prepared,
+ * after the jobs that wait to be prepared: no upload waits for it. */
+void
+_dd_scheduler_queue_thumbnail (DdOutboxScheduler *self,
+                               DdJob             *job)
+{
+  if (job->thumbnail_path != NULL || g_hash_table_contains (self->thumbnailing, job) ||
+      g_queue_find (self->thumbs, job) != NULL)
+    return;
+  g_queue_push_tail (self->thumbs, g_object_ref (job));
+}
+
+/**
+ * dd_outbox_scheduler_thumbnail_pending:
+ *
+ * Returns: %TRUE while @job's thumbnail is to be made; "thumbnail-done"
+ *   tells when it was, or when it will not be
+ */
+gboolean
+dd_outbox_scheduler_thumbnail_pending (DdOutboxScheduler *self,
+                                       DdJob             *job)
+{
+  g_return_val_if_fail (DD_IS_OUTBOX_SCHEDULER (self), FALSE);
+  return g_hash_table_contains (self->thumbnailing, job) || g_queue_find (self->thumbs, job) != NULL;
+}
+
+/**
+ * dd_outbox_scheduler_get_n_thumbnails:
+ *
+ * Returns: how many thumbnails are to be made, the ones being made
+ *   included
+ */
+guint
+dd_outbox_scheduler_get_n_thumbnails (DdOutboxScheduler *self)
+{
+  g_return_val_if_fail (DD_IS_OUTBOX_SCHEDULER (self), 0);
+  return g_queue_get_length (self->thumbs) + g_hash_table_size (self->thumbnailing);
+}
+
+typedef struct {
+  DdOutboxScheduler *self;
+  DdJob             *job;
+} ThumbOp;
+
+static void
+thumbnail_made_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  ThumbOp *op = user_data;
+  DdOutboxScheduler *self = op->self;
+  DdJob *job = op->job;
+  gboolean made = dd_job_make_thumbnail_finish (result);
+
+  if (self->thumbnailing != NULL && g_hash_table_remove (self->thumbnailing, job))
+    {
+      if (made)
+        {
+          g_autofree char *path = dd_job_path (job, DD_JOB_THUMBNAIL);
+
+          dd_job_set_thumbnail_path (job, path);
+          /* a finished job is saved by whoever hears of it */
+          if (g_hash_table_contains (self->runs, job))
+            dd_outbox_store_save (self->store, job, DD_STORE_SAVE_DEFAULT);
+        }
+      g_signal_emit (self, signals[THUMBNAIL_DONE], 0, job);
+      start_thumbnails (self);
+    }
+  g_object_unref (op->self);
+  g_object_unref (op->job);
+  g_free (op);
+}
+
+/* As many as may run now: not while a job waits to be prepared. */
+static void
+start_thumbnails (DdOutboxScheduler *self)
+{
+  while (!self->prepare_waiting && g_hash_table_size (self->thumbnailing) < self->max_thumbnails &&
+         !g_queue_is_empty (self->thumbs))
+    {
+      DdJob *job = g_queue_pop_head (self->thumbs);   /* its reference goes to the table */
+      ThumbOp *op = g_new0 (ThumbOp, 1);
+
+      g_hash_table_add (self->thumbnailing, job);
+      op->self = g_object_ref (self);
+      op->job = g_object_ref (job);
+      dd_job_make_thumbnail_async (job, self->thumb_cancellable, thumbnail_made_cb, op);
+    }
+}
+
+/**
+ * dd_outbox_scheduler_make_thumbnail:
+ * @job: a job this process owns, sent or not, prepared
+ *
+ * Makes @job's thumbnail when no job waits to be prepared, started or
+ * not; "thumbnail-done" tells when.
+ */
+void
+dd_outbox_scheduler_make_thumbnail (DdOutboxScheduler *self,
+                                    DdJob             *job)
+{
+  g_return_if_fail (DD_IS_OUTBOX_SCHEDULER (self));
+  g_return_if_fail (DD_IS_JOB (job));
+
+  _dd_scheduler_queue_thumbnail (self, job);
+  if (!dd_outbox_scheduler_thumbnail_pending (self, job))
+    {
+      /* it has one already */
+      g_signal_emit (self, signals[THUMBNAIL_DONE], 0, job);
+      return;
+    }
+  start_thumbnails (self);
 }

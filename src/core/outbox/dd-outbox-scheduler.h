@@ -31,6 +31,12 @@ G_DECLARE_FINAL_TYPE (DdOutboxScheduler, dd_outbox_scheduler, DD, OUTBOX_SCHEDUL
  *   "robot-changed" (const char *profile_id)
  *       the robot's pause or pacing changed: ask again how long its
  *       images will take
+ *   "thumbnail-done" (DdJob *job)
+ *       the job's thumbnail was made (its thumbnail-path is set, not saved
+ *       if the job is finished) or will not be; made after the job's
+ *       image was prepared, when no job waits to be prepared, and it may
+ *       come after "job-finished"; a thumbnail goes on after stop, until
+ *       the scheduler is disposed
  */
 
 DdOutboxScheduler *dd_outbox_scheduler_new           (DdClient          *client,
@@ -58,6 +64,11 @@ void               dd_outbox_scheduler_caption_sent  (DdOutboxScheduler *self,
                                                       const char        *batch_id);
 void               dd_outbox_scheduler_wake          (DdOutboxScheduler *self);
 guint              dd_outbox_scheduler_get_n_jobs    (DdOutboxScheduler *self);
+gboolean           dd_outbox_scheduler_thumbnail_pending (DdOutboxScheduler *self,
+                                                      DdJob             *job);
+guint              dd_outbox_scheduler_get_n_thumbnails (DdOutboxScheduler *self);
+void               dd_outbox_scheduler_make_thumbnail (DdOutboxScheduler *self,
+                                                      DdJob             *job);
 gint64             dd_outbox_scheduler_estimate      (DdOutboxScheduler *self,
                                                       const char        *profile_id,
                                                       guint              n_more);

@@ -77,6 +77,7 @@ _dd_outbox_store_job_to_json (DdJob *job)
   add_string (builder, "filename", job->filename);
   add_string (builder, "sha256", job->sha256);
   add_bool (builder, "thumbnail", job->thumbnail_path != NULL);
+  add_bool (builder, "thumbnail-owed", job->thumbnail_owed);
   add_string (builder, "media-id", job->media_id);
   add_string (builder, "msg-uuid", job->msg_uuid);
   add_string (builder, "error-message", job->error_message);
@@ -207,6 +208,7 @@ _dd_outbox_store_read_job (const char  *job_dir,
   job->sha256 = get_string (o, "sha256");
   if (get_bool (o, "thumbnail"))
     job->thumbnail_path = g_build_filename (job_dir, DD_JOB_THUMBNAIL, NULL);
+  job->thumbnail_owed = get_bool (o, "thumbnail-owed");
   job->media_id = get_string (o, "media-id");
   job->msg_uuid = get_string (o, "msg-uuid");
   job->error_message = get_string (o, "error-message");

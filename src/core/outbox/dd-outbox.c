@@ -72,6 +72,7 @@ dd_outbox_dispose (GObject *object)
   g_clear_pointer (&self->damaged, g_ptr_array_unref);
   g_clear_pointer (&self->creating, g_hash_table_unref);
   g_clear_pointer (&self->closing, g_ptr_array_unref);
+  g_clear_pointer (&self->thumb_waiting, g_hash_table_unref);
   g_clear_object (&self->media);
   g_clear_object (&self->pacer);
   g_clear_object (&self->store);
@@ -118,6 +119,7 @@ dd_outbox_init (DdOutbox *self)
   self->history = g_list_store_new (DD_TYPE_JOB);
   self->damaged = g_ptr_array_new_with_free_func (g_free);
   self->creating = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->thumb_waiting = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
   self->clock = real_clock;
   self->cancellable = g_cancellable_new ();
 }
@@ -154,6 +156,7 @@ list_model_iface_init (GListModelInterface *iface)
 }
 
 static void job_finished_cb (DdOutboxScheduler *scheduler, DdJob *job, DdOutbox *self);
+static void thumbnail_done_cb (DdOutboxScheduler *scheduler, DdJob *job, DdOutbox *self);
 
 static void
 robot_changed_cb (DdOutboxScheduler *scheduler,
@@ -198,6 +201,7 @@ dd_outbox_new (const char     *directory,
   dd_outbox_scheduler_set_sends_per_minute (self->scheduler, DD_OUTBOX_DEFAULT_SENDS_PER_MINUTE);
   g_signal_connect (self->scheduler, "job-finished", G_CALLBACK (job_finished_cb), self);
   g_signal_connect (self->scheduler, "robot-changed", G_CALLBACK (robot_changed_cb), self);
+  g_signal_connect (self->scheduler, "thumbnail-done", G_CALLBACK (thumbnail_done_cb), self);
 
   return self;
 }
@@ -361,14 +365,25 @@ _dd_outbox_job_finished (DdOutbox *self,
 
   if (job->state == DD_JOB_SENT)
     {
-      if (job->lock_fd >= 0)
+      if (job->lock_fd >= 0 && dd_outbox_scheduler_thumbnail_pending (self->scheduler, job))
         {
-          dd_outbox_store_drop_bytes (self->store, job, self->keep_history_images);
-          if (!self->keep_history_images)
-            dd_job_set_data_path (job, NULL);
+          /* sent, on disk now; its bytes go once its thumbnail is made,
+           * by the next outbox that loads if this process stops first */
+          job->thumbnail_owed = TRUE;
           dd_outbox_store_save (self->store, job, DD_STORE_SAVE_DURABLE);
+          g_hash_table_add (self->thumb_waiting, g_object_ref (job));
         }
-      dd_outbox_store_unlock (self->store, job);
+      else
+        {
+          if (job->lock_fd >= 0)
+            {
+              dd_outbox_store_drop_bytes (self->store, job, self->keep_history_images);
+              if (!self->keep_history_images)
+                dd_job_set_data_path (job, NULL);
+              dd_outbox_store_save (self->store, job, DD_STORE_SAVE_DURABLE);
+            }
+          dd_outbox_store_unlock (self->store, job);
+        }
       if (g_ptr_array_find (self->jobs, job, NULL))
         {
           _dd_outbox_forget_job (self, job);
@@ -391,6 +406,41 @@ job_finished_cb (DdOutboxScheduler *scheduler,
                  DdOutbox          *self)
 {
   _dd_outbox_job_finished (self, job);
+}
+
+/* A sent job's thumbnail is made (or will not be): what the history does
+ * not keep goes now. */
+static void
+thumbnail_done_cb (DdOutboxScheduler *scheduler,
+                   DdJob             *job,
+                   DdOutbox          *self)
+{
+  g_autoptr(DdJob) hold = g_object_ref (job);
+
+  if (!g_hash_table_steal (self->thumb_waiting, job))
+    return;
+  g_object_unref (job);   /* the table's; held above */
+  if (job->lock_fd >= 0)
+    {
+      job->thumbnail_owed = FALSE;
+      dd_outbox_store_drop_bytes (self->store, job, self->keep_history_images);
+      if (!self->keep_history_images)
+        dd_job_set_data_path (job, NULL);
+      dd_outbox_store_save (self->store, job, DD_STORE_SAVE_DEFAULT);
+    }
+  dd_outbox_store_unlock (self->store, job);
+}
+
+/* A sent job whose thumbnail a process that stopped owed (this outbox
+ * holds its lock now): made here, then its bytes go. */
+void
+_dd_outbox_make_owed_thumbnail (DdOutbox *self,
+                                DdJob    *job)
+{
+  if (g_hash_table_contains (self->thumb_waiting, job))
+    return;
+  g_hash_table_add (self->thumb_waiting, g_object_ref (job));
+  dd_outbox_scheduler_make_thumbnail (self->scheduler, job);
 }
 
 /* ---- finding jobs -------------------------------------------------------- */
@@ -501,6 +551,8 @@ dd_outbox_stop (DdOutbox *self)
     }
 }
 
+static void close_next (DdOutbox *self, GTask *task);
+
 static void
 drained_cb (GObject      *source,
             GAsyncResult *result,
@@ -532,15 +584,24 @@ dd_outbox_close_async (DdOutbox            *self,
   dd_outbox_stop (self);
   g_clear_handle_id (&self->poll_id, g_source_remove);
 
-  /* a batch being added is being written: it is the user's too */
+  close_next (self, g_steal_pointer (&task));
+}
+
+/* Waits for the batches being added (they are the user's too), then for
+ * the I/O queue.  Not for thumbnails: a sent image whose thumbnail is not
+ * made yet keeps its bytes, and the next outbox that loads makes it. */
+static void
+close_next (DdOutbox *self,
+            GTask    *task)
+{
   if (self->n_adding > 0)
     {
       if (self->closing == NULL)
         self->closing = g_ptr_array_new_with_free_func (g_object_unref);
-      g_ptr_array_add (self->closing, g_steal_pointer (&task));
+      g_ptr_array_add (self->closing, task);
       return;
     }
-  dd_io_queue_drain_async (self->queue, drained_cb, g_steal_pointer (&task));
+  dd_io_queue_drain_async (self->queue, drained_cb, task);
 }
 
 /* The last add in flight is done: the closes that waited for it go on. */
@@ -550,7 +611,7 @@ _dd_outbox_adds_done (DdOutbox *self)
   g_autoptr(GPtrArray) closing = g_steal_pointer (&self->closing);
 
   for (guint i = 0; closing != NULL && i < closing->len; i++)
-    dd_io_queue_drain_async (self->queue, drained_cb, g_object_ref (g_ptr_array_index (closing, i)));
+    close_next (self, g_object_ref (g_ptr_array_index (closing, i)));
 }
 
 gboolean
@@ -569,7 +630,7 @@ dd_outbox_is_busy (DdOutbox *self)
   g_return_val_if_fail (DD_IS_OUTBOX (self), FALSE);
 
   if (self->n_adding > 0 || dd_outbox_scheduler_get_n_jobs (self->scheduler) > 0 ||
-      (self->started && self->locking))
+      g_hash_table_size (self->thumb_waiting) > 0 || (self->started && self->locking))
     return TRUE;
   for (guint i = 0; i < self->jobs->len; i++)
     {
