@@ -71,6 +71,11 @@ about_action (GSimpleAction *action,
                          "developers", developers,
                          "license-type", GTK_LICENSE_GPL_3_0,
                          "comments", _("Send screenshots and photos to DingTalk groups"),
+                         "website", "https://github.com/dingdrop/DingDrop",
+                         "issue-url", "https://github.com/dingdrop/DingDrop/issues",
+                         /* Translators: your names, one a line, and an address
+                          * to reach you, as in "Name <email>"; shown in About */
+                         "translator-credits", _("translator-credits"),
                          NULL);
 }
 

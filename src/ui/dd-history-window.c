@@ -9,7 +9,6 @@
 #include <glib/gi18n.h>
 
 #include "dd-history-window.h"
-#include "dd-queue-item.h"
 
 struct _DdHistoryWindow
 {
@@ -17,6 +16,7 @@ struct _DdHistoryWindow
 
   DdOutbox        *outbox;
   DdProfileStore  *profiles;
+  GCancellable    *cancellable;
 
   AdwToastOverlay *toast_overlay;
   GtkStack        *stack;
@@ -48,13 +48,96 @@ describe (DdHistoryWindow *self,
 }
 
 static void
+load_texture_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GdkTexture *texture = gdk_texture_new_from_filename (task_data, &error);
+
+  if (texture == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, texture, g_object_unref);
+}
+
+/* Reads the image at @path into a GdkTexture, in a worker thread. */
+static void
+load_texture_async (gpointer             source,
+                    const char          *path,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (source, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, load_texture_async);
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  g_task_run_in_thread (task, load_texture_thread);
+}
+
+static GdkTexture *
+load_texture_finish (GAsyncResult  *result,
+                     GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+thumbnail_loaded_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GdkTexture) texture = load_texture_finish (result, NULL);
+
+  /* without it, the generic icon stays */
+  if (texture != NULL)
+    gtk_image_set_from_paintable (GTK_IMAGE (object), GDK_PAINTABLE (texture));
+}
+
+static void
+image_loaded_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  DdHistoryWindow *self = DD_HISTORY_WINDOW (object);
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean preview = GPOINTER_TO_INT (user_data);
+
+  if (!(texture = load_texture_finish (result, &error)))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        adw_toast_overlay_add_toast (self->toast_overlay,
+                                     adw_toast_new (_("The image could not be read, so nothing was copied.")));
+      return;
+    }
+
+  /* offered as image/png, among others, to whoever pastes */
+  gdk_clipboard_set_texture (gtk_widget_get_clipboard (GTK_WIDGET (self)), texture);
+  adw_toast_overlay_add_toast (self->toast_overlay,
+                               adw_toast_new (preview ? _("Preview copied: the image itself was not kept")
+                                                      : _("Image copied")));
+}
+
+static gboolean
+exists (const char *path)
+{
+  return path != NULL && g_file_test (path, G_FILE_TEST_IS_REGULAR);
+}
+
+/* Copy: the image the outbox kept, or else its preview. */
+static void
 copy_clicked_cb (GtkButton       *button,
                  DdHistoryWindow *self)
 {
   DdJob *job = g_object_get_data (G_OBJECT (button), "dd-job");
+  const char *data = dd_job_get_data_path (job);
+  gboolean kept = exists (data);
 
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), dd_job_get_media_id (job));
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("media_id copied")));
+  load_texture_async (self, kept ? data : dd_job_get_thumbnail_path (job), self->cancellable,
+                      image_loaded_cb, GINT_TO_POINTER (!kept));
 }
 
 static void
@@ -86,7 +169,6 @@ create_row (gpointer item,
 {
   DdHistoryWindow *self = user_data;
   DdJob *job = DD_JOB (item);
-  g_autoptr(DdQueueItem) thumb = dd_queue_item_new_for_job (job);
   g_autofree char *subtitle = describe (self, job);
   const char *path = dd_job_get_data_path (job);
   GtkWidget *row = adw_action_row_new ();
@@ -97,12 +179,17 @@ create_row (gpointer item,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), dd_job_get_display_name (job));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
 
-  /* the thumbnail, if the outbox kept the image */
-  gtk_image_set_pixel_size (GTK_IMAGE (image), 40);
+  /* the outbox's thumbnail.png, kept with the history */
+  gtk_image_set_pixel_size (GTK_IMAGE (image), 48);
+  gtk_widget_set_size_request (image, 48, 48);
+  gtk_widget_set_valign (image, GTK_ALIGN_CENTER);
+  gtk_widget_set_margin_top (image, 6);
+  gtk_widget_set_margin_bottom (image, 6);
   gtk_widget_add_css_class (image, "thumbnail");
-  g_object_bind_property (thumb, "thumbnail", image, "paintable", G_BINDING_DEFAULT);
-  g_object_set_data_full (G_OBJECT (image), "dd-item", g_object_ref (thumb), g_object_unref);
-  dd_queue_item_load_thumbnail (thumb, gtk_widget_get_scale_factor (GTK_WIDGET (self)));
+  gtk_widget_set_name (image, "thumbnail");
+  if (exists (dd_job_get_thumbnail_path (job)))
+    load_texture_async (image, dd_job_get_thumbnail_path (job), self->cancellable,
+                        thumbnail_loaded_cb, NULL);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), image);
 
   again = icon_button ("mail-send-symbolic", _("Send Again"));
@@ -113,8 +200,9 @@ create_row (gpointer item,
   g_signal_connect_object (again, "clicked", G_CALLBACK (again_clicked_cb), self, 0);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), again);
 
-  copy = icon_button ("edit-copy-symbolic", _("Copy media_id"));
-  gtk_widget_set_sensitive (copy, dd_job_get_media_id (job) != NULL);
+  copy = icon_button ("edit-copy-symbolic", _("Copy Image"));
+  gtk_widget_set_name (copy, "copy");
+  gtk_widget_set_sensitive (copy, exists (path) || exists (dd_job_get_thumbnail_path (job)));
   g_object_set_data_full (G_OBJECT (copy), "dd-job", g_object_ref (job), g_object_unref);
   g_signal_connect_object (copy, "clicked", G_CALLBACK (copy_clicked_cb), self, 0);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), copy);
@@ -135,9 +223,11 @@ dd_history_window_dispose (GObject *object)
 {
   DdHistoryWindow *self = DD_HISTORY_WINDOW (object);
 
+  g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), DD_TYPE_HISTORY_WINDOW);
   g_clear_object (&self->outbox);
   g_clear_object (&self->profiles);
+  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (dd_history_window_parent_class)->dispose (object);
 }
@@ -166,6 +256,7 @@ static void
 dd_history_window_init (DdHistoryWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
 }
 
 DdHistoryWindow *

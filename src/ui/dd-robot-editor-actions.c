@@ -172,32 +172,97 @@ dd_robot_editor_delete_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-void
-dd_robot_editor_duplicate_action (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
-{
-  DdRobotEditor *self = DD_ROBOT_EDITOR (widget);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(DdProfile) current = dd_robot_editor_current_copy (self, &error);
-  g_autoptr(DdProfile) copy = NULL;
-  g_autofree char *name = NULL;
+/* Duplicate: a copy saved at once, its secrets copied in the keyring
+ * first, so that it never exists without them; then it is edited. */
+typedef struct {
+  DdRobotEditor *self;
+  DdProfile     *copy;
+} DuplicateOp;
 
-  if (current == NULL)
+static void
+duplicate_op_free (DuplicateOp *op)
+{
+  g_clear_object (&op->self);
+  g_clear_object (&op->copy);
+  g_free (op);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DuplicateOp, duplicate_op_free)
+
+static void
+copy_secrets_stored_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(DuplicateOp) op = user_data;
+  DdRobotEditor *self = op->self;
+  g_autoptr(GError) error = NULL;
+
+  if (!dd_secrets_store_finish (result, &error))
     {
+      dd_robot_editor_set_busy (self, FALSE);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        dd_robot_editor_show_message (self, error->message);
+      return;
+    }
+
+  if (!dd_profile_store_add (self->profiles, op->copy, &error) ||
+      !dd_profile_store_save (self->profiles, &error))
+    {
+      if (dd_profile_store_lookup (self->profiles, dd_profile_get_id (op->copy)) == op->copy)
+        dd_profile_store_remove (self->profiles, op->copy, NULL);
+      dd_secrets_clear_async (dd_profile_get_id (op->copy), NULL, NULL, NULL);
+      dd_robot_editor_set_busy (self, FALSE);
       dd_robot_editor_show_message (self, error->message);
       return;
     }
 
+  dd_robot_editor_set_busy (self, FALSE);
+  dd_robot_editor_emit_duplicate (self, op->copy);
+}
+
+static char *
+copy_name (DdRobotEditor *self,
+           const char    *base)
+{
   /* Translators: the name of a duplicated robot */
-  name = g_strdup_printf (_("%s (Copy)"), dd_profile_get_name (current));
+  char *name = g_strdup_printf (_("%s (copy)"), base);
+
   for (guint i = 2; dd_profile_store_lookup (self->profiles, name) != NULL; i++)
     {
       g_free (name);
-      /* Translators: the name of a duplicated robot, when "(Copy)" is taken */
-      name = g_strdup_printf (_("%s (Copy %u)"), dd_profile_get_name (current), i);
+      /* Translators: the name of a duplicated robot, when "(copy)" is taken */
+      name = g_strdup_printf (_("%s (copy %u)"), base, i);
     }
 
-  copy = dd_profile_duplicate (current, name);
-  dd_robot_editor_emit_duplicate (self, copy);
+  return name;
+}
+
+static void
+duplicate_left_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  DdRobotEditor *self = DD_ROBOT_EDITOR (object);
+  g_autofree char *name = NULL;
+  DuplicateOp *op;
+
+  /* the changes saved or discarded: the copy is of the robot as saved */
+  if (!dd_robot_editor_confirm_leave_finish (self, result, NULL) || self->busy)
+    return;
+
+  name = copy_name (self, dd_profile_get_name (self->profile));
+  op = g_new0 (DuplicateOp, 1);
+  op->self = g_object_ref (self);
+  op->copy = dd_profile_duplicate (self->profile, name);
+  dd_robot_editor_set_busy (self, TRUE);
+  dd_secrets_store_async (op->copy, self->cancellable, copy_secrets_stored_cb, op);
+}
+
+void
+dd_robot_editor_duplicate_action (GtkWidget  *widget,
+                                  const char *action_name,
+                                  GVariant   *parameter)
+{
+  dd_robot_editor_confirm_leave_async (DD_ROBOT_EDITOR (widget), NULL, duplicate_left_cb, NULL);
 }

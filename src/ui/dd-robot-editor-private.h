@@ -26,12 +26,22 @@ struct _DdRobotEditor
   GCancellable         *cancellable;
   SecretsState          secrets_state;
   char                 *message;
+  char                 *saved_fields;    /* the form as last filled or saved */
+  char                 *saved_secrets;   /* the same for the three secrets */
+  GTask                *save_task;       /* a Save under way, if any */
   guint                 is_new : 1;
   guint                 busy : 1;
+  guint                 reveal_errors : 1;  /* "required" errors too */
+  guint                 duplicating : 1;
+  guint                 form_ready : 1;
 
   AdwWindowTitle       *window_title;
   AdwToastOverlay      *toast_overlay;
+  GtkWidget            *save_button;
+  GtkWidget            *delete_button;
+  GtkWidget            *duplicate_button;
   AdwEntryRow          *name_row;
+  GtkLabel             *name_status;
   AdwActionRow         *keyring_row;
   AdwEntryRow          *webhook_row;
   GtkLabel             *webhook_status;
@@ -51,6 +61,8 @@ struct _DdRobotEditor
   GtkSwitch            *keep_metadata_switch;
   AdwEntryRow          *robot_code_row;
   AdwEntryRow          *conversation_id_row;
+  AdwExpanderRow       *advanced_row;
+  GtkLabel             *advanced_status;
 };
 
 /* dd-robot-editor.c */
@@ -61,8 +73,27 @@ void       dd_robot_editor_set_busy         (DdRobotEditor  *self,
 DdProfile *dd_robot_editor_current_copy     (DdRobotEditor  *self,
                                              GError        **error);
 void       dd_robot_editor_emit_done        (DdRobotEditor  *self);
+char     **dd_robot_editor_split_keywords   (const char     *text);
+void       dd_robot_editor_clear_test_results (DdRobotEditor *self);
 void       dd_robot_editor_emit_duplicate   (DdRobotEditor  *self,
                                              DdProfile      *copy);
+
+void       dd_robot_editor_save_async       (DdRobotEditor  *self,
+                                             GCancellable   *cancellable,
+                                             GAsyncReadyCallback callback,
+                                             gpointer        user_data);
+gboolean   dd_robot_editor_save_finish      (DdRobotEditor  *self,
+                                             GAsyncResult   *result,
+                                             GError        **error);
+
+/* dd-robot-editor-form.c: what is typed, checked field by field, and
+ * whether it differs from what is saved */
+void       dd_robot_editor_form_init        (DdRobotEditor  *self);
+gboolean   dd_robot_editor_form_check       (DdRobotEditor  *self);
+void       dd_robot_editor_form_mark_saved  (DdRobotEditor  *self,
+                                             gboolean        secrets_too);
+gboolean   dd_robot_editor_form_has_changes (DdRobotEditor  *self);
+void       dd_robot_editor_form_update      (DdRobotEditor  *self);
 
 /* dd-robot-editor-actions.c: Test, Delete, Duplicate */
 void       dd_robot_editor_delete_action    (GtkWidget      *widget,

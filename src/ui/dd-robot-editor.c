@@ -43,9 +43,7 @@ dd_robot_editor_set_busy (DdRobotEditor *self,
           gboolean       busy)
 {
   self->busy = busy;
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save", !busy);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.delete", !busy);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.test", !busy);
+  dd_robot_editor_form_update (self);
 }
 
 static const char *
@@ -87,6 +85,14 @@ set_secrets_state (DdRobotEditor *self,
   gtk_widget_set_sensitive (GTK_WIDGET (self->app_secret_row), usable);
 }
 
+/* Results for other values would mislead. */
+void
+dd_robot_editor_clear_test_results (DdRobotEditor *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->test_app_row), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->test_webhook_row), FALSE);
+}
+
 static void
 fill (DdRobotEditor *self)
 {
@@ -108,32 +114,8 @@ fill (DdRobotEditor *self)
   set_row_text (self->conversation_id_row, dd_profile_get_conversation_id (self->profile));
 }
 
-/* The webhook is checked as it is typed; the reason is shown below. */
-static gboolean
-validate_webhook (DdRobotEditor *self)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *normalized = NULL;
-  const char *text = row_text (self->webhook_row);
-  const char *oapi = nonblank (row_text (self->oapi_base_row));
-
-  if (self->secrets_state == SECRETS_LOADED && nonblank (text) != NULL)
-    normalized = dd_webhook_normalize (text, oapi ? oapi : DD_DEFAULT_OAPI_BASE, &error);
-
-  if (error != NULL)
-    {
-      gtk_label_set_text (self->webhook_status, error->message);
-      gtk_widget_add_css_class (GTK_WIDGET (self->webhook_row), "error");
-    }
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->webhook_row), "error");
-  gtk_widget_set_visible (GTK_WIDGET (self->webhook_status), error != NULL);
-
-  return error == NULL;
-}
-
-static char **
-split_keywords (const char *text)
+char **
+dd_robot_editor_split_keywords (const char *text)
 {
   g_auto(GStrv) parts = g_strsplit_set (text, ",，、", -1);
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
@@ -151,7 +133,7 @@ apply_to (DdRobotEditor  *self,
           DdProfile      *profile,
           GError        **error)
 {
-  g_auto(GStrv) keywords = split_keywords (row_text (self->keywords_row));
+  g_auto(GStrv) keywords = dd_robot_editor_split_keywords (row_text (self->keywords_row));
   g_autofree char *name = g_strstrip (g_strdup (row_text (self->name_row)));
   const char *oapi = nonblank (row_text (self->oapi_base_row));
   const char *api = nonblank (row_text (self->api_base_row));
@@ -214,9 +196,10 @@ secrets_loaded_cb (GObject      *object,
 
   if (dd_secrets_load_finish (result, &error))
     {
-      set_secrets_state (self, SECRETS_LOADED);
+      /* filled while still "loading": the keyring's values are no edit */
       fill_secrets (self);
-      validate_webhook (self);
+      set_secrets_state (self, SECRETS_LOADED);
+      dd_robot_editor_form_mark_saved (self, TRUE);
       return;
     }
 
@@ -228,6 +211,7 @@ secrets_loaded_cb (GObject      *object,
   set_row_text (self->webhook_row, "");
   set_row_text (self->secret_row, "");
   set_row_text (self->app_secret_row, "");
+  dd_robot_editor_form_mark_saved (self, TRUE);
   explanation = g_strconcat (error->message, " ",
                              _("The webhook and secrets stay as they are in the keyring; unlock it, then open this robot again to change them."),
                              NULL);
@@ -250,9 +234,34 @@ in_store (DdRobotEditor *self)
 }
 
 static void
-saved (DdRobotEditor *self)
+save_failed (GTask  *task,
+             GError *error)
 {
-  g_autoptr(GError) error = NULL;
+  DdRobotEditor *self = g_task_get_source_object (task);
+
+  dd_robot_editor_set_busy (self, FALSE);
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    dd_robot_editor_show_message (self, error->message);
+  g_task_return_error (task, error);
+}
+
+/* The keyring has the secrets (or they were not read, and stay as they
+ * are): now the robot itself.  A new robot enters the store only here, so
+ * that one whose secrets could not be stored is never saved without them. */
+static void
+saved (GTask *task)
+{
+  DdRobotEditor *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  /* already added if an earlier Save could not write the file */
+  if (self->is_new && !in_store (self) &&
+      !dd_profile_store_add (self->profiles, self->profile, &error))
+    {
+      dd_secrets_clear_async (dd_profile_get_id (self->profile), NULL, NULL, NULL);
+      save_failed (task, error);
+      return;
+    }
 
   /* Another program removed the robot while its secrets were stored: do
    * not leave them in the keyring for a robot that is gone. */
@@ -261,20 +270,22 @@ saved (DdRobotEditor *self)
       dd_secrets_clear_async (dd_profile_get_id (self->profile), NULL, NULL, NULL);
       dd_robot_editor_set_busy (self, FALSE);
       dd_robot_editor_emit_done (self);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "removed");
       return;
     }
 
   if (!dd_profile_store_save (self->profiles, &error))
     {
-      dd_robot_editor_set_busy (self, FALSE);
-      dd_robot_editor_show_message (self, error->message);
+      save_failed (task, error);
       return;
     }
 
-  dd_robot_editor_set_busy (self, FALSE);
   self->is_new = FALSE;
   adw_window_title_set_title (self->window_title, dd_profile_get_name (self->profile));
+  dd_robot_editor_form_mark_saved (self, self->secrets_state == SECRETS_LOADED);
+  dd_robot_editor_set_busy (self, FALSE);
   dd_robot_editor_show_message (self, _("Saved"));
+  g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -282,61 +293,78 @@ secrets_stored_cb (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  g_autoptr(DdRobotEditor) self = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
 
   if (!dd_secrets_store_finish (result, &error))
     {
-      dd_robot_editor_set_busy (self, FALSE);
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        dd_robot_editor_show_message (self, error->message);
+      save_failed (task, error);
       return;
     }
 
-  saved (self);
+  saved (task);
+}
+
+/* Saves what is typed: the secrets into the keyring, then the robot into
+ * the robots file.  Fails, with the reason shown, when the form is not
+ * valid or either could not be written. */
+void
+dd_robot_editor_save_async (DdRobotEditor       *self,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(DdProfile) copy = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (DD_IS_ROBOT_EDITOR (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dd_robot_editor_save_async);
+
+  if (self->busy || self->secrets_state == SECRETS_LOADING)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_BUSY,
+                               _("Wait until the robot’s secrets are read, or the test is over."));
+      return;
+    }
+
+  if (!dd_robot_editor_form_check (self) ||
+      !(copy = dd_robot_editor_current_copy (self, &error)))
+    {
+      self->reveal_errors = TRUE;
+      dd_robot_editor_form_update (self);
+      if (error == NULL)
+        g_set_error_literal (&error, DD_ERROR, DD_ERROR_PROFILE,
+                             _("Correct the fields marked in red first."));
+      save_failed (task, error);
+      return;
+    }
+
+  apply_to (self, self->profile, NULL);
+  dd_robot_editor_set_busy (self, TRUE);
+  if (self->secrets_state == SECRETS_LOADED)
+    dd_secrets_store_async (self->profile, self->cancellable, secrets_stored_cb, g_steal_pointer (&task));
+  else
+    saved (task);
+}
+
+gboolean
+dd_robot_editor_save_finish (DdRobotEditor  *self,
+                             GAsyncResult   *result,
+                             GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 void
 dd_robot_editor_save (DdRobotEditor *self)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(DdProfile) copy = NULL;
-  DdProfile *other;
-
   g_return_if_fail (DD_IS_ROBOT_EDITOR (self));
 
-  if (self->busy || self->secrets_state == SECRETS_LOADING)
-    return;
-
-  if (!(copy = dd_robot_editor_current_copy (self, &error)))
-    {
-      dd_robot_editor_show_message (self, error->message);
-      return;
-    }
-
-  other = dd_profile_store_lookup (self->profiles, dd_profile_get_name (copy));
-  if (other != NULL && other != self->profile)
-    {
-      g_autofree char *text = g_strdup_printf (_("There is already a robot named “%s”."),
-                                               dd_profile_get_name (copy));
-      dd_robot_editor_show_message (self, text);
-      return;
-    }
-
-  apply_to (self, self->profile, NULL);
-  /* already added if an earlier Save could not write the file */
-  if (self->is_new && !in_store (self) &&
-      !dd_profile_store_add (self->profiles, self->profile, &error))
-    {
-      dd_robot_editor_show_message (self, error->message);
-      return;
-    }
-
-  dd_robot_editor_set_busy (self, TRUE);
-  if (self->secrets_state == SECRETS_LOADED)
-    dd_secrets_store_async (self->profile, self->cancellable, secrets_stored_cb, g_object_ref (self));
-  else
-    saved (self);
+  dd_robot_editor_save_async (self, NULL, NULL, NULL);
 }
 
 /* Another program removed the robot: there is nothing left to edit.  The
@@ -366,11 +394,48 @@ test_action (GtkWidget  *widget,
 }
 
 static void
+left_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  DdRobotEditor *self = DD_ROBOT_EDITOR (object);
+
+  if (dd_robot_editor_confirm_leave_finish (self, result, NULL))
+    dd_robot_editor_emit_done (self);
+}
+
+static void
 back_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
-  dd_robot_editor_emit_done (DD_ROBOT_EDITOR (widget));
+  dd_robot_editor_confirm_leave_async (DD_ROBOT_EDITOR (widget), NULL, left_cb, NULL);
+}
+
+/* Ctrl+S also on a form that cannot be saved yet: it shows what to fix. */
+static gboolean
+save_shortcut_cb (GtkWidget *widget,
+                  GVariant  *args,
+                  gpointer   user_data)
+{
+  dd_robot_editor_save (DD_ROBOT_EDITOR (widget));
+  return TRUE;
+}
+
+static gboolean
+escape_cb (GtkWidget *widget,
+           GVariant  *args,
+           gpointer   user_data)
+{
+  gtk_widget_activate_action (widget, "editor.back", NULL);
+  return TRUE;
+}
+
+/* The editor's focus is its first field. */
+static gboolean
+dd_robot_editor_grab_focus (GtkWidget *widget)
+{
+  return gtk_widget_grab_focus (GTK_WIDGET (DD_ROBOT_EDITOR (widget)->name_row));
 }
 
 static void
@@ -394,6 +459,8 @@ dd_robot_editor_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->message, g_free);
+  g_clear_pointer (&self->saved_fields, g_free);
+  g_clear_pointer (&self->saved_secrets, g_free);
 
   G_OBJECT_CLASS (dd_robot_editor_parent_class)->finalize (object);
 }
@@ -406,6 +473,7 @@ dd_robot_editor_class_init (DdRobotEditorClass *klass)
 
   object_class->dispose = dd_robot_editor_dispose;
   object_class->finalize = dd_robot_editor_finalize;
+  widget_class->grab_focus = dd_robot_editor_grab_focus;
 
   signals[SIGNAL_DONE] = g_signal_new ("done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                        0, NULL, NULL, NULL, G_TYPE_NONE, 0);
@@ -415,7 +483,11 @@ dd_robot_editor_class_init (DdRobotEditorClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/dingdrop/DingDrop/dd-robot-editor.ui");
   gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, window_title);
   gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, save_button);
+  gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, delete_button);
+  gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, duplicate_button);
   gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, name_row);
+  gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, name_status);
   gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, keyring_row);
   gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, webhook_row);
   gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, webhook_status);
@@ -435,13 +507,16 @@ dd_robot_editor_class_init (DdRobotEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, keep_metadata_switch);
   gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, robot_code_row);
   gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, conversation_id_row);
+  gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, advanced_row);
+  gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, advanced_status);
 
   gtk_widget_class_install_action (widget_class, "editor.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "editor.test", NULL, test_action);
   gtk_widget_class_install_action (widget_class, "editor.delete", NULL, dd_robot_editor_delete_action);
   gtk_widget_class_install_action (widget_class, "editor.duplicate", NULL, dd_robot_editor_duplicate_action);
   gtk_widget_class_install_action (widget_class, "editor.back", NULL, back_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "editor.save", NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, save_shortcut_cb, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, escape_cb, NULL);
 }
 
 static void
@@ -449,10 +524,6 @@ dd_robot_editor_init (DdRobotEditor *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
-  g_signal_connect_object (self->webhook_row, "changed", G_CALLBACK (validate_webhook),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->oapi_base_row, "changed", G_CALLBACK (validate_webhook),
-                           self, G_CONNECT_SWAPPED);
 }
 
 GtkWidget *
@@ -473,6 +544,7 @@ dd_robot_editor_new (DdProfileStore *profiles,
   self->profile = g_object_ref (profile);
   self->is_new = is_new;
   fill (self);
+  dd_robot_editor_form_mark_saved (self, FALSE);
   g_signal_connect_object (profiles, "profile-removed", G_CALLBACK (profile_removed_cb),
                            self, G_CONNECT_SWAPPED);
 
@@ -481,13 +553,15 @@ dd_robot_editor_new (DdProfileStore *profiles,
       /* a new robot, or a duplicate: its secrets are those in memory */
       set_secrets_state (self, SECRETS_LOADED);
       fill_secrets (self);
-      gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.duplicate", FALSE);
+      dd_robot_editor_form_mark_saved (self, TRUE);
     }
   else
     {
       set_secrets_state (self, SECRETS_LOADING);
       dd_secrets_load_async (profile, self->cancellable, secrets_loaded_cb, g_object_ref (self));
     }
+  /* the fields are filled: from now on a change is the user's */
+  dd_robot_editor_form_init (self);
 
   return GTK_WIDGET (self);
 }

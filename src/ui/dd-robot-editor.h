@@ -16,14 +16,24 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (DdRobotEditor, dd_robot_editor, DD, ROBOT_EDITOR, GtkBox)
 
-/* Signals: "done" (saved, deleted or left), "duplicate" (DdProfile *copy,
- * not yet in the store). */
+/* Signals: "done" (deleted or left), "duplicate" (DdProfile *copy, saved
+ * with its secrets, to be edited next). */
 
 GtkWidget *dd_robot_editor_new              (DdProfileStore *profiles,
                                              DdClient       *client,
                                              DdProfile      *profile,
                                              gboolean        is_new);
 void       dd_robot_editor_save             (DdRobotEditor  *self);
+gboolean   dd_robot_editor_has_changes      (DdRobotEditor  *self);
+/* Asks what to do with changes not saved, if there are any: TRUE when the
+ * editor may be left (saved, discarded or unchanged), FALSE to stay. */
+void       dd_robot_editor_confirm_leave_async  (DdRobotEditor       *self,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+gboolean   dd_robot_editor_confirm_leave_finish (DdRobotEditor       *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
 void       dd_robot_editor_test             (DdRobotEditor  *self);
 /* for tests: "loading", "loaded", "failed" (keyring), and the last
  * status or error shown */

@@ -18,6 +18,7 @@ struct _DdRobotsWindow
   DdProfileStore       *profiles;
   DdClient             *client;
   GtkWidget            *editor;   /* the subpage shown, if any */
+  gboolean              may_close;
 
   GtkListBox           *robots_list;
   GtkWidget            *robots_group;
@@ -90,14 +91,15 @@ editor_done_cb (DdRobotEditor  *editor,
     }
 }
 
+/* The copy is saved: its editor takes the place of the original's,
+ * which the window drops once the new page is shown.  (Closing the page
+ * first and opening another during its transition left the window blank.) */
 static void
 editor_duplicate_cb (DdRobotEditor  *editor,
                      DdProfile      *copy,
                      DdRobotsWindow *self)
 {
-  adw_preferences_window_close_subpage (ADW_PREFERENCES_WINDOW (self));
-  self->editor = NULL;
-  dd_robots_window_edit (self, copy, TRUE);
+  dd_robots_window_edit (self, copy, FALSE);
 }
 
 void
@@ -115,6 +117,8 @@ dd_robots_window_edit (DdRobotsWindow *self,
   g_signal_connect_object (editor, "duplicate", G_CALLBACK (editor_duplicate_cb), self, 0);
   self->editor = editor;
   adw_preferences_window_present_subpage (ADW_PREFERENCES_WINDOW (self), editor);
+  /* after the page took the focus it moves to: the first field */
+  gtk_widget_grab_focus (editor);
 }
 
 static char *
@@ -157,6 +161,45 @@ add_action (GtkWidget  *widget,
   dd_robots_window_add_robot (DD_ROBOTS_WINDOW (widget));
 }
 
+static gboolean
+close_idle_cb (gpointer user_data)
+{
+  gtk_window_close (GTK_WINDOW (user_data));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+close_confirmed_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(DdRobotsWindow) self = user_data;
+
+  /* once the question, a dialog of this window, has closed itself */
+  if (dd_robot_editor_confirm_leave_finish (DD_ROBOT_EDITOR (object), result, NULL))
+    {
+      self->may_close = TRUE;
+      g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, close_idle_cb, g_object_ref (self), g_object_unref);
+    }
+}
+
+/* Closing the window with a robot's changes not saved asks first. */
+static gboolean
+dd_robots_window_close_request (GtkWindow *window)
+{
+  DdRobotsWindow *self = DD_ROBOTS_WINDOW (window);
+
+  if (!self->may_close && self->editor != NULL &&
+      dd_robot_editor_has_changes (DD_ROBOT_EDITOR (self->editor)))
+    {
+      dd_robot_editor_confirm_leave_async (DD_ROBOT_EDITOR (self->editor), NULL,
+                                           close_confirmed_cb, g_object_ref (self));
+      return TRUE;
+    }
+
+  return GTK_WINDOW_CLASS (dd_robots_window_parent_class)->close_request (window);
+}
+
 static void
 dd_robots_window_dispose (GObject *object)
 {
@@ -176,6 +219,7 @@ dd_robots_window_class_init (DdRobotsWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = dd_robots_window_dispose;
+  GTK_WINDOW_CLASS (klass)->close_request = dd_robots_window_close_request;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/dingdrop/DingDrop/dd-robots-window.ui");
   gtk_widget_class_bind_template_child (widget_class, DdRobotsWindow, robots_list);

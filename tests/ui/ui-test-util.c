@@ -6,6 +6,8 @@
 
 #include "ui-test-util.h"
 
+#include <gdk/x11/gdkx.h>
+
 static gboolean
 timeout_cb (gpointer user_data)
 {
@@ -103,4 +105,56 @@ dd_test_close_outbox (DdOutbox *outbox)
 
   dd_outbox_close_async (outbox, store_result, &result);
   dd_outbox_close_finish (outbox, wait_for_result (&result));
+}
+
+static void
+subprocess_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* Real input: focuses @window's X11 window, then presses @keys, separated
+ * by spaces ("ctrl+s", "End space x"), through xdotool, the main loop running meanwhile. */
+gboolean
+dd_test_press_keys (GtkWidget  *window,
+                    const char *keys)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_auto(GStrv) each = g_strsplit (keys, " ", -1);
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+  gboolean done = FALSE;
+
+  g_return_val_if_fail (GDK_IS_X11_SURFACE (surface), FALSE);
+
+  g_ptr_array_add (argv, g_strdup ("timeout"));
+  g_ptr_array_add (argv, g_strdup ("10"));
+  g_ptr_array_add (argv, g_strdup ("xdotool"));
+  g_ptr_array_add (argv, g_strdup ("windowfocus"));
+  g_ptr_array_add (argv, g_strdup ("--sync"));
+  g_ptr_array_add (argv, g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface)));
+  g_ptr_array_add (argv, g_strdup ("key"));
+  g_ptr_array_add (argv, g_strdup ("--clearmodifiers"));
+  for (guint i = 0; each[i] != NULL; i++)
+    g_ptr_array_add (argv, g_strdup (each[i]));
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait_async (process, NULL, subprocess_done, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* let the events arrive */
+  for (guint i = 0; i < 20; i++)
+    {
+      g_usleep (10000);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+
+  return g_subprocess_get_if_exited (process) && g_subprocess_get_exit_status (process) == 0;
 }

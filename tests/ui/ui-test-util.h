@@ -23,5 +23,7 @@ AdwMessageDialog *dd_test_find_message_dialog (void);
 gboolean          dd_test_load_outbox         (DdOutbox   *outbox,
                                                GError    **error);
 void              dd_test_close_outbox        (DdOutbox   *outbox);
+gboolean          dd_test_press_keys          (GtkWidget  *window,
+                                               const char *keys);
 
 G_END_DECLS
