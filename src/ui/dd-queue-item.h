@@ -37,6 +37,7 @@ DdJob        *dd_queue_item_get_job        (DdQueueItem  *self);
 void          dd_queue_item_set_job        (DdQueueItem  *self,
                                             DdJob        *job);
 gboolean      dd_queue_item_is_removable   (DdQueueItem  *self);
+gboolean      dd_queue_item_can_send_again (DdQueueItem  *self);
 
 void          dd_queue_item_load_thumbnail (DdQueueItem  *self,
                                             int           scale_factor);

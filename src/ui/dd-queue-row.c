@@ -17,10 +17,13 @@ struct _DdQueueRow
   DdQueueItem    *item;
   DdJob          *job;       /* the one whose signals we follow */
   char           *status;
+  char           *own_robot;   /* shown when not the chosen one */
+  char           *chosen_robot;
 
   GtkImage       *placeholder;
   GtkImage       *picture;
   GtkLabel       *name_label;
+  GtkLabel       *robot_label;
   GtkLabel       *detail_label;
   GtkProgressBar *progress_bar;
   GtkLabel       *error_label;
@@ -154,6 +157,32 @@ dd_queue_row_update (DdQueueRow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), failed && error != NULL);
   gtk_label_set_text (self->error_label, error ? error : "");
 
+  /* a row for another robot than the one chosen says so; its Retry goes
+   * to the one chosen */
+  if (self->own_robot != NULL)
+    {
+      /* Translators: the robot a queued image goes to, "To Team Group" */
+      g_autofree char *to = g_strdup_printf (_("To %s"), self->own_robot);
+
+      gtk_label_set_text (self->robot_label, to);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->robot_label), self->own_robot != NULL);
+  if (failed && self->own_robot != NULL && self->chosen_robot != NULL)
+    {
+      /* Translators: the tooltip of a failed image's Retry button */
+      g_autofree char *tip = g_strdup_printf (_("Retry with %s"), self->chosen_robot);
+
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->retry_button), tip);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->retry_button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, tip, -1);
+    }
+  else
+    {
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->retry_button), _("Retry"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->retry_button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Retry"), -1);
+    }
+
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
   gtk_spinner_set_spinning (self->spinner, busy);
   gtk_widget_set_visible (GTK_WIDGET (self->sent_icon), sent);
@@ -212,6 +241,8 @@ dd_queue_row_dispose (GObject *object)
   g_clear_object (&self->job);
   g_clear_object (&self->item);
   g_clear_pointer (&self->status, g_free);
+  g_clear_pointer (&self->own_robot, g_free);
+  g_clear_pointer (&self->chosen_robot, g_free);
 
   G_OBJECT_CLASS (dd_queue_row_parent_class)->dispose (object);
 }
@@ -233,6 +264,7 @@ dd_queue_row_class_init (DdQueueRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DdQueueRow, placeholder);
   gtk_widget_class_bind_template_child (widget_class, DdQueueRow, picture);
   gtk_widget_class_bind_template_child (widget_class, DdQueueRow, name_label);
+  gtk_widget_class_bind_template_child (widget_class, DdQueueRow, robot_label);
   gtk_widget_class_bind_template_child (widget_class, DdQueueRow, detail_label);
   gtk_widget_class_bind_template_child (widget_class, DdQueueRow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, DdQueueRow, error_label);
@@ -278,6 +310,30 @@ dd_queue_row_get_status (DdQueueRow *self)
 {
   g_return_val_if_fail (DD_IS_QUEUE_ROW (self), NULL);
   return self->status;
+}
+
+void
+dd_queue_row_set_robots (DdQueueRow *self,
+                         const char *own,
+                         const char *chosen)
+{
+  g_return_if_fail (DD_IS_QUEUE_ROW (self));
+
+  if (g_strcmp0 (own, self->own_robot) == 0 && g_strcmp0 (chosen, self->chosen_robot) == 0)
+    return;
+  g_free (self->own_robot);
+  self->own_robot = g_strdup (own);
+  g_free (self->chosen_robot);
+  self->chosen_robot = g_strdup (chosen);
+  dd_queue_row_update (self);
+}
+
+const char *
+dd_queue_row_get_robot (DdQueueRow *self)
+{
+  g_return_val_if_fail (DD_IS_QUEUE_ROW (self), NULL);
+  return gtk_widget_get_visible (GTK_WIDGET (self->robot_label)) ?
+         gtk_label_get_text (self->robot_label) : NULL;
 }
 
 const char *

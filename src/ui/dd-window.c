@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "dd-queue-row.h"
 #include "dd-window-private.h"
@@ -44,21 +45,27 @@ dd_window_get_profile (DdWindow *self)
   return DD_IS_PROFILE (item) ? DD_PROFILE (item) : NULL;
 }
 
-static guint
-count_unsent (DdWindow *self)
+void
+dd_window_count (DdWindow      *self,
+                 DdQueueCounts *counts)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->queue));
-  guint staged = 0;
 
+  memset (counts, 0, sizeof *counts);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(DdQueueItem) item = g_list_model_get_item (G_LIST_MODEL (self->queue), i);
+      DdJob *job = dd_queue_item_get_job (item);
 
-      if (dd_queue_item_get_job (item) == NULL)
-        staged++;
+      if (job == NULL)
+        counts->staged++;
+      else if (dd_job_get_state (job) == DD_JOB_SENT)
+        counts->sent++;
+      else if (dd_job_get_state (job) == DD_JOB_FAILED)
+        counts->failed++;
+      else
+        counts->in_flight++;
     }
-
-  return staged;
 }
 
 static gboolean
@@ -71,44 +78,38 @@ pacing_tick_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* What DingTalk's limit does to the robot's images: its pause (one for
- * the robot, not one per row), or how long its 20 a minute make the
- * waiting ones (and @n_more about to be sent) take.  NULL: nothing. */
+/* What shows a time left (the estimate, a pause, a retry) is shown
+ * again in a second. */
+void
+dd_window_schedule_tick (DdWindow *self)
+{
+  if (self->pacing_tick_id == 0)
+    self->pacing_tick_id = g_timeout_add_seconds (1, pacing_tick_cb, self);
+}
+
+/* How long DingTalk's 20 a minute make the robot's waiting images (and
+ * @n_more about to be sent) take; a pause is the banner's.  NULL:
+ * nothing holds them up. */
 static char *
 describe_pacing (DdWindow  *self,
                  DdProfile *profile,
                  guint      n_more)
 {
   const char *id = profile ? dd_profile_get_id (profile) : NULL;
-  gint64 paused_until, wait;
-  char *text = NULL;
+  g_autofree char *about = NULL;
+  gint64 wait;
 
-  if (id == NULL || self->outbox == NULL)
+  if (id == NULL || self->outbox == NULL ||
+      dd_outbox_get_robot_paused_until (self->outbox, id) > dd_outbox_now (self->outbox))
     return NULL;
 
-  paused_until = dd_outbox_get_robot_paused_until (self->outbox, id);
   wait = dd_outbox_estimate (self->outbox, id, n_more);
-  if (paused_until > 0)
-    {
-      g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (paused_until / G_USEC_PER_SEC);
-      g_autofree char *time = when ? g_date_time_format (when, "%H:%M") : g_strdup ("?");
-      gint64 left = (paused_until - dd_outbox_now (self->outbox) + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
-      g_autofree char *countdown = dd_format_countdown (left);
+  if (wait <= 0)
+    return NULL;
 
-      /* Translators: "DingTalk paused this robot until 18:42 (9:59 left)" */
-      text = g_strdup_printf (_("DingTalk paused this robot until %s (%s left)"), time, countdown);
-    }
-  else if (wait > 0)
-    {
-      g_autofree char *about = dd_outbox_describe_wait (wait);
-
-      text = g_strdup_printf (_("DingTalk allows 20 messages a minute: %s"), about);
-    }
-
-  /* the estimate shrinks as time goes */
-  if (text != NULL && self->pacing_tick_id == 0)
-    self->pacing_tick_id = g_timeout_add_seconds (1, pacing_tick_cb, self);
-  return text;
+  about = dd_outbox_describe_wait (wait);
+  dd_window_schedule_tick (self);   /* the estimate shrinks as time goes */
+  return g_strdup_printf (_("DingTalk allows 20 messages a minute: %s"), about);
 }
 
 void
@@ -116,10 +117,13 @@ dd_window_update_state (DdWindow *self)
 {
   guint n_robots = self->profiles ? g_list_model_get_n_items (G_LIST_MODEL (self->profiles)) : 0;
   guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->queue));
-  guint staged = count_unsent (self);
+  DdQueueCounts counts;
+  guint staged;
   DdProfile *profile = dd_window_get_profile (self);
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->caption_view);
 
+  dd_window_count (self, &counts);
+  staged = counts.staged;
   gtk_stack_set_visible_child_name (self->robot_stack, n_robots > 0 ? "chooser" : "add");
 
   if (n_items > 0)
@@ -134,11 +138,7 @@ dd_window_update_state (DdWindow *self)
                           gtk_text_buffer_get_char_count (buffer) == 0);
 
   if (staged == 0)
-    {
-      g_autofree char *pacing = describe_pacing (self, profile, 0);
-
-      gtk_label_set_text (self->summary_label, pacing ? pacing : "");
-    }
+    gtk_label_set_text (self->summary_label, "");
   else if (profile == NULL)
     gtk_label_set_text (self->summary_label, _("Add a robot to send"));
   else if (dd_profile_get_app_key (profile) == NULL || *dd_profile_get_app_key (profile) == '\0')
@@ -164,6 +164,7 @@ dd_window_update_state (DdWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.send",
                                  staged > 0 && profile != NULL && self->outbox != NULL &&
                                  self->n_adding == 0);
+  dd_window_progress_update (self, &counts);
 }
 
 static void
@@ -563,6 +564,24 @@ dd_window_class_init (DdWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/dingdrop/DingDrop/dd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, DdWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, banner_revealer);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, banner_button);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, queue_title);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, retry_all_button);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, remove_all_button);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, queue_scroller);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, progress_box);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, progress_detail);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, stop_button);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, overall_progress);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, finished_box);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, finished_icon);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, finished_label);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, finished_detail);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, send_more_button);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, compose_box);
   gtk_widget_class_bind_template_child (widget_class, DdWindow, drop_overlay);
   gtk_widget_class_bind_template_child (widget_class, DdWindow, robot_stack);
   gtk_widget_class_bind_template_child (widget_class, DdWindow, robot_dropdown);
@@ -585,6 +604,7 @@ dd_window_class_init (DdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.send", NULL, send_action);
   gtk_widget_class_install_action (widget_class, "win.remove-selected", NULL, remove_selected_action);
   gtk_widget_class_install_action (widget_class, "win.history", NULL, history_action);
+  dd_window_progress_init (widget_class);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK, "win.paste", NULL);
