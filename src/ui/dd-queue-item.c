@@ -29,6 +29,8 @@ struct _DdQueueItem
   GCancellable *cancellable;
   guint         thumbnail_started : 1;
   guint         from_outbox : 1;   /* its file is the outbox's own copy */
+  guint         loading : 1;       /* a placeholder: its bytes are on their way */
+  int           thumbnail_scale;   /* asked for before the bytes came; 0: not */
 };
 
 G_DEFINE_FINAL_TYPE (DdQueueItem, dd_queue_item, G_TYPE_OBJECT)
@@ -202,6 +204,8 @@ dd_queue_item_load_thumbnail (DdQueueItem *self,
 
   g_return_if_fail (DD_IS_QUEUE_ITEM (self));
 
+  if (self->loading)
+    self->thumbnail_scale = MAX (1, scale_factor);   /* once the bytes are there */
   if (self->thumbnail_started || (self->file == NULL && self->bytes == NULL))
     return;
   self->thumbnail_started = TRUE;
@@ -392,6 +396,48 @@ dd_queue_item_new_for_job (DdJob *job)
                        NULL);
   self->from_outbox = TRUE;
   return self;
+}
+
+/* A row at once for an image still being read (a paste, a dropped
+ * picture): dd_queue_item_set_bytes() fills it in. */
+DdQueueItem *
+dd_queue_item_new_placeholder (const char *display_name)
+{
+  DdQueueItem *self;
+
+  g_return_val_if_fail (display_name != NULL, NULL);
+
+  self = g_object_new (DD_TYPE_QUEUE_ITEM, "display-name", display_name, NULL);
+  self->loading = TRUE;
+  return self;
+}
+
+gboolean
+dd_queue_item_is_loading (DdQueueItem *self)
+{
+  g_return_val_if_fail (DD_IS_QUEUE_ITEM (self), FALSE);
+  return self->loading;
+}
+
+/* The placeholder's image has come: its thumbnail follows, off the main
+ * thread, if a row asked for one. */
+void
+dd_queue_item_set_bytes (DdQueueItem *self,
+                         GBytes      *bytes)
+{
+  g_return_if_fail (DD_IS_QUEUE_ITEM (self));
+  g_return_if_fail (self->loading);
+  g_return_if_fail (bytes != NULL);
+
+  self->bytes = g_bytes_ref (bytes);
+  self->size = g_bytes_get_size (bytes);
+  self->loading = FALSE;
+  g_object_freeze_notify (G_OBJECT (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIZE]);
+  g_object_thaw_notify (G_OBJECT (self));
+  if (self->thumbnail_scale > 0)
+    dd_queue_item_load_thumbnail (self, self->thumbnail_scale);
 }
 
 const char *

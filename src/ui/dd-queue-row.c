@@ -20,6 +20,8 @@ struct _DdQueueRow
   char           *own_robot;   /* shown when not the chosen one */
   char           *chosen_robot;
 
+  GtkWidget      *row_box;
+  GtkWidget      *thumbnail_box;
   GtkImage       *placeholder;
   GtkImage       *picture;
   GtkLabel       *name_label;
@@ -101,7 +103,12 @@ dd_queue_row_update (DdQueueRow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->picture), thumbnail != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->placeholder), thumbnail == NULL);
 
-  if (job == NULL)
+  if (job == NULL && dd_queue_item_is_loading (self->item))
+    {
+      state_text = _("Reading the image…");
+      busy = TRUE;
+    }
+  else if (job == NULL)
     state_text = NULL;
   else
     switch (dd_job_get_state (job))
@@ -261,6 +268,8 @@ dd_queue_row_class_init (DdQueueRowClass *klass)
                                         0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/dingdrop/DingDrop/dd-queue-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, DdQueueRow, row_box);
+  gtk_widget_class_bind_template_child (widget_class, DdQueueRow, thumbnail_box);
   gtk_widget_class_bind_template_child (widget_class, DdQueueRow, placeholder);
   gtk_widget_class_bind_template_child (widget_class, DdQueueRow, picture);
   gtk_widget_class_bind_template_child (widget_class, DdQueueRow, name_label);
@@ -326,6 +335,24 @@ dd_queue_row_set_robots (DdQueueRow *self,
   g_free (self->chosen_robot);
   self->chosen_robot = g_strdup (chosen);
   dd_queue_row_update (self);
+}
+
+/* Compact, for a big batch: a smaller thumbnail, less space around it,
+ * so that more rows fit the window. */
+void
+dd_queue_row_set_compact (DdQueueRow *self,
+                          gboolean    compact)
+{
+  int size = compact ? DD_QUEUE_ITEM_THUMBNAIL_SIZE * 2 / 3 : DD_QUEUE_ITEM_THUMBNAIL_SIZE;
+  int margin = compact ? 3 : 8;
+
+  g_return_if_fail (DD_IS_QUEUE_ROW (self));
+
+  gtk_widget_set_size_request (self->thumbnail_box, size, size);
+  gtk_image_set_pixel_size (self->picture, size);
+  gtk_image_set_pixel_size (self->placeholder, compact ? 16 : 24);
+  gtk_widget_set_margin_top (self->row_box, margin);
+  gtk_widget_set_margin_bottom (self->row_box, margin);
 }
 
 const char *

@@ -113,7 +113,7 @@ dd_window_send (DdWindow *self)
     {
       g_autoptr(DdQueueItem) item = g_list_model_get_item (G_LIST_MODEL (self->queue), i);
 
-      if (dd_queue_item_get_job (item) != NULL)
+      if (dd_queue_item_get_job (item) != NULL || dd_queue_item_is_loading (item))
         continue;
       if (dd_queue_item_get_file (item) != NULL)
         g_ptr_array_add (sources, dd_outbox_source_new_for_file (dd_queue_item_get_file (item),

@@ -11,6 +11,9 @@
 
 G_BEGIN_DECLS
 
+/* more rows than this, and they are shown compact */
+#define DD_WINDOW_COMPACT_ROWS 12
+
 struct _DdWindow
 {
   AdwApplicationWindow  parent_instance;
@@ -28,6 +31,8 @@ struct _DdWindow
   guint                 n_stopping;      /* jobs being taken back by Stop */
   AdwToast             *failure_toast;   /* shown now, counting the failures */
   guint                 n_failures;      /* in that toast */
+  guint                 scroll_to_end : 1;  /* rows were added: show them */
+  guint                 scroll_timeout_id;
   guint                 background : 1;  /* hidden, the application held */
   guint                 closing : 1;     /* asked already: close for good */
 
@@ -72,6 +77,7 @@ struct _DdWindow
 /* How the queue's images stand. */
 typedef struct {
   guint staged;      /* not handed to the outbox yet */
+  guint loading;     /* of those, placeholders still being read */
   guint in_flight;   /* waiting, on their way or paused */
   guint sent;
   guint failed;
@@ -91,6 +97,8 @@ void        dd_window_remove_item        (DdWindow     *self,
                                           DdQueueItem  *item);
 void        dd_window_drop_item          (DdWindow     *self,
                                           DdQueueItem  *item);
+char       *dd_window_unique_name        (DdWindow     *self,
+                                          const char   *name);
 
 /* dd-window-dnd.c: drops, the clipboard, the file chooser */
 void        dd_window_dnd_init           (DdWindow     *self);

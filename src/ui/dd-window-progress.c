@@ -179,6 +179,7 @@ update_rows (DdWindow *self)
 {
   DdProfile *profile = dd_window_get_profile (self);
   const char *chosen = profile ? dd_profile_get_id (profile) : NULL;
+  gboolean compact = g_list_model_get_n_items (G_LIST_MODEL (self->queue)) > DD_WINDOW_COMPACT_ROWS;
   GtkListBoxRow *row;
 
   for (int i = 0; (row = gtk_list_box_get_row_at_index (self->queue_list, i)) != NULL; i++)
@@ -189,6 +190,7 @@ update_rows (DdWindow *self)
       if (job != NULL && g_strcmp0 (dd_job_get_profile_id (job), chosen) != 0)
         own = robot_name (self, dd_job_get_profile_id (job));
       dd_queue_row_set_robots (DD_QUEUE_ROW (row), own, profile ? dd_profile_get_name (profile) : NULL);
+      dd_queue_row_set_compact (DD_QUEUE_ROW (row), compact);
     }
 }
 

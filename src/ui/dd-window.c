@@ -58,7 +58,10 @@ dd_window_count (DdWindow      *self,
       DdJob *job = dd_queue_item_get_job (item);
 
       if (job == NULL)
-        counts->staged++;
+        {
+          counts->staged++;
+          counts->loading += dd_queue_item_is_loading (item);
+        }
       else if (dd_job_get_state (job) == DD_JOB_SENT)
         counts->sent++;
       else if (dd_job_get_state (job) == DD_JOB_FAILED)
@@ -162,8 +165,8 @@ dd_window_update_state (DdWindow *self)
     }
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.send",
-                                 staged > 0 && profile != NULL && self->outbox != NULL &&
-                                 self->n_adding == 0);
+                                 staged > 0 && counts.loading == 0 && profile != NULL &&
+                                 self->outbox != NULL && self->n_adding == 0);
   dd_window_progress_update (self, &counts);
 }
 
@@ -193,6 +196,54 @@ create_row (gpointer item,
   return row;
 }
 
+static gboolean
+scroll_timeout_cb (gpointer user_data)
+{
+  DdWindow *self = user_data;
+
+  self->scroll_timeout_id = 0;
+  self->scroll_to_end = FALSE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_grew_cb (GtkAdjustment *adjustment,
+               GParamSpec    *pspec,
+               DdWindow      *self)
+{
+  if (self->scroll_to_end)
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) -
+                                          gtk_adjustment_get_page_size (adjustment));
+}
+
+/* The list is one Tab stop: arrows move between its rows, Tab leaves it
+ * (for the caption or the bar's button), Shift+Tab goes back above it. */
+static gboolean
+queue_key_cb (GtkEventControllerKey *controller,
+              guint                  keyval,
+              guint                  keycode,
+              GdkModifierType        state,
+              DdWindow              *self)
+{
+  GtkWidget *target;
+
+  if (keyval != GDK_KEY_Tab && keyval != GDK_KEY_KP_Tab && keyval != GDK_KEY_ISO_Left_Tab)
+    return FALSE;
+  if (state & (GDK_CONTROL_MASK | GDK_ALT_MASK))
+    return FALSE;
+
+  if (keyval == GDK_KEY_ISO_Left_Tab || (state & GDK_SHIFT_MASK))
+    target = self->remove_all_button;
+  else if (gtk_widget_get_visible (self->compose_box))
+    target = GTK_WIDGET (self->caption_view);
+  else if (gtk_widget_get_visible (self->progress_box))
+    target = self->stop_button;
+  else
+    target = self->send_more_button;
+
+  return gtk_widget_grab_focus (target);
+}
+
 void
 dd_window_append_item (DdWindow    *self,
                        DdQueueItem *item)
@@ -210,6 +261,11 @@ dd_window_append_item (DdWindow    *self,
     }
 
   g_list_store_append (self->queue, item);
+
+  /* new rows come into view, once the list has grown */
+  self->scroll_to_end = TRUE;
+  g_clear_handle_id (&self->scroll_timeout_id, g_source_remove);
+  self->scroll_timeout_id = g_timeout_add (500, scroll_timeout_cb, self);
 }
 
 void
@@ -219,6 +275,33 @@ dd_window_remove_item (DdWindow    *self,
   if (!dd_queue_item_is_removable (item))
     return;
   dd_window_forget_job (self, item);
+}
+
+/* @name, or "@name (2)" if a row has it already: two pastes in the same
+ * minute are two names. */
+char *
+dd_window_unique_name (DdWindow   *self,
+                       const char *name)
+{
+  GListModel *queue = G_LIST_MODEL (self->queue);
+  guint n = g_list_model_get_n_items (queue);
+  char *candidate = g_strdup (name);
+
+  for (guint k = 2, i = 0; i < n;)
+    {
+      g_autoptr(DdQueueItem) item = g_list_model_get_item (queue, i);
+
+      if (g_strcmp0 (dd_queue_item_get_display_name (item), candidate) == 0)
+        {
+          g_free (candidate);
+          /* Translators: a name given twice, "Pasted image 14:03 (2)" */
+          candidate = g_strdup_printf (_("%s (%u)"), name, k++);
+          i = 0;
+          continue;
+        }
+      i++;
+    }
+  return candidate;
 }
 
 /* Takes @item out of the queue, once its job (if any) is gone. */
@@ -460,6 +543,7 @@ dd_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   dd_window_outbox_dispose (self);
   g_clear_handle_id (&self->pacing_tick_id, g_source_remove);
+  g_clear_handle_id (&self->scroll_timeout_id, g_source_remove);
   if (self->watched != NULL)
     g_signal_handlers_disconnect_by_func (self->watched, dd_window_update_state, self);
   g_clear_object (&self->watched);
@@ -616,7 +700,7 @@ dd_window_class_init (DdWindowClass *klass)
 static void
 dd_window_init (DdWindow *self)
 {
-  GtkEventController *shortcuts;
+  GtkEventController *shortcuts, *keys;
   GtkShortcut *send;
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -626,6 +710,12 @@ dd_window_init (DdWindow *self)
   gtk_list_box_bind_model (self->queue_list, G_LIST_MODEL (self->queue), create_row, self, NULL);
   g_signal_connect_object (self->queue, "items-changed",
                            G_CALLBACK (queue_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->queue_scroller), "notify::upper",
+                           G_CALLBACK (queue_grew_cb), self, 0);
+  keys = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (keys, "key-pressed", G_CALLBACK (queue_key_cb), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self->queue_list), keys);
   g_signal_connect_object (gtk_text_view_get_buffer (self->caption_view), "changed",
                            G_CALLBACK (dd_window_update_state), self, G_CONNECT_SWAPPED);
 

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <gdk/x11/gdkx.h>
 
 #include "dd-client.h"
 #include "dd-fake-server.h"
@@ -476,6 +477,204 @@ test_unreachable (Fixture       *f,
   g_assert_null (dd_queue_row_get_error (dd_test_queue_row (f->window, 0)));
 }
 
+/* ---- real input ---------------------------------------------------------------------- */
+
+/* xdotool ARGS… on the window, waited for */
+static void
+xdotool (Fixture    *f,
+         const char *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+  va_list ap;
+
+  g_ptr_array_add (argv, g_strdup ("xdotool"));
+  va_start (ap, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (argv, g_strdup (arg));
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+static void
+focus_window (Fixture *f)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (f->window));
+  g_autofree char *xid = NULL;
+
+  g_assert_true (GDK_IS_X11_SURFACE (surface));
+  xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
+  xdotool (f, "windowfocus", "--sync", xid, NULL);
+}
+
+static void
+iterate_for (guint ms)
+{
+  for (gint64 end = g_get_monotonic_time () + ms * 1000; g_get_monotonic_time () < end;)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static GtkWidget *
+focus (Fixture *f)
+{
+  return gtk_root_get_focus (GTK_ROOT (f->window));
+}
+
+static gboolean
+focus_in_caption (gpointer data)
+{
+  return focus (data) == child (data, "caption_view");
+}
+
+/* 150 rows queued: Send is at most 3 Tabs from the caption (real key
+ * presses), and the list is one Tab stop: Tab on a row leaves it. */
+static void
+test_keyboard_reach (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(DdProfile) profile = dd_profile_new ("Team Group");
+  g_autoptr(GError) error = NULL;
+  GtkWidget *send;
+  guint tabs = 0;
+
+  g_assert_true (dd_profile_set_webhook (profile, "https://oapi.dingtalk.com/robot/send?access_token=" TOKEN, &error));
+  dd_profile_set_app_key (profile, APP_KEY);
+  g_assert_true (dd_profile_store_add (f->store, profile, &error));
+  fixture_window (f);
+  add_images (f, 150, "many.png");
+  g_assert_cmpuint (n_rows (f), ==, 150);
+  send = child (f, "send_button");
+  g_assert_true (gtk_widget_is_sensitive (send));
+  iterate_for (300);
+  focus_window (f);
+
+  gtk_widget_grab_focus (child (f, "caption_view"));
+  g_assert_true (focus_in_caption (f));
+  while (focus (f) != send && tabs < 5)
+    {
+      GtkWidget *before = focus (f);
+
+      xdotool (f, "key", "--clearmodifiers", "Tab", NULL);
+      tabs++;
+      for (gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC; focus (f) == before && g_get_monotonic_time () < end;)
+        g_main_context_iteration (NULL, FALSE);
+    }
+  g_test_message ("Send after %u Tab presses from the caption, 150 rows queued", tabs);
+  g_assert_true (focus (f) == send);
+  g_assert_cmpuint (tabs, <=, 3);
+
+  /* a row: Down moves to the next row, Tab leaves the list */
+  gtk_widget_grab_focus (GTK_WIDGET (dd_test_queue_row (f->window, 0)));
+  xdotool (f, "key", "--clearmodifiers", "Down", NULL);
+  g_assert_true (dd_test_wait_for ((gboolean (*) (gpointer)) gtk_widget_has_focus,
+                                   dd_test_queue_row (f->window, 1), 2000));
+  xdotool (f, "key", "--clearmodifiers", "Tab", NULL);
+  g_assert_true (dd_test_wait_for (focus_in_caption, f, 2000));
+}
+
+static gboolean
+has_png_on_clipboard (gpointer data)
+{
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (((Fixture *) data)->window));
+
+  return gdk_content_formats_contain_mime_type (gdk_clipboard_get_formats (clipboard), "image/png");
+}
+
+static gboolean
+one_row (gpointer data)
+{
+  return n_rows (data) == 1;
+}
+
+static gboolean
+first_has_thumbnail (gpointer data)
+{
+  DdQueueItem *item = dd_test_queue_item (((Fixture *) data)->window, 0);
+
+  return !dd_queue_item_is_loading (item) && dd_queue_item_get_thumbnail (item) != NULL;
+}
+
+static gboolean
+dd_test_queue_item_2_ready (gpointer data)
+{
+  Fixture *f = data;
+
+  return n_rows (f) == 2 && !dd_queue_item_is_loading (dd_test_queue_item (f->window, 1));
+}
+
+/* A 2.5 MB PNG on the clipboard of another program (xclip), Ctrl+V
+ * pressed with xdotool: the row is there at once, its thumbnail later,
+ * and the image is the clipboard's bytes as they were. */
+static void
+test_paste_placeholder (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 1100, 800);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) xclip = NULL;
+  g_autoptr(GSubprocess) key = NULL;
+  g_autofree char *path = g_build_filename (f->tmp, "big.png", NULL);
+  g_autofree char *contents = NULL;
+  gsize length;
+  guchar *pixels = gdk_pixbuf_get_pixels (pixbuf);
+  GRand *rand = g_rand_new_with_seed (9);
+  gint64 start, row_ms, thumb_ms;
+  GBytes *bytes;
+
+  /* noise does not compress: about 2.5 MB */
+  for (int y = 0; y < 800; y++)
+    for (int x = 0; x < 1100 * 3; x++)
+      pixels[y * gdk_pixbuf_get_rowstride (pixbuf) + x] = g_rand_int_range (rand, 0, 256);
+  g_rand_free (rand);
+  g_assert_true (gdk_pixbuf_save (pixbuf, path, "png", &error, NULL));
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  g_assert_cmpuint (length, >, 2 * 1000 * 1000);
+
+  fixture_window (f);
+  iterate_for (300);
+  xclip = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "xclip", "-quiet", "-selection", "clipboard",
+                            "-t", "image/png", "-i", path, NULL);
+  g_assert_no_error (error);
+  g_assert_true (dd_test_wait_for (has_png_on_clipboard, f, 5000));
+  focus_window (f);
+
+  start = g_get_monotonic_time ();
+  key = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "xdotool", "key", "--clearmodifiers", "ctrl+v", NULL);
+  g_assert_no_error (error);
+  g_assert_true (dd_test_wait_for (one_row, f, 5000));
+  row_ms = (g_get_monotonic_time () - start) / 1000;
+  g_assert_true (dd_test_wait_for (first_has_thumbnail, f, 10000));
+  thumb_ms = (g_get_monotonic_time () - start) / 1000;
+  g_test_message ("a %" G_GSIZE_FORMAT "-byte PNG pasted: its row after %" G_GINT64_FORMAT " ms "
+                  "(xdotool's start included), its thumbnail after %" G_GINT64_FORMAT " ms",
+                  length, row_ms, thumb_ms);
+  /* the aim is 100 ms; the bar is generous for a loaded machine */
+  g_assert_cmpint (row_ms, <, 1000);
+
+  bytes = dd_queue_item_get_bytes (dd_test_queue_item (f->window, 0));
+  g_assert_nonnull (bytes);
+  g_assert_cmpuint (g_bytes_get_size (bytes), ==, length);
+  g_assert_true (memcmp (g_bytes_get_data (bytes, NULL), contents, length) == 0);
+  g_assert_cmpuint (gdk_paintable_get_intrinsic_width (dd_queue_item_get_thumbnail (dd_test_queue_item (f->window, 0))), <=, 48 * 2);
+
+  /* a second paste in the same minute has a name of its own */
+  g_subprocess_wait (key, NULL, NULL);
+  g_clear_object (&key);
+  key = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "xdotool", "key", "--clearmodifiers", "ctrl+v", NULL);
+  g_assert_true (dd_test_wait_for ((gboolean (*) (gpointer)) dd_test_queue_item_2_ready, f, 10000));
+  g_assert_cmpstr (dd_queue_item_get_display_name (dd_test_queue_item (f->window, 0)), !=,
+                   dd_queue_item_get_display_name (dd_test_queue_item (f->window, 1)));
+  g_subprocess_wait (key, NULL, NULL);
+  g_subprocess_force_exit (xclip);
+  g_subprocess_wait (xclip, NULL, NULL);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -484,6 +683,8 @@ main (int    argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
+  g_test_add ("/window-sending/keyboard-reach", Fixture, NULL, fixture_set_up, test_keyboard_reach, fixture_tear_down);
+  g_test_add ("/window-sending/paste-placeholder", Fixture, NULL, fixture_set_up, test_paste_placeholder, fixture_tear_down);
   /* sending needs the secrets in a keyring: run-with-keyring.sh */
   if (g_strcmp0 (g_getenv ("DD_TEST_SECRETS_BACKEND"), "keyring") == 0)
     {
