@@ -28,6 +28,9 @@ struct _DdQueueItem
 
   GCancellable *cancellable;
   guint         thumbnail_started : 1;
+  guint         from_outbox : 1;   /* its file is the outbox's own copy */
+  guint         loading : 1;       /* a placeholder: its bytes are on their way */
+  int           thumbnail_scale;   /* asked for before the bytes came; 0: not */
 };
 
 G_DEFINE_FINAL_TYPE (DdQueueItem, dd_queue_item, G_TYPE_OBJECT)
@@ -201,6 +204,8 @@ dd_queue_item_load_thumbnail (DdQueueItem *self,
 
   g_return_if_fail (DD_IS_QUEUE_ITEM (self));
 
+  if (self->loading)
+    self->thumbnail_scale = MAX (1, scale_factor);   /* once the bytes are there */
   if (self->thumbnail_started || (self->file == NULL && self->bytes == NULL))
     return;
   self->thumbnail_started = TRUE;
@@ -217,6 +222,8 @@ dd_queue_item_load_thumbnail (DdQueueItem *self,
   g_task_run_in_thread (task, thumbnail_thread);
 }
 
+static void job_state_cb (DdQueueItem *self);
+
 static void
 dd_queue_item_dispose (GObject *object)
 {
@@ -224,6 +231,8 @@ dd_queue_item_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->thumbnail);
+  if (self->job != NULL)
+    g_signal_handlers_disconnect_by_func (self->job, job_state_cb, self);
   g_clear_object (&self->job);
 
   G_OBJECT_CLASS (dd_queue_item_parent_class)->dispose (object);
@@ -371,6 +380,7 @@ DdQueueItem *
 dd_queue_item_new_for_job (DdJob *job)
 {
   g_autoptr(GFile) file = NULL;
+  DdQueueItem *self;
   const char *path;
 
   g_return_val_if_fail (DD_IS_JOB (job), NULL);
@@ -379,11 +389,55 @@ dd_queue_item_new_for_job (DdJob *job)
   if (path != NULL)
     file = g_file_new_for_path (path);
 
-  return g_object_new (DD_TYPE_QUEUE_ITEM,
+  self = g_object_new (DD_TYPE_QUEUE_ITEM,
                        "display-name", dd_job_get_display_name (job),
                        "file", file,
                        "job", job,
                        NULL);
+  self->from_outbox = TRUE;
+  return self;
+}
+
+/* A row at once for an image still being read (a paste, a dropped
+ * picture): dd_queue_item_set_bytes() fills it in. */
+DdQueueItem *
+dd_queue_item_new_placeholder (const char *display_name)
+{
+  DdQueueItem *self;
+
+  g_return_val_if_fail (display_name != NULL, NULL);
+
+  self = g_object_new (DD_TYPE_QUEUE_ITEM, "display-name", display_name, NULL);
+  self->loading = TRUE;
+  return self;
+}
+
+gboolean
+dd_queue_item_is_loading (DdQueueItem *self)
+{
+  g_return_val_if_fail (DD_IS_QUEUE_ITEM (self), FALSE);
+  return self->loading;
+}
+
+/* The placeholder's image has come: its thumbnail follows, off the main
+ * thread, if a row asked for one. */
+void
+dd_queue_item_set_bytes (DdQueueItem *self,
+                         GBytes      *bytes)
+{
+  g_return_if_fail (DD_IS_QUEUE_ITEM (self));
+  g_return_if_fail (self->loading);
+  g_return_if_fail (bytes != NULL);
+
+  self->bytes = g_bytes_ref (bytes);
+  self->size = g_bytes_get_size (bytes);
+  self->loading = FALSE;
+  g_object_freeze_notify (G_OBJECT (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIZE]);
+  g_object_thaw_notify (G_OBJECT (self));
+  if (self->thumbnail_scale > 0)
+    dd_queue_item_load_thumbnail (self, self->thumbnail_scale);
 }
 
 const char *
@@ -442,6 +496,14 @@ dd_queue_item_get_job (DdQueueItem *self)
   return self->job;
 }
 
+/* Arrived: the outbox keeps what the history needs. */
+static void
+job_state_cb (DdQueueItem *self)
+{
+  if (self->job != NULL && dd_job_get_state (self->job) == DD_JOB_SENT)
+    g_clear_pointer (&self->bytes, g_bytes_unref);
+}
+
 void
 dd_queue_item_set_job (DdQueueItem *self,
                        DdJob       *job)
@@ -449,12 +511,29 @@ dd_queue_item_set_job (DdQueueItem *self,
   g_return_if_fail (DD_IS_QUEUE_ITEM (self));
   g_return_if_fail (job == NULL || DD_IS_JOB (job));
 
+  if (self->job != NULL)
+    g_signal_handlers_disconnect_by_func (self->job, job_state_cb, self);
   if (g_set_object (&self->job, job))
     {
-      /* The outbox has its own copy now. */
-      g_clear_pointer (&self->bytes, g_bytes_unref);
+      /* the bytes stay until the image arrived: stopped, it can be
+       * sent again */
+      if (job != NULL)
+        {
+          g_signal_connect_object (job, "notify::state", G_CALLBACK (job_state_cb), self, G_CONNECT_SWAPPED);
+          job_state_cb (self);
+        }
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_JOB]);
     }
+}
+
+/* Whether the item can be handed to the outbox again once its job is
+ * gone: it has its own bytes or file, not the outbox's copy. */
+gboolean
+dd_queue_item_can_send_again (DdQueueItem *self)
+{
+  g_return_val_if_fail (DD_IS_QUEUE_ITEM (self), FALSE);
+
+  return self->bytes != NULL || (self->file != NULL && !self->from_outbox);
 }
 
 /* Before it is sent, or once it failed: not while it is on its way. */

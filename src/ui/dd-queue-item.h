@@ -25,6 +25,10 @@ DdQueueItem  *dd_queue_item_new_for_file   (GFile        *file);
 DdQueueItem  *dd_queue_item_new_for_bytes  (GBytes       *bytes,
                                             const char   *display_name);
 DdQueueItem  *dd_queue_item_new_for_job    (DdJob        *job);
+DdQueueItem  *dd_queue_item_new_placeholder (const char  *display_name);
+gboolean      dd_queue_item_is_loading     (DdQueueItem  *self);
+void          dd_queue_item_set_bytes      (DdQueueItem  *self,
+                                            GBytes       *bytes);
 
 const char   *dd_queue_item_get_display_name (DdQueueItem *self);
 GFile        *dd_queue_item_get_file       (DdQueueItem  *self);
@@ -37,6 +41,7 @@ DdJob        *dd_queue_item_get_job        (DdQueueItem  *self);
 void          dd_queue_item_set_job        (DdQueueItem  *self,
                                             DdJob        *job);
 gboolean      dd_queue_item_is_removable   (DdQueueItem  *self);
+gboolean      dd_queue_item_can_send_again (DdQueueItem  *self);
 
 void          dd_queue_item_load_thumbnail (DdQueueItem  *self,
                                             int           scale_factor);

@@ -17,10 +17,15 @@ struct _DdQueueRow
   DdQueueItem    *item;
   DdJob          *job;       /* the one whose signals we follow */
   char           *status;
+  char           *own_robot;   /* shown when not the chosen one */
+  char           *chosen_robot;
 
+  GtkWidget      *row_box;
+  GtkWidget      *thumbnail_box;
   GtkImage       *placeholder;
   GtkImage       *picture;
   GtkLabel       *name_label;
+  GtkLabel       *robot_label;
   GtkLabel       *detail_label;
   GtkProgressBar *progress_bar;
   GtkLabel       *error_label;
@@ -98,7 +103,12 @@ dd_queue_row_update (DdQueueRow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->picture), thumbnail != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->placeholder), thumbnail == NULL);
 
-  if (job == NULL)
+  if (job == NULL && dd_queue_item_is_loading (self->item))
+    {
+      state_text = _("Reading the image…");
+      busy = TRUE;
+    }
+  else if (job == NULL)
     state_text = NULL;
   else
     switch (dd_job_get_state (job))
@@ -153,6 +163,32 @@ dd_queue_row_update (DdQueueRow *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), failed && error != NULL);
   gtk_label_set_text (self->error_label, error ? error : "");
+
+  /* a row for another robot than the one chosen says so; its Retry goes
+   * to the one chosen */
+  if (self->own_robot != NULL)
+    {
+      /* Translators: the robot a queued image goes to, "To Team Group" */
+      g_autofree char *to = g_strdup_printf (_("To %s"), self->own_robot);
+
+      gtk_label_set_text (self->robot_label, to);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->robot_label), self->own_robot != NULL);
+  if (failed && self->own_robot != NULL && self->chosen_robot != NULL)
+    {
+      /* Translators: the tooltip of a failed image's Retry button */
+      g_autofree char *tip = g_strdup_printf (_("Retry with %s"), self->chosen_robot);
+
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->retry_button), tip);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->retry_button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, tip, -1);
+    }
+  else
+    {
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->retry_button), _("Retry"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->retry_button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Retry"), -1);
+    }
 
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
   gtk_spinner_set_spinning (self->spinner, busy);
@@ -212,6 +248,8 @@ dd_queue_row_dispose (GObject *object)
   g_clear_object (&self->job);
   g_clear_object (&self->item);
   g_clear_pointer (&self->status, g_free);
+  g_clear_pointer (&self->own_robot, g_free);
+  g_clear_pointer (&self->chosen_robot, g_free);
 
   G_OBJECT_CLASS (dd_queue_row_parent_class)->dispose (object);
 }
@@ -230,9 +268,12 @@ dd_queue_row_class_init (DdQueueRowClass *klass)
                                         0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/dingdrop/DingDrop/dd-queue-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, DdQueueRow, row_box);
+  gtk_widget_class_bind_template_child (widget_class, DdQueueRow, thumbnail_box);
   gtk_widget_class_bind_template_child (widget_class, DdQueueRow, placeholder);
   gtk_widget_class_bind_template_child (widget_class, DdQueueRow, picture);
   gtk_widget_class_bind_template_child (widget_class, DdQueueRow, name_label);
+  gtk_widget_class_bind_template_child (widget_class, DdQueueRow, robot_label);
   gtk_widget_class_bind_template_child (widget_class, DdQueueRow, detail_label);
   gtk_widget_class_bind_template_child (widget_class, DdQueueRow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, DdQueueRow, error_label);
@@ -278,6 +319,48 @@ dd_queue_row_get_status (DdQueueRow *self)
 {
   g_return_val_if_fail (DD_IS_QUEUE_ROW (self), NULL);
   return self->status;
+}
+
+void
+dd_queue_row_set_robots (DdQueueRow *self,
+                         const char *own,
+                         const char *chosen)
+{
+  g_return_if_fail (DD_IS_QUEUE_ROW (self));
+
+  if (g_strcmp0 (own, self->own_robot) == 0 && g_strcmp0 (chosen, self->chosen_robot) == 0)
+    return;
+  g_free (self->own_robot);
+  self->own_robot = g_strdup (own);
+  g_free (self->chosen_robot);
+  self->chosen_robot = g_strdup (chosen);
+  dd_queue_row_update (self);
+}
+
+/* Compact, for a big batch: a smaller thumbnail, less space around it,
+ * so that more rows fit the window. */
+void
+dd_queue_row_set_compact (DdQueueRow *self,
+                          gboolean    compact)
+{
+  int size = compact ? DD_QUEUE_ITEM_THUMBNAIL_SIZE * 2 / 3 : DD_QUEUE_ITEM_THUMBNAIL_SIZE;
+  int margin = compact ? 3 : 8;
+
+  g_return_if_fail (DD_IS_QUEUE_ROW (self));
+
+  gtk_widget_set_size_request (self->thumbnail_box, size, size);
+  gtk_image_set_pixel_size (self->picture, size);
+  gtk_image_set_pixel_size (self->placeholder, compact ? 16 : 24);
+  gtk_widget_set_margin_top (self->row_box, margin);
+  gtk_widget_set_margin_bottom (self->row_box, margin);
+}
+
+const char *
+dd_queue_row_get_robot (DdQueueRow *self)
+{
+  g_return_val_if_fail (DD_IS_QUEUE_ROW (self), NULL);
+  return gtk_widget_get_visible (GTK_WIDGET (self->robot_label)) ?
+         gtk_label_get_text (self->robot_label) : NULL;
 }
 
 const char *

@@ -22,6 +22,12 @@ GtkWidget   *dd_queue_row_new          (DdQueueItem *item);
 DdQueueItem *dd_queue_row_get_item     (DdQueueRow  *self);
 const char  *dd_queue_row_get_status   (DdQueueRow  *self);  /* for tests */
 const char  *dd_queue_row_get_error    (DdQueueRow  *self);
+void         dd_queue_row_set_robots   (DdQueueRow  *self,
+                                        const char  *own,       /* nullable: the chosen one */
+                                        const char  *chosen);   /* nullable: what Retry uses */
+const char  *dd_queue_row_get_robot    (DdQueueRow  *self);     /* for tests: NULL if hidden */
+void         dd_queue_row_set_compact  (DdQueueRow  *self,
+                                        gboolean     compact);
 
 char        *dd_format_countdown       (gint64       seconds);
 

@@ -278,22 +278,30 @@ png_cb (GObject      *object,
         GAsyncResult *result,
         gpointer      user_data)
 {
-  g_autofree char *name = user_data;
+  g_autoptr(DdQueueItem) item = user_data;
   g_autoptr(GBytes) png = g_task_propagate_pointer (G_TASK (result), NULL);
 
   if (png != NULL)
-    dd_window_add_bytes (DD_WINDOW (object), png, name);
+    dd_queue_item_set_bytes (item, png);
+  else
+    {
+      dd_window_drop_item (DD_WINDOW (object), item);
+      dd_window_toast (DD_WINDOW (object), _("The image could not be read"));
+    }
+  dd_window_update_state (DD_WINDOW (object));
 }
 
-static void
-add_texture (DdWindow   *self,
-             GdkTexture *texture,
-             gboolean    pasted)
+/* (transfer full) a new row, "Pasted image 14:03", or "(2)" after it
+ * for a second one */
+static DdQueueItem *
+add_placeholder (DdWindow *self,
+                 gboolean  pasted)
 {
-  g_autoptr(GTask) task = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *time = g_date_time_format (now, "%H:%M");
-  char *name;
+  g_autofree char *name = NULL;
+  g_autofree char *unique = NULL;
+  DdQueueItem *item;
 
   if (pasted)
     /* Translators: %s is the time, "14:03" */
@@ -302,7 +310,22 @@ add_texture (DdWindow   *self,
     /* Translators: %s is the time, "14:03" */
     name = g_strdup_printf (_("Dropped image %s"), time);
 
-  task = g_task_new (self, self->cancellable, png_cb, name);
+  unique = dd_window_unique_name (self, name);
+  item = dd_queue_item_new_placeholder (unique);
+  dd_window_append_item (self, item);
+  return item;
+}
+
+/* The row at once; the PNG, encoded in a worker thread, fills it in. */
+static void
+add_texture (DdWindow   *self,
+             GdkTexture *texture,
+             gboolean    pasted)
+{
+  g_autoptr(GTask) task = NULL;
+  DdQueueItem *item = add_placeholder (self, pasted);
+
+  task = g_task_new (self, self->cancellable, png_cb, item);
   g_task_set_source_tag (task, add_texture);
   /* the texture only until it is encoded; the PNG is what is kept */
   g_task_set_task_data (task, g_object_ref (texture), g_object_unref);
@@ -416,6 +439,96 @@ paste_texture_cb (GObject      *object,
     dd_window_toast (self, _("The image on the clipboard could not be read"));
 }
 
+typedef struct {
+  DdWindow    *window;
+  DdQueueItem *item;
+} PasteOp;
+
+static void
+paste_op_free (PasteOp *op)
+{
+  g_object_unref (op->window);
+  g_object_unref (op->item);
+  g_free (op);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PasteOp, paste_op_free)
+
+static void
+paste_failed (PasteOp      *op,
+              const GError *error)
+{
+  dd_window_drop_item (op->window, op->item);
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    dd_window_toast (op->window, _("The image on the clipboard could not be read"));
+  dd_window_update_state (op->window);
+}
+
+static void
+paste_spliced_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(PasteOp) op = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (g_output_stream_splice_finish (G_OUTPUT_STREAM (object), result, &error) < 0)
+    {
+      paste_failed (op, error);
+      return;
+    }
+  bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (object));
+  if (g_bytes_get_size (bytes) == 0)
+    {
+      g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "empty");
+      paste_failed (op, error);
+      return;
+    }
+  dd_queue_item_set_bytes (op->item, bytes);
+  dd_window_update_state (op->window);
+}
+
+static void
+paste_stream_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(PasteOp) op = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInputStream) in = gdk_clipboard_read_finish (GDK_CLIPBOARD (object), result, NULL, &error);
+  g_autoptr(GOutputStream) out = NULL;
+  GCancellable *cancellable;
+
+  if (in == NULL)
+    {
+      paste_failed (op, error);
+      return;
+    }
+  out = g_memory_output_stream_new_resizable ();
+  cancellable = op->window->cancellable;
+  g_output_stream_splice_async (out, in,
+                                G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                                G_PRIORITY_DEFAULT, cancellable,
+                                paste_spliced_cb, g_steal_pointer (&op));
+}
+
+/* A PNG on the clipboard (a screenshot) is taken as it is: its row shows
+ * at once, and the bytes, never decoded here, follow. */
+static void
+paste_png (DdWindow     *self,
+           GdkClipboard *clipboard)
+{
+  static const char *mime_types[] = { "image/png", NULL };
+  PasteOp *op = g_new0 (PasteOp, 1);
+
+  op->window = g_object_ref (self);
+  op->item = add_placeholder (self, TRUE);
+  dd_window_update_state (self);
+  gdk_clipboard_read_async (clipboard, mime_types, G_PRIORITY_DEFAULT, self->cancellable,
+                            paste_stream_cb, op);
+}
+
 static void
 paste_text_cb (GObject      *object,
                GAsyncResult *result,
@@ -457,6 +570,9 @@ dd_window_paste (DdWindow *self)
   if (gdk_content_formats_contain_gtype (formats, GDK_TYPE_FILE_LIST))
     gdk_clipboard_read_value_async (clipboard, GDK_TYPE_FILE_LIST, G_PRIORITY_DEFAULT,
                                     self->cancellable, paste_files_cb, g_object_ref (self));
+  else if (gdk_content_formats_contain_mime_type (gdk_clipboard_get_formats (clipboard), "image/png") &&
+           gdk_clipboard_get_content (clipboard) == NULL)
+    paste_png (self, clipboard);
   else if (gdk_content_formats_contain_gtype (formats, GDK_TYPE_TEXTURE))
     gdk_clipboard_read_texture_async (clipboard, self->cancellable, paste_texture_cb, g_object_ref (self));
   else if (gdk_content_formats_contain_gtype (formats, G_TYPE_STRING))

@@ -113,7 +113,7 @@ dd_window_send (DdWindow *self)
     {
       g_autoptr(DdQueueItem) item = g_list_model_get_item (G_LIST_MODEL (self->queue), i);
 
-      if (dd_queue_item_get_job (item) != NULL)
+      if (dd_queue_item_get_job (item) != NULL || dd_queue_item_is_loading (item))
         continue;
       if (dd_queue_item_get_file (item) != NULL)
         g_ptr_array_add (sources, dd_outbox_source_new_for_file (dd_queue_item_get_file (item),
@@ -162,16 +162,22 @@ retried_cb (GObject      *source,
     dd_outbox_start (DD_OUTBOX (source));
 }
 
+/* Tries @item's failed image again, with the robot chosen in the window
+ * now: the one the window shows is the one it goes to (the outbox
+ * prepares it anew, with a new msgUuid, for another robot). */
 void
 dd_window_retry (DdWindow    *self,
                  DdQueueItem *item)
 {
   DdJob *job = dd_queue_item_get_job (item);
+  DdProfile *profile = dd_window_get_profile (self);
 
   if (job == NULL || self->outbox == NULL)
     return;
+  if (profile != NULL && g_strcmp0 (dd_profile_get_id (profile), dd_job_get_profile_id (job)) == 0)
+    profile = NULL;
 
-  dd_outbox_retry_async (self->outbox, job, NULL, self->cancellable, retried_cb, g_object_ref (self));
+  dd_outbox_retry_async (self->outbox, job, profile, self->cancellable, retried_cb, g_object_ref (self));
 }
 
 typedef struct {
@@ -218,6 +224,50 @@ dd_window_forget_job (DdWindow    *self,
   op->window = g_object_ref (self);
   op->item = g_object_ref (item);
   dd_outbox_remove_async (self->outbox, job, self->cancellable, forgotten_cb, op);
+}
+
+static void
+taken_back_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  ForgetOp *op = user_data;
+  g_autoptr(DdWindow) self = op->window;
+  g_autoptr(DdQueueItem) item = op->item;
+  g_autoptr(GError) error = NULL;
+
+  g_free (op);
+  self->n_stopping--;
+  if (!dd_outbox_remove_finish (DD_OUTBOX (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        dd_window_toast (self, error->message);
+    }
+  else if (dd_queue_item_can_send_again (item))
+    dd_queue_item_set_job (item, NULL);   /* in the list, ready to send */
+  else
+    dd_window_drop_item (self, item);
+  dd_window_update_state (self);
+}
+
+/* Stop for one image: its job leaves the outbox (what was on its way is
+ * cancelled), the image stays in the list to be sent again — unless the
+ * outbox's copy was all there was of it. */
+void
+dd_window_take_back (DdWindow    *self,
+                     DdQueueItem *item)
+{
+  DdJob *job = dd_queue_item_get_job (item);
+  ForgetOp *op;
+
+  if (job == NULL || self->outbox == NULL || dd_job_is_finished (job))
+    return;
+
+  op = g_new0 (ForgetOp, 1);
+  op->window = g_object_ref (self);
+  op->item = g_object_ref (item);
+  self->n_stopping++;
+  dd_outbox_remove_async (self->outbox, job, self->cancellable, taken_back_cb, op);
 }
 
 gboolean
@@ -287,7 +337,16 @@ batch_finished_cb (DdOutbox   *outbox,
       text = g_strdup_printf (ngettext ("%s, %u failed", "%s, %u failed", n_failed), sent, n_failed);
     }
 
-  dd_window_toast (self, text);
+  /* failures have a toast of their own, leading to the robot: it tells
+   * the whole batch now */
+  if (self->failure_toast != NULL && n_failed > 0)
+    {
+      adw_toast_set_title (self->failure_toast, text);
+      g_free (self->last_toast);
+      self->last_toast = g_strdup (text);
+    }
+  else
+    dd_window_toast (self, text);
 
   if (app != NULL && (!gtk_window_is_active (GTK_WINDOW (self)) ||
                       !gtk_widget_get_visible (GTK_WIDGET (self))))
@@ -307,6 +366,14 @@ batch_finished_cb (DdOutbox   *outbox,
       if (app != NULL)
         g_application_release (app);
     }
+}
+
+static void
+job_failed_cb (DdOutbox *outbox,
+               DdJob    *job,
+               DdWindow *self)
+{
+  dd_window_progress_job_failed (self, job);
 }
 
 static void
@@ -341,6 +408,7 @@ dd_window_outbox_init (DdWindow *self)
 
   g_signal_connect_object (self->outbox, "batch-finished", G_CALLBACK (batch_finished_cb), self, 0);
   g_signal_connect_object (self->outbox, "items-changed", G_CALLBACK (job_added_cb), self, 0);
+  g_signal_connect_object (self->outbox, "job-failed", G_CALLBACK (job_failed_cb), self, 0);
   g_signal_connect_object (self->outbox, "robot-changed", G_CALLBACK (dd_window_update_state),
                            self, G_CONNECT_SWAPPED);
 }

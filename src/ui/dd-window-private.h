@@ -11,6 +11,9 @@
 
 G_BEGIN_DECLS
 
+/* more rows than this, and they are shown compact */
+#define DD_WINDOW_COMPACT_ROWS 12
+
 struct _DdWindow
 {
   AdwApplicationWindow  parent_instance;
@@ -25,11 +28,34 @@ struct _DdWindow
   char                 *last_toast;    /* for tests */
   guint                 n_adding;      /* batches being handed to the outbox */
   guint                 pacing_tick_id;  /* refreshes the time DingTalk's limit takes */
+  guint                 n_stopping;      /* jobs being taken back by Stop */
+  AdwToast             *failure_toast;   /* shown now, counting the failures */
+  guint                 n_failures;      /* in that toast */
+  guint                 scroll_to_end : 1;  /* rows were added: show them */
+  guint                 scroll_timeout_id;
   guint                 background : 1;  /* hidden, the application held */
   guint                 closing : 1;     /* asked already: close for good */
 
   /* template */
   AdwToastOverlay      *toast_overlay;
+  GtkRevealer          *banner_revealer;
+  GtkLabel             *banner_label;
+  GtkWidget            *banner_button;
+  GtkLabel             *queue_title;
+  GtkWidget            *retry_all_button;
+  GtkWidget            *remove_all_button;
+  GtkScrolledWindow    *queue_scroller;
+  GtkWidget            *progress_box;
+  GtkLabel             *progress_label;
+  GtkLabel             *progress_detail;
+  GtkWidget            *stop_button;
+  GtkProgressBar       *overall_progress;
+  GtkWidget            *finished_box;
+  GtkImage             *finished_icon;
+  GtkLabel             *finished_label;
+  GtkLabel             *finished_detail;
+  GtkWidget            *send_more_button;
+  GtkWidget            *compose_box;
   GtkWidget            *drop_overlay;
   GtkStack             *robot_stack;
   GtkDropDown          *robot_dropdown;
@@ -48,7 +74,19 @@ struct _DdWindow
   GtkCheckButton       *album_check;
 };
 
+/* How the queue's images stand. */
+typedef struct {
+  guint staged;      /* not handed to the outbox yet */
+  guint loading;     /* of those, placeholders still being read */
+  guint in_flight;   /* waiting, on their way or paused */
+  guint sent;
+  guint failed;
+} DdQueueCounts;
+
 /* dd-window.c */
+void        dd_window_count              (DdWindow     *self,
+                                          DdQueueCounts *counts);
+void        dd_window_schedule_tick      (DdWindow     *self);
 void        dd_window_update_state       (DdWindow     *self);
 void        dd_window_toast              (DdWindow     *self,
                                           const char   *text);
@@ -59,6 +97,8 @@ void        dd_window_remove_item        (DdWindow     *self,
                                           DdQueueItem  *item);
 void        dd_window_drop_item          (DdWindow     *self,
                                           DdQueueItem  *item);
+char       *dd_window_unique_name        (DdWindow     *self,
+                                          const char   *name);
 
 /* dd-window-dnd.c: drops, the clipboard, the file chooser */
 void        dd_window_dnd_init           (DdWindow     *self);
@@ -69,11 +109,21 @@ void        dd_window_choose_images      (DdWindow     *self);
 void        dd_window_download           (DdWindow     *self,
                                           const char   *uri);
 
+/* dd-window-progress.c: the bar while sending and once done, the robot's
+ * banner, Stop, Send More, Remove All, Retry All */
+void        dd_window_progress_init      (GtkWidgetClass *widget_class);
+void        dd_window_progress_update    (DdWindow     *self,
+                                          const DdQueueCounts *counts);
+void        dd_window_progress_job_failed (DdWindow    *self,
+                                          DdJob        *job);
+
 /* dd-window-outbox.c: sending through the outbox */
 void        dd_window_outbox_init        (DdWindow     *self);
 void        dd_window_outbox_dispose     (DdWindow     *self);
 void        dd_window_send               (DdWindow     *self);
 void        dd_window_retry              (DdWindow     *self,
+                                          DdQueueItem  *item);
+void        dd_window_take_back          (DdWindow     *self,
                                           DdQueueItem  *item);
 void        dd_window_forget_job         (DdWindow     *self,
                                           DdQueueItem  *item);

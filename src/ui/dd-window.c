@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "dd-queue-row.h"
 #include "dd-window-private.h"
@@ -44,21 +45,30 @@ dd_window_get_profile (DdWindow *self)
   return DD_IS_PROFILE (item) ? DD_PROFILE (item) : NULL;
 }
 
-static guint
-count_unsent (DdWindow *self)
+void
+dd_window_count (DdWindow      *self,
+                 DdQueueCounts *counts)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->queue));
-  guint staged = 0;
 
+  memset (counts, 0, sizeof *counts);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(DdQueueItem) item = g_list_model_get_item (G_LIST_MODEL (self->queue), i);
+      DdJob *job = dd_queue_item_get_job (item);
 
-      if (dd_queue_item_get_job (item) == NULL)
-        staged++;
+      if (job == NULL)
+        {
+          counts->staged++;
+          counts->loading += dd_queue_item_is_loading (item);
+        }
+      else if (dd_job_get_state (job) == DD_JOB_SENT)
+        counts->sent++;
+      else if (dd_job_get_state (job) == DD_JOB_FAILED)
+        counts->failed++;
+      else
+        counts->in_flight++;
     }
-
-  return staged;
 }
 
 static gboolean
@@ -71,44 +81,38 @@ pacing_tick_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* What DingTalk's limit does to the robot's images: its pause (one for
- * the robot, not one per row), or how long its 20 a minute make the
- * waiting ones (and @n_more about to be sent) take.  NULL: nothing. */
+/* What shows a time left (the estimate, a pause, a retry) is shown
+ * again in a second. */
+void
+dd_window_schedule_tick (DdWindow *self)
+{
+  if (self->pacing_tick_id == 0)
+    self->pacing_tick_id = g_timeout_add_seconds (1, pacing_tick_cb, self);
+}
+
+/* How long DingTalk's 20 a minute make the robot's waiting images (and
+ * @n_more about to be sent) take; a pause is the banner's.  NULL:
+ * nothing holds them up. */
 static char *
 describe_pacing (DdWindow  *self,
                  DdProfile *profile,
                  guint      n_more)
 {
   const char *id = profile ? dd_profile_get_id (profile) : NULL;
-  gint64 paused_until, wait;
-  char *text = NULL;
+  g_autofree char *about = NULL;
+  gint64 wait;
 
-  if (id == NULL || self->outbox == NULL)
+  if (id == NULL || self->outbox == NULL ||
+      dd_outbox_get_robot_paused_until (self->outbox, id) > dd_outbox_now (self->outbox))
     return NULL;
 
-  paused_until = dd_outbox_get_robot_paused_until (self->outbox, id);
   wait = dd_outbox_estimate (self->outbox, id, n_more);
-  if (paused_until > 0)
-    {
-      g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (paused_until / G_USEC_PER_SEC);
-      g_autofree char *time = when ? g_date_time_format (when, "%H:%M") : g_strdup ("?");
-      gint64 left = (paused_until - dd_outbox_now (self->outbox) + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
-      g_autofree char *countdown = dd_format_countdown (left);
+  if (wait <= 0)
+    return NULL;
 
-      /* Translators: "DingTalk paused this robot until 18:42 (9:59 left)" */
-      text = g_strdup_printf (_("DingTalk paused this robot until %s (%s left)"), time, countdown);
-    }
-  else if (wait > 0)
-    {
-      g_autofree char *about = dd_outbox_describe_wait (wait);
-
-      text = g_strdup_printf (_("DingTalk allows 20 messages a minute: %s"), about);
-    }
-
-  /* the estimate shrinks as time goes */
-  if (text != NULL && self->pacing_tick_id == 0)
-    self->pacing_tick_id = g_timeout_add_seconds (1, pacing_tick_cb, self);
-  return text;
+  about = dd_outbox_describe_wait (wait);
+  dd_window_schedule_tick (self);   /* the estimate shrinks as time goes */
+  return g_strdup_printf (_("DingTalk allows 20 messages a minute: %s"), about);
 }
 
 void
@@ -116,10 +120,13 @@ dd_window_update_state (DdWindow *self)
 {
   guint n_robots = self->profiles ? g_list_model_get_n_items (G_LIST_MODEL (self->profiles)) : 0;
   guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->queue));
-  guint staged = count_unsent (self);
+  DdQueueCounts counts;
+  guint staged;
   DdProfile *profile = dd_window_get_profile (self);
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->caption_view);
 
+  dd_window_count (self, &counts);
+  staged = counts.staged;
   gtk_stack_set_visible_child_name (self->robot_stack, n_robots > 0 ? "chooser" : "add");
 
   if (n_items > 0)
@@ -134,11 +141,7 @@ dd_window_update_state (DdWindow *self)
                           gtk_text_buffer_get_char_count (buffer) == 0);
 
   if (staged == 0)
-    {
-      g_autofree char *pacing = describe_pacing (self, profile, 0);
-
-      gtk_label_set_text (self->summary_label, pacing ? pacing : "");
-    }
+    gtk_label_set_text (self->summary_label, "");
   else if (profile == NULL)
     gtk_label_set_text (self->summary_label, _("Add a robot to send"));
   else if (dd_profile_get_app_key (profile) == NULL || *dd_profile_get_app_key (profile) == '\0')
@@ -162,8 +165,9 @@ dd_window_update_state (DdWindow *self)
     }
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.send",
-                                 staged > 0 && profile != NULL && self->outbox != NULL &&
-                                 self->n_adding == 0);
+                                 staged > 0 && counts.loading == 0 && profile != NULL &&
+                                 self->outbox != NULL && self->n_adding == 0);
+  dd_window_progress_update (self, &counts);
 }
 
 static void
@@ -192,6 +196,54 @@ create_row (gpointer item,
   return row;
 }
 
+static gboolean
+scroll_timeout_cb (gpointer user_data)
+{
+  DdWindow *self = user_data;
+
+  self->scroll_timeout_id = 0;
+  self->scroll_to_end = FALSE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_grew_cb (GtkAdjustment *adjustment,
+               GParamSpec    *pspec,
+               DdWindow      *self)
+{
+  if (self->scroll_to_end)
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) -
+                                          gtk_adjustment_get_page_size (adjustment));
+}
+
+/* The list is one Tab stop: arrows move between its rows, Tab leaves it
+ * (for the caption or the bar's button), Shift+Tab goes back above it. */
+static gboolean
+queue_key_cb (GtkEventControllerKey *controller,
+              guint                  keyval,
+              guint                  keycode,
+              GdkModifierType        state,
+              DdWindow              *self)
+{
+  GtkWidget *target;
+
+  if (keyval != GDK_KEY_Tab && keyval != GDK_KEY_KP_Tab && keyval != GDK_KEY_ISO_Left_Tab)
+    return FALSE;
+  if (state & (GDK_CONTROL_MASK | GDK_ALT_MASK))
+    return FALSE;
+
+  if (keyval == GDK_KEY_ISO_Left_Tab || (state & GDK_SHIFT_MASK))
+    target = self->remove_all_button;
+  else if (gtk_widget_get_visible (self->compose_box))
+    target = GTK_WIDGET (self->caption_view);
+  else if (gtk_widget_get_visible (self->progress_box))
+    target = self->stop_button;
+  else
+    target = self->send_more_button;
+
+  return gtk_widget_grab_focus (target);
+}
+
 void
 dd_window_append_item (DdWindow    *self,
                        DdQueueItem *item)
@@ -211,6 +263,11 @@ dd_window_append_item (DdWindow    *self,
   g_list_store_append (self->queue, item);
   /* the end-to-end test waits for this line before it presses Send */
   g_debug ("Queued “%s”", dd_queue_item_get_display_name (item));
+
+  /* new rows come into view, once the list has grown */
+  self->scroll_to_end = TRUE;
+  g_clear_handle_id (&self->scroll_timeout_id, g_source_remove);
+  self->scroll_timeout_id = g_timeout_add (500, scroll_timeout_cb, self);
 }
 
 void
@@ -220,6 +277,33 @@ dd_window_remove_item (DdWindow    *self,
   if (!dd_queue_item_is_removable (item))
     return;
   dd_window_forget_job (self, item);
+}
+
+/* @name, or "@name (2)" if a row has it already: two pastes in the same
+ * minute are two names. */
+char *
+dd_window_unique_name (DdWindow   *self,
+                       const char *name)
+{
+  GListModel *queue = G_LIST_MODEL (self->queue);
+  guint n = g_list_model_get_n_items (queue);
+  char *candidate = g_strdup (name);
+
+  for (guint k = 2, i = 0; i < n;)
+    {
+      g_autoptr(DdQueueItem) item = g_list_model_get_item (queue, i);
+
+      if (g_strcmp0 (dd_queue_item_get_display_name (item), candidate) == 0)
+        {
+          g_free (candidate);
+          /* Translators: a name given twice, "Pasted image 14:03 (2)" */
+          candidate = g_strdup_printf (_("%s (%u)"), name, k++);
+          i = 0;
+          continue;
+        }
+      i++;
+    }
+  return candidate;
 }
 
 /* Takes @item out of the queue, once its job (if any) is gone. */
@@ -461,6 +545,7 @@ dd_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   dd_window_outbox_dispose (self);
   g_clear_handle_id (&self->pacing_tick_id, g_source_remove);
+  g_clear_handle_id (&self->scroll_timeout_id, g_source_remove);
   if (self->watched != NULL)
     g_signal_handlers_disconnect_by_func (self->watched, dd_window_update_state, self);
   g_clear_object (&self->watched);
@@ -565,6 +650,24 @@ dd_window_class_init (DdWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/dingdrop/DingDrop/dd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, DdWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, banner_revealer);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, banner_button);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, queue_title);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, retry_all_button);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, remove_all_button);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, queue_scroller);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, progress_box);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, progress_detail);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, stop_button);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, overall_progress);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, finished_box);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, finished_icon);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, finished_label);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, finished_detail);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, send_more_button);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, compose_box);
   gtk_widget_class_bind_template_child (widget_class, DdWindow, drop_overlay);
   gtk_widget_class_bind_template_child (widget_class, DdWindow, robot_stack);
   gtk_widget_class_bind_template_child (widget_class, DdWindow, robot_dropdown);
@@ -587,6 +690,7 @@ dd_window_class_init (DdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.send", NULL, send_action);
   gtk_widget_class_install_action (widget_class, "win.remove-selected", NULL, remove_selected_action);
   gtk_widget_class_install_action (widget_class, "win.history", NULL, history_action);
+  dd_window_progress_init (widget_class);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK, "win.paste", NULL);
@@ -598,7 +702,7 @@ dd_window_class_init (DdWindowClass *klass)
 static void
 dd_window_init (DdWindow *self)
 {
-  GtkEventController *shortcuts;
+  GtkEventController *shortcuts, *keys;
   GtkShortcut *send;
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -608,6 +712,12 @@ dd_window_init (DdWindow *self)
   gtk_list_box_bind_model (self->queue_list, G_LIST_MODEL (self->queue), create_row, self, NULL);
   g_signal_connect_object (self->queue, "items-changed",
                            G_CALLBACK (queue_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->queue_scroller), "notify::upper",
+                           G_CALLBACK (queue_grew_cb), self, 0);
+  keys = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (keys, "key-pressed", G_CALLBACK (queue_key_cb), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self->queue_list), keys);
   g_signal_connect_object (gtk_text_view_get_buffer (self->caption_view), "changed",
                            G_CALLBACK (dd_window_update_state), self, G_CONNECT_SWAPPED);
 

@@ -413,6 +413,15 @@ test_drop_http (Fixture       *f,
   g_assert_cmpstr (dd_queue_item_get_display_name (dd_test_queue_item (f->window, 1)), ==, "截图 1.png");
 }
 
+static gboolean
+first_read (gpointer data)
+{
+  DdWindow *window = data;
+
+  return g_list_model_get_n_items (dd_window_get_queue (window)) > 0 &&
+         !dd_queue_item_is_loading (dd_test_queue_item (window, 0));
+}
+
 static void
 test_drop_texture (Fixture       *f,
                    gconstpointer  data)
@@ -428,7 +437,9 @@ test_drop_texture (Fixture       *f,
   g_assert_true (emit_drop (f->window, &value));
   g_value_unset (&value);
 
-  g_assert_true (dd_test_wait_for (queue_has_1, f->window, 5000));
+  /* its row at once, before the PNG is made */
+  g_assert_true (queue_has_1 (f->window));
+  g_assert_true (dd_test_wait_for (first_read, f->window, 5000));
   item = dd_test_queue_item (f->window, 0);
   g_assert_true (g_str_has_prefix (dd_queue_item_get_display_name (item), "Dropped image "));
   g_assert_true (bytes_are_png (dd_queue_item_get_bytes (item)));
@@ -450,6 +461,7 @@ test_paste_texture (Fixture       *f,
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.paste", NULL));
   g_assert_true (dd_test_wait_for (queue_has_1, f->window, 5000));
+  g_assert_true (dd_test_wait_for (first_read, f->window, 5000));
 
   item = dd_test_queue_item (f->window, 0);
   g_assert_true (g_str_has_prefix (dd_queue_item_get_display_name (item), "Pasted image "));

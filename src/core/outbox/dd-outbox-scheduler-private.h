@@ -38,6 +38,8 @@ typedef struct {
   guint      turn;             /* bumped for every message turn, and on stop */
   gint64     next_send_at;     /* the pacer said: not before */
   guint      generation;       /* bumped when the profile changed */
+  GError    *trouble;          /* the last transient error, until DingTalk
+                                * answers again: retried, not failed */
 } Robot;
 
 struct _DdOutboxScheduler
@@ -90,6 +92,8 @@ void    _dd_scheduler_handle_error   (DdOutboxScheduler *self,
 void    _dd_scheduler_finish_job     (DdOutboxScheduler *self,
                                       DdJob             *job);
 void    _dd_scheduler_robot_changed  (DdOutboxScheduler *self,
+                                      const char        *profile_id);
+void    _dd_scheduler_robot_reached  (DdOutboxScheduler *self,
                                       const char        *profile_id);
 
 void    _dd_scheduler_queue_thumbnail (DdOutboxScheduler *self,

@@ -163,6 +163,7 @@ uploaded_cb (GObject      *source,
     _dd_scheduler_handle_error (self, job, error);
   else
     {
+      _dd_scheduler_robot_reached (self, job->profile_id);
       dd_media_cache_remember (self->media, job->sha256, op->app_key, media_id);
       g_object_freeze_notify (G_OBJECT (job));
       dd_job_set_media_id (job, media_id);

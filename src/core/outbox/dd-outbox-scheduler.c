@@ -78,6 +78,7 @@ robot_free (Robot *robot)
 {
   g_free (robot->id);
   g_clear_object (&robot->profile);
+  g_clear_error (&robot->trouble);
   g_free (robot);
 }
 
@@ -228,6 +229,64 @@ _dd_scheduler_robot_changed (DdOutboxScheduler *self,
                              const char        *profile_id)
 {
   g_signal_emit (self, signals[ROBOT_CHANGED], 0, profile_id);
+}
+
+/* DingTalk answered for the robot: its trouble, if any, is over. */
+void
+_dd_scheduler_robot_reached (DdOutboxScheduler *self,
+                             const char        *profile_id)
+{
+  Robot *robot = profile_id ? g_hash_table_lookup (self->robots, profile_id) : NULL;
+
+  if (robot == NULL || robot->trouble == NULL)
+    return;
+  g_clear_error (&robot->trouble);
+  g_signal_emit (self, signals[ROBOT_CHANGED], 0, profile_id);
+}
+
+/**
+ * dd_outbox_scheduler_get_trouble:
+ * @retry_at: (out) (optional): when the robot's next image is tried
+ *   again (µs, by the scheduler's clock), 0 if one is being tried now
+ *
+ * Returns: (nullable) (transfer none): the transient error (network,
+ *   timeout, DingTalk busy) its images met last and are being retried
+ *   after; %NULL if DingTalk answered since, or none is retried
+ */
+const GError *
+dd_outbox_scheduler_get_trouble (DdOutboxScheduler *self,
+                                 const char        *profile_id,
+                                 gint64            *retry_at)
+{
+  Robot *robot;
+  gint64 next = G_MAXINT64;
+  gboolean retried = FALSE;
+
+  g_return_val_if_fail (DD_IS_OUTBOX_SCHEDULER (self), NULL);
+  g_return_val_if_fail (profile_id != NULL, NULL);
+
+  robot = g_hash_table_lookup (self->robots, profile_id);
+  if (robot == NULL || robot->trouble == NULL)
+    return NULL;
+
+  for (guint i = 0; i < self->jobs->len; i++)
+    {
+      DdJob *job = g_ptr_array_index (self->jobs, i);
+
+      if (g_strcmp0 (job->profile_id, profile_id) != 0 || job->attempts == 0 ||
+          dd_job_is_finished (job))
+        continue;
+      retried = TRUE;
+      if (job->state == DD_JOB_WAITING && job->retry_at > 0)
+        next = MIN (next, job->retry_at);
+      else
+        next = 0;   /* on its way again */
+    }
+  if (!retried)
+    return NULL;
+  if (retry_at != NULL)
+    *retry_at = next == G_MAXINT64 ? 0 : next;
+  return robot->trouble;
 }
 
 static void
@@ -489,6 +548,8 @@ _dd_scheduler_finish_job (DdOutboxScheduler *self,
 
   if (g_hash_table_remove (self->runs, job))
     g_ptr_array_remove (self->jobs, job);
+  /* sent: DingTalk answered; failed: nothing is retried after it */
+  _dd_scheduler_robot_reached (self, job->profile_id);
   g_signal_emit (self, signals[JOB_FINISHED], 0, job);
   _dd_scheduler_schedule_pump (self);
 }
@@ -587,7 +648,12 @@ _dd_scheduler_handle_error (DdOutboxScheduler *self,
 
   if (dd_error_is_transient (error) && job->attempts + 1 < DD_SCHEDULER_MAX_ATTEMPTS)
     {
+      Robot *robot = _dd_scheduler_get_robot (self, job->profile_id);
+
       g_debug ("“%s”: %s; trying again later", job->display_name, error->message);
+      /* told at once, not after a minute of silent retries */
+      g_clear_error (&robot->trouble);
+      robot->trouble = g_error_copy (error);
       g_object_freeze_notify (G_OBJECT (job));
       dd_job_set_attempts (job, job->attempts + 1);
       dd_job_set_retry_at (job, t + backoff (job->attempts));
@@ -596,6 +662,7 @@ _dd_scheduler_handle_error (DdOutboxScheduler *self,
         dd_job_set_progress (job, 0);
       g_object_thaw_notify (G_OBJECT (job));
       dd_outbox_store_save (self->store, job, DD_STORE_SAVE_DEFAULT);
+      g_signal_emit (self, signals[ROBOT_CHANGED], 0, job->profile_id);
       return;
     }
 

@@ -30,7 +30,8 @@ G_DECLARE_FINAL_TYPE (DdOutboxScheduler, dd_outbox_scheduler, DD, OUTBOX_SCHEDUL
  *       it
  *   "robot-changed" (const char *profile_id)
  *       the robot's pause or pacing changed: ask again how long its
- *       images will take
+ *       images will take; or its trouble began or ended (see
+ *       dd_outbox_scheduler_get_trouble())
  *   "thumbnail-done" (DdJob *job)
  *       the job's thumbnail was made (its thumbnail-path is set, not saved
  *       if the job is finished) or will not be; made after the job's
@@ -72,5 +73,8 @@ void               dd_outbox_scheduler_make_thumbnail (DdOutboxScheduler *self,
 gint64             dd_outbox_scheduler_estimate      (DdOutboxScheduler *self,
                                                       const char        *profile_id,
                                                       guint              n_more);
+const GError      *dd_outbox_scheduler_get_trouble   (DdOutboxScheduler *self,
+                                                      const char        *profile_id,
+                                                      gint64            *retry_at);
 
 G_END_DECLS

@@ -714,6 +714,27 @@ dd_outbox_get_robot_paused_until (DdOutbox   *self,
 }
 
 /**
+ * dd_outbox_get_robot_trouble:
+ * @retry_at: (out) (optional): when this process tries the robot's next
+ *   image again (µs, by the outbox's clock); 0 while one is on its way
+ *
+ * Returns: (nullable) (transfer none): why this process's images for the
+ *   robot are being retried (DingTalk cannot be reached, is busy, …),
+ *   from the first transient error on, until DingTalk answers again or
+ *   nothing is retried any more; "robot-changed" tells when it changes
+ */
+const GError *
+dd_outbox_get_robot_trouble (DdOutbox   *self,
+                             const char *profile_id,
+                             gint64     *retry_at)
+{
+  g_return_val_if_fail (DD_IS_OUTBOX (self), NULL);
+  g_return_val_if_fail (profile_id != NULL, NULL);
+
+  return dd_outbox_scheduler_get_trouble (self->scheduler, profile_id, retry_at);
+}
+
+/**
  * dd_outbox_estimate:
  * @n_more: messages about to be added for the robot (0: none)
  *

@@ -49,8 +49,9 @@ G_DECLARE_FINAL_TYPE (DdOutbox, dd_outbox, DD, OUTBOX, GObject)
  *   "job-failed" (DdJob *job)
  *   "robot-changed" (const char *profile_id)
  *       DingTalk paused the robot, or a pause ended, or its pacing
- *       changed: see dd_outbox_get_robot_paused_until() and
- *       dd_outbox_estimate()
+ *       changed, or its images began or stopped being retried after a
+ *       transient error: see dd_outbox_get_robot_paused_until(),
+ *       dd_outbox_estimate() and dd_outbox_get_robot_trouble()
  */
 
 DdOutbox   *dd_outbox_new                 (const char          *directory,   /* NULL: $XDG_DATA_HOME/dingdrop/outbox */
@@ -124,6 +125,9 @@ gboolean    dd_outbox_owns_job            (DdOutbox            *self,       /* t
 
 gint64      dd_outbox_get_robot_paused_until (DdOutbox         *self,
                                            const char          *profile_id);
+const GError *dd_outbox_get_robot_trouble (DdOutbox           *self,       /* (nullable) (transfer none) */
+                                           const char          *profile_id,
+                                           gint64              *retry_at);
 gint64      dd_outbox_estimate            (DdOutbox            *self,
                                            const char          *profile_id,
                                            guint                n_more);
