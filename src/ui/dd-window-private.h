@@ -27,6 +27,7 @@ struct _DdWindow
   guint                 pacing_tick_id;  /* refreshes the time DingTalk's limit takes */
   guint                 background : 1;  /* hidden, the application held */
   guint                 closing : 1;     /* asked already: close for good */
+  guint                 taking_screenshot : 1;  /* the portal's dialog is up */
 
   /* template */
   AdwToastOverlay      *toast_overlay;
