@@ -8,6 +8,7 @@ packages="
   libglib2.0-dev libglib2.0-bin libsoup-3.0-dev libjson-glib-dev
   libsecret-1-dev libgdk-pixbuf-2.0-dev libgtk-4-dev libadwaita-1-dev
   libpango1.0-dev libcairo2-dev
+  libportal-dev libportal-gtk4-dev python3-gi
   desktop-file-utils appstream
   gnome-keyring dbus-daemon dbus-x11 libsecret-tools
   xvfb xauth xdotool xclip imagemagick fonts-noto-cjk

@@ -100,6 +100,19 @@ robots_action (GSimpleAction *action,
   gtk_window_present (robots);
 }
 
+/* From the header bar, Ctrl+Shift+S, the desktop's app menu (the
+ * desktop file's action) and `dingdrop --screenshot`. */
+static void
+screenshot_action (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  DdWindow *window = get_window (DD_APPLICATION (user_data));
+
+  gtk_window_present (GTK_WINDOW (window));
+  dd_window_take_screenshot (window);
+}
+
 /* Closing each window asks about unsent images where there are any. */
 static void
 quit_action (GSimpleAction *action,
@@ -152,6 +165,7 @@ outbox_closed_cb (GObject      *source,
 static const GActionEntry app_actions[] = {
   { "about", about_action },
   { "robots", robots_action },
+  { "screenshot", screenshot_action },
   { "quit", quit_action },
 };
 
@@ -161,6 +175,7 @@ dd_application_startup (GApplication *app)
   DdApplication *self = DD_APPLICATION (app);
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *robots_accels[] = { "<Control>comma", NULL };
+  static const char *screenshot_accels[] = { "<Control><Shift>s", NULL };
   g_autoptr(GError) error = NULL;
   g_autoptr(GSettingsSchema) schema = NULL;
 
@@ -197,6 +212,7 @@ dd_application_startup (GApplication *app)
                                    G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.robots", robots_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.screenshot", screenshot_accels);
 }
 
 static void
@@ -220,11 +236,33 @@ dd_application_shutdown (GApplication *app)
   g_clear_object (&self->settings);
 }
 
+/* `dingdrop --screenshot`: in the instance that runs already, or in this
+ * one, which then stays */
+static int
+dd_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_variant_dict_contains (options, "screenshot"))
+    return -1;
+
+  if (!g_application_register (app, NULL, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  g_action_group_activate_action (G_ACTION_GROUP (app), "screenshot", NULL);
+
+  return g_application_get_is_remote (app) ? 0 : -1;
+}
+
 static void
 dd_application_class_init (DdApplicationClass *klass)
 {
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
+  app_class->handle_local_options = dd_application_handle_local_options;
   app_class->activate = dd_application_activate;
   app_class->open = dd_application_open;
   app_class->startup = dd_application_startup;
@@ -234,6 +272,9 @@ dd_application_class_init (DdApplicationClass *klass)
 static void
 dd_application_init (DdApplication *self)
 {
+  g_application_add_main_option (G_APPLICATION (self), "screenshot", 0, G_OPTION_FLAG_NONE,
+                                 G_OPTION_ARG_NONE, _("Take a screenshot and add it to the images to send"),
+                                 NULL);
 }
 
 DdApplication *

@@ -35,6 +35,7 @@ struct _DdWindow
   guint                 scroll_timeout_id;
   guint                 background : 1;  /* hidden, the application held */
   guint                 closing : 1;     /* asked already: close for good */
+  guint                 taking_screenshot : 1;  /* the portal's dialog is up */
 
   /* template */
   AdwToastOverlay      *toast_overlay;

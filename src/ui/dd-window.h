@@ -27,6 +27,7 @@ void        dd_window_add_files   (DdWindow       *self,
 void        dd_window_add_bytes   (DdWindow       *self,
                                    GBytes         *bytes,
                                    const char     *display_name);
+void        dd_window_take_screenshot (DdWindow     *self);
 GListModel *dd_window_get_queue   (DdWindow       *self);
 const char *dd_window_get_last_toast (DdWindow     *self);  /* for tests */
 
