@@ -96,6 +96,19 @@ thumbnail_loaded_cb (GObject      *object,
     gtk_image_set_from_paintable (GTK_IMAGE (object), GDK_PAINTABLE (texture));
 }
 
+/* A job sent a moment ago gets its thumbnail after its upload: the row
+ * shows it when it comes. */
+static void
+thumbnail_path_cb (DdJob      *job,
+                   GParamSpec *pspec,
+                   GtkImage   *image)
+{
+  const char *thumbnail = dd_job_get_thumbnail_path (job);
+
+  if (thumbnail != NULL && g_file_test (thumbnail, G_FILE_TEST_IS_REGULAR))
+    load_texture_async (GTK_WIDGET (image), thumbnail, NULL, thumbnail_loaded_cb, NULL);
+}
+
 static void
 image_loaded_cb (GObject      *object,
                  GAsyncResult *result,
@@ -190,6 +203,8 @@ create_row (gpointer item,
   if (exists (dd_job_get_thumbnail_path (job)))
     load_texture_async (image, dd_job_get_thumbnail_path (job), self->cancellable,
                         thumbnail_loaded_cb, NULL);
+  else
+    g_signal_connect_object (job, "notify::thumbnail-path", G_CALLBACK (thumbnail_path_cb), image, 0);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), image);
 
   again = icon_button ("mail-send-symbolic", _("Send Again"));

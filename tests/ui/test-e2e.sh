@@ -132,6 +132,13 @@ run () {
   shoot "window-$tag-empty"
 
   xclip -selection clipboard -t image/png -i "$work/shot-$tag.png"
+  # xclip's child takes the selection after its parent returned: paste
+  # once the clipboard offers the PNG, not before
+  j=0
+  until xclip -selection clipboard -t TARGETS -o 2>/dev/null | grep -qx image/png || [ $j -ge 100 ]; do
+    sleep 0.1
+    j=$((j + 1))
+  done
   xdotool windowfocus --sync "$wid" 2>/dev/null || xdotool windowfocus "$wid"
   start=$(date +%s)
   xdotool key --clearmodifiers ctrl+v

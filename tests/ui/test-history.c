@@ -110,6 +110,18 @@ history_has_one (gpointer data)
 }
 
 /* Sends a 320×200 PNG through the outbox, as the window would. */
+/* The thumbnail comes after the upload, and the image's bytes go (unless
+ * kept) once it is made. */
+static gboolean
+thumbnail_made (gpointer data)
+{
+  DdJob *job = data;
+  gboolean keep = GPOINTER_TO_INT (g_object_get_data (data, "test-keep"));
+
+  return dd_job_get_thumbnail_path (job) != NULL &&
+         (keep || dd_job_get_data_path (job) == NULL);
+}
+
 static DdJob *
 send_one (Fixture *f)
 {
@@ -205,6 +217,8 @@ check_history (Fixture *f,
 
   dd_outbox_set_keep_history_images (f->outbox, keep);
   job = send_one (f);
+  g_object_set_data (G_OBJECT (job), "test-keep", GINT_TO_POINTER (keep));
+  g_assert_true (dd_test_wait_for (thumbnail_made, job, 20000));
   g_assert_nonnull (dd_job_get_thumbnail_path (job));
   g_assert_true (g_file_test (dd_job_get_thumbnail_path (job), G_FILE_TEST_IS_REGULAR));
   g_assert_true (keep == (dd_job_get_data_path (job) != NULL &&
