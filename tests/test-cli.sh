@@ -41,7 +41,8 @@ APP_KEY=dingcliappkey
 APP_SECRET='cli-app-secret_4711'
 
 "$fake" --port-file "$work/port" --log "$work/fake.log" \
-        --app "$APP_KEY:$APP_SECRET" --robot "$TOKEN:$SECRET" >"$work/fake.out" 2>&1 &
+        --app "$APP_KEY:$APP_SECRET" --robot "$TOKEN:$SECRET" --app-robot "dingclirobot:cidCliGroup==" \
+        >"$work/fake.out" 2>&1 &
 fake_pid=$!
 i=0
 while [ ! -s "$work/port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
@@ -187,6 +188,45 @@ check "…says the picture could not be posted, naming the signing secret" \
   sh -c "grep -q 'could not be posted' '$work/test-wrong.out' && grep -q 'signing secret' '$work/test-wrong.out'"
 "$dingdrop" profile list >"$work/list-wrong.out" 2>&1
 check "…and does not mark it checked" grep -q "^wrong.*pictures not checked" "$work/list-wrong.out"
+
+# --- an app robot: the test picture as a sampleImageMsg, with a token of
+# the v1.0 oauth2 endpoint; DingTalk's answers said without "webhook"
+printf 'app-secret=%s\n' "$APP_SECRET" |
+  "$dingdrop" profile add "App Robot" --app-key "$APP_KEY" --oapi-base "$base" --api-base "$base" \
+    --robot-code dingclirobot --conversation-id "cidCliGroup==" >/dev/null 2>&1
+expect_eq "profile add of an app robot exits 0" 0 $?
+"$dingdrop" profile test "App Robot" --yes >"$work/test-app.out" 2>&1
+expect_eq "profile test --yes of an app robot exits 0" 0 $?
+check "…posted a sampleImageMsg of the test picture with the oauth2 token, not gettoken's" python3 - "$work/fake.log" <<'PY'
+import json, sys
+log = [json.loads(l) for l in open(sys.argv[1])]
+up = [e for e in log if e.get("path") == "/media/upload" and e.get("filename") == "dingdrop-test.png" and e.get("accepted")][-1]
+oauth = [e["access_token"] for e in log if e.get("path") == "/v1.0/oauth2/accessToken" and e.get("accepted")]
+send = [e for e in log if e.get("path") == "/v1.0/robot/groupMessages/send" and e.get("accepted")][-1]
+assert send["body"]["msgKey"] == "sampleImageMsg", send
+assert json.loads(send["body"]["msgParam"]) == {"photoURL": up["media_id"]}, send
+assert send["access_token"] in oauth and send["access_token"] != up["access_token"], (send, oauth, up)
+PY
+# a permission the app lacks, as DingTalk answers it: a fake of its own
+"$fake" --port-file "$work/port4" --log "$work/perm.log" \
+        --app "$APP_KEY:$APP_SECRET" --app-robot "dingclirobot:cidCliGroup==" \
+        --next-answer '/v1.0/robot/groupMessages/send:1:403:{"code":"Forbidden.AccessDenied.AccessTokenPermissionDenied","message":"no","accessdenieddetail":{"requiredScopes":["qyapi_robot_sendmsg"]}}' \
+        >"$work/fake4.out" 2>&1 &
+fake4_pid=$!
+i=0
+while [ ! -s "$work/port4" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+base4=$(cat "$work/port4")
+printf 'app-secret=%s\n' "$APP_SECRET" |
+  "$dingdrop" profile add "App Robot 2" --app-key "$APP_KEY" --oapi-base "$base4" --api-base "$base4" \
+    --robot-code dingclirobot --conversation-id "cidCliGroup==" >/dev/null 2>&1
+"$dingdrop" send --profile "App Robot 2" "$work/a.png" >"$work/perm.out" 2>&1
+expect_eq "an app robot without the permission to send: exit 1" 1 $?
+check "…naming the permission and its scope, not a webhook" \
+  sh -c "grep -q 'The app lacks the permission 企业内机器人发送消息 (qyapi_robot_sendmsg)' '$work/perm.out' && ! grep -qi webhook '$work/perm.out'"
+kill "$fake4_pid" 2>/dev/null; wait "$fake4_pid" 2>/dev/null
+"$dingdrop" outbox clear --failed >/dev/null 2>&1
+"$dingdrop" profile remove "App Robot 2" >/dev/null 2>&1
+"$dingdrop" profile remove "App Robot" >/dev/null 2>&1
 
 # --- picture style: picture cards (feedCard, picURL = the media_id)
 "$dingdrop" profile edit "Team Group" --picture-style feedcard >"$work/edit-bad.out" 2>&1

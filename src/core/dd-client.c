@@ -134,7 +134,8 @@ dd_client_set_timeout (DdClient *self,
 /**
  * dd_client_get_n_token_fetches:
  *
- * Returns: how many gettoken requests this client has made
+ * Returns: how many token requests (gettoken and v1.0 oauth2) this
+ *   client has made
  */
 guint
 dd_client_get_n_token_fetches (DdClient *self)

@@ -1,4 +1,5 @@
-/* dd-robot-editor-actions.c: a robot's Test, Delete and Duplicate
+/* dd-robot-editor-actions.c: a robot's Test (a picture, and the question
+ * whether it showed), Delete and Duplicate
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,6 +12,7 @@
 #include "dd-error.h"
 #include "dd-profile-check.h"
 #include "dd-robot-editor-private.h"
+#include "dd-robot-test.h"
 #include "dd-secrets.h"
 
 static void
@@ -31,7 +33,7 @@ show_check (GtkImage             *icon,
       gtk_widget_add_css_class (GTK_WIDGET (icon), "success");
       text = g_strdup (result->check == DD_PROFILE_CHECK_APP_CREDENTIALS ?
                        _("DingTalk gave an access token") :
-                       _("The test message was accepted"));
+                       _("The test picture was posted"));
       break;
     case DD_PROFILE_CHECK_NOT_SET:
       gtk_image_set_from_icon_name (icon, "dialog-warning-symbolic");
@@ -53,47 +55,125 @@ show_check (GtkImage             *icon,
   adw_action_row_set_subtitle (row, text);
 }
 
+/* The answer, on the robot tested and on the robot itself: the style in
+ * the form, the style and the checked state kept with the robot. */
 static void
-check_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
+answer (DdRobotEditor *self,
+        DdProfile     *tested,
+        gboolean       showed)
 {
-  g_autoptr(DdRobotEditor) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) results = dd_profile_check_finish (result, &error);
+  DdRobotTestOutcome outcome;
+  AdwToast *toast;
 
-  if (results == NULL)
+  outcome = dd_robot_test_answer (tested, showed, g_get_real_time () / G_USEC_PER_SEC);
+  adw_combo_row_set_selected (self->picture_style_row, dd_profile_get_picture_style (tested));
+  g_object_freeze_notify (G_OBJECT (self->profile));
+  dd_profile_set_picture_style (self->profile, dd_profile_get_picture_style (tested));
+  dd_profile_set_checked_at (self->profile, dd_profile_get_checked_at (tested));
+  g_object_thaw_notify (G_OBJECT (self->profile));
+  if (!self->is_new && !dd_profile_store_save (self->profiles, &error))
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          gtk_spinner_set_spinning (self->test_spinner, FALSE);
-          dd_robot_editor_set_busy (self, FALSE);
-        }
+      dd_robot_editor_show_message (self, error->message);
       return;
     }
 
+  g_free (self->message);
+  self->message = g_strdup (dd_robot_test_outcome_sentence (outcome));
+  toast = adw_toast_new (self->message);
+  adw_toast_set_timeout (toast, 0);
+  /* a new style: offered to be tested at once */
+  if (outcome == DD_ROBOT_TEST_SWITCHED_TO_CARD)
+    {
+      adw_toast_set_button_label (toast, _("Test _Again"));
+      adw_toast_set_action_name (toast, "editor.test");
+    }
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+question_response_cb (AdwMessageDialog *dialog,
+                      const char       *response,
+                      DdRobotEditor    *self)
+{
+  DdProfile *tested = g_object_get_data (G_OBJECT (dialog), "dd-tested");
+
+  if (g_str_equal (response, "yes") || g_str_equal (response, "no"))
+    answer (self, tested, g_str_equal (response, "yes"));
+}
+
+/* "Did the picture show in the group?" */
+static void
+ask (DdRobotEditor *self,
+     DdProfile     *tested)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  AdwMessageDialog *dialog;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                       dd_robot_test_question (), NULL));
+  adw_message_dialog_format_body (dialog, _("DingDrop posted a small test picture to the group of “%s”: its icon with the robot’s name and the time. Look at the group: is it there as a picture?"),
+                                  dd_profile_get_name (tested));
+  adw_message_dialog_add_responses (dialog, "no", _("_No, I See Text"), "yes", _("_Yes"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "yes", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "yes");
+  g_object_set_data_full (G_OBJECT (dialog), "dd-tested", g_object_ref (tested), g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (question_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+typedef struct {
+  DdRobotEditor *self;
+  DdProfile     *tested;   /* the fields as they were typed */
+} TestOp;
+
+static void
+test_op_free (TestOp *op)
+{
+  g_object_unref (op->self);
+  g_object_unref (op->tested);
+  g_free (op);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestOp, test_op_free)
+
+static void
+tested_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(TestOp) op = user_data;
+  DdRobotEditor *self = op->self;
+  DdProfile *tested = op->tested;
+  g_autoptr(GError) error = NULL;
+  DdProfileCheckResult shown = { DD_PROFILE_CHECK_WEBHOOK, DD_PROFILE_CHECK_OK, NULL };
+
+  if (!dd_robot_test_finish (result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
   gtk_spinner_set_spinning (self->test_spinner, FALSE);
   dd_robot_editor_set_busy (self, FALSE);
-
-  for (guint i = 0; i < results->len; i++)
+  gtk_widget_set_visible (GTK_WIDGET (self->test_app_row), FALSE);
+  if (error != NULL)
     {
-      DdProfileCheckResult *r = g_ptr_array_index (results, i);
-
-      if (r->check == DD_PROFILE_CHECK_APP_CREDENTIALS)
-        show_check (self->test_app_icon, self->test_app_row, r);
-      else
-        show_check (self->test_webhook_icon, self->test_webhook_row, r);
+      shown.status = DD_PROFILE_CHECK_FAILED;
+      shown.error = error;
+      show_check (self->test_webhook_icon, self->test_webhook_row, &shown);
+      dd_robot_editor_show_message (self, _("The test picture could not be posted"));
+      return;
     }
 
-  dd_robot_editor_show_message (self, dd_profile_check_all_ok (results) ?
-                _("The robot works") : _("The test found problems"));
+  show_check (self->test_webhook_icon, self->test_webhook_row, &shown);
+  ask (self, tested);
 }
 
 void
 dd_robot_editor_test (DdRobotEditor *self)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(DdProfile) copy = NULL;
+  DdProfile *copy;
+  TestOp *op;
 
   g_return_if_fail (DD_IS_ROBOT_EDITOR (self));
 
@@ -107,7 +187,10 @@ dd_robot_editor_test (DdRobotEditor *self)
 
   dd_robot_editor_set_busy (self, TRUE);
   gtk_spinner_set_spinning (self->test_spinner, TRUE);
-  dd_profile_check_async (self->client, copy, self->cancellable, check_cb, g_object_ref (self));
+  op = g_new0 (TestOp, 1);
+  op->self = g_object_ref (self);
+  op->tested = copy;
+  dd_robot_test_async (self->client, copy, self->cancellable, tested_cb, op);
 }
 
 static void

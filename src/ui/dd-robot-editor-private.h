@@ -47,6 +47,7 @@ struct _DdRobotEditor
   GtkLabel             *webhook_status;
   AdwEntryRow          *secret_row;
   AdwEntryRow          *keywords_row;
+  AdwComboRow          *picture_style_row;   /* index: DdPictureStyle */
   AdwEntryRow          *app_key_row;
   AdwEntryRow          *app_secret_row;
   GtkSpinner           *test_spinner;

@@ -103,6 +103,7 @@ fill (DdRobotEditor *self)
   set_row_text (self->name_row, dd_profile_get_name (self->profile));
   keywords = words ? g_strjoinv (", ", (char **) words) : NULL;
   set_row_text (self->keywords_row, keywords);
+  adw_combo_row_set_selected (self->picture_style_row, dd_profile_get_picture_style (self->profile));
   set_row_text (self->app_key_row, dd_profile_get_app_key (self->profile));
   set_row_text (self->link_template_row, dd_profile_get_link_template (self->profile));
   set_row_text (self->oapi_base_row, dd_profile_get_oapi_base (self->profile));
@@ -147,6 +148,7 @@ apply_to (DdRobotEditor  *self,
 
   dd_profile_set_name (profile, name);
   dd_profile_set_keywords (profile, (const char * const *) keywords);
+  dd_profile_set_picture_style (profile, adw_combo_row_get_selected (self->picture_style_row));
   dd_profile_set_app_key (profile, nonblank (row_text (self->app_key_row)));
   dd_profile_set_link_template (profile, link ? link : DD_DEFAULT_LINK_TEMPLATE);
   dd_profile_set_oapi_base (profile, oapi ? oapi : DD_DEFAULT_OAPI_BASE);
@@ -493,6 +495,7 @@ dd_robot_editor_class_init (DdRobotEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, webhook_status);
   gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, secret_row);
   gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, keywords_row);
+  gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, picture_style_row);
   gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, app_key_row);
   gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, app_secret_row);
   gtk_widget_class_bind_template_child (widget_class, DdRobotEditor, test_spinner);

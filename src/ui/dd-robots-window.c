@@ -44,17 +44,37 @@ transform_subtitle (GBinding     *binding,
   return TRUE;
 }
 
+static gboolean
+transform_checked (GBinding     *binding,
+                   const GValue *from,
+                   GValue       *to,
+                   gpointer      user_data)
+{
+  g_value_set_boolean (to, g_value_get_int64 (from) > 0);
+  return TRUE;
+}
+
 static GtkWidget *
 create_robot_row (gpointer item,
                   gpointer user_data)
 {
   DdProfile *profile = DD_PROFILE (item);
   GtkWidget *row = adw_action_row_new ();
+  GtkWidget *checked;
 
   g_object_bind_property (profile, "name", row, "title", G_BINDING_SYNC_CREATE);
   g_object_bind_property_full (profile, "app-key", row, "subtitle", G_BINDING_SYNC_CREATE,
                                transform_subtitle, NULL, NULL, NULL);
   adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), FALSE);
+  /* the Test's Yes: its pictures show in the group */
+  checked = gtk_label_new (_("Checked"));
+  gtk_widget_set_name (checked, "checked");
+  gtk_widget_set_tooltip_text (checked, _("The test picture showed in the group"));
+  gtk_widget_add_css_class (checked, "success");
+  gtk_widget_add_css_class (checked, "caption");
+  g_object_bind_property_full (profile, "checked-at", checked, "visible", G_BINDING_SYNC_CREATE,
+                               transform_checked, NULL, NULL, NULL);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), checked);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   g_object_set_data_full (G_OBJECT (row), "dd-profile", g_object_ref (profile), g_object_unref);

@@ -202,59 +202,7 @@ test_edit_loads_secrets (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-/* The Test button runs the checks of `dingdrop profile test`. */
-static void
-test_test_button (void)
-{
-  g_autofree char *dir = g_build_filename (g_get_user_config_dir (), "dingdrop-test-button", NULL);
-  g_autoptr(DdProfileStore) store = dd_profile_store_new (dir);
-  g_autoptr(DdClient) client = dd_client_new ();
-  g_autoptr(DdFakeServer) fake = dd_fake_server_new ();
-  g_autoptr(DdProfile) profile = dd_profile_new ("Fake Group");
-  DdRobotsWindow *window;
-  GtkWidget *editor;
-  const char *base = dd_fake_server_get_base_url (fake);
-
-  dd_fake_server_add_app (fake, APP_KEY, APP_SECRET);
-  dd_fake_server_add_robot (fake, TOKEN, SECRET, NULL);
-
-  dd_profile_set_oapi_base (profile, base);
-  dd_profile_set_api_base (profile, base);
-  window = dd_robots_window_new (store, client);
-  gtk_window_present (GTK_WINDOW (window));
-  dd_robots_window_edit (window, profile, TRUE);
-  editor = dd_robots_window_get_editor (window);
-
-  type (editor, "webhook_row", TOKEN);
-  type (editor, "secret_row", SECRET);
-  type (editor, "app_key_row", APP_KEY);
-  type (editor, "app_secret_row", APP_SECRET);
-
-  dd_robot_editor_test (DD_ROBOT_EDITOR (editor));
-  g_assert_true (dd_test_wait_for (editor_idle, editor, 20000));
-  g_assert_cmpstr (dd_robot_editor_get_message (DD_ROBOT_EDITOR (editor)), ==, "The robot works");
-  g_assert_true (gtk_widget_get_visible (child (editor, "test_app_row")));
-  g_assert_true (gtk_widget_get_visible (child (editor, "test_webhook_row")));
-  g_assert_cmpuint (dd_fake_server_count_accepted_messages (fake), ==, 1);
-
-  /* a wrong secret: the webhook check fails with DingTalk's reason */
-  type (editor, "secret_row", "SECwrong");
-  dd_robot_editor_test (DD_ROBOT_EDITOR (editor));
-  g_assert_true (dd_test_wait_for (editor_idle, editor, 20000));
-  g_assert_cmpstr (dd_robot_editor_get_message (DD_ROBOT_EDITOR (editor)), ==, "The test found problems");
-  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (child (editor, "test_webhook_row"))),
-                            "310000"));
-
-  /* results for other values are gone as soon as a field changes */
-  type (editor, "keywords_row", "changed");
-  g_assert_false (gtk_widget_get_visible (child (editor, "test_app_row")));
-  g_assert_false (gtk_widget_get_visible (child (editor, "test_webhook_row")));
-
-  /* testing never saved anything */
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 0);
-
-  gtk_window_destroy (GTK_WINDOW (window));
-}
+/* The Test button: tests/ui/test-robot-test.c */
 
 static void
 lock_all_collections (void)
@@ -820,7 +768,6 @@ main (int    argc,
     {
       g_test_add_func ("/robots/add-stores-secrets", test_add_stores_secrets);
       g_test_add_func ("/robots/edit-loads-secrets", test_edit_loads_secrets);
-      g_test_add_func ("/robots/test-button", test_test_button);
       g_test_add_func ("/robots/changed-elsewhere", test_changed_elsewhere);
       g_test_add_func ("/robots/leave-asks", test_leave_asks);
       g_test_add_func ("/robots/invalid-form", test_invalid_form);
