@@ -11,6 +11,7 @@
 
 #include "dd-application.h"
 #include "dd-client.h"
+#include "dd-notifier.h"
 #include "dd-outbox.h"
 #include "dd-robots-window.h"
 #include "dd-window.h"
@@ -21,6 +22,7 @@ struct _DdApplication
 
   DdProfileStore *profiles;
   DdOutbox       *outbox;
+  DdNotifier     *notifier;
   GSettings      *settings;
 };
 
@@ -207,6 +209,8 @@ dd_application_startup (GApplication *app)
     g_signal_connect_object (self->settings, "changed", G_CALLBACK (settings_changed_cb),
                              self, G_CONNECT_SWAPPED);
   dd_outbox_load_async (self->outbox, NULL, outbox_loaded_cb, g_object_ref (self));
+  /* what was sent while no window looked is told by a notification */
+  self->notifier = dd_notifier_new (GTK_APPLICATION (self), self->outbox, self->profiles);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);
@@ -231,6 +235,7 @@ dd_application_shutdown (GApplication *app)
       while (!closed)
         g_main_context_iteration (NULL, TRUE);
     }
+  g_clear_object (&self->notifier);
   g_clear_object (&self->outbox);
   g_clear_object (&self->profiles);
   g_clear_object (&self->settings);

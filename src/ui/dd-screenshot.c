@@ -24,12 +24,12 @@
 
 G_DEFINE_QUARK (dd-screenshot-error-quark, dd_screenshot_error)
 
+/* short: a toast has one line */
 static GError *
 no_portal_error (void)
 {
   return g_error_new_literal (DD_SCREENSHOT_ERROR, DD_SCREENSHOT_ERROR_NO_PORTAL,
-                              _("Screenshots need the desktop’s screenshot portal (xdg-desktop-portal). "
-                                "Take one another way and paste it with Ctrl+V."));
+                              _("Screenshots need xdg-desktop-portal; paste one with Ctrl+V instead"));
 }
 
 /* What the portal's failure means to the user; NULL: our own cancellable

@@ -337,7 +337,8 @@ batch_finished_cb (DdOutbox   *outbox,
       text = g_strdup_printf (ngettext ("%s, %u failed", "%s, %u failed", n_failed), sent, n_failed);
     }
 
-  /* failures have a toast of their own, leading to the robot: it tells
+  /* with the window elsewhere, the application's DdNotifier tells;
+   * failures have a toast of their own, leading to the robot: it tells
    * the whole batch now */
   if (self->failure_toast != NULL && n_failed > 0)
     {
@@ -347,16 +348,6 @@ batch_finished_cb (DdOutbox   *outbox,
     }
   else
     dd_window_toast (self, text);
-
-  if (app != NULL && (!gtk_window_is_active (GTK_WINDOW (self)) ||
-                      !gtk_widget_get_visible (GTK_WIDGET (self))))
-    {
-      g_autoptr(GNotification) notification =
-        g_notification_new (n_failed == 0 ? _("Images Sent") : _("Some Images Were Not Sent"));
-
-      g_notification_set_body (notification, text);
-      g_application_send_notification (app, "batch-finished", notification);
-    }
 
   if (self->background && !dd_window_has_unsent_jobs (self))
     {

@@ -337,8 +337,7 @@ test_no_portal (void)
 
   g_assert_true (portal_has_owner (FALSE));
   g_action_group_activate_action (G_ACTION_GROUP (world.app), "screenshot", NULL);
-  g_assert_true (dd_test_wait_for (toast_is, (gpointer) "Screenshots need the desktop’s screenshot portal "
-                                   "(xdg-desktop-portal). Take one another way and paste it with Ctrl+V.", 10000));
+  g_assert_true (dd_test_wait_for (toast_is, (gpointer) "Screenshots need xdg-desktop-portal; paste one with Ctrl+V instead", 10000));
   g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
   g_assert_cmpuint (n_queued (), ==, before);
 }

@@ -12,6 +12,7 @@
 
 #include "dd-client.h"
 #include "dd-fake-server.h"
+#include "dd-notifier.h"
 #include "dd-outbox.h"
 #include "dd-queue-item.h"
 #include "dd-queue-row.h"
@@ -36,6 +37,7 @@ typedef struct {
   gint64            now;           /* the outbox's clock */
   DdWindow         *window;
   GtkApplication   *app;
+  DdNotifier       *notifier;       /* the application's, as DdApplication has */
 
   /* keep-sending */
   DdJob            *job;
@@ -165,7 +167,11 @@ fixture_window (Fixture *f)
 {
   f->window = g_object_ref_sink (dd_window_new_for (f->store, f->outbox));
   if (f->app != NULL)
-    gtk_window_set_application (GTK_WINDOW (f->window), f->app);
+    {
+      gtk_window_set_application (GTK_WINDOW (f->window), f->app);
+      if (f->notifier == NULL)
+        f->notifier = dd_notifier_new (f->app, f->outbox, f->store);
+    }
   gtk_window_present (GTK_WINDOW (f->window));
 }
 
@@ -176,6 +182,7 @@ fixture_tear_down (Fixture       *f,
   if (f->window != NULL)
     gtk_window_destroy (GTK_WINDOW (f->window));
   g_clear_object (&f->window);
+  g_clear_object (&f->notifier);
   g_clear_object (&f->app);
   g_clear_object (&f->job);
   if (f->object_id != 0)
