@@ -1,0 +1,156 @@
+#!/bin/sh
+# shoot-editor-history.sh DINGDROP FAKE_DINGTALK OUTDIR LOCALEDIR [LANGUAGE...]
+#
+# The screenshots of the robot editor with a field error and of the
+# history, made with the real app under Xvfb, for data/screenshots/.  Run
+# it inside a keyring and a display of its own:
+#
+#   tests/keyring/run-with-keyring.sh xvfb-run -a -s '-screen 0 1024x768x24' \
+#     tests/ui/shoot-editor-history.sh _build/src/dingdrop \
+#     _build/tests/fake/dd-fake-dingtalk data/screenshots _build/po en zh_CN
+#
+# Writes robot-editor-error[-LANG].png and history[-LANG].png (no suffix
+# for en).  The secrets are fake, as in the tests.
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+set -eu
+
+dingdrop=$(realpath "$1")
+fake=$(realpath "$2")
+out=$(realpath "$3")
+localedir=$(realpath "$4")
+shift 4
+[ $# -gt 0 ] || set -- en zh_CN
+
+work=$(mktemp -d)
+fake_pid=
+app_pid=
+cleanup () {
+  [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null
+  [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null && wait "$fake_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+export XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data"
+export XDG_CACHE_HOME="$work/cache" XDG_STATE_HOME="$work/state"
+mkdir -p "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_STATE_HOME" "$out"
+export GSETTINGS_BACKEND=memory
+unset G_MESSAGES_DEBUG
+
+TOKEN=5f1e2d3c4b5a69788796a5b4c3d2e1f05f1e2d3c4b5a69788796a5b4c3d2e1f0
+SECRET='SECscreenshot-secret'
+APP_KEY=dingscreenshots
+APP_SECRET='screenshot-app-secret'
+
+"$fake" --port-file "$work/port" --log "$work/fake.log" \
+        --app "$APP_KEY:$APP_SECRET" --robot "$TOKEN:$SECRET" >"$work/fake.out" 2>&1 &
+fake_pid=$!
+i=0
+while [ ! -s "$work/port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+base=$(cat "$work/port")
+
+printf 'webhook=%s/robot/send?access_token=%s\nsecret=%s\napp-secret=%s\n' \
+       "$base" "$TOKEN" "$SECRET" "$APP_SECRET" |
+  "$dingdrop" profile add "Team Group" --app-key "$APP_KEY" --oapi-base "$base" --api-base "$base" \
+  --keyword 日报 >/dev/null
+
+count_sends () {  # messages the fake DingTalk accepted
+  python3 - "$work/fake.log" <<'PY'
+import json, sys
+n = 0
+try:
+    for line in open(sys.argv[1]):
+        e = json.loads(line)
+        n += e.get("path") == "/robot/send" and bool(e.get("accepted"))
+except FileNotFoundError:
+    pass
+print(n)
+PY
+}
+
+key () { xdotool key --clearmodifiers "$@"; sleep 0.4; }
+
+for lang in "$@"; do
+  suffix="-$lang"
+  [ "$lang" = en ] && suffix=
+
+  # an outbox, and so a history, of each language's own
+  XDG_DATA_HOME="$work/data-$lang" LANGUAGE=$lang DINGDROP_LOCALEDIR="$localedir" \
+    "$dingdrop" >"$work/app-$lang.log" 2>&1 &
+  app_pid=$!
+  wid=$(timeout 20 xdotool search --sync --onlyvisible --class dingdrop | head -n 1)
+  xdotool windowmove "$wid" 40 40
+  xdotool windowfocus --sync "$wid" 2>/dev/null || xdotool windowfocus "$wid"
+  sleep 1
+
+  # three images sent, so that the history has something to show
+  # (the last one large: its size and dimensions make the longest detail)
+  for colour in '#3584e4' '#e66100' '#2ec27e'; do
+    size=1280x800
+    [ "$colour" = '#2ec27e' ] && size=2400x1600
+    convert -size $size "gradient:$colour-#f6f5f4" -fill '#241f31' \
+            -draw 'rectangle 160,120 900,520' -fill white -draw 'rectangle 200,160 860,210' \
+            -fill "$colour" -draw 'circle 1050,600 1050,700' "$work/shot.png"
+    before=$(count_sends)
+    xclip -selection clipboard -t image/png -i "$work/shot.png"
+    key ctrl+v
+    sleep 3
+    key ctrl+Return
+    i=0
+    while [ "$(count_sends)" -le "$before" ] && [ $i -lt 150 ]; do
+      sleep 0.1
+      i=$((i + 1))
+      # pressed before the pasted image was in the queue: again
+      [ $i -eq 50 ] && key ctrl+Return
+    done
+    sleep 0.5
+  done
+
+  # the history, from the main menu
+  key F10
+  sleep 1.5
+  key Down Return
+  sleep 1.5
+  import -window root "$out/history$suffix.png"
+  key Escape
+  sleep 0.5
+  xdotool windowfocus --sync "$wid" 2>/dev/null || xdotool windowfocus "$wid"
+  # a header button's tooltip
+  xdotool mousemove 68 68
+  sleep 2
+  import -window root "$work/tooltip-main$suffix.png"
+  xdotool mousemove 700 700
+
+  # the robot's page, with a webhook that is not one
+  key ctrl+comma
+  sleep 1
+  xdotool mousemove 300 172 click 1
+  # the secrets arrive from the keyring; until then their fields are
+  # insensitive, and Tab would skip them
+  sleep 8
+  key Tab ctrl+a
+  xdotool type --delay 20 'http://example.com/robot/send'
+  sleep 1
+  import -window root "$out/robot-editor-error$suffix.png"
+  # a tooltip, and the question about the change (EXTRA=folder keeps them)
+  xdotool mousemove 28 28
+  sleep 2
+  import -window root "$work/tooltip$suffix.png"
+  xdotool mousemove 513 28
+  sleep 2
+  import -window root "$work/tooltip-save$suffix.png"
+  key ctrl+w
+  sleep 0.5
+  import -window root "$work/question$suffix.png"
+  key alt+d
+  sleep 0.5
+  xdotool windowsize "$wid" 360 560
+  sleep 1
+  import -window root "$work/narrow$suffix.png"
+  [ -n "${EXTRA-}" ] && cp "$work"/*.png "$EXTRA"/
+
+  kill "$app_pid" 2>/dev/null
+  wait "$app_pid" 2>/dev/null || true
+  app_pid=
+done
