@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dd-application.h"
 #include "dd-history-window.h"
 #include "dd-outbox.h"
 #include "dd-window-private.h"
@@ -358,14 +359,6 @@ batch_finished_cb (DdOutbox   *outbox,
       g_application_send_notification (app, "batch-finished", notification);
     }
 
-  if (self->background && !dd_window_has_unsent_jobs (self))
-    {
-      self->background = FALSE;
-      self->closing = TRUE;
-      gtk_window_destroy (GTK_WINDOW (self));
-      if (app != NULL)
-        g_application_release (app);
-    }
 }
 
 static void
@@ -466,10 +459,11 @@ close_response_cb (AdwMessageDialog *dialog,
 
   if (g_str_equal (response, "background"))
     {
-      self->background = TRUE;
-      if (app != NULL)
-        g_application_hold (app);
+      /* the application owns the outbox: it stays up while that sends,
+       * and closes the window once everything arrived */
       gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
+      if (DD_IS_APPLICATION (app))
+        dd_application_send_in_background (DD_APPLICATION (app), GTK_WINDOW (self));
     }
   else if (g_str_equal (response, "quit"))
     {

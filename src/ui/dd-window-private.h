@@ -33,7 +33,6 @@ struct _DdWindow
   guint                 n_failures;      /* in that toast */
   guint                 scroll_to_end : 1;  /* rows were added: show them */
   guint                 scroll_timeout_id;
-  guint                 background : 1;  /* hidden, the application held */
   guint                 closing : 1;     /* asked already: close for good */
 
   /* template */

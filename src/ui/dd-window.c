@@ -429,25 +429,6 @@ dd_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (dd_window_parent_class)->close_request (window);
 }
 
-/* Shown again (the application was started again) while sending in the
- * background: an ordinary window once more. */
-static void
-dd_window_map (GtkWidget *widget)
-{
-  DdWindow *self = DD_WINDOW (widget);
-
-  GTK_WIDGET_CLASS (dd_window_parent_class)->map (widget);
-
-  if (self->background)
-    {
-      GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
-
-      self->background = FALSE;
-      if (app != NULL)
-        g_application_release (app);
-    }
-}
-
 static void
 robot_selected_cb (DdWindow *self)
 {
@@ -632,7 +613,6 @@ dd_window_class_init (DdWindowClass *klass)
   object_class->get_property = dd_window_get_property;
   object_class->set_property = dd_window_set_property;
   window_class->close_request = dd_window_close_request;
-  widget_class->map = dd_window_map;
 
   properties[PROP_PROFILES] =
     g_param_spec_object ("profiles", NULL, NULL, DD_TYPE_PROFILE_STORE,
