@@ -251,7 +251,7 @@ taken_back_cb (GObject      *source,
   dd_window_update_state (self);
 }
 
-/* Stop for one image: its job leaves the outbox (what was on its way is
+/* Stop (or Send More, for a failed one) for one image: its job leaves the outbox (what was on its way is
  * cancelled), the image stays in the list to be sent again — unless the
  * outbox's copy was all there was of it. */
 void
@@ -261,7 +261,7 @@ dd_window_take_back (DdWindow    *self,
   DdJob *job = dd_queue_item_get_job (item);
   ForgetOp *op;
 
-  if (job == NULL || self->outbox == NULL || dd_job_is_finished (job))
+  if (job == NULL || self->outbox == NULL || dd_job_get_state (job) == DD_JOB_SENT)
     return;
 
   op = g_new0 (ForgetOp, 1);

@@ -33,6 +33,7 @@ struct _DdWindow
   guint                 n_failures;      /* in that toast */
   guint                 scroll_to_end : 1;  /* rows were added: show them */
   guint                 scroll_timeout_id;
+  guint                 scroll_tick_id;
   guint                 closing : 1;     /* asked already: close for good */
 
   /* template */

@@ -206,14 +206,39 @@ scroll_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Each frame while rows are being added: the end of the list in view. */
+static gboolean
+scroll_tick_cb (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  DdWindow *self = user_data;
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->queue_scroller);
+
+  if (!self->scroll_to_end)
+    {
+      self->scroll_tick_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) -
+                                        gtk_adjustment_get_page_size (adjustment));
+  return G_SOURCE_CONTINUE;
+}
+
+/* The list grew: it is followed to its end until it has stopped growing
+ * for a second (then the user scrolls as they like). */
 static void
 queue_grew_cb (GtkAdjustment *adjustment,
                GParamSpec    *pspec,
                DdWindow      *self)
 {
-  if (self->scroll_to_end)
-    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) -
-                                          gtk_adjustment_get_page_size (adjustment));
+  if (!self->scroll_to_end)
+    return;
+  g_clear_handle_id (&self->scroll_timeout_id, g_source_remove);
+  self->scroll_timeout_id = g_timeout_add (1000, scroll_timeout_cb, self);
+  if (self->scroll_tick_id == 0)
+    self->scroll_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->queue_scroller),
+                                                         scroll_tick_cb, self, NULL);
 }
 
 /* The list is one Tab stop: arrows move between its rows, Tab leaves it
@@ -265,7 +290,7 @@ dd_window_append_item (DdWindow    *self,
   /* new rows come into view, once the list has grown */
   self->scroll_to_end = TRUE;
   g_clear_handle_id (&self->scroll_timeout_id, g_source_remove);
-  self->scroll_timeout_id = g_timeout_add (500, scroll_timeout_cb, self);
+  self->scroll_timeout_id = g_timeout_add (1000, scroll_timeout_cb, self);
 }
 
 void
@@ -525,6 +550,9 @@ dd_window_dispose (GObject *object)
   dd_window_outbox_dispose (self);
   g_clear_handle_id (&self->pacing_tick_id, g_source_remove);
   g_clear_handle_id (&self->scroll_timeout_id, g_source_remove);
+  if (self->scroll_tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->queue_scroller), self->scroll_tick_id);
+  self->scroll_tick_id = 0;
   if (self->watched != NULL)
     g_signal_handlers_disconnect_by_func (self->watched, dd_window_update_state, self);
   g_clear_object (&self->watched);

@@ -552,6 +552,22 @@ test_keyboard_reach (Fixture       *f,
   send = child (f, "send_button");
   g_assert_true (gtk_widget_is_sensitive (send));
   iterate_for (300);
+
+  /* the last rows added are in view */
+  {
+    GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (child (f, "queue_scroller")));
+
+    for (gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+         gtk_adjustment_get_upper (adj) <= gtk_adjustment_get_page_size (adj) && g_get_monotonic_time () < end;)
+      g_main_context_iteration (NULL, TRUE);
+    iterate_for (200);
+
+    g_test_message ("scrolled to %.0f of %.0f (page %.0f), scroller %d high, mapped %d", gtk_adjustment_get_value (adj),
+                    gtk_adjustment_get_upper (adj), gtk_adjustment_get_page_size (adj), gtk_widget_get_height (child (f, "queue_scroller")), gtk_widget_get_mapped (child (f, "queue_scroller")));
+    g_assert_cmpfloat (gtk_adjustment_get_value (adj), >, 0);
+    g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (adj),
+                                    gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj), 1);
+  }
   focus_window (f);
 
   gtk_widget_grab_focus (child (f, "caption_view"));
