@@ -234,8 +234,10 @@ queue_grew_cb (GtkAdjustment *adjustment,
 {
   if (!self->scroll_to_end)
     return;
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) -
+                                        gtk_adjustment_get_page_size (adjustment));
   g_clear_handle_id (&self->scroll_timeout_id, g_source_remove);
-  self->scroll_timeout_id = g_timeout_add (1000, scroll_timeout_cb, self);
+  self->scroll_timeout_id = g_timeout_add (2000, scroll_timeout_cb, self);
   if (self->scroll_tick_id == 0)
     self->scroll_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->queue_scroller),
                                                          scroll_tick_cb, self, NULL);
@@ -287,10 +289,11 @@ dd_window_append_item (DdWindow    *self,
 
   g_list_store_append (self->queue, item);
 
-  /* new rows come into view, once the list has grown */
+  /* new rows come into view, once the list has grown (laying out 150
+   * rows on a busy machine can take seconds) */
   self->scroll_to_end = TRUE;
   g_clear_handle_id (&self->scroll_timeout_id, g_source_remove);
-  self->scroll_timeout_id = g_timeout_add (1000, scroll_timeout_cb, self);
+  self->scroll_timeout_id = g_timeout_add (10000, scroll_timeout_cb, self);
 }
 
 void

@@ -119,6 +119,14 @@ run () {
   shoot "window-$tag-empty"
 
   xclip -selection clipboard -t image/png -i "$work/shot-$tag.png"
+  # the window learns of the clipboard's new owner asynchronously: on a
+  # busy machine Ctrl+V at once can find it still empty
+  i=0
+  while [ $i -lt 50 ] && ! xclip -o -selection clipboard -t TARGETS 2>/dev/null | grep -q image/png; do
+    sleep 0.1
+    i=$((i + 1))
+  done
+  sleep 1
   xdotool windowfocus --sync "$wid" 2>/dev/null || xdotool windowfocus "$wid"
   start=$(date +%s)
   xdotool key --clearmodifiers ctrl+v
