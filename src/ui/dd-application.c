@@ -9,7 +9,7 @@
 
 #include <glib/gi18n.h>
 
-#include "dd-application.h"
+#include "dd-application-private.h"
 #include "dd-client.h"
 #include "dd-notifier.h"
 #include "dd-outbox.h"
@@ -24,6 +24,13 @@ struct _DdApplication
   DdOutbox       *outbox;
   DdNotifier     *notifier;
   GSettings      *settings;
+  gboolean        own_outbox;    /* made (and closed) here, not given */
+
+  /* sending in the background: held while the outbox sends, the window
+   * hidden until then */
+  GtkWindow      *hidden;        /* weak */
+  gboolean        holding;
+  guint           check_id;
 };
 
 G_DEFINE_FINAL_TYPE (DdApplication, dd_application, ADW_TYPE_APPLICATION)
@@ -56,6 +63,121 @@ dd_application_open (GApplication  *app,
 
   dd_window_add_files (window, files, n_files);
   gtk_window_present (GTK_WINDOW (window));
+}
+
+/* ---- sending in the background ---------------------------------------------- */
+
+static gboolean
+outbox_has_unsent (DdOutbox *outbox)
+{
+  GListModel *jobs = G_LIST_MODEL (outbox);
+  guint n = g_list_model_get_n_items (jobs);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(DdJob) job = g_list_model_get_item (jobs, i);
+
+      if (!dd_job_is_finished (job))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+hidden_visible_cb (GtkWindow     *window,
+                   GParamSpec    *pspec,
+                   DdApplication *self);
+
+static void
+stop_holding (DdApplication *self)
+{
+  if (self->hidden != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->hidden, hidden_visible_cb, self);
+      g_object_remove_weak_pointer (G_OBJECT (self->hidden), (gpointer *) &self->hidden);
+      self->hidden = NULL;
+    }
+  if (self->outbox != NULL)
+    g_signal_handlers_disconnect_by_data (self->outbox, self);
+  g_clear_handle_id (&self->check_id, g_source_remove);
+  if (self->holding)
+    {
+      self->holding = FALSE;
+      g_application_release (G_APPLICATION (self));
+    }
+}
+
+/* Everything arrived (or failed): the hidden window goes, and with the
+ * hold released the application ends. */
+static gboolean
+check_cb (gpointer user_data)
+{
+  DdApplication *self = user_data;
+  GtkWindow *window = self->hidden;
+
+  self->check_id = 0;
+  if (outbox_has_unsent (self->outbox))
+    return G_SOURCE_REMOVE;
+  if (window != NULL)
+    g_object_ref (window);
+  stop_holding (self);
+  if (window != NULL)
+    {
+      gtk_window_destroy (window);
+      g_object_unref (window);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* Asked once the outbox is done with its change: the window has told the
+ * user about a finished batch by then. */
+static void
+outbox_changed_cb (DdApplication *self)
+{
+  if (self->check_id == 0)
+    self->check_id = g_idle_add (check_cb, self);
+}
+
+/* Shown again (DingDrop was started again): an ordinary window, which
+ * keeps the application up by itself and asks again when closed. */
+static void
+hidden_visible_cb (GtkWindow     *window,
+                   GParamSpec    *pspec,
+                   DdApplication *self)
+{
+  if (gtk_widget_get_visible (GTK_WIDGET (window)))
+    stop_holding (self);
+}
+
+/**
+ * dd_application_send_in_background:
+ * @window: the window that was hidden for it
+ *
+ * Keeps the application running, without a window, until the outbox
+ * has sent what it holds; then closes @window (if it is still hidden)
+ * and lets the application end.
+ */
+void
+dd_application_send_in_background (DdApplication *self,
+                                   GtkWindow     *window)
+{
+  g_return_if_fail (DD_IS_APPLICATION (self));
+  g_return_if_fail (GTK_IS_WINDOW (window));
+
+  if (self->outbox == NULL)
+    return;
+  stop_holding (self);
+
+  self->holding = TRUE;
+  g_application_hold (G_APPLICATION (self));
+  self->hidden = window;
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &self->hidden);
+  g_signal_connect (window, "notify::visible", G_CALLBACK (hidden_visible_cb), self);
+  g_signal_connect_object (self->outbox, "batch-finished", G_CALLBACK (outbox_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->outbox, "items-changed", G_CALLBACK (outbox_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  outbox_changed_cb (self);
 }
 
 static void
@@ -191,24 +313,31 @@ dd_application_startup (GApplication *app)
   else
     g_debug ("No GSettings schema %s: the settings are not kept", APP_ID);
 
-  self->profiles = dd_profile_store_new (NULL);
-  if (!dd_profile_store_load (self->profiles, &error))
-    g_warning ("Could not read the robots: %s", error->message);
+  if (self->profiles == NULL)
+    {
+      self->profiles = dd_profile_store_new (NULL);
+      if (!dd_profile_store_load (self->profiles, &error))
+        g_warning ("Could not read the robots: %s", error->message);
 
-  /* a robot that `dingdrop profile add` adds or removes meanwhile shows
-   * here at once, and a save here keeps it; also after a failed load, so
-   * that fixing the file is seen */
-  g_clear_error (&error);
-  if (!dd_profile_store_watch (self->profiles, &error))
-    g_warning ("Could not watch the robots for changes: %s", error->message);
+      /* a robot that `dingdrop profile add` adds or removes meanwhile
+       * shows here at once, and a save here keeps it; also after a
+       * failed load, so that fixing the file is seen */
+      g_clear_error (&error);
+      if (!dd_profile_store_watch (self->profiles, &error))
+        g_warning ("Could not watch the robots for changes: %s", error->message);
+    }
 
   /* what was left unsent last time is resumed at once */
-  self->outbox = dd_outbox_new (NULL, dd_client_get_default (), self->profiles);
-  settings_changed_cb (self);
-  if (self->settings != NULL)
-    g_signal_connect_object (self->settings, "changed", G_CALLBACK (settings_changed_cb),
-                             self, G_CONNECT_SWAPPED);
-  dd_outbox_load_async (self->outbox, NULL, outbox_loaded_cb, g_object_ref (self));
+  if (self->outbox == NULL)
+    {
+      self->own_outbox = TRUE;
+      self->outbox = dd_outbox_new (NULL, dd_client_get_default (), self->profiles);
+      settings_changed_cb (self);
+      if (self->settings != NULL)
+        g_signal_connect_object (self->settings, "changed", G_CALLBACK (settings_changed_cb),
+                                 self, G_CONNECT_SWAPPED);
+      dd_outbox_load_async (self->outbox, NULL, outbox_loaded_cb, g_object_ref (self));
+    }
   /* what was sent while no window looked is told by a notification */
   self->notifier = dd_notifier_new (GTK_APPLICATION (self), self->outbox, self->profiles);
 
@@ -226,7 +355,8 @@ dd_application_shutdown (GApplication *app)
 
   G_APPLICATION_CLASS (dd_application_parent_class)->shutdown (app);
 
-  if (self->outbox != NULL)
+  stop_holding (self);
+  if (self->outbox != NULL && self->own_outbox)
     {
       gboolean closed = FALSE;
 
@@ -290,6 +420,26 @@ dd_application_new (void)
                        "flags", G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", "/io/github/dingdrop/DingDrop",
                        NULL);
+}
+
+DdApplication *
+_dd_application_new_for (const char     *application_id,
+                         DdProfileStore *profiles,
+                         DdOutbox       *outbox)
+{
+  DdApplication *self;
+
+  g_return_val_if_fail (DD_IS_PROFILE_STORE (profiles), NULL);
+  g_return_val_if_fail (DD_IS_OUTBOX (outbox), NULL);
+
+  self = g_object_new (DD_TYPE_APPLICATION,
+                       "application-id", application_id,
+                       "flags", G_APPLICATION_NON_UNIQUE,
+                       "resource-base-path", "/io/github/dingdrop/DingDrop",
+                       NULL);
+  self->profiles = g_object_ref (profiles);
+  self->outbox = g_object_ref (outbox);
+  return self;
 }
 
 DdProfileStore *

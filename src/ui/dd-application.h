@@ -19,5 +19,7 @@ DdApplication  *dd_application_new           (void);
 DdProfileStore *dd_application_get_profiles  (DdApplication *self);
 GSettings      *dd_application_get_settings  (DdApplication *self);  /* NULL without the schema */
 DdOutbox       *dd_application_get_outbox    (DdApplication *self);  /* NULL if it could not be opened */
+void            dd_application_send_in_background (DdApplication *self,
+                                              GtkWindow     *window);
 
 G_END_DECLS

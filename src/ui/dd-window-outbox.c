@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dd-application.h"
 #include "dd-history-window.h"
 #include "dd-outbox.h"
 #include "dd-window-private.h"
@@ -250,7 +251,7 @@ taken_back_cb (GObject      *source,
   dd_window_update_state (self);
 }
 
-/* Stop for one image: its job leaves the outbox (what was on its way is
+/* Stop (or Send More, for a failed one) for one image: its job leaves the outbox (what was on its way is
  * cancelled), the image stays in the list to be sent again — unless the
  * outbox's copy was all there was of it. */
 void
@@ -260,7 +261,7 @@ dd_window_take_back (DdWindow    *self,
   DdJob *job = dd_queue_item_get_job (item);
   ForgetOp *op;
 
-  if (job == NULL || self->outbox == NULL || dd_job_is_finished (job))
+  if (job == NULL || self->outbox == NULL || dd_job_get_state (job) == DD_JOB_SENT)
     return;
 
   op = g_new0 (ForgetOp, 1);
@@ -305,7 +306,6 @@ batch_finished_cb (DdOutbox   *outbox,
   g_autofree char *text = NULL;
   const char *robot = NULL;
   GListModel *history = dd_outbox_get_history (outbox);
-  GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
   guint n = g_list_model_get_n_items (history);
 
   /* the robot, from a job of the batch */
@@ -349,14 +349,6 @@ batch_finished_cb (DdOutbox   *outbox,
   else
     dd_window_toast (self, text);
 
-  if (self->background && !dd_window_has_unsent_jobs (self))
-    {
-      self->background = FALSE;
-      self->closing = TRUE;
-      gtk_window_destroy (GTK_WINDOW (self));
-      if (app != NULL)
-        g_application_release (app);
-    }
 }
 
 static void
@@ -457,10 +449,11 @@ close_response_cb (AdwMessageDialog *dialog,
 
   if (g_str_equal (response, "background"))
     {
-      self->background = TRUE;
-      if (app != NULL)
-        g_application_hold (app);
+      /* the application owns the outbox: it stays up while that sends,
+       * and closes the window once everything arrived */
       gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
+      if (DD_IS_APPLICATION (app))
+        dd_application_send_in_background (DD_APPLICATION (app), GTK_WINDOW (self));
     }
   else if (g_str_equal (response, "quit"))
     {

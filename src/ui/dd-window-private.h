@@ -33,7 +33,7 @@ struct _DdWindow
   guint                 n_failures;      /* in that toast */
   guint                 scroll_to_end : 1;  /* rows were added: show them */
   guint                 scroll_timeout_id;
-  guint                 background : 1;  /* hidden, the application held */
+  guint                 scroll_tick_id;
   guint                 closing : 1;     /* asked already: close for good */
   guint                 taking_screenshot : 1;  /* the portal's dialog is up */
 

@@ -204,6 +204,7 @@ update_progress (DdWindow            *self,
   g_autofree char *label = NULL;
   g_autofree char *detail = NULL;
   g_autoptr(GPtrArray) ids = banner_robots (self);
+  gboolean paused = FALSE;
   gint64 wait = 0;
 
   /* Translators: "23 of 150 sent" */
@@ -213,8 +214,20 @@ update_progress (DdWindow            *self,
                                  total > 0 ? (double) (counts->sent + counts->failed) / total : 0);
 
   for (guint i = 0; i < ids->len; i++)
-    wait = MAX (wait, dd_outbox_estimate (self->outbox, g_ptr_array_index (ids, i), 0));
-  if (wait > 0)
+    {
+      const char *id = g_ptr_array_index (ids, i);
+
+      wait = MAX (wait, dd_outbox_estimate (self->outbox, id, 0));
+      paused |= dd_outbox_get_robot_paused_until (self->outbox, id) > dd_outbox_now (self->outbox);
+    }
+  if (wait > 0 && paused)
+    {
+      g_autofree char *about = dd_outbox_describe_wait (wait);
+
+      /* Translators: "about 10 minutes left" (the banner says why) */
+      detail = g_strdup_printf (_("%s left"), about);
+    }
+  else if (wait > 0)
     {
       g_autofree char *about = dd_outbox_describe_wait (wait);
 

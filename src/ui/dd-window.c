@@ -206,14 +206,41 @@ scroll_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Each frame while rows are being added: the end of the list in view. */
+static gboolean
+scroll_tick_cb (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  DdWindow *self = user_data;
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->queue_scroller);
+
+  if (!self->scroll_to_end)
+    {
+      self->scroll_tick_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) -
+                                        gtk_adjustment_get_page_size (adjustment));
+  return G_SOURCE_CONTINUE;
+}
+
+/* The list grew: it is followed to its end until it has stopped growing
+ * for a second (then the user scrolls as they like). */
 static void
 queue_grew_cb (GtkAdjustment *adjustment,
                GParamSpec    *pspec,
                DdWindow      *self)
 {
-  if (self->scroll_to_end)
-    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) -
-                                          gtk_adjustment_get_page_size (adjustment));
+  if (!self->scroll_to_end)
+    return;
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) -
+                                        gtk_adjustment_get_page_size (adjustment));
+  g_clear_handle_id (&self->scroll_timeout_id, g_source_remove);
+  self->scroll_timeout_id = g_timeout_add (2000, scroll_timeout_cb, self);
+  if (self->scroll_tick_id == 0)
+    self->scroll_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->queue_scroller),
+                                                         scroll_tick_cb, self, NULL);
 }
 
 /* The list is one Tab stop: arrows move between its rows, Tab leaves it
@@ -264,10 +291,11 @@ dd_window_append_item (DdWindow    *self,
   /* the end-to-end test waits for this line before it presses Send */
   g_debug ("Queued “%s”", dd_queue_item_get_display_name (item));
 
-  /* new rows come into view, once the list has grown */
+  /* new rows come into view, once the list has grown (laying out 150
+   * rows on a busy machine can take seconds) */
   self->scroll_to_end = TRUE;
   g_clear_handle_id (&self->scroll_timeout_id, g_source_remove);
-  self->scroll_timeout_id = g_timeout_add (500, scroll_timeout_cb, self);
+  self->scroll_timeout_id = g_timeout_add (10000, scroll_timeout_cb, self);
 }
 
 void
@@ -431,25 +459,6 @@ dd_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (dd_window_parent_class)->close_request (window);
 }
 
-/* Shown again (the application was started again) while sending in the
- * background: an ordinary window once more. */
-static void
-dd_window_map (GtkWidget *widget)
-{
-  DdWindow *self = DD_WINDOW (widget);
-
-  GTK_WIDGET_CLASS (dd_window_parent_class)->map (widget);
-
-  if (self->background)
-    {
-      GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
-
-      self->background = FALSE;
-      if (app != NULL)
-        g_application_release (app);
-    }
-}
-
 static void
 robot_selected_cb (DdWindow *self)
 {
@@ -546,6 +555,9 @@ dd_window_dispose (GObject *object)
   dd_window_outbox_dispose (self);
   g_clear_handle_id (&self->pacing_tick_id, g_source_remove);
   g_clear_handle_id (&self->scroll_timeout_id, g_source_remove);
+  if (self->scroll_tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->queue_scroller), self->scroll_tick_id);
+  self->scroll_tick_id = 0;
   if (self->watched != NULL)
     g_signal_handlers_disconnect_by_func (self->watched, dd_window_update_state, self);
   g_clear_object (&self->watched);
@@ -634,7 +646,6 @@ dd_window_class_init (DdWindowClass *klass)
   object_class->get_property = dd_window_get_property;
   object_class->set_property = dd_window_set_property;
   window_class->close_request = dd_window_close_request;
-  widget_class->map = dd_window_map;
 
   properties[PROP_PROFILES] =
     g_param_spec_object ("profiles", NULL, NULL, DD_TYPE_PROFILE_STORE,

@@ -132,13 +132,14 @@ run () {
   shoot "window-$tag-empty"
 
   xclip -selection clipboard -t image/png -i "$work/shot-$tag.png"
-  # xclip's child takes the selection after its parent returned: paste
-  # once the clipboard offers the PNG, not before
-  j=0
-  until xclip -selection clipboard -t TARGETS -o 2>/dev/null | grep -qx image/png || [ $j -ge 100 ]; do
+  # the window learns of the clipboard's new owner asynchronously: on a
+  # busy machine Ctrl+V at once can find it still empty
+  i=0
+  while [ $i -lt 50 ] && ! xclip -o -selection clipboard -t TARGETS 2>/dev/null | grep -q image/png; do
     sleep 0.1
-    j=$((j + 1))
+    i=$((i + 1))
   done
+  sleep 1
   xdotool windowfocus --sync "$wid" 2>/dev/null || xdotool windowfocus "$wid"
   start=$(date +%s)
   xdotool key --clearmodifiers ctrl+v

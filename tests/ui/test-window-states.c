@@ -10,6 +10,7 @@
 
 #include <adwaita.h>
 
+#include "dd-application-private.h"
 #include "dd-client.h"
 #include "dd-fake-server.h"
 #include "dd-notifier.h"
@@ -461,7 +462,10 @@ keep_sending_activate_cb (GApplication *app,
   g_autoptr(GBytes) png = make_png (60, 40);
   AdwMessageDialog *dialog;
 
-  fixture_window (f);
+  /* the application's own window, on the test's robots and outbox */
+  g_assert_nonnull (gtk_application_get_windows (GTK_APPLICATION (app)));
+  f->window = g_object_ref (DD_WINDOW (gtk_application_get_windows (GTK_APPLICATION (app))->data));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->window)));
   dd_window_add_bytes (f->window, png, "background.png");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.send", NULL));
   g_assert_true (wait_for (job_started, f, 10000));
@@ -497,8 +501,9 @@ test_keep_sending (Fixture       *f,
   dd_fake_server_set_latency (f->fake, 1000);
   dd_fake_server_inject_fault (f->fake, DD_FAKE_FAULT_LATENCY, 2);
 
-  f->app = gtk_application_new (TEST_APP_ID, G_APPLICATION_NON_UNIQUE);
-  g_signal_connect (f->app, "activate", G_CALLBACK (keep_sending_activate_cb), f);
+  /* the application, which owns the outbox, keeps sending */
+  f->app = GTK_APPLICATION (_dd_application_new_for (TEST_APP_ID, f->store, f->outbox));
+  g_signal_connect_after (f->app, "activate", G_CALLBACK (keep_sending_activate_cb), f);
   give_up = g_timeout_add_seconds (12, give_up_cb, f);
   status = g_application_run (G_APPLICATION (f->app), 0, NULL);
 
