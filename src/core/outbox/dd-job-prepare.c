@@ -48,23 +48,21 @@ dd_job_prepared_free (DdJobPrepared *prepared)
   g_free (prepared);
 }
 
-/* A small PNG for the history; none if the image will not scale. */
+/* A small PNG for the history, made through the same guarded reader as
+ * the window's thumbnails; none if the image will not scale. */
 static gboolean
 make_thumbnail (GBytes     *data,
                 guint       width,
                 guint       height,
                 const char *path)
 {
-  g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (data);
   g_autoptr(GdkPixbuf) pixbuf = NULL;
   g_autofree char *png = NULL;
   gsize len = 0;
-  int w = MIN (width, DD_JOB_THUMBNAIL_SIZE);
-  int h = MIN (height, DD_JOB_THUMBNAIL_SIZE);
 
   if (width == 0 || height == 0)
     return FALSE;
-  pixbuf = gdk_pixbuf_new_from_stream_at_scale (stream, w, h, TRUE, NULL, NULL);
+  pixbuf = dd_image_thumbnail_bytes (data, DD_JOB_THUMBNAIL_SIZE, 0, NULL, NULL, NULL, NULL);
   return pixbuf != NULL &&
          gdk_pixbuf_save_to_buffer (pixbuf, &png, &len, "png", NULL, NULL) &&
          dd_io_write_file (path, png, len, FALSE, NULL);
