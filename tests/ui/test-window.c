@@ -7,6 +7,8 @@
 
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
@@ -437,6 +439,58 @@ test_drop_bomb (Fixture       *f,
   g_assert_cmpint (getrusage (RUSAGE_SELF, &usage), ==, 0);
   g_test_message ("peak resident size %ld kB", usage.ru_maxrss);
   g_assert_cmpint (usage.ru_maxrss, <, BOMB_MAX_RESIDENT_KB);
+}
+
+/* Bad files dropped on the window: an empty file, text named .png, a
+ * FIFO (never opened: it would block), a link to nothing and a PNG cut in
+ * half.  Only the last looks like an image (the send says it is damaged:
+ * /image/file/not-images); the others are counted in one toast.  The
+ * window never hangs on any of them. */
+static void
+test_drop_bad_files (Fixture       *f,
+                     gconstpointer  data)
+{
+  const char *names[] = { "empty.png", "notes.png", "pipe.png", "gone.png", "half.png" };
+  g_autofree char *paths[G_N_ELEMENTS (names)] = { NULL, };
+  g_autoslist(GFile) files = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 640, 480);
+  g_autofree char *png = NULL;
+  GValue value = G_VALUE_INIT;
+  const char *toast;
+  gsize len;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    paths[i] = g_build_filename (f->tmp, names[i], NULL);
+  g_assert_true (g_file_set_contents (paths[0], "", 0, NULL));
+  g_assert_true (g_file_set_contents (paths[1], "Meeting notes, not a picture.\n", -1, NULL));
+  g_assert_cmpint (mkfifo (paths[2], 0600), ==, 0);
+  g_assert_cmpint (symlink ("/nonexistent/shot.png", paths[3]), ==, 0);
+  gdk_pixbuf_fill (pixbuf, 0x3584e4ff);
+  g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &png, &len, "png", NULL, NULL));
+  g_assert_true (g_file_set_contents (paths[4], png, len / 2, NULL));
+
+  add_profile (f, "Team Group", SECRET);
+  fixture_window (f);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    files = g_slist_append (files, g_file_new_for_path (paths[i]));
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_set_boxed (&value, files);
+  g_assert_true (emit_drop (f->window, &value));
+  g_value_unset (&value);
+
+  g_assert_true (dd_test_wait_for (queue_has_1, f->window, 10000));
+  g_assert_cmpuint (g_list_model_get_n_items (dd_window_get_queue (f->window)), ==, 1);
+  g_assert_cmpstr (dd_queue_item_get_display_name (dd_test_queue_item (f->window, 0)), ==, "half.png");
+
+  toast = dd_window_get_last_toast (f->window);
+  g_assert_nonnull (toast);
+  g_test_message ("%s", toast);
+  /* the count, and the first three names (then "…") */
+  g_assert_nonnull (strstr (toast, "4 files"));
+  for (guint i = 0; i < 3; i++)
+    g_assert_nonnull (strstr (toast, names[i]));
+  g_assert_nonnull (strstr (toast, "…"));
 }
 
 static void
@@ -968,6 +1022,7 @@ main (int    argc,
   g_test_add ("/window/drop-file-list", Fixture, NULL, fixture_set_up, test_drop_file_list, fixture_tear_down);
   g_test_add ("/window/drop-uri-text", Fixture, NULL, fixture_set_up, test_drop_uri_text, fixture_tear_down);
   g_test_add ("/window/drop-bomb", Fixture, NULL, fixture_set_up, test_drop_bomb, fixture_tear_down);
+  g_test_add ("/window/drop-bad-files", Fixture, NULL, fixture_set_up, test_drop_bad_files, fixture_tear_down);
   g_test_add ("/window/drop-http", Fixture, NULL, fixture_set_up, test_drop_http, fixture_tear_down);
   g_test_add ("/window/drop-texture", Fixture, NULL, fixture_set_up, test_drop_texture, fixture_tear_down);
   g_test_add ("/window/paste-texture", Fixture, NULL, fixture_set_up, test_paste_texture, fixture_tear_down);
