@@ -8,6 +8,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -15,13 +16,28 @@ import sys
 # No filesystem access: files arrive through the file chooser and drag and
 # drop portals.  No org.freedesktop.secrets: inside the sandbox libsecret
 # keeps secrets in its file backend, unlocked through the Secret portal.
+# The one --env points gdk-pixbuf at the loaders cache that lists the
+# manifest's own loaders with the runtime's (no sandbox hole).
+LOADERS_DIR = "/app/lib/gdk-pixbuf-2.0/2.10.0/loaders"
+LOADERS_CACHE = "/app/lib/gdk-pixbuf-2.0/2.10.0/loaders.cache"
 EXPECTED_FINISH_ARGS = [
     "--share=network",
     "--share=ipc",
     "--socket=wayland",
     "--socket=fallback-x11",
     "--device=dri",
+    "--env=GDK_PIXBUF_MODULE_FILE=" + LOADERS_CACHE,
 ]
+
+# Which gdk-pixbuf loader each promised format has inside the Flatpak: the
+# GNOME runtime's gdk-pixbuf builds JPEG, PNG, GIF, BMP, ICO and TIFF (the
+# Freedesktop SDK enables libtiff); nothing there reads WebP, so the
+# manifest brings webp-pixbuf-loader, as Flathub's GNOME apps do.  The
+# promised formats are read from tests/test-formats.c, which checks the
+# loaders where the suite runs (in the Flatpak build too).
+RUNTIME_LOADERS = {"image/jpeg", "image/png", "image/gif", "image/bmp",
+                   "image/x-icon", "image/tiff"}
+MODULE_LOADERS = {"image/webp": "webp-pixbuf-loader"}
 
 manifest_path, app_id = sys.argv[1], sys.argv[2]
 results = []
@@ -85,6 +101,42 @@ check(app_module.get("run-tests") is True, "the app module runs its tests (run-t
 commands = " ".join(app_module.get("test-commands", []))
 check("meson test" in commands and "--setup flatpak" in commands,
       "the tests run with the flatpak test setup (no X server or keyring daemon there)", commands)
+
+# ---- a loader for every promised format
+formats_c = os.path.join(os.path.dirname(os.path.abspath(manifest_path)), "..", "tests", "test-formats.c")
+with open(formats_c, encoding="utf-8") as f:
+    source = f.read()
+block = re.search(r"promised\[\]\s*=\s*\{(.*?)\};", source, re.S)
+promised = re.findall(r'"([^"]+)"', block.group(1)) if block else []
+check(len(promised) >= 7, "tests/test-formats.c lists the promised formats", promised)
+missing = [t for t in promised if t not in RUNTIME_LOADERS and t not in MODULE_LOADERS]
+check(not missing, "every promised format has a loader in the runtime or a module", missing)
+
+by_name = {m.get("name"): (i, m) for i, m in enumerate(modules) if isinstance(m, dict)}
+for mime, name in sorted(MODULE_LOADERS.items()):
+    if mime not in promised:
+        continue
+    index, module = by_name.get(name, (None, {}))
+    check(module != {} and index < len(modules) - 1,
+          f"{mime}: the module {name} is built before the app", [m.get("name") for m in modules])
+    check(module.get("buildsystem") == "meson" and
+          f"-Dgdk_pixbuf_moduledir={LOADERS_DIR}" in module.get("config-opts", []),
+          f"{mime}: {name} installs its loader into {LOADERS_DIR}", module.get("config-opts"))
+    srcs = module.get("sources", [])
+    pinned = (len(srcs) == 1 and srcs[0].get("type") == "git" and
+              srcs[0].get("url") == "https://github.com/aruiz/webp-pixbuf-loader.git" and
+              bool(srcs[0].get("tag")) and
+              re.fullmatch(r"[0-9a-f]{40}", srcs[0].get("commit", "")) is not None)
+    check(pinned, f"{mime}: {name} comes from its upstream git, at a tag pinned by commit", srcs)
+    post = " ".join(module.get("post-install", []))
+    check("gdk-pixbuf-query-loaders" in post and "gdk_pixbuf_moduledir" in post and
+          LOADERS_DIR in post and post.rstrip().endswith("> " + LOADERS_CACHE),
+          f"{mime}: the loaders cache lists the runtime's loaders and {name}'s", post)
+
+env = app_module.get("build-options", {}).get("env", {})
+check(env.get("GDK_PIXBUF_MODULE_FILE") == LOADERS_CACHE,
+      "the app's tests (test-formats among them) see that cache at build time",
+      env.get("GDK_PIXBUF_MODULE_FILE"))
 
 print(f"1..{len(results)}")
 sys.exit(0 if all(results) else 1)

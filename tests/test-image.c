@@ -1276,6 +1276,58 @@ run_bomb (const char *name,
   g_assert_cmpint (usage.ru_maxrss, <, BOMB_MAX_RESIDENT_KB);
 }
 
+/* The window's thumbnails go through the same guards (issue 13): each bomb
+ * is refused before its pixels are allocated, with its dimensions; a
+ * normal image comes back scaled while decoding, upright. */
+static void
+test_thumbnail_guarded (void)
+{
+  struct {
+    GBytes     *bytes;
+    guint       side;
+  } bombs[] = {
+    { png_header_only (20000, 20000), 20000 },
+    { tiff_header_only (20000, 20000), 20000 },
+    { webp_header_only ("VP8L"), 16383 },
+    { webp_header_only ("VP8X"), 16383 },
+  };
+  g_autoptr(GdkPixbuf) source = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 1200, 300);
+  g_autoptr(GdkPixbuf) thumbnail = NULL;
+  g_autoptr(GBytes) png = NULL;
+  g_autoptr(GError) error = NULL;
+  char *buffer = NULL;
+  gsize len = 0;
+  guint width, height;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bombs); i++)
+    {
+      GdkPixbuf *none = dd_image_thumbnail_bytes (bombs[i].bytes, 96, 0, &width, &height, NULL, &error);
+
+      g_assert_null (none);
+      g_assert_error (error, DD_ERROR, DD_ERROR_TOO_LARGE);
+      g_assert_cmpuint (width, ==, bombs[i].side);
+      g_assert_cmpuint (height, ==, bombs[i].side);
+      g_clear_error (&error);
+      g_bytes_unref (bombs[i].bytes);
+    }
+
+  /* the limit is the caller's when it gives one */
+  gdk_pixbuf_fill (source, 0x26a269ff);
+  g_assert_true (gdk_pixbuf_save_to_buffer (source, &buffer, &len, "png", NULL, NULL));
+  png = g_bytes_new_take (buffer, len);
+  g_assert_null (dd_image_thumbnail_bytes (png, 96, 1200 * 300 - 1, &width, &height, NULL, &error));
+  g_assert_error (error, DD_ERROR, DD_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+
+  thumbnail = dd_image_thumbnail_bytes (png, 96, 0, &width, &height, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (thumbnail);
+  g_assert_cmpuint (width, ==, 1200);
+  g_assert_cmpuint (height, ==, 300);
+  g_assert_cmpint (gdk_pixbuf_get_width (thumbnail), ==, 96);
+  g_assert_cmpint (gdk_pixbuf_get_height (thumbnail), ==, 24);
+}
+
 static void
 test_bomb (gconstpointer data)
 {
@@ -1683,6 +1735,7 @@ main (int   argc,
   g_test_add_data_func ("/image/bomb/webp-lossless", "bomb-lossless.webp", test_bomb);
   g_test_add_data_func ("/image/bomb/webp-extended", "bomb-extended.webp", test_bomb);
   g_test_add_func ("/image/bomb/xpm", test_xpm_refused);
+  g_test_add_func ("/image/thumbnail-guarded", test_thumbnail_guarded);
   g_test_add_func ("/image/file/not-images", test_not_images);
   g_test_add_func ("/image/file/special", test_special_files);
   g_test_add_func ("/image/file/fifo", test_fifo);

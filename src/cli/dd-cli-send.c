@@ -18,6 +18,7 @@
 #include "dd-cli-private.h"
 #include "dd-client.h"
 #include "dd-error.h"
+#include "dd-image.h"
 #include "dd-outbox.h"
 
 /* Reads one image from standard input, e.g. a screenshot tool's output,
@@ -144,8 +145,7 @@ dd_cli_send (int    argc,
     {
       if (g_str_equal (files[i], "-"))
         {
-          guint64 max_bytes = dd_profile_get_max_image_bytes (profile);
-          guint64 cap = MAX (G_GUINT64_CONSTANT (200) * 1024 * 1024, MIN (max_bytes, G_MAXUINT64 / 10) * 10);
+          guint64 cap = dd_image_input_cap (dd_profile_get_max_image_bytes (profile));
 
           stdin_bytes = read_stdin (cap, &stdin_error);
           if (stdin_bytes == NULL)

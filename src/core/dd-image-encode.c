@@ -64,6 +64,7 @@ dd_image_has_loader (const char *mime_type)
 
 typedef struct {
   guint64  max_pixels;
+  guint    max_side;     /* 0, or the longest side to scale to while decoding */
   guint    width;
   guint    height;
   gboolean too_many;
@@ -87,6 +88,14 @@ on_size_prepared (GdkPixbufLoader *loader,
     {
       check->too_many = TRUE;
       gdk_pixbuf_loader_set_size (loader, 0, 0);
+    }
+  else if (check->max_side > 0 && MAX (check->width, check->height) > check->max_side)
+    {
+      double scale = (double) check->max_side / MAX (check->width, check->height);
+
+      gdk_pixbuf_loader_set_size (loader,
+                                  MAX (1, (int) (check->width * scale + 0.5)),
+                                  MAX (1, (int) (check->height * scale + 0.5)));
     }
 }
 
@@ -117,9 +126,29 @@ dd_image_decode (GBytes          *bytes,
                  DdImageDecoded  *decoded,
                  GError         **error)
 {
+  return dd_image_decode_scaled (bytes, mime_type, max_pixels, 0, cancellable, decoded, error);
+}
+
+/**
+ * dd_image_decode_scaled:
+ * @max_side: 0, or the longest side of the pixbuf wanted: the loader scales
+ *   while it decodes (a thumbnail)
+ *
+ * dd_image_decode(), with the image scaled down to @max_side; the decoded
+ * width and height are still those the image announced.
+ */
+DdImageDecodeResult
+dd_image_decode_scaled (GBytes          *bytes,
+                        const char      *mime_type,
+                        guint64          max_pixels,
+                        guint            max_side,
+                        GCancellable    *cancellable,
+                        DdImageDecoded  *decoded,
+                        GError         **error)
+{
   g_autoptr(GdkPixbufLoader) loader = NULL;
   g_autoptr(GError) local_error = NULL;
-  SizeCheck check = { max_pixels, 0, 0, FALSE, FALSE };
+  SizeCheck check = { max_pixels, max_side, 0, 0, FALSE, FALSE };
   GdkPixbufFormat *format;
   GdkPixbufAnimation *animation;
   GdkPixbuf *pixbuf;

@@ -222,6 +222,84 @@ animated_not_gif (const char *name,
                       name, format);
 }
 
+/* The pixel limit, from what the container says before any loader sees
+ * the bytes: every reader of an image that may decode it goes through
+ * this (the preparation and the thumbnails).  @header is filled in for a
+ * JPEG, PNG, GIF or BMP, and with its size for a WebP; @animated says
+ * whether a WebP is. */
+static gboolean
+guard_pixels (const guint8   *data,
+              gsize           len,
+              const char     *name,
+              const char     *mime_type,
+              DdImageKind     kind,
+              guint64         max_pixels,
+              DdImageHeader  *header,
+              gboolean       *animated,
+              GError        **error)
+{
+  *animated = FALSE;
+
+  if (kind != DD_IMAGE_KIND_OTHER)
+    {
+      if (!dd_image_read_header (data, len, kind, header))
+        {
+          g_propagate_error (error, damaged (name, mime_type));
+          return FALSE;
+        }
+      /* Checked before completeness: a bomb need not be a whole file. */
+      if ((guint64) header->width * header->height > max_pixels)
+        {
+          g_propagate_error (error, too_many_pixels (name, header->width, header->height,
+                                                     max_pixels));
+          return FALSE;
+        }
+    }
+  else if (g_strcmp0 (mime_type, "image/webp") == 0)
+    {
+      guint width, height;
+
+      /* gdk-pixbuf's WebP loader does not stop when asked to */
+      if (!dd_image_webp_size (data, len, &width, &height, animated))
+        {
+          g_propagate_error (error, damaged (name, mime_type));
+          return FALSE;
+        }
+      /* for the caller's messages; header->kind stays "other" */
+      header->width = width;
+      header->height = height;
+      if ((guint64) width * height > max_pixels)
+        {
+          g_propagate_error (error, too_many_pixels (name, width, height, max_pixels));
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+/* Only formats whose loaders stop at the size check reach one. */
+static gboolean
+guard_loader (const guint8  *data,
+              gsize          len,
+              const char    *name,
+              const char    *mime_type,
+              GError       **error)
+{
+  if (mime_type == NULL && dd_image_sniff_unguarded (data, len) != NULL)
+    {
+      g_propagate_error (error, cannot_convert (name, dd_image_sniff_unguarded (data, len)));
+      return FALSE;
+    }
+  if (mime_type != NULL && !dd_image_has_loader (mime_type))
+    {
+      g_propagate_error (error, cannot_convert (name, mime_type));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /**
  * dd_image_prepare_resolved:
  * @display_name: (nullable): for messages and the uploaded file's name
@@ -248,6 +326,7 @@ dd_image_prepare_resolved (GBytes                *bytes,
   const guint8 *data;
   DdImageKind kind;
   DdImageKind preferred;
+  gboolean animated = FALSE;
   gsize len;
 
   g_assert (opts->max_bytes > 0 && opts->max_pixels > 0);
@@ -265,20 +344,11 @@ dd_image_prepare_resolved (GBytes                *bytes,
   mime_type = dd_image_sniff_mime (data, len);
   kind = dd_image_kind_for_mime (mime_type);
 
+  if (!guard_pixels (data, len, name, mime_type, kind, opts->max_pixels, &header, &animated, error))
+    return NULL;
+
   if (kind != DD_IMAGE_KIND_OTHER)
     {
-      if (!dd_image_read_header (data, len, kind, &header))
-        {
-          g_propagate_error (error, damaged (name, mime_type));
-          return NULL;
-        }
-      /* Checked before completeness: a bomb need not be a whole file. */
-      if ((guint64) header.width * header.height > opts->max_pixels)
-        {
-          g_propagate_error (error, too_many_pixels (name, header.width, header.height,
-                                                     opts->max_pixels));
-          return NULL;
-        }
       if (!header.complete)
         {
           g_propagate_error (error, damaged (name, mime_type));
@@ -305,38 +375,14 @@ dd_image_prepare_resolved (GBytes                *bytes,
             }
         }
     }
-  else if (g_strcmp0 (mime_type, "image/webp") == 0)
+  else if (animated)
     {
-      guint width, height;
-      gboolean animated;
-
-      if (!dd_image_webp_size (data, len, &width, &height, &animated))
-        {
-          g_propagate_error (error, damaged (name, mime_type));
-          return NULL;
-        }
-      if ((guint64) width * height > opts->max_pixels)
-        {
-          g_propagate_error (error, too_many_pixels (name, width, height, opts->max_pixels));
-          return NULL;
-        }
-      if (animated)
-        {
-          g_propagate_error (error, animated_not_gif (name, mime_type));
-          return NULL;
-        }
-    }
-
-  if (mime_type == NULL && dd_image_sniff_unguarded (data, len) != NULL)
-    {
-      g_propagate_error (error, cannot_convert (name, dd_image_sniff_unguarded (data, len)));
+      g_propagate_error (error, animated_not_gif (name, mime_type));
       return NULL;
     }
-  if (mime_type != NULL && !dd_image_has_loader (mime_type))
-    {
-      g_propagate_error (error, cannot_convert (name, mime_type));
-      return NULL;
-    }
+
+  if (!guard_loader (data, len, name, mime_type, error))
+    return NULL;
 
   switch (dd_image_decode (bytes, mime_type, opts->max_pixels, cancellable, &decoded, &local_error))
     {
@@ -555,3 +601,121 @@ not_regular:
   return NULL;
 }
 
+
+/**
+ * dd_image_thumbnail_bytes:
+ * @bytes: an image, as the user gave it (see dd_image_read_file())
+ * @max_side: the longest side of the thumbnail, in pixels
+ * @max_pixels: 0 for the default, or the pixel limit
+ * @width: (out) (optional): the image's width, upright; 0 if unknown
+ * @height: (out) (optional): its height
+ *
+ * A thumbnail through the same guards as dd_image_prepare_bytes(): an
+ * image with more than @max_pixels pixels, a format whose loader ignores
+ * the limit, or damage is refused before its pixels are allocated (the
+ * width and height are still given when the container says them).  The
+ * loader scales while it decodes, so the full-size image is never kept.
+ *
+ * Returns: (transfer full) (nullable): the upright thumbnail
+ */
+GdkPixbuf *
+dd_image_thumbnail_bytes (GBytes        *bytes,
+                          guint          max_side,
+                          guint64        max_pixels,
+                          guint         *width,
+                          guint         *height,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  g_auto(DdImageDecoded) decoded = { NULL, };
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GdkPixbuf) upright = NULL;
+  DdImageHeader header = { DD_IMAGE_KIND_OTHER, };
+  const char *name = _("Image");
+  const char *mime_type;
+  const guint8 *data;
+  gboolean animated;
+  guint w = 0, h = 0;
+  gsize len;
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+  g_return_val_if_fail (max_side > 0, NULL);
+
+  if (width != NULL)
+    *width = 0;
+  if (height != NULL)
+    *height = 0;
+  if (max_pixels == 0)
+    max_pixels = DD_IMAGE_DEFAULT_MAX_PIXELS;
+
+  data = g_bytes_get_data (bytes, &len);
+  if (len == 0)
+    {
+      g_set_error (error, DD_ERROR, DD_ERROR_FILE, _("“%s” is empty."), name);
+      return NULL;
+    }
+  mime_type = dd_image_sniff_mime (data, len);
+
+  if (!guard_pixels (data, len, name, mime_type, dd_image_kind_for_mime (mime_type),
+                     max_pixels, &header, &animated, &local_error))
+    {
+      /* what the header said, oriented as a viewer shows it */
+      w = header.width;
+      h = header.height;
+      if (header.orientation >= 5)
+        {
+          guint t = w;
+
+          w = h;
+          h = t;
+        }
+      if (width != NULL)
+        *width = w;
+      if (height != NULL)
+        *height = h;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (!guard_loader (data, len, name, mime_type, error))
+    return NULL;
+
+  switch (dd_image_decode_scaled (bytes, mime_type, max_pixels, max_side, cancellable,
+                                  &decoded, &local_error))
+    {
+    case DD_IMAGE_DECODE_OK:
+      break;
+    case DD_IMAGE_DECODE_TOO_MANY_PIXELS:
+      if (width != NULL)
+        *width = decoded.width;
+      if (height != NULL)
+        *height = decoded.height;
+      g_propagate_error (error, too_many_pixels (name, decoded.width, decoded.height, max_pixels));
+      return NULL;
+    case DD_IMAGE_DECODE_NO_LOADER:
+      g_propagate_error (error, mime_type != NULL ? cannot_convert (name, mime_type)
+                                                  : not_an_image (name, data, len));
+      return NULL;
+    case DD_IMAGE_DECODE_FAILED:
+    default:
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  upright = gdk_pixbuf_apply_embedded_orientation (decoded.pixbuf);
+  w = decoded.width;
+  h = decoded.height;
+  if (upright != NULL &&
+      gdk_pixbuf_get_width (upright) != gdk_pixbuf_get_width (decoded.pixbuf))
+    {
+      guint t = w;
+
+      w = h;
+      h = t;
+    }
+  if (width != NULL)
+    *width = w;
+  if (height != NULL)
+    *height = h;
+
+  return g_steal_pointer (&upright);
+}

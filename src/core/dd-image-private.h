@@ -134,6 +134,13 @@ DdImageDecodeResult  dd_image_decode           (GBytes              *bytes,
                                                 GCancellable        *cancellable,
                                                 DdImageDecoded      *decoded,
                                                 GError             **error);
+DdImageDecodeResult  dd_image_decode_scaled    (GBytes              *bytes,
+                                                const char          *mime_type,
+                                                guint64              max_pixels,
+                                                guint                max_side,
+                                                GCancellable        *cancellable,
+                                                DdImageDecoded      *decoded,
+                                                GError             **error);
 gboolean             dd_image_has_transparency (GdkPixbuf           *pixbuf);
 gboolean             dd_image_looks_graphic    (GdkPixbuf           *pixbuf);
 

@@ -298,9 +298,27 @@ resolve_options (const DdImageOptions *opts,
     }
 
   if (resolved->max_input_bytes == 0)
-    resolved->max_input_bytes = MAX (MIN_INPUT_CAP, MIN (resolved->max_bytes, G_MAXUINT64 / 10) * 10);
+    resolved->max_input_bytes = dd_image_input_cap (resolved->max_bytes);
   /* what a GByteArray can hold */
   resolved->max_input_bytes = MIN (resolved->max_input_bytes, G_MAXUINT - 1);
+}
+
+/**
+ * dd_image_input_cap:
+ * @max_bytes: the largest image the robot takes, 0 for DingTalk's
+ *
+ * The one cap on what DingDrop reads for one image, from a file or a pipe:
+ * enough to shrink a photo ten times DingTalk's limit, never endless.
+ *
+ * Returns: MAX (200 MiB, 10 × @max_bytes), at most what a GByteArray holds
+ */
+guint64
+dd_image_input_cap (guint64 max_bytes)
+{
+  if (max_bytes == 0)
+    max_bytes = DD_DEFAULT_MAX_IMAGE_BYTES;
+
+  return MIN (MAX (MIN_INPUT_CAP, MIN (max_bytes, G_MAXUINT64 / 10) * 10), G_MAXUINT - 1);
 }
 
 /* ---- for dd-image-prepare.c ------------------------------------------ */

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <gdk-pixbuf/gdk-pixbuf.h>
 
 G_BEGIN_DECLS
 
@@ -53,6 +54,10 @@ gboolean         dd_prepared_image_get_rotated          (DdPreparedImage *self);
 const char      *dd_prepared_image_get_original_format  (DdPreparedImage *self);
 guint64          dd_prepared_image_get_original_size    (DdPreparedImage *self);
 
+/* The most read from one file or pipe for an image whose robot takes at
+ * most @max_bytes (0: DingTalk's 20 MiB): MAX (200 MiB, 10 × @max_bytes). */
+guint64          dd_image_input_cap                     (guint64                max_bytes);
+
 /* Reads a regular file whole, refusing FIFOs, devices, folders and more
  * than @cap bytes: the guard every reader of user-given files goes through. */
 GBytes          *dd_image_read_file                     (GFile                 *file,
@@ -86,6 +91,16 @@ void             dd_image_prepare_bytes_async           (GBytes                *
                                                          GAsyncReadyCallback    callback,
                                                          gpointer               user_data);
 DdPreparedImage *dd_image_prepare_finish                (GAsyncResult          *result,
+                                                         GError               **error);
+
+/* A thumbnail behind the same pixel limit as the preparation (the window's
+ * queue): see dd-image-prepare.c. */
+GdkPixbuf       *dd_image_thumbnail_bytes               (GBytes                *bytes,
+                                                         guint                  max_side,
+                                                         guint64                max_pixels,
+                                                         guint                 *width,
+                                                         guint                 *height,
+                                                         GCancellable          *cancellable,
                                                          GError               **error);
 
 G_END_DECLS

@@ -42,14 +42,23 @@ host_is_loopback (const char *host)
 
 /* GUri decodes a %-encoded host even with G_URI_FLAGS_ENCODED, and
  * g_uri_join() writes it back as it is: "https://dd.%2Fexample.com/" would
- * come out as the host "dd." and a path.  A host is a name or an address,
- * and has none of these. */
+ * come out as the host "dd." and a path, "https://dd.%3Aapi/" as a host
+ * "dd." with a port that is no number.  A host is a name or an address,
+ * and has none of these; a ':' only in an IPv6 address (tests/fuzz/
+ * regressions/webhook-normalize/encoded-colon-in-host). */
 static gboolean
 host_is_plain (const char *host)
 {
   for (const char *p = host; *p != '\0'; p++)
     if ((guchar) *p <= ' ' || *p == 0x7f || strchr ("/?#@[]\\%", *p) != NULL)
       return FALSE;
+
+  if (strchr (host, ':') != NULL)
+    {
+      g_autoptr(GInetAddress) address = g_inet_address_new_from_string (host);
+
+      return address != NULL && g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6;
+    }
 
   return TRUE;
 }

@@ -8,10 +8,8 @@
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
 
+#include "dd-image.h"
 #include "dd-queue-item.h"
-
-/* The most read to make a thumbnail; a bigger file is shown without one. */
-#define THUMBNAIL_MAX_INPUT (200 * 1024 * 1024)
 
 struct _DdQueueItem
 {
@@ -70,28 +68,10 @@ thumbnail_op_free (ThumbnailOp *op)
   g_free (op);
 }
 
-static void
-size_prepared_cb (GdkPixbufLoader *loader,
-                  int              width,
-                  int              height,
-                  gpointer         user_data)
-{
-  ThumbnailOp *op = user_data;
-  double scale;
-
-  op->width = width;
-  op->height = height;
-  if (width <= 0 || height <= 0)
-    return;
-
-  scale = MIN (1.0, (double) op->size / MAX (width, height));
-  gdk_pixbuf_loader_set_size (loader,
-                              MAX (1, (int) (width * scale + 0.5)),
-                              MAX (1, (int) (height * scale + 0.5)));
-}
-
-/* In a worker thread: decodes the image at thumbnail size (the loader
- * scales while decoding), so the full-size image is never kept. */
+/* In a worker thread: reads the file as the outbox will (regular files
+ * only, at most dd_image_input_cap()), and makes the thumbnail behind the
+ * core's pixel limit; the loader scales while decoding, so the full-size
+ * image is never kept. */
 static void
 thumbnail_thread (GTask        *task,
                   gpointer      source_object,
@@ -99,58 +79,29 @@ thumbnail_thread (GTask        *task,
                   GCancellable *cancellable)
 {
   ThumbnailOp *op = task_data;
-  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
-  g_autoptr(GdkPixbuf) oriented = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  g_autoptr(GBytes) read = NULL;
   g_autoptr(GError) error = NULL;
-  GdkPixbuf *pixbuf;
-  gboolean ok = TRUE;
+  GBytes *bytes = op->bytes;
 
-  g_signal_connect (loader, "size-prepared", G_CALLBACK (size_prepared_cb), op);
-
-  if (op->bytes != NULL)
+  if (bytes == NULL)
     {
-      op->n_bytes = g_bytes_get_size (op->bytes);
-      ok = gdk_pixbuf_loader_write_bytes (loader, op->bytes, &error);
+      g_autofree char *name = NULL;
+
+      bytes = read = dd_image_read_file (op->file, dd_image_input_cap (0), &name,
+                                         cancellable, &error);
     }
+
+  if (bytes != NULL)
+    {
+      op->n_bytes = g_bytes_get_size (bytes);
+      pixbuf = dd_image_thumbnail_bytes (bytes, op->size, 0, &op->width, &op->height,
+                                         cancellable, &error);
+    }
+
+  if (pixbuf != NULL)
+    op->texture = gdk_texture_new_for_pixbuf (pixbuf);
   else
-    {
-      g_autoptr(GFileInputStream) in = g_file_read (op->file, cancellable, &error);
-      guint8 buffer[64 * 1024];
-      gssize n;
-
-      if (in == NULL)
-        ok = FALSE;
-      while (ok && (n = g_input_stream_read (G_INPUT_STREAM (in), buffer, sizeof buffer,
-                                             cancellable, &error)) > 0)
-        {
-          op->n_bytes += n;
-          if (op->n_bytes > THUMBNAIL_MAX_INPUT)
-            ok = FALSE;
-          else
-            ok = gdk_pixbuf_loader_write (loader, buffer, n, &error);
-        }
-      if (ok && error != NULL)
-        ok = FALSE;
-    }
-
-  /* close even after an error, or the loader complains when finalized */
-  if (!gdk_pixbuf_loader_close (loader, ok ? &error : NULL))
-    ok = FALSE;
-
-  if (ok && (pixbuf = gdk_pixbuf_loader_get_pixbuf (loader)) != NULL)
-    {
-      oriented = gdk_pixbuf_apply_embedded_orientation (pixbuf);
-      if (oriented != pixbuf &&
-          (gdk_pixbuf_get_width (oriented) != gdk_pixbuf_get_width (pixbuf)))
-        {
-          guint w = op->width;
-
-          op->width = op->height;
-          op->height = w;
-        }
-      op->texture = gdk_texture_new_for_pixbuf (oriented);
-    }
-  else if (error != NULL)
     g_debug ("No thumbnail: %s", error->message);
 
   g_task_return_boolean (task, TRUE);

@@ -79,9 +79,13 @@ for name in $targets; do
   secs=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -n 1)
   after=$(find "$out/corpus" -type f | wc -l)
   runs=${runs:-0}
-  secs=${secs:-$seconds}
-  rate=$((runs / (secs > 0 ? secs : 1)))
-  line="$name: $runs executions in $secs s ($rate/s), $((after - before)) new inputs"
+  if [ -n "$secs" ]; then
+    rate=$((runs / (secs > 0 ? secs : 1)))
+    line="$name: $runs executions in $secs s ($rate/s), $((after - before)) new inputs"
+  else
+    # stopped by a finding: libFuzzer prints no "Done" line then
+    line="$name: $runs executions until it stopped, $((after - before)) new inputs"
+  fi
 
   if [ "$result" -ne 0 ]; then
     status=1

@@ -6,6 +6,9 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
@@ -65,6 +68,92 @@ write_png (const char *path,
 
   gdk_pixbuf_fill (pixbuf, 0x3584e4ff);
   g_assert_true (gdk_pixbuf_save (pixbuf, path, "png", &error, NULL));
+}
+
+static guint32
+crc32_of (const guint8 *data,
+          gsize         len,
+          guint32       crc)
+{
+  crc = ~crc;
+  for (gsize i = 0; i < len; i++)
+    {
+      crc ^= data[i];
+      for (int k = 0; k < 8; k++)
+        crc = (crc >> 1) ^ (0xEDB88320u & -(crc & 1));
+    }
+  return ~crc;
+}
+
+static void
+append_chunk (GByteArray   *out,
+              const char   *type,
+              const guint8 *data,
+              guint32       len)
+{
+  guint8 be[4] = { len >> 24, len >> 16, len >> 8, len };
+  guint32 crc;
+
+  g_byte_array_append (out, be, 4);
+  g_byte_array_append (out, (const guint8 *) type, 4);
+  g_byte_array_append (out, data, len);
+  crc = crc32_of ((const guint8 *) type, 4, 0);
+  crc = crc32_of (data, len, crc);
+  be[0] = crc >> 24; be[1] = crc >> 16; be[2] = crc >> 8; be[3] = crc;
+  g_byte_array_append (out, be, 4);
+}
+
+/* A whole, valid PNG of @side × @side black pixels, 1-bit grey: a few
+ * dozen kB on disk that gdk-pixbuf would decode into side² × 3 bytes of
+ * RGB (1.2 GB for 20000). */
+static gsize
+write_png_bomb (const char *path,
+                guint32     side)
+{
+  g_autoptr(GZlibCompressor) zlib = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_ZLIB, 9);
+  g_autoptr(GByteArray) idat = g_byte_array_new ();
+  g_autoptr(GByteArray) png = g_byte_array_new ();
+  g_autoptr(GError) error = NULL;
+  gsize row = 1 + (side + 7) / 8;    /* filter byte "none", then the bits */
+  const guint rows_per_chunk = 500;
+  g_autofree guint8 *zeros = g_malloc0 (row * rows_per_chunk);
+  guint8 ihdr[13] = { side >> 24, side >> 16, side >> 8, side,
+                      side >> 24, side >> 16, side >> 8, side,
+                      1 /* bit depth */, 0 /* grey */, 0, 0, 0 };
+  guint8 out[64 * 1024];
+  gsize len;
+
+  for (guint32 y = 0; y < side; y += rows_per_chunk)
+    {
+      gsize in_len = row * MIN (rows_per_chunk, side - y);
+      gboolean last = y + rows_per_chunk >= side;
+      gsize done = 0;
+
+      for (;;)
+        {
+          gsize read = 0, written = 0;
+          GConverterResult result;
+
+          result = g_converter_convert (G_CONVERTER (zlib), zeros + done, in_len - done,
+                                        out, sizeof out,
+                                        last ? G_CONVERTER_INPUT_AT_END : G_CONVERTER_NO_FLAGS,
+                                        &read, &written, &error);
+          g_assert_no_error (error);
+          g_byte_array_append (idat, out, written);
+          done += read;
+          if (result == G_CONVERTER_FINISHED || (!last && done == in_len))
+            break;
+        }
+    }
+
+  g_byte_array_append (png, (const guint8 *) "\x89PNG\r\n\x1a\n", 8);
+  append_chunk (png, "IHDR", ihdr, sizeof ihdr);
+  append_chunk (png, "IDAT", idat->data, idat->len);
+  append_chunk (png, "IEND", NULL, 0);
+  g_assert_true (g_file_set_contents (path, (const char *) png->data, png->len, NULL));
+  len = png->len;
+
+  return len;
 }
 
 static GdkTexture *
@@ -300,6 +389,108 @@ test_drop_file_list (Fixture       *f,
   g_assert_cmpuint (dd_queue_item_get_width (dd_test_queue_item (f->window, 0)), ==, 1920);
   g_assert_cmpuint (dd_queue_item_get_height (dd_test_queue_item (f->window, 0)), ==, 1080);
   g_assert_nonnull (strstr (dd_queue_row_get_status (dd_test_queue_row (f->window, 0)), "1920 × 1080"));
+}
+
+static gboolean
+first_item_measured (gpointer data)
+{
+  return g_list_model_get_n_items (dd_window_get_queue (data)) >= 1 &&
+         dd_queue_item_get_width (dd_test_queue_item (data, 0)) > 0;
+}
+
+/* A small file that decodes into gigabytes, dropped on the window: its
+ * thumbnailer goes through the core's pixel limit, so the dimensions are
+ * known, no thumbnail is made and no pixel memory is taken.  Decoding it
+ * would take 1.2 GB; the bound leaves room for the rest of the test
+ * process (GTK, and AddressSanitizer's shadow in that build). */
+#define BOMB_MAX_RESIDENT_KB (800 * 1024)
+
+static void
+test_drop_bomb (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *bomb = g_build_filename (f->tmp, "bomb.png", NULL);
+  g_autoslist(GFile) files = NULL;
+  GValue value = G_VALUE_INIT;
+  struct rusage usage;
+  DdQueueItem *item;
+  gsize size;
+
+  size = write_png_bomb (bomb, 20000);
+  g_test_message ("a 20000 x 20000 PNG of %" G_GSIZE_FORMAT " bytes", size);
+  g_assert_cmpuint (size, <, 200 * 1024);
+
+  add_profile (f, "Team Group", SECRET);
+  fixture_window (f);
+
+  files = g_slist_append (files, g_file_new_for_path (bomb));
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_set_boxed (&value, files);
+  g_assert_true (emit_drop (f->window, &value));
+  g_value_unset (&value);
+
+  /* the thumbnailer is done once it has said the dimensions */
+  g_assert_true (dd_test_wait_for (first_item_measured, f->window, 30000));
+  item = dd_test_queue_item (f->window, 0);
+  g_assert_cmpuint (dd_queue_item_get_width (item), ==, 20000);
+  g_assert_cmpuint (dd_queue_item_get_height (item), ==, 20000);
+  g_assert_null (dd_queue_item_get_thumbnail (item));
+
+  g_assert_cmpint (getrusage (RUSAGE_SELF, &usage), ==, 0);
+  g_test_message ("peak resident size %ld kB", usage.ru_maxrss);
+  g_assert_cmpint (usage.ru_maxrss, <, BOMB_MAX_RESIDENT_KB);
+}
+
+/* Bad files dropped on the window: an empty file, text named .png, a
+ * FIFO (never opened: it would block), a link to nothing and a PNG cut in
+ * half.  Only the last looks like an image (the send says it is damaged:
+ * /image/file/not-images); the others are counted in one toast.  The
+ * window never hangs on any of them. */
+static void
+test_drop_bad_files (Fixture       *f,
+                     gconstpointer  data)
+{
+  const char *names[] = { "empty.png", "notes.png", "pipe.png", "gone.png", "half.png" };
+  g_autofree char *paths[G_N_ELEMENTS (names)] = { NULL, };
+  g_autoslist(GFile) files = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 640, 480);
+  g_autofree char *png = NULL;
+  GValue value = G_VALUE_INIT;
+  const char *toast;
+  gsize len;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    paths[i] = g_build_filename (f->tmp, names[i], NULL);
+  g_assert_true (g_file_set_contents (paths[0], "", 0, NULL));
+  g_assert_true (g_file_set_contents (paths[1], "Meeting notes, not a picture.\n", -1, NULL));
+  g_assert_cmpint (mkfifo (paths[2], 0600), ==, 0);
+  g_assert_cmpint (symlink ("/nonexistent/shot.png", paths[3]), ==, 0);
+  gdk_pixbuf_fill (pixbuf, 0x3584e4ff);
+  g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &png, &len, "png", NULL, NULL));
+  g_assert_true (g_file_set_contents (paths[4], png, len / 2, NULL));
+
+  add_profile (f, "Team Group", SECRET);
+  fixture_window (f);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    files = g_slist_append (files, g_file_new_for_path (paths[i]));
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_set_boxed (&value, files);
+  g_assert_true (emit_drop (f->window, &value));
+  g_value_unset (&value);
+
+  g_assert_true (dd_test_wait_for (queue_has_1, f->window, 10000));
+  g_assert_cmpuint (g_list_model_get_n_items (dd_window_get_queue (f->window)), ==, 1);
+  g_assert_cmpstr (dd_queue_item_get_display_name (dd_test_queue_item (f->window, 0)), ==, "half.png");
+
+  toast = dd_window_get_last_toast (f->window);
+  g_assert_nonnull (toast);
+  g_test_message ("%s", toast);
+  /* the count, and the first three names (then "…") */
+  g_assert_nonnull (strstr (toast, "4 files"));
+  for (guint i = 0; i < 3; i++)
+    g_assert_nonnull (strstr (toast, names[i]));
+  g_assert_nonnull (strstr (toast, "…"));
 }
 
 static void
@@ -842,6 +1033,8 @@ main (int    argc,
   g_test_add_func ("/window/countdown", test_countdown);
   g_test_add ("/window/drop-file-list", Fixture, NULL, fixture_set_up, test_drop_file_list, fixture_tear_down);
   g_test_add ("/window/drop-uri-text", Fixture, NULL, fixture_set_up, test_drop_uri_text, fixture_tear_down);
+  g_test_add ("/window/drop-bomb", Fixture, NULL, fixture_set_up, test_drop_bomb, fixture_tear_down);
+  g_test_add ("/window/drop-bad-files", Fixture, NULL, fixture_set_up, test_drop_bad_files, fixture_tear_down);
   g_test_add ("/window/drop-http", Fixture, NULL, fixture_set_up, test_drop_http, fixture_tear_down);
   g_test_add ("/window/drop-texture", Fixture, NULL, fixture_set_up, test_drop_texture, fixture_tear_down);
   g_test_add ("/window/paste-texture", Fixture, NULL, fixture_set_up, test_paste_texture, fixture_tear_down);

@@ -259,7 +259,6 @@ thumbnail_thread (GTask        *task,
   PrepareData *data = task_data;
   g_autoptr(GMappedFile) mapped = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GInputStream) stream = NULL;
   g_autoptr(GdkPixbuf) pixbuf = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *png = NULL;
@@ -279,10 +278,10 @@ thumbnail_thread (GTask        *task,
   if (mapped != NULL && !g_cancellable_set_error_if_cancelled (cancellable, &error))
     {
       bytes = g_mapped_file_get_bytes (mapped);
-      stream = g_memory_input_stream_new_from_bytes (bytes);
-      /* decoded at the thumbnail's size where the format allows (a JPEG
-       * by its DCT, at 1/2, 1/4 or 1/8), never larger than the image */
-      pixbuf = gdk_pixbuf_new_from_stream_at_scale (stream, w, h, TRUE, cancellable, &error);
+      /* through the core's one guarded reader, decoded at the thumbnail's
+       * size where the format allows (a JPEG by its DCT, at 1/2, 1/4 or
+       * 1/8), never larger than the image */
+      pixbuf = dd_image_thumbnail_bytes (bytes, MAX (w, h), 0, NULL, NULL, cancellable, &error);
       made = pixbuf != NULL &&
              gdk_pixbuf_save_to_buffer (pixbuf, &png, &len, "png", &error, "compression", "3", NULL) &&
              dd_io_write_file (data->thumbnail, png, len, FALSE, &error);

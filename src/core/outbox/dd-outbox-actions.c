@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "dd-error.h"
+#include "dd-image.h"
 #include "dd-outbox-private.h"
 
 /* ---- add ------------------------------------------------------------------ */
@@ -112,8 +113,7 @@ dd_outbox_add_async (DdOutbox            *self,
   batch_id = g_uuid_string_random ();
   created_at = dd_outbox_now (self);
   max_bytes = dd_profile_get_max_image_bytes (profile);
-  cap = MIN (MAX (G_GUINT64_CONSTANT (200) * 1024 * 1024, MIN (max_bytes, G_MAXUINT64 / 10) * 10),
-             G_MAXUINT - 1);
+  cap = dd_image_input_cap (max_bytes);
 
   data = g_new0 (AddData, 1);
   data->jobs = g_ptr_array_new_with_free_func (g_object_unref);
