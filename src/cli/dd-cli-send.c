@@ -171,6 +171,9 @@ dd_cli_send (int    argc,
       /* An outbox of this batch only: other jobs in the folder are for
        * "dingdrop outbox resume" or the window. */
       outbox = dd_outbox_new (NULL, dd_client_get_default (), store);
+      /* started first: the access token is asked for while the images
+       * are copied into the outbox */
+      dd_outbox_start (outbox);
       dd_outbox_add_async (outbox, profile, sources, &options,
                            NULL, dd_cli_store_result_cb, &result);
       jobs = dd_outbox_add_finish (outbox, dd_cli_wait_for_result (&result), &error);
@@ -197,7 +200,6 @@ dd_cli_send (int    argc,
         if (!g_str_equal (files[i], "-") || stdin_bytes != NULL)
           g_ptr_array_add (names, files[i]);
 
-      dd_outbox_start (outbox);
       dd_cli_tell_wait (outbox, dd_profile_get_id (profile));
       progress = dd_cli_progress_new (outbox, jobs, names, json);
       dd_cli_progress_run (progress);

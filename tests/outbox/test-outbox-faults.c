@@ -377,7 +377,9 @@ check_transient (Fixture     *f,
   g_autofree char *batch = NULL;
   guint attempts = 0;
 
-  dd_fake_server_inject_fault (f->fake, fault, count);
+  /* one more: the first request is the access token asked for ahead of
+   * the uploads, whose failure only means the upload asks again */
+  dd_fake_server_inject_fault (f->fake, fault, count + 1);
   batch = add_batch (f, f->outbox, f->profile, images, NULL);
   jobs = dd_outbox_get_batch_jobs (f->outbox, batch);
   dd_outbox_start (f->outbox);
@@ -430,7 +432,9 @@ test_transient_gives_up (Fixture       *f,
   if (f->fake == NULL)
     return;
 
-  dd_fake_server_inject_fault (f->fake, DD_FAKE_FAULT_HTTP_500, DD_OUTBOX_MAX_ATTEMPTS);
+  /* and one for the access token asked for ahead of the upload, which
+   * is no attempt of the job's */
+  dd_fake_server_inject_fault (f->fake, DD_FAKE_FAULT_HTTP_500, DD_OUTBOX_MAX_ATTEMPTS + 1);
   batch = add_batch (f, f->outbox, f->profile, images, NULL);
   jobs = dd_outbox_get_batch_jobs (f->outbox, batch);
   job = jobs->pdata[0];
@@ -441,7 +445,9 @@ test_transient_gives_up (Fixture       *f,
   g_assert_cmpuint (dd_job_get_attempts (job), ==, DD_OUTBOX_MAX_ATTEMPTS);
   g_assert_nonnull (dd_job_get_error_message (job));
   g_assert_true (dd_outbox_lookup (f->outbox, dd_job_get_id (job)) == job);
-  g_assert_cmpuint (dd_fake_server_get_n_requests (f->fake), ==, DD_OUTBOX_MAX_ATTEMPTS);
+  /* the upload's first token request may have been the one asked ahead */
+  g_assert_cmpuint (dd_fake_server_get_n_requests (f->fake), >=, DD_OUTBOX_MAX_ATTEMPTS);
+  g_assert_cmpuint (dd_fake_server_get_n_requests (f->fake), <=, DD_OUTBOX_MAX_ATTEMPTS + 1);
 
   g_assert_true (outbox_retry (f->outbox, job, NULL, &error));
   g_assert_no_error (error);

@@ -37,6 +37,7 @@ DdJobPrepared *dd_job_prepare_finish        (GAsyncResult         *result,
                                              GError              **error);
 
 void           dd_job_read_prepared_async   (DdJob                *job,
+                                             gboolean              verify,
                                              GCancellable         *cancellable,
                                              GAsyncReadyCallback   callback,
                                              gpointer              user_data);

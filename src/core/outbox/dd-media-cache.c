@@ -3,8 +3,11 @@
  *   <outbox>/media/<sha256>-<app>   the media_id those bytes got from that
  *                                   AppKey (a media_id belongs to its app)
  *
- * Shared by every process through the folder, read and written on the
- * I/O queue; what this process learnt is kept in memory as well.
+ * Shared by every process through the folder, written on the I/O queue;
+ * what this process learnt is kept in memory as well.  A lookup reads in
+ * a worker thread of its own, not behind the queue's job saves: an entry
+ * is replaced atomically, and this process's own are answered from
+ * memory.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -97,8 +100,6 @@ lookup_thread (GTask        *task,
   g_autofree char *path = g_build_filename (self->directory, task_data, NULL);
   g_autofree char *contents = NULL;
 
-  DD_ASSERT_IO_THREAD (self->queue);
-
   if (g_file_get_contents (path, &contents, NULL, NULL) && is_media_id (g_strstrip (contents)))
     g_task_return_pointer (task, g_steal_pointer (&contents), g_free);
   else
@@ -140,7 +141,7 @@ dd_media_cache_lookup_async (DdMediaCache        *self,
       return;
     }
   g_task_set_task_data (task, name, g_free);
-  dd_io_queue_run (self->queue, task, lookup_thread);
+  g_task_run_in_thread (task, lookup_thread);
 }
 
 /**

@@ -138,6 +138,11 @@ dd_outbox_add_async (DdOutbox            *self,
     }
   g_task_set_task_data (task, data, (GDestroyNotify) add_data_free);
 
+  /* the token while the images are copied, not after (an outbox not
+   * started asks nothing of DingTalk) */
+  if (self->started && dd_profile_get_secrets_loaded (profile))
+    dd_outbox_scheduler_prefetch_token (self->scheduler, profile);
+
   self->n_adding++;
   dd_outbox_store_create_async (self->store, data->jobs, copies, cap, cancellable,
                                 created_cb, g_steal_pointer (&task));

@@ -27,6 +27,7 @@ typedef struct {
                                 * earlier run of the job does not touch it */
   Phase         phase;
   gboolean      looked_up;     /* the media cache was asked */
+  gboolean      prepared_here; /* its prepared file is this run's */
   GCancellable *cancellable;   /* of what runs for it now */
 } Run;
 

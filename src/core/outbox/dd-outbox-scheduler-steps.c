@@ -84,6 +84,10 @@ prepared_cb (GObject      *source,
     _dd_scheduler_handle_error (self, job, error);
   else
     {
+      Run *run = _dd_scheduler_find_run (self, job, op->serial);
+
+      if (run != NULL)
+        run->prepared_here = TRUE;
       g_object_freeze_notify (G_OBJECT (job));
       dd_job_set_prepared (job, prepared->size, prepared->width, prepared->height,
                            prepared->mime_type, prepared->filename, prepared->sha256, NULL);
@@ -233,6 +237,6 @@ void
 _dd_scheduler_start_upload (DdOutboxScheduler *self,
               Run               *run)
 {
-  dd_job_read_prepared_async (run->job, begin (self, run, PHASE_UPLOADING),
+  dd_job_read_prepared_async (run->job, !run->prepared_here, begin (self, run, PHASE_UPLOADING),
                               read_prepared_cb, step_op_new (self, run));
 }

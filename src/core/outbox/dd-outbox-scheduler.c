@@ -715,7 +715,10 @@ secrets_loaded_cb (GObject      *source,
     }
 
   if (loaded)
-    robot->profile = g_object_ref (op->profile);
+    {
+      robot->profile = g_object_ref (op->profile);
+      dd_outbox_scheduler_prefetch_token (self, robot->profile);
+    }
   else
     {
       g_autoptr(GPtrArray) snapshot = snapshot_jobs (self);
@@ -758,6 +761,15 @@ robot_ready (DdOutboxScheduler *self,
                              _("The robot this image was for has been removed."));
       fail_job (self, job, error);
       return FALSE;
+    }
+
+  /* loaded already by whoever added the job (dingdrop send, the window):
+   * not asked of the keyring a second time */
+  if (dd_profile_get_secrets_loaded (profile))
+    {
+      robot->profile = g_object_ref (profile);
+      dd_outbox_scheduler_prefetch_token (self, profile);
+      return TRUE;
     }
 
   robot->loading = TRUE;
@@ -1022,4 +1034,38 @@ dd_outbox_scheduler_make_thumbnail (DdOutboxScheduler *self,
       return;
     }
   start_thumbnails (self);
+}
+
+static void
+token_prefetched_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = dd_client_get_token_finish (DD_CLIENT (source), result, &error);
+
+  /* the upload that needs it asks again, and says what went wrong */
+  if (token == NULL)
+    g_debug ("No access token ahead of the uploads: %s", error->message);
+}
+
+/**
+ * dd_outbox_scheduler_prefetch_token:
+ * @profile: a robot with its secrets
+ *
+ * Asks for the internal app's access token now, beside the copying and
+ * the preparing, so that the first upload does not wait a round trip for
+ * it; one request for the batch (the client shares it and caches the
+ * token).
+ */
+void
+dd_outbox_scheduler_prefetch_token (DdOutboxScheduler *self,
+                                    DdProfile         *profile)
+{
+  g_return_if_fail (DD_IS_OUTBOX_SCHEDULER (self));
+  g_return_if_fail (DD_IS_PROFILE (profile));
+
+  if (dd_profile_get_app_key (profile) == NULL || dd_profile_get_app_secret (profile) == NULL)
+    return;
+  dd_client_get_token_async (self->client, profile, FALSE, NULL, token_prefetched_cb, NULL);
 }

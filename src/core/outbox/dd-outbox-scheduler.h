@@ -68,6 +68,8 @@ guint              dd_outbox_scheduler_get_n_jobs    (DdOutboxScheduler *self);
 gboolean           dd_outbox_scheduler_thumbnail_pending (DdOutboxScheduler *self,
                                                       DdJob             *job);
 guint              dd_outbox_scheduler_get_n_thumbnails (DdOutboxScheduler *self);
+void               dd_outbox_scheduler_prefetch_token (DdOutboxScheduler *self,
+                                                      DdProfile         *profile);
 void               dd_outbox_scheduler_make_thumbnail (DdOutboxScheduler *self,
                                                       DdJob             *job);
 gint64             dd_outbox_scheduler_estimate      (DdOutboxScheduler *self,

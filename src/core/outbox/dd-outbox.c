@@ -622,8 +622,9 @@ dd_outbox_close_finish (DdOutbox     *self,
   return g_task_propagate_boolean (G_TASK (result), NULL);
 }
 
-/* TRUE while a job this process owns is not sent or failed yet, or while
- * it is trying to take over jobs that another process let go of. */
+/* TRUE while a job this process owns is not sent or failed yet, or a
+ * sent one's thumbnail is still to be made (its bytes wait for it), or
+ * while it is trying to take over jobs that another process let go of. */
 gboolean
 dd_outbox_is_busy (DdOutbox *self)
 {
