@@ -327,8 +327,11 @@ dd_robot_editor_save_async (DdRobotEditor       *self,
 
   if (self->busy || self->secrets_state == SECRETS_LOADING)
     {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_BUSY,
-                               _("Wait until the robot’s secrets are read, or the test is over."));
+      const char *text = _("Wait until the robot’s secrets are read, or the test is over.");
+
+      /* Ctrl+S, or Save in the question, says why nothing happens */
+      dd_robot_editor_show_message (self, text);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_BUSY, "%s", text);
       return;
     }
 

@@ -143,7 +143,7 @@ send_one (Fixture *f)
   jobs = dd_outbox_add_finish (f->outbox, wait_result (&result), &error);
   g_assert_no_error (error);
   dd_outbox_start (f->outbox);
-  g_assert_true (dd_test_wait_for (history_has_one, f->outbox, 20000));
+  g_assert_true (dd_test_wait_for (history_has_one, f->outbox, 60000));
 
   return g_list_model_get_item (dd_outbox_get_history (f->outbox), 0);
 }
@@ -233,7 +233,7 @@ check_history (Fixture *f,
   /* the thumbnail the outbox made, not a generic icon */
   thumbnail = find_named (row, "thumbnail");
   g_assert_nonnull (thumbnail);
-  g_assert_true (dd_test_wait_for (shows_picture, thumbnail, 10000));
+  g_assert_true (dd_test_wait_for (shows_picture, thumbnail, 30000));
   paintable = gtk_image_get_paintable (GTK_IMAGE (thumbnail));
   g_assert_true (GDK_IS_TEXTURE (paintable));
   g_assert_cmpint (gdk_paintable_get_intrinsic_width (paintable), ==, 256);
@@ -245,7 +245,7 @@ check_history (Fixture *f,
   g_assert_true (gtk_widget_get_sensitive (copy));
   clipboard = gtk_widget_get_clipboard (GTK_WIDGET (window));
   g_signal_emit_by_name (copy, "clicked");
-  g_assert_true (dd_test_wait_for (clipboard_has_texture, clipboard, 10000));
+  g_assert_true (dd_test_wait_for (clipboard_has_texture, clipboard, 30000));
 
   targets = xclip_out ("TARGETS");
   target_list = g_strndup (g_bytes_get_data (targets, NULL), g_bytes_get_size (targets));

@@ -366,7 +366,7 @@ store_with_robot (const char *dir,
   g_assert_true (dd_profile_store_save (store, &error));
   g_assert_no_error (error);
   dd_secrets_store_async (profile, NULL, store_result_cb, &w);
-  g_assert_true (dd_test_wait_for (has_result, &w, 10000));
+  g_assert_true (dd_test_wait_for (has_result, &w, 30000));
   g_assert_true (dd_secrets_store_finish (w.result, &error));
   g_assert_no_error (error);
   g_clear_object (&w.result);
@@ -426,13 +426,13 @@ open_editor (DdRobotsWindow *window,
   if (!gtk_widget_get_mapped (GTK_WIDGET (window)))
     {
       gtk_window_present (GTK_WINDOW (window));
-      g_assert_true (dd_test_wait_for (is_mapped, window, 5000));
+      g_assert_true (dd_test_wait_for (is_mapped, window, 15000));
     }
   dd_robots_window_edit (window, dd_profile_store_lookup (store, name), FALSE);
   editor = dd_robots_window_get_editor (window);
-  g_assert_true (dd_test_wait_for (editor_idle, editor, 10000));
+  g_assert_true (dd_test_wait_for (editor_idle, editor, 30000));
   g_assert_cmpstr (dd_robot_editor_get_secrets_state (DD_ROBOT_EDITOR (editor)), ==, "loaded");
-  g_assert_true (dd_test_wait_for (is_mapped, editor, 5000));
+  g_assert_true (dd_test_wait_for (is_mapped, editor, 15000));
   return editor;
 }
 
@@ -462,22 +462,22 @@ test_leave_asks (void)
   window = dd_robots_window_new (store, client);
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
   editor = open_editor (window, store, "Leave Group");
-  g_assert_true (dd_test_wait_for (name_has_focus, editor, 5000));
+  g_assert_true (dd_test_wait_for (name_has_focus, editor, 15000));
   g_assert_false (dd_robot_editor_has_changes (DD_ROBOT_EDITOR (editor)));
 
   /* nothing changed: Escape goes back at once */
   g_assert_true (dd_test_press_keys (GTK_WIDGET (window), "Escape"));
-  g_assert_true (dd_test_wait_for (editor_closed, window, 5000));
+  g_assert_true (dd_test_wait_for (editor_closed, window, 15000));
   g_assert_null (dd_test_find_message_dialog ());
 
   /* typed into the focused first field, then Escape: a question */
   editor = open_editor (window, store, "Leave Group");
-  g_assert_true (dd_test_wait_for (name_has_focus, editor, 5000));
+  g_assert_true (dd_test_wait_for (name_has_focus, editor, 15000));
   g_assert_true (dd_test_press_keys (GTK_WIDGET (window), "End space x"));
   g_assert_cmpstr (text_of (editor, "name_row"), ==, "Leave Group x");
   g_assert_true (dd_robot_editor_has_changes (DD_ROBOT_EDITOR (editor)));
   g_assert_true (dd_test_press_keys (GTK_WIDGET (window), "Escape"));
-  g_assert_true (dd_test_wait_for (has_dialog, NULL, 5000));
+  g_assert_true (dd_test_wait_for (has_dialog, NULL, 15000));
   dialog = dd_test_find_message_dialog ();
   g_assert_true (adw_message_dialog_has_response (dialog, "save"));
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "save"));
@@ -491,7 +491,7 @@ test_leave_asks (void)
 
   /* Ctrl+S saves, to the file and the keyring; nothing is left to ask */
   g_assert_true (dd_test_press_keys (GTK_WIDGET (window), "ctrl+s"));
-  g_assert_true (dd_test_wait_for (editor_idle, editor, 10000));
+  g_assert_true (dd_test_wait_for (editor_idle, editor, 30000));
   g_assert_cmpstr (dd_robot_editor_get_message (DD_ROBOT_EDITOR (editor)), ==, "Saved");
   g_assert_false (dd_robot_editor_has_changes (DD_ROBOT_EDITOR (editor)));
   g_assert_true (saved_as (dir, "Leave Group x"));
@@ -500,9 +500,9 @@ test_leave_asks (void)
   type (editor, "keywords_row", "never saved");
   gtk_window_close (GTK_WINDOW (window));
   g_assert_nonnull (window);
-  g_assert_true (dd_test_wait_for (has_dialog, NULL, 5000));
+  g_assert_true (dd_test_wait_for (has_dialog, NULL, 15000));
   g_assert_true (dd_test_press_keys (GTK_WIDGET (dd_test_find_message_dialog ()), "alt+d"));
-  g_assert_true (dd_test_wait_for (pointer_cleared, &window, 5000));
+  g_assert_true (dd_test_wait_for (pointer_cleared, &window, 15000));
   {
     g_autoptr(DdProfileStore) again = dd_profile_store_new (dir);
 
@@ -516,10 +516,10 @@ test_leave_asks (void)
   editor = open_editor (window, store, "Leave Group x");
   type (editor, "name_row", "Leave Group y");
   g_assert_true (dd_test_press_keys (GTK_WIDGET (window), "Escape"));
-  g_assert_true (dd_test_wait_for (has_dialog, NULL, 5000));
+  g_assert_true (dd_test_wait_for (has_dialog, NULL, 15000));
   /* Save is the default response */
   g_assert_true (dd_test_press_keys (GTK_WIDGET (dd_test_find_message_dialog ()), "Return"));
-  g_assert_true (dd_test_wait_for (editor_closed, window, 10000));
+  g_assert_true (dd_test_wait_for (editor_closed, window, 30000));
   g_assert_true (saved_as (dir, "Leave Group y"));
 
   gtk_window_destroy (GTK_WINDOW (window));
@@ -540,10 +540,10 @@ test_invalid_form (void)
   g_assert_true (dd_profile_store_load (store, NULL));
   window = dd_robots_window_new (store, client);
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (dd_test_wait_for (is_mapped, window, 5000));
+  g_assert_true (dd_test_wait_for (is_mapped, window, 15000));
   dd_robots_window_add_robot (window);
   editor = dd_robots_window_get_editor (window);
-  g_assert_true (dd_test_wait_for (is_mapped, editor, 5000));
+  g_assert_true (dd_test_wait_for (is_mapped, editor, 15000));
   save = child (editor, "save_button");
 
   /* a new robot: nothing to save yet, and no reproach before typing */
@@ -585,7 +585,7 @@ test_invalid_form (void)
 
   /* a button's activation clicks it a moment later */
   gtk_widget_activate (save);
-  g_assert_true (dd_test_wait_for (says_saved, editor, 10000));
+  g_assert_true (dd_test_wait_for (says_saved, editor, 30000));
   g_assert_cmpstr (dd_robot_editor_get_message (DD_ROBOT_EDITOR (editor)), ==, "Saved");
   g_assert_true (gtk_widget_get_visible (child (editor, "delete_button")));
   g_assert_true (gtk_widget_get_visible (child (editor, "duplicate_button")));
@@ -623,7 +623,7 @@ test_duplicate (void)
   gtk_widget_activate (child (old, "duplicate_button"));
   editors[0] = GTK_WIDGET (window);
   editors[1] = old;
-  g_assert_true (dd_test_wait_for (editor_replaced, editors, 10000));
+  g_assert_true (dd_test_wait_for (editor_replaced, editors, 30000));
   copy = dd_robots_window_get_editor (window);
 
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 2);
@@ -636,7 +636,7 @@ test_duplicate (void)
   g_assert_false (dd_robot_editor_has_changes (DD_ROBOT_EDITOR (copy)));
 
   /* the window shows it, and not a blank page */
-  g_assert_true (dd_test_wait_for (is_mapped, copy, 5000));
+  g_assert_true (dd_test_wait_for (is_mapped, copy, 15000));
   g_assert_cmpint (gtk_widget_get_width (copy), >, 0);
   g_assert_true (gtk_widget_get_visible (child (copy, "delete_button")));
 
@@ -723,7 +723,7 @@ test_mnemonics (void)
   g_assert_true (dd_profile_store_load (empty, NULL));
   window = dd_robots_window_new (empty, client);
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (dd_test_wait_for (is_mapped, window, 5000));
+  g_assert_true (dd_test_wait_for (is_mapped, window, 15000));
   check_buttons (GTK_WIDGET (window));
   gtk_window_destroy (GTK_WINDOW (window));
 
