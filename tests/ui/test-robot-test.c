@@ -330,6 +330,10 @@ test_failure (Fixture       *f,
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "310000"));
   g_assert_cmpint (dd_profile_get_checked_at (f->profile), ==, 0);
   g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), ==, 0);
+
+  /* a result for other values goes as soon as a field changes */
+  gtk_editable_set_text (GTK_EDITABLE (child (f->editor, "keywords_row")), "changed");
+  g_assert_false (gtk_widget_get_visible (row));
 }
 
 static void
