@@ -451,7 +451,7 @@ test_drop_bad_files (Fixture       *f,
                      gconstpointer  data)
 {
   const char *names[] = { "empty.png", "notes.png", "pipe.png", "gone.png", "half.png" };
-  g_autofree char *paths[G_N_ELEMENTS (names)] = { NULL, };
+  char *paths[G_N_ELEMENTS (names)] = { NULL, };
   g_autoslist(GFile) files = NULL;
   g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 640, 480);
   g_autofree char *png = NULL;
@@ -491,6 +491,9 @@ test_drop_bad_files (Fixture       *f,
   for (guint i = 0; i < 3; i++)
     g_assert_nonnull (strstr (toast, names[i]));
   g_assert_nonnull (strstr (toast, "…"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    g_free (paths[i]);
 }
 
 static void
