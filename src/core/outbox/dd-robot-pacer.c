@@ -214,7 +214,10 @@ learn (DdRobotPacer *self,
 
   g_array_set_size (record->sends, 0);
   g_array_append_vals (record->sends, fresh->sends->data, fresh->sends->len);
-  record->paused_until = fresh->paused_until;
+  /* a pause is never shortened: a call queued before this process's own
+   * dd_robot_pacer_pause() read the file before the pause was written,
+   * and must not take it back until the pause's own call returns */
+  record->paused_until = MAX (record->paused_until, fresh->paused_until);
   if (record->paused_until > now (self) && record->paused_until != was)
     g_signal_emit (self, signals[PAUSED], 0, robot_id, record->paused_until);
 }
