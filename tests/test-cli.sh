@@ -310,6 +310,10 @@ done
   >"$work/many.out" 2>&1
 expect_eq "150 images as one album with 128 open files allowed: exit 0" 0 $?
 check "…all 150 sent" sh -c "[ \$(grep -c '^sent ' '$work/many.out') -eq 150 ]"
+# the history keeps no images by default: `send` leaves none behind, also
+# those whose thumbnails were made after their upload
+check "…and no copy of an image is left in the outbox" \
+  sh -c "[ -z \"\$(find '$XDG_DATA_HOME/dingdrop/outbox/jobs' -name original -o -name prepared)\" ]"
 
 # --- a damaged job.json: listed with its folder, its image kept; clear
 # removes it

@@ -643,6 +643,20 @@ dd_outbox_is_busy (DdOutbox *self)
   return FALSE;
 }
 
+/**
+ * dd_outbox_get_n_thumbnails_owed:
+ *
+ * Returns: how many sent jobs of this process wait for their thumbnail
+ *   before their image's bytes go (see "thumbnail-owed")
+ */
+guint
+dd_outbox_get_n_thumbnails_owed (DdOutbox *self)
+{
+  g_return_val_if_fail (DD_IS_OUTBOX (self), 0);
+
+  return g_hash_table_size (self->thumb_waiting);
+}
+
 static int
 compare_seq (gconstpointer a,
              gconstpointer b)
