@@ -292,10 +292,11 @@ dd_window_append_item (DdWindow    *self,
   g_debug ("Queued “%s”", dd_queue_item_get_display_name (item));
 
   /* new rows come into view, once the list has grown (laying out 150
-   * rows on a busy machine can take seconds) */
+   * rows on a busy machine can take many seconds; following stops 2 s
+   * after the list last grew) */
   self->scroll_to_end = TRUE;
   g_clear_handle_id (&self->scroll_timeout_id, g_source_remove);
-  self->scroll_timeout_id = g_timeout_add (10000, scroll_timeout_cb, self);
+  self->scroll_timeout_id = g_timeout_add (60000, scroll_timeout_cb, self);
 }
 
 void
