@@ -383,9 +383,6 @@ main (int    argc,
   status = g_test_run ();
 
   stop_portal ();
-  {
-    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", world.tmp);
-    g_assert_cmpint (system (cmd), ==, 0);
-  }
+  dd_test_remove_dir (world.tmp);
   return status;
 }

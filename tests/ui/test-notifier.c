@@ -206,14 +206,6 @@ window_active (gpointer data)
   return gtk_window_is_active (GTK_WINDOW (app_window ()));
 }
 
-static void
-store_result_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 /* "Team Group", a robot of the fake DingTalk, secrets in the keyring */
 static void
 add_robot (void)
@@ -233,7 +225,7 @@ add_robot (void)
   g_assert_true (dd_profile_store_add (dd_application_get_profiles (world.app), profile, &error));
   g_assert_no_error (error);
 
-  dd_secrets_store_async (profile, NULL, store_result_cb, &result);
+  dd_secrets_store_async (profile, NULL, dd_test_store_result_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (dd_secrets_store_finish (result, &error));
@@ -435,9 +427,6 @@ main (int    argc,
   g_test_add_func ("/notifier/all-failed", test_all_failed);
   status = g_test_run ();
 
-  {
-    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", world.tmp);
-    g_assert_cmpint (system (cmd), ==, 0);
-  }
+  dd_test_remove_dir (world.tmp);
   return status;
 }

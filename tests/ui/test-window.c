@@ -166,14 +166,6 @@ make_texture (int width,
   return gdk_texture_new_for_pixbuf (pixbuf);
 }
 
-static void
-store_result_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 static DdProfile *
 add_profile (Fixture    *f,
              const char *name,
@@ -199,7 +191,7 @@ add_profile (Fixture    *f,
     {
       GAsyncResult *result = NULL;
 
-      dd_secrets_store_async (profile, NULL, store_result_cb, &result);
+      dd_secrets_store_async (profile, NULL, dd_test_store_result_cb, &result);
       while (result == NULL)
         g_main_context_iteration (NULL, TRUE);
       g_assert_true (dd_secrets_store_finish (result, &error));
@@ -257,11 +249,7 @@ fixture_tear_down (Fixture       *f,
   g_clear_object (&f->client);
   g_clear_object (&f->fake);
   g_clear_object (&f->store);
-  if (f->tmp != NULL)
-    {
-      g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->tmp);
-      g_assert_cmpint (system (cmd), ==, 0);
-    }
+  dd_test_remove_dir (f->tmp);
   g_clear_pointer (&f->tmp, g_free);
 }
 

@@ -6,6 +6,8 @@
 
 #include "ui-test-util.h"
 
+#include <stdlib.h>
+
 #include <gdk/x11/gdkx.h>
 
 static gboolean
@@ -157,4 +159,77 @@ dd_test_press_keys (GtkWidget  *window,
     }
 
   return g_subprocess_get_if_exited (process) && g_subprocess_get_exit_status (process) == 0;
+}
+
+/* A GAsyncReadyCallback that keeps the result in the GAsyncResult *
+ * at @user_data (a reference), to wait for it. */
+void
+dd_test_store_result_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* For dd_test_wait_for: whether the GAsyncResult * at @slot came. */
+gboolean
+dd_test_has_result (gpointer slot)
+{
+  return *(GAsyncResult **) slot != NULL;
+}
+
+/* (transfer none) the result stored at @slot, iterating until it came */
+GAsyncResult *
+dd_test_wait_result (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+/* (transfer none) (nullable) @widget or the first widget below it
+ * whose name (gtk_widget_set_name) is @name */
+GtkWidget *
+dd_test_find_named (GtkWidget  *widget,
+                    const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = dd_test_find_named (c, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Removes the folder @dir (nullable) and all in it, or fails the test. */
+void
+dd_test_remove_dir (const char *dir)
+{
+  g_autofree char *cmd = NULL;
+
+  if (dir == NULL)
+    return;
+  cmd = g_strdup_printf ("rm -rf '%s'", dir);
+  g_assert_cmpint (system (cmd), ==, 0);
+}
+
+/* (transfer none) the robot editor's template child @name */
+GtkWidget *
+dd_test_editor_child (GtkWidget  *editor,
+                      const char *name)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (editor, DD_TYPE_ROBOT_EDITOR, name));
+}
+
+/* For dd_test_wait_for: the editor (@data) neither saves, tests nor
+ * reads its secrets. */
+gboolean
+dd_test_editor_idle (gpointer data)
+{
+  return !dd_robot_editor_is_busy (data) &&
+         g_strcmp0 (dd_robot_editor_get_secrets_state (data), "loading") != 0;
 }

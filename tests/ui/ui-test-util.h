@@ -8,6 +8,7 @@
 
 #include "dd-queue-item.h"
 #include "dd-queue-row.h"
+#include "dd-robot-editor.h"
 #include "dd-window.h"
 
 G_BEGIN_DECLS
@@ -25,5 +26,16 @@ gboolean          dd_test_load_outbox         (DdOutbox   *outbox,
 void              dd_test_close_outbox        (DdOutbox   *outbox);
 gboolean          dd_test_press_keys          (GtkWidget  *window,
                                                const char *keys);
+void              dd_test_store_result_cb     (GObject      *source,
+                                               GAsyncResult *result,
+                                               gpointer      user_data);
+gboolean          dd_test_has_result          (gpointer    slot);
+GAsyncResult     *dd_test_wait_result         (GAsyncResult **slot);
+GtkWidget        *dd_test_find_named          (GtkWidget  *widget,
+                                               const char *name);
+void              dd_test_remove_dir          (const char *dir);
+GtkWidget        *dd_test_editor_child        (GtkWidget  *editor,
+                                               const char *name);
+gboolean          dd_test_editor_idle         (gpointer    data);
 
 G_END_DECLS
