@@ -244,12 +244,6 @@ test_not_kept (Fixture       *f,
   check_history (f, FALSE);
 }
 
-static void
-test_skip (void)
-{
-  g_test_skip ("Run under tests/keyring/run-with-keyring.sh");
-}
-
 int
 main (int    argc,
       char **argv)
@@ -257,13 +251,11 @@ main (int    argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
-  if (g_strcmp0 (g_getenv ("DD_TEST_SECRETS_BACKEND"), "keyring") == 0)
+  if (dd_test_with_keyring ("/history/skip"))
     {
       g_test_add ("/history/image-kept", Fixture, NULL, fixture_set_up, test_kept, fixture_tear_down);
       g_test_add ("/history/image-not-kept", Fixture, NULL, fixture_set_up, test_not_kept, fixture_tear_down);
     }
-  else
-    g_test_add_func ("/history/skip", test_skip);
 
   return g_test_run ();
 }

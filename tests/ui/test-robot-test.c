@@ -292,12 +292,6 @@ test_failure (Fixture       *f,
   g_assert_false (gtk_widget_get_visible (row));
 }
 
-static void
-test_skip (void)
-{
-  g_test_skip ("Run under tests/keyring/run-with-keyring.sh");
-}
-
 int
 main (int    argc,
       char **argv)
@@ -305,15 +299,13 @@ main (int    argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
-  if (g_strcmp0 (g_getenv ("DD_TEST_SECRETS_BACKEND"), "keyring") == 0)
+  if (dd_test_with_keyring ("/robot-test/skip"))
     {
       g_test_add ("/robot-test/yes", Fixture, NULL, fixture_set_up, test_yes, fixture_tear_down);
       g_test_add ("/robot-test/no", Fixture, NULL, fixture_set_up, test_no, fixture_tear_down);
       g_test_add ("/robot-test/failure", Fixture, "SECnot-the-robots-secret",
                   fixture_set_up, test_failure, fixture_tear_down);
     }
-  else
-    g_test_add_func ("/robot-test/skip", test_skip);
 
   return g_test_run ();
 }

@@ -233,3 +233,20 @@ dd_test_editor_idle (gpointer data)
   return !dd_robot_editor_is_busy (data) &&
          g_strcmp0 (dd_robot_editor_get_secrets_state (data), "loading") != 0;
 }
+
+static void
+skip_without_keyring (void)
+{
+  g_test_skip ("Run under tests/keyring/run-with-keyring.sh");
+}
+
+/* Whether the tests run in the keyring of run-with-keyring.sh; if not,
+ * adds one test at @skip_path that is skipped, saying how to run them. */
+gboolean
+dd_test_with_keyring (const char *skip_path)
+{
+  if (g_strcmp0 (g_getenv ("DD_TEST_SECRETS_BACKEND"), "keyring") == 0)
+    return TRUE;
+  g_test_add_func (skip_path, skip_without_keyring);
+  return FALSE;
+}

@@ -37,5 +37,6 @@ void              dd_test_remove_dir          (const char *dir);
 GtkWidget        *dd_test_editor_child        (GtkWidget  *editor,
                                                const char *name);
 gboolean          dd_test_editor_idle         (gpointer    data);
+gboolean          dd_test_with_keyring        (const char *skip_path);
 
 G_END_DECLS
