@@ -375,30 +375,10 @@ static const GDBusInterfaceVTable notifications_vtable = { notifications_method_
 static void
 start_notification_server (Fixture *f)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (notifications_xml, &error);
-  g_autofree char *address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  g_autoptr(GVariant) reply = NULL;
-  guint32 result;
-
-  g_assert_no_error (error);
   f->notifications = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
-  f->bus = g_dbus_connection_new_for_address_sync (address,
-                                                   G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                   G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                   NULL, NULL, &error);
-  g_assert_no_error (error);
-  f->object_id = g_dbus_connection_register_object (f->bus, "/org/gtk/Notifications", info->interfaces[0],
-                                                    &notifications_vtable, f, NULL, &error);
-  g_assert_no_error (error);
-  reply = g_dbus_connection_call_sync (f->bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "RequestName",
-                                       g_variant_new ("(su)", "org.gtk.Notifications",
-                                                      G_BUS_NAME_OWNER_FLAGS_DO_NOT_QUEUE),
-                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
-  g_assert_no_error (error);
-  g_variant_get (reply, "(u)", &result);
-  g_assert_cmpuint (result, ==, 1);  /* DBUS_REQUEST_NAME_REPLY_PRIMARY_OWNER */
+  f->bus = dd_test_serve_on_session_bus (notifications_xml, "org.gtk.Notifications",
+                                         "/org/gtk/Notifications", &notifications_vtable,
+                                         f, &f->object_id);
 }
 
 static gboolean

@@ -250,3 +250,58 @@ dd_test_with_keyring (const char *skip_path)
   g_test_add_func (skip_path, skip_without_keyring);
   return FALSE;
 }
+
+/* (transfer full) a connection of its own to the session bus that
+ * serves the one interface of @xml at @path (its @vtable called with
+ * @user_data; the registration in @object_id) and owns @name — a
+ * service played by the test, as another process would. */
+GDBusConnection *
+dd_test_serve_on_session_bus (const char                 *xml,
+                              const char                 *name,
+                              const char                 *path,
+                              const GDBusInterfaceVTable *vtable,
+                              gpointer                    user_data,
+                              guint                      *object_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (xml, &error);
+  g_autofree char *address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_autoptr(GVariant) reply = NULL;
+  GDBusConnection *bus;
+  guint32 result;
+
+  g_assert_no_error (error);
+  bus = g_dbus_connection_new_for_address_sync (address,
+                                                G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                NULL, NULL, &error);
+  g_assert_no_error (error);
+  *object_id = g_dbus_connection_register_object (bus, path, info->interfaces[0], vtable,
+                                                  user_data, NULL, &error);
+  g_assert_no_error (error);
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "RequestName",
+                                       g_variant_new ("(su)", name, G_BUS_NAME_OWNER_FLAGS_DO_NOT_QUEUE),
+                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(u)", &result);
+  g_assert_cmpuint (result, ==, 1);  /* DBUS_REQUEST_NAME_REPLY_PRIMARY_OWNER */
+  return bus;
+}
+
+/* (transfer full) a new folder made from @tmpl (as g_dir_make_tmp) that
+ * the app takes for its config, data and cache, with settings in memory:
+ * a world of the test's own. */
+char *
+dd_test_private_home (const char *tmpl)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp (tmpl, &error);
+
+  g_assert_no_error (error);
+  g_setenv ("XDG_CONFIG_HOME", dir, TRUE);
+  g_setenv ("XDG_DATA_HOME", dir, TRUE);
+  g_setenv ("XDG_CACHE_HOME", dir, TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  return dir;
+}

@@ -38,5 +38,13 @@ GtkWidget        *dd_test_editor_child        (GtkWidget  *editor,
                                                const char *name);
 gboolean          dd_test_editor_idle         (gpointer    data);
 gboolean          dd_test_with_keyring        (const char *skip_path);
+GDBusConnection  *dd_test_serve_on_session_bus (const char                 *xml,
+                                                const char                 *name,
+                                                const char                 *path,
+                                                const GDBusInterfaceVTable *vtable,
+                                                gpointer                    user_data,
+                                                guint                      *object_id);
+
+char             *dd_test_private_home        (const char *tmpl);
 
 G_END_DECLS
