@@ -35,11 +35,8 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autofree char *config = NULL;
   g_autofree char *outbox_dir = NULL;
-  g_autofree char *webhook = NULL;
-  g_autoptr(DdProfile) profile = dd_profile_new ("History Group");
   const char *base;
 
   f->tmp = g_dir_make_tmp ("dd-test-history-XXXXXX", &error);
@@ -53,18 +50,8 @@ fixture_set_up (Fixture       *f,
   base = dd_fake_server_get_base_url (f->fake);
 
   f->store = dd_profile_store_new (config);
-  dd_profile_set_oapi_base (profile, base);
-  dd_profile_set_api_base (profile, base);
-  webhook = g_strdup_printf ("%s/robot/send?access_token=%s", base, TOKEN);
-  g_assert_true (dd_profile_set_webhook (profile, webhook, &error));
-  dd_profile_set_secret (profile, SECRET);
-  dd_profile_set_app_key (profile, APP_KEY);
-  dd_profile_set_app_secret (profile, APP_SECRET);
-  g_assert_true (dd_profile_store_add (f->store, profile, &error));
-  g_assert_no_error (error);
-  dd_secrets_store_async (profile, NULL, dd_test_store_result_cb, &result);
-  g_assert_true (dd_secrets_store_finish (dd_test_wait_result (&result), &error));
-  g_assert_no_error (error);
+  dd_test_store_secrets (dd_test_add_robot (f->store, "History Group", base, TOKEN, SECRET,
+                                            APP_KEY, APP_SECRET));
 
   f->client = dd_client_new ();
   f->outbox = dd_outbox_new (outbox_dir, f->client, f->store);

@@ -189,27 +189,11 @@ window_active (gpointer data)
 static void
 add_robot (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(DdProfile) profile = dd_profile_new ("Team Group");
-  const char *base = dd_fake_server_get_base_url (world.fake);
-  g_autofree char *webhook = g_strdup_printf ("%s/robot/send?access_token=%s", base, TOKEN);
-  GAsyncResult *result = NULL;
+  DdProfile *profile = dd_test_add_robot (dd_application_get_profiles (world.app), "Team Group",
+                                          dd_fake_server_get_base_url (world.fake),
+                                          TOKEN, SECRET, APP_KEY, APP_SECRET);
 
-  dd_profile_set_oapi_base (profile, base);
-  dd_profile_set_api_base (profile, base);
-  g_assert_true (dd_profile_set_webhook (profile, webhook, &error));
-  dd_profile_set_secret (profile, SECRET);
-  dd_profile_set_app_key (profile, APP_KEY);
-  dd_profile_set_app_secret (profile, APP_SECRET);
-  g_assert_true (dd_profile_store_add (dd_application_get_profiles (world.app), profile, &error));
-  g_assert_no_error (error);
-
-  dd_secrets_store_async (profile, NULL, dd_test_store_result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (dd_secrets_store_finish (result, &error));
-  g_assert_no_error (error);
-  g_object_unref (result);
+  dd_test_store_secrets (profile);
 }
 
 static GBytes *

@@ -98,31 +98,11 @@ static void
 add_profile (Fixture    *f,
              const char *name)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(DdProfile) profile = dd_profile_new (name);
-  g_autofree char *webhook = NULL;
   const char *base = f->fake ? dd_fake_server_get_base_url (f->fake) : "https://oapi.dingtalk.com";
-  GAsyncResult *result = NULL;
+  DdProfile *profile = dd_test_add_robot (f->store, name, base, TOKEN, SECRET, APP_KEY, APP_SECRET);
 
-  dd_profile_set_oapi_base (profile, base);
-  dd_profile_set_api_base (profile, base);
-  webhook = g_strdup_printf ("%s/robot/send?access_token=%s", base, TOKEN);
-  g_assert_true (dd_profile_set_webhook (profile, webhook, &error));
-  dd_profile_set_secret (profile, SECRET);
-  dd_profile_set_app_key (profile, APP_KEY);
-  dd_profile_set_app_secret (profile, APP_SECRET);
-  g_assert_true (dd_profile_store_add (f->store, profile, &error));
-  g_assert_no_error (error);
-
-  if (f->fake == NULL)
-    return;
-
-  dd_secrets_store_async (profile, NULL, dd_test_store_result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (dd_secrets_store_finish (result, &error));
-  g_assert_no_error (error);
-  g_object_unref (result);
+  if (f->fake != NULL)
+    dd_test_store_secrets (profile);
 }
 
 /* @data: "send" for a test that sends to the fake DingTalk */

@@ -6,6 +6,8 @@
 
 #include "ui-test-util.h"
 
+#include "dd-secrets.h"
+
 #include <stdlib.h>
 
 #include <gdk/x11/gdkx.h>
@@ -304,4 +306,43 @@ dd_test_private_home (const char *tmpl)
   g_setenv ("XDG_CACHE_HOME", dir, TRUE);
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   return dir;
+}
+
+/* (transfer none: @store holds it) a robot @name added to @store, of
+ * the DingTalk at @base: the webhook with @token, @secret, and the
+ * app's @app_key and @app_secret; its secrets not in a keyring yet. */
+DdProfile *
+dd_test_add_robot (DdProfileStore *store,
+                   const char     *name,
+                   const char     *base,
+                   const char     *token,
+                   const char     *secret,
+                   const char     *app_key,
+                   const char     *app_secret)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DdProfile) profile = dd_profile_new (name);
+  g_autofree char *webhook = g_strdup_printf ("%s/robot/send?access_token=%s", base, token);
+
+  dd_profile_set_oapi_base (profile, base);
+  dd_profile_set_api_base (profile, base);
+  g_assert_true (dd_profile_set_webhook (profile, webhook, &error));
+  dd_profile_set_secret (profile, secret);
+  dd_profile_set_app_key (profile, app_key);
+  dd_profile_set_app_secret (profile, app_secret);
+  g_assert_true (dd_profile_store_add (store, profile, &error));
+  g_assert_no_error (error);
+  return profile;
+}
+
+/* Stores @profile's secrets in the keyring, waiting till they are. */
+void
+dd_test_store_secrets (DdProfile *profile)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  dd_secrets_store_async (profile, NULL, dd_test_store_result_cb, &result);
+  g_assert_true (dd_secrets_store_finish (dd_test_wait_result (&result), &error));
+  g_assert_no_error (error);
 }

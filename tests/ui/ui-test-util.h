@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "dd-queue-item.h"
+#include "dd-profile-store.h"
 #include "dd-queue-row.h"
 #include "dd-robot-editor.h"
 #include "dd-window.h"
@@ -46,5 +47,14 @@ GDBusConnection  *dd_test_serve_on_session_bus (const char                 *xml,
                                                 guint                      *object_id);
 
 char             *dd_test_private_home        (const char *tmpl);
+
+DdProfile        *dd_test_add_robot           (DdProfileStore *store,
+                                               const char     *name,
+                                               const char     *base,
+                                               const char     *token,
+                                               const char     *secret,
+                                               const char     *app_key,
+                                               const char     *app_secret);
+void              dd_test_store_secrets       (DdProfile  *profile);
 
 G_END_DECLS
