@@ -12,18 +12,8 @@ set -u
 dingdrop=$1
 fake=$2
 work=$(mktemp -d "${TMPDIR:-/tmp}/dd-cli.XXXXXX")
-fake_pid=
-n=0
-failed=0
+. "$(dirname "$0")/tap.sh"
 
-cleanup () {
-  [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null && wait "$fake_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-ok () { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok () { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
 check () {  # check DESCRIPTION COMMAND...
   desc=$1; shift
   if "$@" >"$work/check.out" 2>&1; then ok "$desc"; else not_ok "$desc" "$(cat "$work/check.out")"; fi
@@ -40,13 +30,7 @@ SECRET='SECc0ffee+/=secret&value'
 APP_KEY=dingcliappkey
 APP_SECRET='cli-app-secret_4711'
 
-"$fake" --port-file "$work/port" --log "$work/fake.log" \
-        --app "$APP_KEY:$APP_SECRET" --robot "$TOKEN:$SECRET" --app-robot "dingclirobot:cidCliGroup==" \
-        >"$work/fake.out" 2>&1 &
-fake_pid=$!
-i=0
-while [ ! -s "$work/port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-base=$(cat "$work/port")
+start_fake --app "$APP_KEY:$APP_SECRET" --robot "$TOKEN:$SECRET" --app-robot "dingclirobot:cidCliGroup=="
 
 # Real images of real sizes: a screenshot-sized PNG and a photo-like JPEG.
 convert -size 1920x1080 gradient:'#3584e4-#f6f5f4' -fill black -draw 'rectangle 100,100 900,600' "$work/a.png"

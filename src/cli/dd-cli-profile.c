@@ -63,6 +63,47 @@ apply_style_options (const StyleOptions *options,
   return TRUE;
 }
 
+/* Parses the command line with @context, whose remaining arguments go
+ * to @rest; FALSE (told how to call): they are not exactly one name. */
+static gboolean
+parse_one_name (GOptionContext  *context,
+                int             *argc,
+                char          ***argv,
+                GStrv           *rest)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      dd_cli_usage_error (context, error->message);
+      return FALSE;
+    }
+  if (*rest == NULL || (*rest)[0] == NULL || (*rest)[1] != NULL)
+    {
+      dd_cli_usage_error (context, _("Give the robot exactly one name."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The robot @name, with its secrets, and the store it is in; FALSE:
+ * told why not. */
+static gboolean
+open_profile (const char      *name,
+              DdProfileStore **out_store,
+              DdProfile      **out_profile)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!(*out_store = dd_cli_open_store (&error)) ||
+      !(*out_profile = dd_cli_find_profile (*out_store, name, &error)))
+    {
+      dd_cli_print_error (error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static int
 profile_add (int    argc,
              char **argv)
@@ -110,16 +151,8 @@ profile_add (int    argc,
                                   "(asked for without echo on a terminal; never accepted as arguments)."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
 
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      dd_cli_usage_error (context, error->message);
-      return DD_EXIT_USAGE;
-    }
-  if (rest == NULL || rest[0] == NULL || rest[1] != NULL)
-    {
-      dd_cli_usage_error (context, _("Give the robot exactly one name."));
-      return DD_EXIT_USAGE;
-    }
+  if (!parse_one_name (context, &argc, &argv, &rest))
+    return DD_EXIT_USAGE;
   if ((robot_code == NULL) != (conversation_id == NULL))
     {
       dd_cli_usage_error (context, _("--robot-code and --conversation-id go together."));
@@ -249,24 +282,12 @@ profile_edit (int    argc,
   context = g_option_context_new (_("NAME — change a group robot’s settings"));
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      dd_cli_usage_error (context, error->message);
-      return DD_EXIT_USAGE;
-    }
-  if (rest == NULL || rest[0] == NULL || rest[1] != NULL)
-    {
-      dd_cli_usage_error (context, _("Give the robot exactly one name."));
-      return DD_EXIT_USAGE;
-    }
+  if (!parse_one_name (context, &argc, &argv, &rest))
+    return DD_EXIT_USAGE;
 
   /* with its secrets, so that the whole robot is checked */
-  if (!(store = dd_cli_open_store (&error)) ||
-      !(profile = dd_cli_find_profile (store, rest[0], &error)))
-    {
-      dd_cli_print_error (error);
-      return DD_EXIT_FAILED;
-    }
+  if (!open_profile (rest[0], &store, &profile))
+    return DD_EXIT_FAILED;
 
   /* checked on a copy: a refused change leaves the robot as it was */
   copy = dd_profile_duplicate (profile, dd_profile_get_name (profile));
@@ -439,28 +460,16 @@ profile_test (int    argc,
   context = g_option_context_new (_("NAME — post a test picture and ask whether it showed"));
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      dd_cli_usage_error (context, error->message);
-      return DD_EXIT_USAGE;
-    }
-  if (rest == NULL || rest[0] == NULL || rest[1] != NULL)
-    {
-      dd_cli_usage_error (context, _("Give the robot exactly one name."));
-      return DD_EXIT_USAGE;
-    }
+  if (!parse_one_name (context, &argc, &argv, &rest))
+    return DD_EXIT_USAGE;
   if (yes && no)
     {
       dd_cli_usage_error (context, _("--yes and --no cannot go together."));
       return DD_EXIT_USAGE;
     }
 
-  if (!(store = dd_cli_open_store (&error)) ||
-      !(profile = dd_cli_find_profile (store, rest[0], &error)))
-    {
-      dd_cli_print_error (error);
-      return DD_EXIT_FAILED;
-    }
+  if (!open_profile (rest[0], &store, &profile))
+    return DD_EXIT_FAILED;
 
   dd_robot_test_async (dd_client_get_default (), profile, NULL, dd_cli_store_result_cb, &result);
   if (!dd_robot_test_finish (dd_cli_wait_for_result (&result), &error))

@@ -122,29 +122,54 @@ ask (DdRobotEditor *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* An editor's errand on a robot of its own: the Test (the fields as
+ * they were typed) or Duplicate (the copy). */
 typedef struct {
   DdRobotEditor *self;
-  DdProfile     *tested;   /* the fields as they were typed */
-} TestOp;
+  DdProfile     *profile;
+} ProfileOp;
+
+/* (transfer full) @profile */
+static ProfileOp *
+profile_op_new (DdRobotEditor *self,
+                DdProfile     *profile)
+{
+  ProfileOp *op = g_new0 (ProfileOp, 1);
+
+  op->self = g_object_ref (self);
+  op->profile = profile;
+  return op;
+}
 
 static void
-test_op_free (TestOp *op)
+profile_op_free (ProfileOp *op)
 {
-  g_object_unref (op->self);
-  g_object_unref (op->tested);
+  g_clear_object (&op->self);
+  g_clear_object (&op->profile);
   g_free (op);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestOp, test_op_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ProfileOp, profile_op_free)
+
+/* The editor free again after @error; a cancel (the editor went) is
+ * not told. */
+static void
+fail (DdRobotEditor *self,
+      const GError  *error)
+{
+  dd_robot_editor_set_busy (self, FALSE);
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    dd_robot_editor_show_message (self, error->message);
+}
 
 static void
 tested_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  g_autoptr(TestOp) op = user_data;
+  g_autoptr(ProfileOp) op = user_data;
   DdRobotEditor *self = op->self;
-  DdProfile *tested = op->tested;
+  DdProfile *tested = op->profile;
   g_autoptr(GError) error = NULL;
   DdProfileCheckResult shown = { DD_PROFILE_CHECK_WEBHOOK, DD_PROFILE_CHECK_OK, NULL };
 
@@ -173,7 +198,6 @@ dd_robot_editor_test (DdRobotEditor *self)
 {
   g_autoptr(GError) error = NULL;
   DdProfile *copy;
-  TestOp *op;
 
   g_return_if_fail (DD_IS_ROBOT_EDITOR (self));
 
@@ -187,10 +211,8 @@ dd_robot_editor_test (DdRobotEditor *self)
 
   dd_robot_editor_set_busy (self, TRUE);
   gtk_spinner_set_spinning (self->test_spinner, TRUE);
-  op = g_new0 (TestOp, 1);
-  op->self = g_object_ref (self);
-  op->tested = copy;
-  dd_robot_test_async (self->client, copy, self->cancellable, tested_cb, op);
+  dd_robot_test_async (self->client, copy, self->cancellable, tested_cb,
+                       profile_op_new (self, copy));
 }
 
 static void
@@ -205,9 +227,7 @@ secrets_cleared_cb (GObject      *object,
       !dd_profile_store_remove (self->profiles, self->profile, &error) ||
       !dd_profile_store_save (self->profiles, &error))
     {
-      dd_robot_editor_set_busy (self, FALSE);
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        dd_robot_editor_show_message (self, error->message);
+      fail (self, error);
       return;
     }
 
@@ -257,51 +277,36 @@ dd_robot_editor_delete_action (GtkWidget  *widget,
 
 /* Duplicate: a copy saved at once, its secrets copied in the keyring
  * first, so that it never exists without them; then it is edited. */
-typedef struct {
-  DdRobotEditor *self;
-  DdProfile     *copy;
-} DuplicateOp;
-
-static void
-duplicate_op_free (DuplicateOp *op)
-{
-  g_clear_object (&op->self);
-  g_clear_object (&op->copy);
-  g_free (op);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (DuplicateOp, duplicate_op_free)
 
 static void
 copy_secrets_stored_cb (GObject      *object,
                         GAsyncResult *result,
                         gpointer      user_data)
 {
-  g_autoptr(DuplicateOp) op = user_data;
+  g_autoptr(ProfileOp) op = user_data;
   DdRobotEditor *self = op->self;
+  DdProfile *copy = op->profile;
   g_autoptr(GError) error = NULL;
 
   if (!dd_secrets_store_finish (result, &error))
     {
-      dd_robot_editor_set_busy (self, FALSE);
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        dd_robot_editor_show_message (self, error->message);
+      fail (self, error);
       return;
     }
 
-  if (!dd_profile_store_add (self->profiles, op->copy, &error) ||
+  if (!dd_profile_store_add (self->profiles, copy, &error) ||
       !dd_profile_store_save (self->profiles, &error))
     {
-      if (dd_profile_store_lookup (self->profiles, dd_profile_get_id (op->copy)) == op->copy)
-        dd_profile_store_remove (self->profiles, op->copy, NULL);
-      dd_secrets_clear_async (dd_profile_get_id (op->copy), NULL, NULL, NULL);
+      if (dd_profile_store_lookup (self->profiles, dd_profile_get_id (copy)) == copy)
+        dd_profile_store_remove (self->profiles, copy, NULL);
+      dd_secrets_clear_async (dd_profile_get_id (copy), NULL, NULL, NULL);
       dd_robot_editor_set_busy (self, FALSE);
       dd_robot_editor_show_message (self, error->message);
       return;
     }
 
   dd_robot_editor_set_busy (self, FALSE);
-  dd_robot_editor_emit_duplicate (self, op->copy);
+  dd_robot_editor_emit_duplicate (self, copy);
 }
 
 static char *
@@ -328,18 +333,16 @@ duplicate_left_cb (GObject      *object,
 {
   DdRobotEditor *self = DD_ROBOT_EDITOR (object);
   g_autofree char *name = NULL;
-  DuplicateOp *op;
+  ProfileOp *op;
 
   /* the changes saved or discarded: the copy is of the robot as saved */
   if (!dd_robot_editor_confirm_leave_finish (self, result, NULL) || self->busy)
     return;
 
   name = copy_name (self, dd_profile_get_name (self->profile));
-  op = g_new0 (DuplicateOp, 1);
-  op->self = g_object_ref (self);
-  op->copy = dd_profile_duplicate (self->profile, name);
+  op = profile_op_new (self, dd_profile_duplicate (self->profile, name));
   dd_robot_editor_set_busy (self, TRUE);
-  dd_secrets_store_async (op->copy, self->cancellable, copy_secrets_stored_cb, op);
+  dd_secrets_store_async (op->profile, self->cancellable, copy_secrets_stored_cb, op);
 }
 
 void

@@ -345,24 +345,58 @@ dd_window_progress_update (DdWindow            *self,
 
 /* ---- actions ------------------------------------------------------------- */
 
+typedef void (*ItemFunc) (DdWindow    *self,
+                          DdQueueItem *item,
+                          DdJob       *job);
+
+/* Calls @func on each item the queue holds now, with its job (or NULL),
+ * walking a snapshot so that @func may take items out of the queue. */
+static void
+for_each_item (DdWindow *self,
+               ItemFunc  func)
+{
+  g_autoptr(GPtrArray) items = snapshot_items (self);
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      DdQueueItem *item = g_ptr_array_index (items, i);
+
+      func (self, item, dd_queue_item_get_job (item));
+    }
+}
+
+static void
+stop_item (DdWindow    *self,
+           DdQueueItem *item,
+           DdJob       *job)
+{
+  /* a message on its way arrives; it cannot be called back */
+  if (job_in_flight (job) && dd_job_get_state (job) != DD_JOB_SENDING)
+    dd_window_take_back (self, item);
+}
+
 static void
 stop_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
   DdWindow *self = DD_WINDOW (widget);
-  g_autoptr(GPtrArray) items = snapshot_items (self);
 
-  for (guint i = 0; i < items->len; i++)
-    {
-      DdQueueItem *item = g_ptr_array_index (items, i);
-      DdJob *job = dd_queue_item_get_job (item);
-
-      /* a message on its way arrives; it cannot be called back */
-      if (job_in_flight (job) && dd_job_get_state (job) != DD_JOB_SENDING)
-        dd_window_take_back (self, item);
-    }
+  for_each_item (self, stop_item);
   dd_window_update_state (self);
+}
+
+static void
+send_more_item (DdWindow    *self,
+                DdQueueItem *item,
+                DdJob       *job)
+{
+  if (job == NULL)
+    return;
+  if (dd_job_get_state (job) == DD_JOB_SENT)
+    dd_window_drop_item (self, item);   /* in the history now */
+  else if (dd_job_get_state (job) == DD_JOB_FAILED)
+    dd_window_take_back (self, item);   /* kept, to send later */
 }
 
 static void
@@ -371,22 +405,19 @@ send_more_action (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   DdWindow *self = DD_WINDOW (widget);
-  g_autoptr(GPtrArray) items = snapshot_items (self);
 
-  for (guint i = 0; i < items->len; i++)
-    {
-      DdQueueItem *item = g_ptr_array_index (items, i);
-      DdJob *job = dd_queue_item_get_job (item);
-
-      if (job == NULL)
-        continue;
-      if (dd_job_get_state (job) == DD_JOB_SENT)
-        dd_window_drop_item (self, item);   /* in the history now */
-      else if (dd_job_get_state (job) == DD_JOB_FAILED)
-        dd_window_take_back (self, item);   /* kept, to send later */
-    }
+  for_each_item (self, send_more_item);
   dd_window_update_state (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->caption_view));
+}
+
+static void
+remove_item (DdWindow    *self,
+             DdQueueItem *item,
+             DdJob       *job)
+{
+  /* what is on its way right now stays: Stop first */
+  dd_window_remove_item (self, item);
 }
 
 static void
@@ -394,12 +425,16 @@ remove_all_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
 {
-  DdWindow *self = DD_WINDOW (widget);
-  g_autoptr(GPtrArray) items = snapshot_items (self);
+  for_each_item (DD_WINDOW (widget), remove_item);
+}
 
-  /* what is on its way right now stays: Stop first */
-  for (guint i = 0; i < items->len; i++)
-    dd_window_remove_item (self, g_ptr_array_index (items, i));
+static void
+retry_item (DdWindow    *self,
+            DdQueueItem *item,
+            DdJob       *job)
+{
+  if (job != NULL && dd_job_get_state (job) == DD_JOB_FAILED)
+    dd_window_retry (self, item);
 }
 
 static void
@@ -407,17 +442,7 @@ retry_all_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
 {
-  DdWindow *self = DD_WINDOW (widget);
-  g_autoptr(GPtrArray) items = snapshot_items (self);
-
-  for (guint i = 0; i < items->len; i++)
-    {
-      DdQueueItem *item = g_ptr_array_index (items, i);
-      DdJob *job = dd_queue_item_get_job (item);
-
-      if (job != NULL && dd_job_get_state (job) == DD_JOB_FAILED)
-        dd_window_retry (self, item);
-    }
+  for_each_item (DD_WINDOW (widget), retry_item);
 }
 
 static void
@@ -433,23 +458,23 @@ retried_now_cb (GObject      *source,
     g_debug ("Not tried at once: %s", error->message);
 }
 
+static void
+retry_now_item (DdWindow    *self,
+                DdQueueItem *item,
+                DdJob       *job)
+{
+  if (job != NULL && dd_job_get_state (job) == DD_JOB_WAITING && dd_job_get_attempts (job) > 0)
+    dd_outbox_retry_async (self->outbox, job, NULL, self->cancellable, retried_now_cb,
+                           g_object_ref (self));
+}
+
 /* The banner's "Try Now": the images waiting to be tried again go now. */
 static void
 retry_now_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
 {
-  DdWindow *self = DD_WINDOW (widget);
-  g_autoptr(GPtrArray) items = snapshot_items (self);
-
-  for (guint i = 0; i < items->len; i++)
-    {
-      DdJob *job = dd_queue_item_get_job (g_ptr_array_index (items, i));
-
-      if (job != NULL && dd_job_get_state (job) == DD_JOB_WAITING && dd_job_get_attempts (job) > 0)
-        dd_outbox_retry_async (self->outbox, job, NULL, self->cancellable, retried_now_cb,
-                               g_object_ref (self));
-    }
+  for_each_item (DD_WINDOW (widget), retry_now_item);
 }
 
 /* The failure toast's "Edit Robot": the Robots window, on that robot. */

@@ -23,18 +23,10 @@ shift 4
 [ $# -gt 0 ] || set -- en zh_CN
 
 work=$(mktemp -d)
-fake_pid=
-app_pid=
-cleanup () {
-  [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null
-  [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null && wait "$fake_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/../tap.sh"
 
-export XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data"
-export XDG_CACHE_HOME="$work/cache" XDG_STATE_HOME="$work/state"
-mkdir -p "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_STATE_HOME" "$out"
+private_xdg "$work"
+mkdir -p "$out"
 export GSETTINGS_BACKEND=memory
 unset G_MESSAGES_DEBUG
 
@@ -43,12 +35,7 @@ SECRET='SECscreenshot-secret'
 APP_KEY=dingscreenshots
 APP_SECRET='screenshot-app-secret'
 
-"$fake" --port-file "$work/port" --log "$work/fake.log" \
-        --app "$APP_KEY:$APP_SECRET" --robot "$TOKEN:$SECRET" >"$work/fake.out" 2>&1 &
-fake_pid=$!
-i=0
-while [ ! -s "$work/port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-base=$(cat "$work/port")
+start_fake --app "$APP_KEY:$APP_SECRET" --robot "$TOKEN:$SECRET"
 
 printf 'webhook=%s/robot/send?access_token=%s\nsecret=%s\napp-secret=%s\n' \
        "$base" "$TOKEN" "$SECRET" "$APP_SECRET" |

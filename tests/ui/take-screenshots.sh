@@ -20,15 +20,7 @@ fake=$2
 out=$3
 localedir=${4-}
 work=$(mktemp -d "${TMPDIR:-/tmp}/dd-shots.XXXXXX")
-fake_pid=
-app_pid=
-
-cleanup () {
-  [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null
-  [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null && wait "$fake_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/../tap.sh"
 mkdir -p "$out"
 unset G_MESSAGES_DEBUG
 
@@ -49,23 +41,13 @@ make_images () {  # make_images DIR N PREFIX
   done
 }
 
-start_fake () {  # start_fake ARGS…: a fresh fake DingTalk
-  [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null && wait "$fake_pid" 2>/dev/null
-  rm -f "$work/port"
-  rm -f "$work/fake.log"
-  "$fake" --port-file "$work/port" --log "$work/fake.log" --app "$APP_KEY:$APP_SECRET" --robot "$TOKEN:$SECRET" "$@" \
-    >"$work/fake.out" 2>&1 &
-  fake_pid=$!
-  i=0
-  while [ ! -s "$work/port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-  base=$(cat "$work/port")
+fresh_fake () {  # fresh_fake ARGS…: a fresh fake DingTalk with our robot
+  start_fake --app "$APP_KEY:$APP_SECRET" --robot "$TOKEN:$SECRET" "$@"
 }
 
 start_app () {  # start_app LANGUAGE: a fresh profile and outbox, the window
   rm -rf "$work/home"
-  export XDG_CONFIG_HOME="$work/home/config" XDG_DATA_HOME="$work/home/data"
-  export XDG_CACHE_HOME="$work/home/cache" XDG_STATE_HOME="$work/home/state"
-  mkdir -p "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_STATE_HOME"
+  private_xdg "$work/home"
   printf 'webhook=%s/robot/send?access_token=%s\nsecret=%s\napp-secret=%s\n' \
          "$base" "$TOKEN" "$SECRET" "$APP_SECRET" |
     LANGUAGE=$1 "$dingdrop" profile add "Team Group" --app-key "$APP_KEY" \
@@ -114,7 +96,7 @@ for lang in en zh_CN; do
   [ "$lang" = en ] || suffix="-$lang"
 
   # a slow DingTalk that refuses the first message: on the way, then done
-  start_fake --latency 1200 --fail-next 400:latency --next-errcode 1:/robot/send:310000:'sign not match'
+  fresh_fake --latency 1200 --fail-next 400:latency --next-errcode 1:/robot/send:310000:'sign not match'
   start_app "$lang"
   LANGUAGE=$lang "$dingdrop" "$work"/batch/shot-*.png
   sleep 2
@@ -136,7 +118,7 @@ for lang in en zh_CN; do
   stop_app
 
   # DingTalk pauses the robot
-  start_fake --next-errcode 1:/robot/send:410100:'send too fast, exceed 20 times per minute'
+  fresh_fake --next-errcode 1:/robot/send:410100:'send too fast, exceed 20 times per minute'
   start_app "$lang"
   LANGUAGE=$lang "$dingdrop" "$work"/batch/shot-1.png "$work"/batch/shot-2.png "$work"/batch/shot-3.png
   sleep 2

@@ -22,21 +22,7 @@ portal=$2
 artifacts=${3-}
 localedir=${4-}
 work=$(mktemp -d "${TMPDIR:-/tmp}/dd-capture-cli.XXXXXX")
-portal_pid=
-app_pid=
-n=0
-failed=0
-
-cleanup () {
-  [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null
-  [ -n "$portal_pid" ] && kill "$portal_pid" 2>/dev/null && wait "$portal_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-ok () { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok () { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
-expect_eq () { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "expected: $2" "got: $3"; fi; }
+. "$(dirname "$0")/../tap.sh"
 
 # waits up to 10 s for COMMAND to succeed
 wait_until () {

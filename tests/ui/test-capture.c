@@ -350,12 +350,7 @@ main (int    argc,
   int status;
 
   /* a world of its own: no robots, no outbox of the user's */
-  world.tmp = g_dir_make_tmp ("dd-test-capture-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("XDG_CONFIG_HOME", world.tmp, TRUE);
-  g_setenv ("XDG_DATA_HOME", world.tmp, TRUE);
-  g_setenv ("XDG_CACHE_HOME", world.tmp, TRUE);
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  world.tmp = dd_test_private_home ("dd-test-capture-XXXXXX");
   world.image = g_build_filename (world.tmp, "Screenshot from the desktop.png", NULL);
   world.log = g_build_filename (world.tmp, "portal.log", NULL);
 
@@ -383,9 +378,6 @@ main (int    argc,
   status = g_test_run ();
 
   stop_portal ();
-  {
-    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", world.tmp);
-    g_assert_cmpint (system (cmd), ==, 0);
-  }
+  dd_test_remove_dir (world.tmp);
   return status;
 }

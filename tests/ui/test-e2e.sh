@@ -21,21 +21,7 @@ fake=$2
 artifacts=$3
 localedir=${4-}
 work=$(mktemp -d "${TMPDIR:-/tmp}/dd-e2e.XXXXXX")
-fake_pid=
-app_pid=
-n=0
-failed=0
-
-cleanup () {
-  [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null
-  [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null && wait "$fake_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-ok () { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok () { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
-expect_eq () { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "expected: $2" "got: $3"; fi; }
+. "$(dirname "$0")/../tap.sh"
 
 for tool in xdotool xclip import convert python3; do
   if ! command -v "$tool" >/dev/null 2>&1; then
@@ -49,9 +35,7 @@ if [ -z "${DISPLAY-}" ]; then
 fi
 
 mkdir -p "$artifacts"
-export XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data"
-export XDG_CACHE_HOME="$work/cache" XDG_STATE_HOME="$work/state"
-mkdir -p "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_STATE_HOME"
+private_xdg "$work"
 # the app's own debug output is not under test
 unset G_MESSAGES_DEBUG
 
@@ -60,12 +44,7 @@ SECRET='SECe2e-window-secret+/='
 APP_KEY=dinge2ewindow
 APP_SECRET='e2e-app-secret_0815'
 
-"$fake" --port-file "$work/port" --log "$work/fake.log" \
-        --app "$APP_KEY:$APP_SECRET" --robot "$TOKEN:$SECRET" >"$work/fake.out" 2>&1 &
-fake_pid=$!
-i=0
-while [ ! -s "$work/port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-base=$(cat "$work/port")
+start_fake --app "$APP_KEY:$APP_SECRET" --robot "$TOKEN:$SECRET"
 
 printf 'webhook=%s/robot/send?access_token=%s\nsecret=%s\napp-secret=%s\n' \
        "$base" "$TOKEN" "$SECRET" "$APP_SECRET" |

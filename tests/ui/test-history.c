@@ -31,31 +31,12 @@ typedef struct {
 } Fixture;
 
 static void
-store_result_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_result (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
-static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autofree char *config = NULL;
   g_autofree char *outbox_dir = NULL;
-  g_autofree char *webhook = NULL;
-  g_autoptr(DdProfile) profile = dd_profile_new ("History Group");
   const char *base;
 
   f->tmp = g_dir_make_tmp ("dd-test-history-XXXXXX", &error);
@@ -69,18 +50,8 @@ fixture_set_up (Fixture       *f,
   base = dd_fake_server_get_base_url (f->fake);
 
   f->store = dd_profile_store_new (config);
-  dd_profile_set_oapi_base (profile, base);
-  dd_profile_set_api_base (profile, base);
-  webhook = g_strdup_printf ("%s/robot/send?access_token=%s", base, TOKEN);
-  g_assert_true (dd_profile_set_webhook (profile, webhook, &error));
-  dd_profile_set_secret (profile, SECRET);
-  dd_profile_set_app_key (profile, APP_KEY);
-  dd_profile_set_app_secret (profile, APP_SECRET);
-  g_assert_true (dd_profile_store_add (f->store, profile, &error));
-  g_assert_no_error (error);
-  dd_secrets_store_async (profile, NULL, store_result_cb, &result);
-  g_assert_true (dd_secrets_store_finish (wait_result (&result), &error));
-  g_assert_no_error (error);
+  dd_test_store_secrets (dd_test_add_robot (f->store, "History Group", base, TOKEN, SECRET,
+                                            APP_KEY, APP_SECRET));
 
   f->client = dd_client_new ();
   f->outbox = dd_outbox_new (outbox_dir, f->client, f->store);
@@ -92,14 +63,12 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->tmp);
-
   dd_test_close_outbox (f->outbox);
   g_clear_object (&f->outbox);
   g_clear_object (&f->client);
   g_clear_object (&f->store);
   g_clear_object (&f->fake);
-  g_assert_cmpint (system (cmd), ==, 0);
+  dd_test_remove_dir (f->tmp);
   g_free (f->tmp);
 }
 
@@ -139,30 +108,13 @@ send_one (Fixture *f)
   png = gdk_texture_save_to_png_bytes (texture);
   g_ptr_array_add (sources, dd_outbox_source_new_for_bytes (png, "green.png"));
   dd_outbox_add_async (f->outbox, dd_profile_store_lookup (f->store, "History Group"), sources, &options,
-                       NULL, store_result_cb, &result);
-  jobs = dd_outbox_add_finish (f->outbox, wait_result (&result), &error);
+                       NULL, dd_test_store_result_cb, &result);
+  jobs = dd_outbox_add_finish (f->outbox, dd_test_wait_result (&result), &error);
   g_assert_no_error (error);
   dd_outbox_start (f->outbox);
   g_assert_true (dd_test_wait_for (history_has_one, f->outbox, 60000));
 
   return g_list_model_get_item (dd_outbox_get_history (f->outbox), 0);
-}
-
-static GtkWidget *
-find_named (GtkWidget  *widget,
-            const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
-    return widget;
-
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_named (c, name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 static gboolean
@@ -191,8 +143,8 @@ xclip_out (const char *target)
                               "timeout", "10", "xclip", "-selection", "clipboard",
                               "-t", target, "-o", NULL);
   g_assert_no_error (error);
-  g_subprocess_communicate_async (process, NULL, NULL, store_result_cb, &result);
-  g_assert_true (g_subprocess_communicate_finish (process, wait_result (&result), &out, NULL, &error));
+  g_subprocess_communicate_async (process, NULL, NULL, dd_test_store_result_cb, &result);
+  g_assert_true (g_subprocess_communicate_finish (process, dd_test_wait_result (&result), &out, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (g_subprocess_get_if_exited (process));
   g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
@@ -231,7 +183,7 @@ check_history (Fixture *f,
   g_assert_nonnull (row);
 
   /* the thumbnail the outbox made, not a generic icon */
-  thumbnail = find_named (row, "thumbnail");
+  thumbnail = dd_test_find_named (row, "thumbnail");
   g_assert_nonnull (thumbnail);
   g_assert_true (dd_test_wait_for (shows_picture, thumbnail, 30000));
   paintable = gtk_image_get_paintable (GTK_IMAGE (thumbnail));
@@ -240,7 +192,7 @@ check_history (Fixture *f,
   g_assert_cmpint (gdk_paintable_get_intrinsic_height (paintable), ==, 160);
 
   /* Copy: an image on the clipboard, not a media_id */
-  copy = find_named (row, "copy");
+  copy = dd_test_find_named (row, "copy");
   g_assert_nonnull (copy);
   g_assert_true (gtk_widget_get_sensitive (copy));
   clipboard = gtk_widget_get_clipboard (GTK_WIDGET (window));
@@ -279,12 +231,6 @@ test_not_kept (Fixture       *f,
   check_history (f, FALSE);
 }
 
-static void
-test_skip (void)
-{
-  g_test_skip ("Run under tests/keyring/run-with-keyring.sh");
-}
-
 int
 main (int    argc,
       char **argv)
@@ -292,13 +238,11 @@ main (int    argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
-  if (g_strcmp0 (g_getenv ("DD_TEST_SECRETS_BACKEND"), "keyring") == 0)
+  if (dd_test_with_keyring ("/history/skip"))
     {
       g_test_add ("/history/image-kept", Fixture, NULL, fixture_set_up, test_kept, fixture_tear_down);
       g_test_add ("/history/image-not-kept", Fixture, NULL, fixture_set_up, test_not_kept, fixture_tear_down);
     }
-  else
-    g_test_add_func ("/history/skip", test_skip);
 
   return g_test_run ();
 }

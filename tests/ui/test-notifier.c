@@ -99,31 +99,10 @@ static const GDBusInterfaceVTable notifications_vtable = { notifications_method_
 static void
 start_notification_server (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (notifications_xml, &error);
-  g_autofree char *address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  g_autoptr(GVariant) reply = NULL;
-  guint32 result;
-
-  g_assert_no_error (error);
   world.notifies = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
-  world.bus = g_dbus_connection_new_for_address_sync (address,
-                                                      G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                      G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                      NULL, NULL, &error);
-  g_assert_no_error (error);
-  world.object_id = g_dbus_connection_register_object (world.bus, "/org/freedesktop/Notifications",
-                                                       info->interfaces[0], &notifications_vtable,
-                                                       NULL, NULL, &error);
-  g_assert_no_error (error);
-  reply = g_dbus_connection_call_sync (world.bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "RequestName",
-                                       g_variant_new ("(su)", "org.freedesktop.Notifications",
-                                                      G_BUS_NAME_OWNER_FLAGS_DO_NOT_QUEUE),
-                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
-  g_assert_no_error (error);
-  g_variant_get (reply, "(u)", &result);
-  g_assert_cmpuint (result, ==, 1);  /* DBUS_REQUEST_NAME_REPLY_PRIMARY_OWNER */
+  world.bus = dd_test_serve_on_session_bus (notifications_xml, "org.freedesktop.Notifications",
+                                            "/org/freedesktop/Notifications", &notifications_vtable,
+                                            NULL, &world.object_id);
 }
 
 /* What a click on notification @id does: the server tells its sender. */
@@ -206,39 +185,15 @@ window_active (gpointer data)
   return gtk_window_is_active (GTK_WINDOW (app_window ()));
 }
 
-static void
-store_result_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 /* "Team Group", a robot of the fake DingTalk, secrets in the keyring */
 static void
 add_robot (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(DdProfile) profile = dd_profile_new ("Team Group");
-  const char *base = dd_fake_server_get_base_url (world.fake);
-  g_autofree char *webhook = g_strdup_printf ("%s/robot/send?access_token=%s", base, TOKEN);
-  GAsyncResult *result = NULL;
+  DdProfile *profile = dd_test_add_robot (dd_application_get_profiles (world.app), "Team Group",
+                                          dd_fake_server_get_base_url (world.fake),
+                                          TOKEN, SECRET, APP_KEY, APP_SECRET);
 
-  dd_profile_set_oapi_base (profile, base);
-  dd_profile_set_api_base (profile, base);
-  g_assert_true (dd_profile_set_webhook (profile, webhook, &error));
-  dd_profile_set_secret (profile, SECRET);
-  dd_profile_set_app_key (profile, APP_KEY);
-  dd_profile_set_app_secret (profile, APP_SECRET);
-  g_assert_true (dd_profile_store_add (dd_application_get_profiles (world.app), profile, &error));
-  g_assert_no_error (error);
-
-  dd_secrets_store_async (profile, NULL, store_result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (dd_secrets_store_finish (result, &error));
-  g_assert_no_error (error);
-  g_object_unref (result);
+  dd_test_store_secrets (profile);
 }
 
 static GBytes *
@@ -400,12 +355,7 @@ main (int    argc,
   int status;
 
   /* a world of its own: robots and outbox in a temporary folder */
-  world.tmp = g_dir_make_tmp ("dd-test-notifier-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("XDG_CONFIG_HOME", world.tmp, TRUE);
-  g_setenv ("XDG_DATA_HOME", world.tmp, TRUE);
-  g_setenv ("XDG_CACHE_HOME", world.tmp, TRUE);
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  world.tmp = dd_test_private_home ("dd-test-notifier-XXXXXX");
   g_setenv ("GNOTIFICATION_BACKEND", "freedesktop", TRUE);
 
   gtk_test_init (&argc, &argv, NULL);
@@ -435,9 +385,6 @@ main (int    argc,
   g_test_add_func ("/notifier/all-failed", test_all_failed);
   status = g_test_run ();
 
-  {
-    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", world.tmp);
-    g_assert_cmpint (system (cmd), ==, 0);
-  }
+  dd_test_remove_dir (world.tmp);
   return status;
 }

@@ -34,27 +34,6 @@ typedef struct {
   GtkWidget      *editor;
 } Fixture;
 
-static void
-store_result_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static gboolean
-has_result (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
-static gboolean
-editor_idle (gpointer data)
-{
-  return !dd_robot_editor_is_busy (data) &&
-         g_strcmp0 (dd_robot_editor_get_secrets_state (data), "loading") != 0;
-}
-
 static gboolean
 dialog_shown (gpointer data)
 {
@@ -95,13 +74,6 @@ respond (AdwMessageDialog *dialog,
   g_assert_true (dd_test_wait_for (no_dialog, NULL, 5000));
 }
 
-static GtkWidget *
-child (GtkWidget  *editor,
-       const char *name)
-{
-  return GTK_WIDGET (gtk_widget_get_template_child (editor, DD_TYPE_ROBOT_EDITOR, name));
-}
-
 /* A robot saved as the app saves it: profiles.ini and the keyring. */
 static void
 fixture_set_up (Fixture       *f,
@@ -131,8 +103,8 @@ fixture_set_up (Fixture       *f,
   dd_profile_set_app_key (f->profile, APP_KEY);
   dd_profile_set_app_secret (f->profile, APP_SECRET);
   g_assert_true (dd_profile_store_add (f->store, f->profile, &error));
-  dd_secrets_store_async (f->profile, NULL, store_result_cb, &result);
-  g_assert_true (dd_test_wait_for (has_result, &result, 10000));
+  dd_secrets_store_async (f->profile, NULL, dd_test_store_result_cb, &result);
+  g_assert_true (dd_test_wait_for (dd_test_has_result, &result, 10000));
   g_assert_true (dd_secrets_store_finish (result, &error));
   g_assert_true (dd_profile_store_save (f->store, &error));
   g_assert_no_error (error);
@@ -142,7 +114,7 @@ fixture_set_up (Fixture       *f,
   dd_robots_window_edit (f->window, f->profile, FALSE);
   f->editor = dd_robots_window_get_editor (f->window);
   /* the keyring's first lookup can take seconds on a busy machine */
-  g_assert_true (dd_test_wait_for (editor_idle, f->editor, 40000));
+  g_assert_true (dd_test_wait_for (dd_test_editor_idle, f->editor, 40000));
   g_assert_cmpstr (dd_robot_editor_get_secrets_state (DD_ROBOT_EDITOR (f->editor)), ==, "loaded");
 }
 
@@ -207,22 +179,6 @@ test_picture_upload (Fixture *f)
   return upload;
 }
 
-static GtkWidget *
-find_named (GtkWidget  *widget,
-            const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_named (c, name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* The robots list's "Checked" of the robot. */
 static gboolean
 list_shows_checked (Fixture *f)
@@ -230,7 +186,7 @@ list_shows_checked (Fixture *f)
   GtkWidget *list = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->window), DD_TYPE_ROBOTS_WINDOW,
                                                                "robots_list"));
   GtkWidget *row = GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0));
-  GtkWidget *label = find_named (row, "checked");
+  GtkWidget *label = dd_test_find_named (row, "checked");
 
   g_assert_nonnull (label);
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, "Checked");
@@ -288,7 +244,7 @@ test_no (Fixture       *f,
   g_autoptr(DdProfileStore) again = dd_profile_store_new (f->dir);
 
   respond (dialog, "no");
-  g_assert_cmpint (adw_combo_row_get_selected (ADW_COMBO_ROW (child (f->editor, "picture_style_row"))), ==,
+  g_assert_cmpint (adw_combo_row_get_selected (ADW_COMBO_ROW (dd_test_editor_child (f->editor, "picture_style_row"))), ==,
                    DD_PICTURE_STYLE_CARD);
   g_assert_cmpint (dd_profile_get_picture_style (f->profile), ==, DD_PICTURE_STYLE_CARD);
   g_assert_cmpint (dd_profile_get_checked_at (f->profile), ==, 0);
@@ -318,10 +274,10 @@ static void
 test_failure (Fixture       *f,
               gconstpointer  data)
 {
-  GtkWidget *row = child (f->editor, "test_webhook_row");
+  GtkWidget *row = dd_test_editor_child (f->editor, "test_webhook_row");
 
   dd_robot_editor_test (DD_ROBOT_EDITOR (f->editor));
-  g_assert_true (dd_test_wait_for (editor_idle, f->editor, 20000));
+  g_assert_true (dd_test_wait_for (dd_test_editor_idle, f->editor, 20000));
   g_assert_null (dd_test_find_message_dialog ());
   g_assert_cmpstr (dd_robot_editor_get_message (DD_ROBOT_EDITOR (f->editor)), ==,
                    "The test picture could not be posted");
@@ -332,14 +288,8 @@ test_failure (Fixture       *f,
   g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), ==, 0);
 
   /* a result for other values goes as soon as a field changes */
-  gtk_editable_set_text (GTK_EDITABLE (child (f->editor, "keywords_row")), "changed");
+  gtk_editable_set_text (GTK_EDITABLE (dd_test_editor_child (f->editor, "keywords_row")), "changed");
   g_assert_false (gtk_widget_get_visible (row));
-}
-
-static void
-test_skip (void)
-{
-  g_test_skip ("Run under tests/keyring/run-with-keyring.sh");
 }
 
 int
@@ -349,15 +299,13 @@ main (int    argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
-  if (g_strcmp0 (g_getenv ("DD_TEST_SECRETS_BACKEND"), "keyring") == 0)
+  if (dd_test_with_keyring ("/robot-test/skip"))
     {
       g_test_add ("/robot-test/yes", Fixture, NULL, fixture_set_up, test_yes, fixture_tear_down);
       g_test_add ("/robot-test/no", Fixture, NULL, fixture_set_up, test_no, fixture_tear_down);
       g_test_add ("/robot-test/failure", Fixture, "SECnot-the-robots-secret",
                   fixture_set_up, test_failure, fixture_tear_down);
     }
-  else
-    g_test_add_func ("/robot-test/skip", test_skip);
 
   return g_test_run ();
 }

@@ -44,26 +44,12 @@ has_result (gpointer data)
   return ((Waiter *) data)->result != NULL;
 }
 
-static gboolean
-editor_idle (gpointer data)
-{
-  return !dd_robot_editor_is_busy (data) &&
-         g_strcmp0 (dd_robot_editor_get_secrets_state (data), "loading") != 0;
-}
-
-static GtkWidget *
-child (GtkWidget  *editor,
-       const char *name)
-{
-  return GTK_WIDGET (gtk_widget_get_template_child (editor, DD_TYPE_ROBOT_EDITOR, name));
-}
-
 static void
 type (GtkWidget  *editor,
       const char *row,
       const char *text)
 {
-  gtk_editable_set_text (GTK_EDITABLE (child (editor, row)), text);
+  gtk_editable_set_text (GTK_EDITABLE (dd_test_editor_child (editor, row)), text);
 }
 
 static char *
@@ -126,13 +112,13 @@ test_add_stores_secrets (void)
 
   /* checked as typed, with the reason shown */
   type (editor, "webhook_row", "http://example.com/robot/send?access_token=abc");
-  g_assert_true (gtk_widget_get_visible (child (editor, "webhook_status")));
-  g_assert_true (gtk_widget_has_css_class (child (editor, "webhook_row"), "error"));
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (editor, "webhook_status"))), !=, "");
+  g_assert_true (gtk_widget_get_visible (dd_test_editor_child (editor, "webhook_status")));
+  g_assert_true (gtk_widget_has_css_class (dd_test_editor_child (editor, "webhook_row"), "error"));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (dd_test_editor_child (editor, "webhook_status"))), !=, "");
 
   type (editor, "webhook_row", TOKEN);
-  g_assert_false (gtk_widget_get_visible (child (editor, "webhook_status")));
-  g_assert_false (gtk_widget_has_css_class (child (editor, "webhook_row"), "error"));
+  g_assert_false (gtk_widget_get_visible (dd_test_editor_child (editor, "webhook_status")));
+  g_assert_false (gtk_widget_has_css_class (dd_test_editor_child (editor, "webhook_row"), "error"));
 
   type (editor, "secret_row", SECRET);
   type (editor, "keywords_row", "日报, report");
@@ -140,7 +126,7 @@ test_add_stores_secrets (void)
   type (editor, "app_secret_row", APP_SECRET);
 
   dd_robot_editor_save (DD_ROBOT_EDITOR (editor));
-  g_assert_true (dd_test_wait_for (editor_idle, editor, 10000));
+  g_assert_true (dd_test_wait_for (dd_test_editor_idle, editor, 10000));
   g_assert_cmpstr (dd_robot_editor_get_message (DD_ROBOT_EDITOR (editor)), ==, "Saved");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 1);
 
@@ -193,11 +179,11 @@ test_edit_loads_secrets (void)
 
   dd_robots_window_edit (window, dd_profile_store_lookup (store, "Edited Group"), FALSE);
   editor = dd_robots_window_get_editor (window);
-  g_assert_true (dd_test_wait_for (editor_idle, editor, 10000));
+  g_assert_true (dd_test_wait_for (dd_test_editor_idle, editor, 10000));
   g_assert_cmpstr (dd_robot_editor_get_secrets_state (DD_ROBOT_EDITOR (editor)), ==, "loaded");
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (editor, "secret_row"))), ==, SECRET);
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (editor, "app_secret_row"))), ==, APP_SECRET);
-  g_assert_true (gtk_widget_get_sensitive (child (editor, "webhook_row")));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (dd_test_editor_child (editor, "secret_row"))), ==, SECRET);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (dd_test_editor_child (editor, "app_secret_row"))), ==, APP_SECRET);
+  g_assert_true (gtk_widget_get_sensitive (dd_test_editor_child (editor, "webhook_row")));
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -260,17 +246,17 @@ test_locked (void)
   gtk_window_present (GTK_WINDOW (window));
   dd_robots_window_edit (window, profile, FALSE);
   editor = dd_robots_window_get_editor (window);
-  g_assert_true (dd_test_wait_for (editor_idle, editor, 10000));
+  g_assert_true (dd_test_wait_for (dd_test_editor_idle, editor, 10000));
 
   g_assert_cmpstr (dd_robot_editor_get_secrets_state (DD_ROBOT_EDITOR (editor)), ==, "failed");
-  g_assert_true (gtk_widget_get_visible (child (editor, "keyring_row")));
-  g_assert_false (gtk_widget_get_sensitive (child (editor, "webhook_row")));
-  g_assert_false (gtk_widget_get_sensitive (child (editor, "secret_row")));
-  g_assert_false (gtk_widget_get_sensitive (child (editor, "app_secret_row")));
+  g_assert_true (gtk_widget_get_visible (dd_test_editor_child (editor, "keyring_row")));
+  g_assert_false (gtk_widget_get_sensitive (dd_test_editor_child (editor, "webhook_row")));
+  g_assert_false (gtk_widget_get_sensitive (dd_test_editor_child (editor, "secret_row")));
+  g_assert_false (gtk_widget_get_sensitive (dd_test_editor_child (editor, "app_secret_row")));
 
   type (editor, "app_key_row", "dinglockedkey");
   dd_robot_editor_save (DD_ROBOT_EDITOR (editor));
-  g_assert_true (dd_test_wait_for (editor_idle, editor, 10000));
+  g_assert_true (dd_test_wait_for (dd_test_editor_idle, editor, 10000));
   /* a Save that tried the keyring would have failed with its sentence */
   g_assert_cmpstr (dd_robot_editor_get_message (DD_ROBOT_EDITOR (editor)), ==, "Saved");
 
@@ -322,7 +308,7 @@ test_changed_elsewhere (void)
 
   dd_robots_window_edit (window, dd_profile_store_lookup (store, "Team Group"), FALSE);
   editor = dd_robots_window_get_editor (window);
-  g_assert_true (dd_test_wait_for (editor_idle, editor, 10000));
+  g_assert_true (dd_test_wait_for (dd_test_editor_idle, editor, 10000));
 
   g_assert_true (dd_profile_store_load (other, NULL));
   g_assert_true (dd_profile_store_add (other, added, NULL));
@@ -379,7 +365,7 @@ store_with_robot (const char *dir,
 static gboolean
 says_saved (gpointer data)
 {
-  return editor_idle (data) && g_strcmp0 (dd_robot_editor_get_message (data), "Saved") == 0;
+  return dd_test_editor_idle (data) && g_strcmp0 (dd_robot_editor_get_message (data), "Saved") == 0;
 }
 
 static gboolean
@@ -405,14 +391,14 @@ name_has_focus (gpointer data)
 {
   GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (data));
 
-  return focus != NULL && gtk_widget_is_ancestor (focus, child (data, "name_row"));
+  return focus != NULL && gtk_widget_is_ancestor (focus, dd_test_editor_child (data, "name_row"));
 }
 
 static const char *
 text_of (GtkWidget  *editor,
          const char *row)
 {
-  return gtk_editable_get_text (GTK_EDITABLE (child (editor, row)));
+  return gtk_editable_get_text (GTK_EDITABLE (dd_test_editor_child (editor, row)));
 }
 
 /* A robots window showing the editor of @name, its secrets read. */
@@ -430,7 +416,7 @@ open_editor (DdRobotsWindow *window,
     }
   dd_robots_window_edit (window, dd_profile_store_lookup (store, name), FALSE);
   editor = dd_robots_window_get_editor (window);
-  g_assert_true (dd_test_wait_for (editor_idle, editor, 30000));
+  g_assert_true (dd_test_wait_for (dd_test_editor_idle, editor, 30000));
   g_assert_cmpstr (dd_robot_editor_get_secrets_state (DD_ROBOT_EDITOR (editor)), ==, "loaded");
   g_assert_true (dd_test_wait_for (is_mapped, editor, 15000));
   return editor;
@@ -491,7 +477,7 @@ test_leave_asks (void)
 
   /* Ctrl+S saves, to the file and the keyring; nothing is left to ask */
   g_assert_true (dd_test_press_keys (GTK_WIDGET (window), "ctrl+s"));
-  g_assert_true (dd_test_wait_for (editor_idle, editor, 30000));
+  g_assert_true (dd_test_wait_for (dd_test_editor_idle, editor, 30000));
   g_assert_cmpstr (dd_robot_editor_get_message (DD_ROBOT_EDITOR (editor)), ==, "Saved");
   g_assert_false (dd_robot_editor_has_changes (DD_ROBOT_EDITOR (editor)));
   g_assert_true (saved_as (dir, "Leave Group x"));
@@ -544,22 +530,22 @@ test_invalid_form (void)
   dd_robots_window_add_robot (window);
   editor = dd_robots_window_get_editor (window);
   g_assert_true (dd_test_wait_for (is_mapped, editor, 15000));
-  save = child (editor, "save_button");
+  save = dd_test_editor_child (editor, "save_button");
 
   /* a new robot: nothing to save yet, and no reproach before typing */
   g_assert_false (gtk_widget_get_sensitive (save));
-  g_assert_false (gtk_widget_has_css_class (child (editor, "webhook_row"), "error"));
-  g_assert_false (gtk_widget_get_visible (child (editor, "delete_button")));
-  g_assert_false (gtk_widget_get_visible (child (editor, "duplicate_button")));
+  g_assert_false (gtk_widget_has_css_class (dd_test_editor_child (editor, "webhook_row"), "error"));
+  g_assert_false (gtk_widget_get_visible (dd_test_editor_child (editor, "delete_button")));
+  g_assert_false (gtk_widget_get_visible (dd_test_editor_child (editor, "duplicate_button")));
 
   type (editor, "webhook_row", "http://example.com/robot/send?access_token=abc");
   g_assert_false (gtk_widget_get_sensitive (save));
-  g_assert_true (gtk_widget_has_css_class (child (editor, "webhook_row"), "error"));
-  g_assert_true (gtk_widget_get_visible (child (editor, "webhook_status")));
+  g_assert_true (gtk_widget_has_css_class (dd_test_editor_child (editor, "webhook_row"), "error"));
+  g_assert_true (gtk_widget_get_visible (dd_test_editor_child (editor, "webhook_status")));
 
   type (editor, "name_row", "  ");
-  g_assert_true (gtk_widget_has_css_class (child (editor, "name_row"), "error"));
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (editor, "name_status"))), ==, "Give the robot a name.");
+  g_assert_true (gtk_widget_has_css_class (dd_test_editor_child (editor, "name_row"), "error"));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (dd_test_editor_child (editor, "name_status"))), ==, "Give the robot a name.");
 
   /* Ctrl+S on it saves nothing, and says why */
   g_assert_true (dd_test_press_keys (GTK_WIDGET (window), "ctrl+s"));
@@ -569,17 +555,17 @@ test_invalid_form (void)
 
   type (editor, "name_row", "Valid Group");
   type (editor, "webhook_row", TOKEN);
-  g_assert_false (gtk_widget_has_css_class (child (editor, "name_row"), "error"));
-  g_assert_false (gtk_widget_has_css_class (child (editor, "webhook_row"), "error"));
-  g_assert_false (gtk_widget_get_visible (child (editor, "name_status")));
+  g_assert_false (gtk_widget_has_css_class (dd_test_editor_child (editor, "name_row"), "error"));
+  g_assert_false (gtk_widget_has_css_class (dd_test_editor_child (editor, "webhook_row"), "error"));
+  g_assert_false (gtk_widget_get_visible (dd_test_editor_child (editor, "name_status")));
   g_assert_true (gtk_widget_get_sensitive (save));
 
   /* an advanced field, with its own reason */
   type (editor, "oapi_base_row", "ftp://example.com");
   g_assert_false (gtk_widget_get_sensitive (save));
-  g_assert_true (gtk_widget_has_css_class (child (editor, "oapi_base_row"), "error"));
-  g_assert_true (gtk_widget_get_visible (child (editor, "advanced_status")));
-  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (child (editor, "advanced_status"))), "ftp://example.com"));
+  g_assert_true (gtk_widget_has_css_class (dd_test_editor_child (editor, "oapi_base_row"), "error"));
+  g_assert_true (gtk_widget_get_visible (dd_test_editor_child (editor, "advanced_status")));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (dd_test_editor_child (editor, "advanced_status"))), "ftp://example.com"));
   type (editor, "oapi_base_row", "");
   g_assert_true (gtk_widget_get_sensitive (save));
 
@@ -587,8 +573,8 @@ test_invalid_form (void)
   gtk_widget_activate (save);
   g_assert_true (dd_test_wait_for (says_saved, editor, 30000));
   g_assert_cmpstr (dd_robot_editor_get_message (DD_ROBOT_EDITOR (editor)), ==, "Saved");
-  g_assert_true (gtk_widget_get_visible (child (editor, "delete_button")));
-  g_assert_true (gtk_widget_get_visible (child (editor, "duplicate_button")));
+  g_assert_true (gtk_widget_get_visible (dd_test_editor_child (editor, "delete_button")));
+  g_assert_true (gtk_widget_get_visible (dd_test_editor_child (editor, "duplicate_button")));
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -599,7 +585,7 @@ editor_replaced (gpointer data)
   GtkWidget **editors = data;
   GtkWidget *now = dd_robots_window_get_editor (DD_ROBOTS_WINDOW (editors[0]));
 
-  return now != NULL && now != editors[1] && editor_idle (now);
+  return now != NULL && now != editors[1] && dd_test_editor_idle (now);
 }
 
 /* Duplicate saves a copy with its secrets copied in the keyring, and
@@ -618,9 +604,9 @@ test_duplicate (void)
 
   window = dd_robots_window_new (store, client);
   old = g_object_ref (open_editor (window, store, "Copied Group"));
-  g_assert_true (gtk_widget_get_sensitive (child (old, "duplicate_button")));
+  g_assert_true (gtk_widget_get_sensitive (dd_test_editor_child (old, "duplicate_button")));
 
-  gtk_widget_activate (child (old, "duplicate_button"));
+  gtk_widget_activate (dd_test_editor_child (old, "duplicate_button"));
   editors[0] = GTK_WIDGET (window);
   editors[1] = old;
   g_assert_true (dd_test_wait_for (editor_replaced, editors, 30000));
@@ -638,7 +624,7 @@ test_duplicate (void)
   /* the window shows it, and not a blank page */
   g_assert_true (dd_test_wait_for (is_mapped, copy, 15000));
   g_assert_cmpint (gtk_widget_get_width (copy), >, 0);
-  g_assert_true (gtk_widget_get_visible (child (copy, "delete_button")));
+  g_assert_true (gtk_widget_get_visible (dd_test_editor_child (copy, "delete_button")));
 
   /* what another process finds */
   loaded = load_with_secrets_from (dir, "Copied Group (copy)");
@@ -730,8 +716,8 @@ test_mnemonics (void)
   store = store_with_robot (dir, "Mnemonic Group");
   window = dd_robots_window_new (store, client);
   editor = open_editor (window, store, "Mnemonic Group");
-  g_assert_true (gtk_widget_get_visible (child (editor, "duplicate_button")));
-  g_assert_true (gtk_widget_get_visible (child (editor, "delete_button")));
+  g_assert_true (gtk_widget_get_visible (dd_test_editor_child (editor, "duplicate_button")));
+  g_assert_true (gtk_widget_get_visible (dd_test_editor_child (editor, "delete_button")));
   check_buttons (editor);
 
   gtk_window_destroy (GTK_WINDOW (window));

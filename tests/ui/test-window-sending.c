@@ -48,14 +48,6 @@ make_png (int width,
   return gdk_texture_save_to_png_bytes (texture);
 }
 
-static void
-store_result_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 /* A robot, its secrets in the keyring; @base: where its DingTalk is. */
 static DdProfile *
 add_profile (Fixture    *f,
@@ -64,26 +56,9 @@ add_profile (Fixture    *f,
              const char *secret,
              const char *base)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(DdProfile) profile = dd_profile_new (name);
-  g_autofree char *webhook = g_strdup_printf ("%s/robot/send?access_token=%s", base, token);
-  GAsyncResult *result = NULL;
+  DdProfile *profile = dd_test_add_robot (f->store, name, base, token, secret, APP_KEY, APP_SECRET);
 
-  dd_profile_set_oapi_base (profile, base);
-  dd_profile_set_api_base (profile, base);
-  g_assert_true (dd_profile_set_webhook (profile, webhook, &error));
-  dd_profile_set_secret (profile, secret);
-  dd_profile_set_app_key (profile, APP_KEY);
-  dd_profile_set_app_secret (profile, APP_SECRET);
-  g_assert_true (dd_profile_store_add (f->store, profile, &error));
-  g_assert_no_error (error);
-
-  dd_secrets_store_async (profile, NULL, store_result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (dd_secrets_store_finish (result, &error));
-  g_assert_no_error (error);
-  g_object_unref (result);
+  dd_test_store_secrets (profile);
   return profile;   /* the store holds it */
 }
 
@@ -133,11 +108,7 @@ fixture_tear_down (Fixture       *f,
   g_clear_object (&f->client);
   g_clear_object (&f->fake);
   g_clear_object (&f->store);
-  if (f->tmp != NULL)
-    {
-      g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->tmp);
-      g_assert_cmpint (system (cmd), ==, 0);
-    }
+  dd_test_remove_dir (f->tmp);
   g_clear_pointer (&f->tmp, g_free);
 }
 

@@ -92,45 +92,17 @@ make_png (int width,
   return gdk_texture_save_to_png_bytes (texture);
 }
 
-static void
-store_result_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 /* A robot of the fake DingTalk; its secrets go to the keyring, where the
  * outbox reads them. */
 static void
 add_profile (Fixture    *f,
              const char *name)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(DdProfile) profile = dd_profile_new (name);
-  g_autofree char *webhook = NULL;
   const char *base = f->fake ? dd_fake_server_get_base_url (f->fake) : "https://oapi.dingtalk.com";
-  GAsyncResult *result = NULL;
+  DdProfile *profile = dd_test_add_robot (f->store, name, base, TOKEN, SECRET, APP_KEY, APP_SECRET);
 
-  dd_profile_set_oapi_base (profile, base);
-  dd_profile_set_api_base (profile, base);
-  webhook = g_strdup_printf ("%s/robot/send?access_token=%s", base, TOKEN);
-  g_assert_true (dd_profile_set_webhook (profile, webhook, &error));
-  dd_profile_set_secret (profile, SECRET);
-  dd_profile_set_app_key (profile, APP_KEY);
-  dd_profile_set_app_secret (profile, APP_SECRET);
-  g_assert_true (dd_profile_store_add (f->store, profile, &error));
-  g_assert_no_error (error);
-
-  if (f->fake == NULL)
-    return;
-
-  dd_secrets_store_async (profile, NULL, store_result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (dd_secrets_store_finish (result, &error));
-  g_assert_no_error (error);
-  g_object_unref (result);
+  if (f->fake != NULL)
+    dd_test_store_secrets (profile);
 }
 
 /* @data: "send" for a test that sends to the fake DingTalk */
@@ -199,11 +171,7 @@ fixture_tear_down (Fixture       *f,
   g_clear_object (&f->client);
   g_clear_object (&f->fake);
   g_clear_object (&f->store);
-  if (f->tmp != NULL)
-    {
-      g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->tmp);
-      g_assert_cmpint (system (cmd), ==, 0);
-    }
+  dd_test_remove_dir (f->tmp);
   g_clear_pointer (&f->tmp, g_free);
 }
 
@@ -387,30 +355,10 @@ static const GDBusInterfaceVTable notifications_vtable = { notifications_method_
 static void
 start_notification_server (Fixture *f)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (notifications_xml, &error);
-  g_autofree char *address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  g_autoptr(GVariant) reply = NULL;
-  guint32 result;
-
-  g_assert_no_error (error);
   f->notifications = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
-  f->bus = g_dbus_connection_new_for_address_sync (address,
-                                                   G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                   G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                   NULL, NULL, &error);
-  g_assert_no_error (error);
-  f->object_id = g_dbus_connection_register_object (f->bus, "/org/gtk/Notifications", info->interfaces[0],
-                                                    &notifications_vtable, f, NULL, &error);
-  g_assert_no_error (error);
-  reply = g_dbus_connection_call_sync (f->bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "RequestName",
-                                       g_variant_new ("(su)", "org.gtk.Notifications",
-                                                      G_BUS_NAME_OWNER_FLAGS_DO_NOT_QUEUE),
-                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
-  g_assert_no_error (error);
-  g_variant_get (reply, "(u)", &result);
-  g_assert_cmpuint (result, ==, 1);  /* DBUS_REQUEST_NAME_REPLY_PRIMARY_OWNER */
+  f->bus = dd_test_serve_on_session_bus (notifications_xml, "org.gtk.Notifications",
+                                         "/org/gtk/Notifications", &notifications_vtable,
+                                         f, &f->object_id);
 }
 
 static gboolean

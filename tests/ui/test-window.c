@@ -166,46 +166,17 @@ make_texture (int width,
   return gdk_texture_new_for_pixbuf (pixbuf);
 }
 
-static void
-store_result_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 static DdProfile *
 add_profile (Fixture    *f,
              const char *name,
              const char *secret)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *webhook = NULL;
-  DdProfile *profile = dd_profile_new (name);
   const char *base = f->fake ? dd_fake_server_get_base_url (f->fake) : "https://oapi.dingtalk.com";
-
-  dd_profile_set_oapi_base (profile, base);
-  dd_profile_set_api_base (profile, base);
-  webhook = g_strdup_printf ("%s/robot/send?access_token=%s", base, TOKEN);
-  g_assert_true (dd_profile_set_webhook (profile, webhook, &error));
-  dd_profile_set_secret (profile, secret);
-  dd_profile_set_app_key (profile, APP_KEY);
-  dd_profile_set_app_secret (profile, APP_SECRET);
-  g_assert_true (dd_profile_store_add (f->store, profile, &error));
-  g_object_unref (profile);
+  DdProfile *profile = dd_test_add_robot (f->store, name, base, TOKEN, secret, APP_KEY, APP_SECRET);
 
   /* the outbox reads the secrets from the keyring, as after a restart */
   if (g_getenv ("DD_TEST_SECRETS_BACKEND") != NULL)
-    {
-      GAsyncResult *result = NULL;
-
-      dd_secrets_store_async (profile, NULL, store_result_cb, &result);
-      while (result == NULL)
-        g_main_context_iteration (NULL, TRUE);
-      g_assert_true (dd_secrets_store_finish (result, &error));
-      g_assert_no_error (error);
-      g_object_unref (result);
-    }
+    dd_test_store_secrets (profile);
 
   return profile;
 }
@@ -257,11 +228,7 @@ fixture_tear_down (Fixture       *f,
   g_clear_object (&f->client);
   g_clear_object (&f->fake);
   g_clear_object (&f->store);
-  if (f->tmp != NULL)
-    {
-      g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->tmp);
-      g_assert_cmpint (system (cmd), ==, 0);
-    }
+  dd_test_remove_dir (f->tmp);
   g_clear_pointer (&f->tmp, g_free);
 }
 

@@ -6,6 +6,10 @@
 
 #include "ui-test-util.h"
 
+#include "dd-secrets.h"
+
+#include <stdlib.h>
+
 #include <gdk/x11/gdkx.h>
 
 static gboolean
@@ -157,4 +161,188 @@ dd_test_press_keys (GtkWidget  *window,
     }
 
   return g_subprocess_get_if_exited (process) && g_subprocess_get_exit_status (process) == 0;
+}
+
+/* A GAsyncReadyCallback that keeps the result in the GAsyncResult *
+ * at @user_data (a reference), to wait for it. */
+void
+dd_test_store_result_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* For dd_test_wait_for: whether the GAsyncResult * at @slot came. */
+gboolean
+dd_test_has_result (gpointer slot)
+{
+  return *(GAsyncResult **) slot != NULL;
+}
+
+/* (transfer none) the result stored at @slot, iterating until it came */
+GAsyncResult *
+dd_test_wait_result (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+/* (transfer none) (nullable) @widget or the first widget below it
+ * whose name (gtk_widget_set_name) is @name */
+GtkWidget *
+dd_test_find_named (GtkWidget  *widget,
+                    const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = dd_test_find_named (c, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Removes the folder @dir (nullable) and all in it, or fails the test. */
+void
+dd_test_remove_dir (const char *dir)
+{
+  g_autofree char *cmd = NULL;
+
+  if (dir == NULL)
+    return;
+  cmd = g_strdup_printf ("rm -rf '%s'", dir);
+  g_assert_cmpint (system (cmd), ==, 0);
+}
+
+/* (transfer none) the robot editor's template child @name */
+GtkWidget *
+dd_test_editor_child (GtkWidget  *editor,
+                      const char *name)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (editor, DD_TYPE_ROBOT_EDITOR, name));
+}
+
+/* For dd_test_wait_for: the editor (@data) neither saves, tests nor
+ * reads its secrets. */
+gboolean
+dd_test_editor_idle (gpointer data)
+{
+  return !dd_robot_editor_is_busy (data) &&
+         g_strcmp0 (dd_robot_editor_get_secrets_state (data), "loading") != 0;
+}
+
+static void
+skip_without_keyring (void)
+{
+  g_test_skip ("Run under tests/keyring/run-with-keyring.sh");
+}
+
+/* Whether the tests run in the keyring of run-with-keyring.sh; if not,
+ * adds one test at @skip_path that is skipped, saying how to run them. */
+gboolean
+dd_test_with_keyring (const char *skip_path)
+{
+  if (g_strcmp0 (g_getenv ("DD_TEST_SECRETS_BACKEND"), "keyring") == 0)
+    return TRUE;
+  g_test_add_func (skip_path, skip_without_keyring);
+  return FALSE;
+}
+
+/* (transfer full) a connection of its own to the session bus that
+ * serves the one interface of @xml at @path (its @vtable called with
+ * @user_data; the registration in @object_id) and owns @name — a
+ * service played by the test, as another process would. */
+GDBusConnection *
+dd_test_serve_on_session_bus (const char                 *xml,
+                              const char                 *name,
+                              const char                 *path,
+                              const GDBusInterfaceVTable *vtable,
+                              gpointer                    user_data,
+                              guint                      *object_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (xml, &error);
+  g_autofree char *address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_autoptr(GVariant) reply = NULL;
+  GDBusConnection *bus;
+  guint32 result;
+
+  g_assert_no_error (error);
+  bus = g_dbus_connection_new_for_address_sync (address,
+                                                G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                NULL, NULL, &error);
+  g_assert_no_error (error);
+  *object_id = g_dbus_connection_register_object (bus, path, info->interfaces[0], vtable,
+                                                  user_data, NULL, &error);
+  g_assert_no_error (error);
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "RequestName",
+                                       g_variant_new ("(su)", name, G_BUS_NAME_OWNER_FLAGS_DO_NOT_QUEUE),
+                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(u)", &result);
+  g_assert_cmpuint (result, ==, 1);  /* DBUS_REQUEST_NAME_REPLY_PRIMARY_OWNER */
+  return bus;
+}
+
+/* (transfer full) a new folder made from @tmpl (as g_dir_make_tmp) that
+ * the app takes for its config, data and cache, with settings in memory:
+ * a world of the test's own. */
+char *
+dd_test_private_home (const char *tmpl)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp (tmpl, &error);
+
+  g_assert_no_error (error);
+  g_setenv ("XDG_CONFIG_HOME", dir, TRUE);
+  g_setenv ("XDG_DATA_HOME", dir, TRUE);
+  g_setenv ("XDG_CACHE_HOME", dir, TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  return dir;
+}
+
+/* (transfer none: @store holds it) a robot @name added to @store, of
+ * the DingTalk at @base: the webhook with @token, @secret, and the
+ * app's @app_key and @app_secret; its secrets not in a keyring yet. */
+DdProfile *
+dd_test_add_robot (DdProfileStore *store,
+                   const char     *name,
+                   const char     *base,
+                   const char     *token,
+                   const char     *secret,
+                   const char     *app_key,
+                   const char     *app_secret)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DdProfile) profile = dd_profile_new (name);
+  g_autofree char *webhook = g_strdup_printf ("%s/robot/send?access_token=%s", base, token);
+
+  dd_profile_set_oapi_base (profile, base);
+  dd_profile_set_api_base (profile, base);
+  g_assert_true (dd_profile_set_webhook (profile, webhook, &error));
+  dd_profile_set_secret (profile, secret);
+  dd_profile_set_app_key (profile, app_key);
+  dd_profile_set_app_secret (profile, app_secret);
+  g_assert_true (dd_profile_store_add (store, profile, &error));
+  g_assert_no_error (error);
+  return profile;
+}
+
+/* Stores @profile's secrets in the keyring, waiting till they are. */
+void
+dd_test_store_secrets (DdProfile *profile)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  dd_secrets_store_async (profile, NULL, dd_test_store_result_cb, &result);
+  g_assert_true (dd_secrets_store_finish (dd_test_wait_result (&result), &error));
+  g_assert_no_error (error);
 }

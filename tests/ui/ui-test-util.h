@@ -7,7 +7,9 @@
 #include <adwaita.h>
 
 #include "dd-queue-item.h"
+#include "dd-profile-store.h"
 #include "dd-queue-row.h"
+#include "dd-robot-editor.h"
 #include "dd-window.h"
 
 G_BEGIN_DECLS
@@ -25,5 +27,34 @@ gboolean          dd_test_load_outbox         (DdOutbox   *outbox,
 void              dd_test_close_outbox        (DdOutbox   *outbox);
 gboolean          dd_test_press_keys          (GtkWidget  *window,
                                                const char *keys);
+void              dd_test_store_result_cb     (GObject      *source,
+                                               GAsyncResult *result,
+                                               gpointer      user_data);
+gboolean          dd_test_has_result          (gpointer    slot);
+GAsyncResult     *dd_test_wait_result         (GAsyncResult **slot);
+GtkWidget        *dd_test_find_named          (GtkWidget  *widget,
+                                               const char *name);
+void              dd_test_remove_dir          (const char *dir);
+GtkWidget        *dd_test_editor_child        (GtkWidget  *editor,
+                                               const char *name);
+gboolean          dd_test_editor_idle         (gpointer    data);
+gboolean          dd_test_with_keyring        (const char *skip_path);
+GDBusConnection  *dd_test_serve_on_session_bus (const char                 *xml,
+                                                const char                 *name,
+                                                const char                 *path,
+                                                const GDBusInterfaceVTable *vtable,
+                                                gpointer                    user_data,
+                                                guint                      *object_id);
+
+char             *dd_test_private_home        (const char *tmpl);
+
+DdProfile        *dd_test_add_robot           (DdProfileStore *store,
+                                               const char     *name,
+                                               const char     *base,
+                                               const char     *token,
+                                               const char     *secret,
+                                               const char     *app_key,
+                                               const char     *app_secret);
+void              dd_test_store_secrets       (DdProfile  *profile);
 
 G_END_DECLS
