@@ -55,6 +55,14 @@ expect_eq () {  # expect_eq DESCRIPTION EXPECTED ACTUAL
   if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "expected: $2" "got: $3"; fi
 }
 
+# --- usage lines name the whole command, each argument once
+LC_ALL=C.UTF-8 LANGUAGE=C "$dingdrop" profile add --help >"$work/help.out" 2>&1
+check "profile add --help names the command and its argument once" \
+  grep -qx '  dingdrop profile add \[OPTION…\] NAME — add a group robot' "$work/help.out"
+LC_ALL=C.UTF-8 LANGUAGE=C "$dingdrop" send --help >"$work/help.out" 2>&1
+check "send --help names the command and its argument once" \
+  grep -qx '  dingdrop send \[OPTION…\] FILE… — send images to a DingTalk group' "$work/help.out"
+
 # --- profile add: secrets on standard input, never as arguments
 printf 'webhook=%s/robot/send?access_token=%s\nsecret=%s\napp-secret=%s\n' \
        "$base" "$TOKEN" "$SECRET" "$APP_SECRET" |

@@ -140,7 +140,7 @@ profile_add (int    argc,
     { "robot-code", 0, 0, G_OPTION_ARG_STRING, &robot_code, N_("Send as the internal app’s robot with this code"), N_("CODE") },
     { "conversation-id", 0, 0, G_OPTION_ARG_STRING, &conversation_id, N_("The group’s openConversationId, for --robot-code"), N_("ID") },
     STYLE_ENTRIES (style),
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, N_("NAME") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL },
     { NULL }
   };
 
@@ -275,7 +275,7 @@ profile_edit (int    argc,
     { "no-keywords", 0, 0, G_OPTION_ARG_NONE, &no_keywords, N_("The robot has no keywords"), NULL },
     { "link-template", 0, 0, G_OPTION_ARG_STRING, &link_template, N_("How an image is linked in the message (default: {media_id})"), N_("T") },
     STYLE_ENTRIES (style),
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, N_("NAME") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL },
     { NULL }
   };
 
@@ -453,7 +453,7 @@ profile_test (int    argc,
   const GOptionEntry entries[] = {
     { "yes", 0, 0, G_OPTION_ARG_NONE, &yes, N_("Answer that the picture showed in the group (for scripts)"), NULL },
     { "no", 0, 0, G_OPTION_ARG_NONE, &no, N_("Answer that the group showed text instead of the picture (for scripts)"), NULL },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, N_("NAME") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL },
     { NULL }
   };
 

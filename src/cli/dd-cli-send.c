@@ -101,7 +101,7 @@ dd_cli_send (int    argc,
     { "at-all", 0, 0, G_OPTION_ARG_NONE, &at_all, N_("Mention everyone in the group"), NULL },
     { "album", 0, 0, G_OPTION_ARG_NONE, &album, N_("Send all images in one message"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object per image"), NULL },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("FILE…") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, NULL },
     { NULL }
   };
 

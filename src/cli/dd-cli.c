@@ -30,7 +30,16 @@ int
 dd_cli_run (int    argc,
             char **argv)
 {
+  g_autofree char *prgname = NULL;
+
   g_return_val_if_fail (argc >= 1, DD_EXIT_USAGE);
+
+  /* the name --help and error messages begin with: "dingdrop profile add" */
+  if (!g_str_equal (argv[0], "send") && argc >= 2 && argv[1][0] != '-')
+    prgname = g_strdup_printf ("dingdrop %s %s", argv[0], argv[1]);
+  else
+    prgname = g_strdup_printf ("dingdrop %s", argv[0]);
+  g_set_prgname (prgname);
 
   if (g_str_equal (argv[0], "send"))
     return dd_cli_send (argc, argv);
