@@ -66,6 +66,10 @@ for lang in "$@"; do
   XDG_DATA_HOME="$work/data-$lang" LANGUAGE=$lang "$dingdrop" "$work/deploy-checklist.png"
   sleep 2
 
+  # the row, with its Edit button under the pointer (EXTRA=folder keeps it)
+  xdotool mousemove --window "$wid" "${ROW_X:-250}" "${ROW_Y:-150}"
+  sleep 1
+  import -window root "$work/queued$suffix.png"
   # the row, double-clicked
   xdotool windowfocus --sync "$wid" 2>/dev/null || xdotool windowfocus "$wid"
   xdotool mousemove --window "$wid" "${ROW_X:-250}" "${ROW_Y:-150}" click --repeat 2 --delay 80 1
@@ -85,6 +89,10 @@ for lang in "$@"; do
   import -window root "$work/root.png"
   convert "$work/root.png" -crop "${WIDTH}x${HEIGHT}+${X}+${Y}" +repage "$out/image-editor$suffix.png"
   echo "$out/image-editor$suffix.png"
+  # Done: the row's thumbnail shows the boxes
+  xdotool key --clearmodifiers Return
+  sleep 2
+  import -window root "$work/done$suffix.png"
   [ -n "${EXTRA-}" ] && cp "$work"/*.png "$EXTRA"/
 
   kill "$app_pid" 2>/dev/null

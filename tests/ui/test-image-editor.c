@@ -17,6 +17,7 @@
 
 #include "dd-edit-canvas.h"
 #include "dd-image-editor.h"
+#include "dd-job-private.h"
 #include "ui-test-util.h"
 
 #define IMG_W 320
@@ -512,6 +513,42 @@ test_cancel (Fixture       *f,
   }
 }
 
+/* Once the outbox has the image, its copy is what is sent: no editor,
+ * not by Enter nor by a button; taken back, it can be edited again. */
+static void
+test_not_once_handed (Fixture       *f,
+                      gconstpointer  data)
+{
+  DdQueueItem *item = dd_test_queue_item (f->window, 0);
+  GtkWidget *row = GTK_WIDGET (dd_test_queue_row (f->window, 0));
+  GtkWidget *edit_button = (GtkWidget *) gtk_widget_get_template_child (row, DD_TYPE_QUEUE_ROW, "edit_button");
+  const DdJobState states[] = { DD_JOB_WAITING, DD_JOB_UPLOADING, DD_JOB_SENT, DD_JOB_FAILED };
+
+  for (guint i = 0; i < G_N_ELEMENTS (states); i++)
+    {
+      g_autoptr(DdJob) job = dd_job_new ("job-1", f->tmp);
+
+      dd_job_set_state (job, states[i]);
+      dd_queue_item_set_job (item, job);
+      g_assert_false (dd_queue_item_is_editable (item));
+      g_assert_false (gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (row)));
+      g_assert_false (gtk_widget_get_visible (edit_button));
+
+      gtk_widget_grab_focus (row);
+      g_assert_true (dd_test_press_keys (GTK_WIDGET (f->window), "Return"));
+      g_assert_null (find_editor ());
+    }
+
+  dd_queue_item_set_job (item, NULL);
+  g_assert_true (dd_queue_item_is_editable (item));
+  g_assert_true (gtk_widget_get_visible (edit_button));
+  gtk_widget_grab_focus (row);
+  g_assert_true (dd_test_press_keys (GTK_WIDGET (f->window), "Return"));
+  g_assert_true (dd_test_wait_for (editor_shown, NULL, 20000));
+  g_assert_true (dd_test_press_keys (GTK_WIDGET (find_editor ()), "Escape"));
+  g_assert_true (dd_test_wait_for (editor_gone, NULL, 20000));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -522,6 +559,7 @@ main (int    argc,
 
   g_test_add ("/editor/redact", Fixture, NULL, fixture_set_up, test_redact, fixture_tear_down);
   g_test_add ("/editor/cancel", Fixture, NULL, fixture_set_up, test_cancel, fixture_tear_down);
+  g_test_add ("/editor/not-once-handed", Fixture, NULL, fixture_set_up, test_not_once_handed, fixture_tear_down);
 
   return g_test_run ();
 }
