@@ -228,8 +228,15 @@ apply_named (GBytes            *bytes,
   if (!edit->has_crop)
     crop = (DdImageRect) { 0, 0, (int) width, (int) height };
 
-  /* a copy of our own: the loader's pixels may be shared */
-  pixels = gdk_pixbuf_copy (upright);
+  /* The loader and its animation are gone, so the decoded pixels are
+   * ours to paint on: no second copy of a large photo.  Should anything
+   * else hold them, a copy. */
+  if (G_OBJECT (upright)->ref_count == 1)
+    pixels = g_object_ref (upright);
+  else
+    pixels = gdk_pixbuf_copy (upright);
+  g_debug ("Editing %u × %u pixels%s", width, height,
+           pixels == upright ? " in place" : " in a copy");
   if (pixels == NULL)
     {
       g_set_error (error, DD_ERROR, DD_ERROR_FILE,
