@@ -217,17 +217,15 @@ dd_edit_canvas_measure (GtkWidget      *widget,
     *natural = MAX (*minimum, (int) (self->height * scale) + 2 * MARGIN);
 }
 
+/* A drag may start beside the image (to reach its very edge): what it
+ * covers is clamped to the image. */
 static void
 drag_begin_cb (GtkGestureDrag *gesture,
                double          x,
                double          y,
                DdEditCanvas   *self)
 {
-  graphene_rect_t area;
-
-  /* a drag starts on the image, or is not one */
-  if (!dd_edit_canvas_get_image_area (self, &area) ||
-      !graphene_rect_contains_point (&area, &GRAPHENE_POINT_INIT (x, y)))
+  if (self->preview == NULL)
     {
       gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
       return;

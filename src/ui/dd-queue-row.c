@@ -197,7 +197,7 @@ dd_queue_row_update (DdQueueRow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->sent_icon), sent);
   gtk_widget_set_visible (GTK_WIDGET (self->retry_button), failed);
   gtk_widget_set_visible (GTK_WIDGET (self->remove_button), !busy && !sent);
-  /* Enter, a double click or Edit open the editor until it is sent */
+  /* Enter, a double click or Edit open the editor until the outbox has it */
   editable = dd_queue_item_is_editable (self->item);
   gtk_widget_set_visible (GTK_WIDGET (self->edit_button), editable);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (self), editable);

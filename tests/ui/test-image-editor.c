@@ -513,6 +513,28 @@ test_cancel (Fixture       *f,
   }
 }
 
+/* A drag that starts beside the image reaches its very edge. */
+static void
+test_from_the_edge (Fixture       *f,
+                    gconstpointer  data)
+{
+  DdQueueItem *item = dd_test_queue_item (f->window, 0);
+  g_autoptr(GdkPixbuf) edited = NULL;
+  DdImageEditor *editor;
+  DdImageRect drawn;
+
+  editor = open_editor (f);
+  drawn = drag_on_image (editor, -4, -4, 50, 40);
+  g_assert_true (dd_test_wait_for (can_undo, editor, 10000));
+  g_assert_true (dd_test_press_keys (GTK_WIDGET (editor), "Return"));
+  g_assert_true (dd_test_wait_for (editor_gone, NULL, 20000));
+
+  edited = decode (dd_queue_item_get_bytes (item));
+  drawn = (DdImageRect) { 0, 0, drawn.x + drawn.width, drawn.y + drawn.height };
+  assert_one_box (f, edited, &drawn);
+  g_assert_true (is_black (pixel (edited, 0, 0)));
+}
+
 /* Once the outbox has the image, its copy is what is sent: no editor,
  * not by Enter nor by a button; taken back, it can be edited again. */
 static void
@@ -559,6 +581,7 @@ main (int    argc,
 
   g_test_add ("/editor/redact", Fixture, NULL, fixture_set_up, test_redact, fixture_tear_down);
   g_test_add ("/editor/cancel", Fixture, NULL, fixture_set_up, test_cancel, fixture_tear_down);
+  g_test_add ("/editor/from-the-edge", Fixture, NULL, fixture_set_up, test_from_the_edge, fixture_tear_down);
   g_test_add ("/editor/not-once-handed", Fixture, NULL, fixture_set_up, test_not_once_handed, fixture_tear_down);
 
   return g_test_run ();
