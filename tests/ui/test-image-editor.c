@@ -13,6 +13,8 @@
 
 #include <math.h>
 
+#include <glib/gstdio.h>
+
 #include <gdk/x11/gdkx.h>
 
 #include "dd-edit-canvas.h"
@@ -535,6 +537,43 @@ test_from_the_edge (Fixture       *f,
   g_assert_true (is_black (pixel (edited, 0, 0)));
 }
 
+static gboolean
+shows_error (gpointer data)
+{
+  DdImageEditor *editor = find_editor ();
+
+  return editor != NULL &&
+         g_strcmp0 (gtk_stack_get_visible_child_name (editor_child (editor, "stack")), "error") == 0;
+}
+
+/* An image that cannot be read (its file deleted since it was queued)
+ * says so in the editor, and Done cannot be pressed; Escape closes it. */
+static void
+test_file_gone (Fixture       *f,
+                gconstpointer  data)
+{
+  DdQueueItem *item = dd_test_queue_item (f->window, 0);
+  GtkWidget *row = GTK_WIDGET (dd_test_queue_row (f->window, 0));
+  DdImageEditor *editor;
+  const char *description;
+
+  g_assert_cmpint (g_unlink (f->path), ==, 0);
+  gtk_widget_grab_focus (row);
+  g_assert_true (dd_test_press_keys (GTK_WIDGET (f->window), "Return"));
+  g_assert_true (dd_test_wait_for (shows_error, NULL, 20000));
+  editor = find_editor ();
+  description = adw_status_page_get_description (editor_child (editor, "error_page"));
+  g_test_message ("%s", description);
+  g_assert_nonnull (strstr (description, "secret-token.png"));
+  g_assert_false (gtk_widget_get_sensitive (editor_child (editor, "done_button")));
+  g_assert_false (dd_image_editor_is_ready (editor));
+
+  g_assert_true (dd_test_press_keys (GTK_WIDGET (editor), "Escape"));
+  g_assert_true (dd_test_wait_for (editor_gone, NULL, 20000));
+  g_assert_nonnull (dd_queue_item_get_file (item));
+  g_assert_false (dd_queue_item_get_edited (item));
+}
+
 /* Once the outbox has the image, its copy is what is sent: no editor,
  * not by Enter nor by a button; taken back, it can be edited again. */
 static void
@@ -582,6 +621,7 @@ main (int    argc,
   g_test_add ("/editor/redact", Fixture, NULL, fixture_set_up, test_redact, fixture_tear_down);
   g_test_add ("/editor/cancel", Fixture, NULL, fixture_set_up, test_cancel, fixture_tear_down);
   g_test_add ("/editor/from-the-edge", Fixture, NULL, fixture_set_up, test_from_the_edge, fixture_tear_down);
+  g_test_add ("/editor/file-gone", Fixture, NULL, fixture_set_up, test_file_gone, fixture_tear_down);
   g_test_add ("/editor/not-once-handed", Fixture, NULL, fixture_set_up, test_not_once_handed, fixture_tear_down);
 
   return g_test_run ();
