@@ -110,6 +110,9 @@ dd_queue_row_update (DdQueueRow *self)
       state_text = _("Reading the image…");
       busy = TRUE;
     }
+  else if (job == NULL && dd_queue_item_get_edited (self->item))
+    /* Translators: a queued image cropped or redacted in the editor */
+    state_text = _("Edited");
   else if (job == NULL)
     state_text = NULL;
   else

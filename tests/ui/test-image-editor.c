@@ -438,6 +438,14 @@ test_redact (Fixture       *f,
   thumbnail_pixel (dd_queue_item_get_thumbnail (item), 0.1, 0.1, rgba);
   g_assert_false (rgba[0] == 0 && rgba[1] == 0 && rgba[2] == 0);
   g_assert_cmpuint (dd_queue_item_get_width (item), ==, IMG_W);
+  /* and says it was edited, with the new size */
+  {
+    g_autofree char *size = g_format_size (dd_queue_item_get_size (item));
+
+    g_test_message ("row: %s", dd_queue_row_get_status (row));
+    g_assert_true (g_str_has_prefix (dd_queue_row_get_status (row), "Edited · "));
+    g_assert_nonnull (strstr (dd_queue_row_get_status (row), size));
+  }
 
   /* the file is as it was */
   checksum = checksum_file (f->path);
@@ -496,6 +504,7 @@ test_cancel (Fixture       *f,
   g_assert_null (dd_queue_item_get_bytes (item));
   g_assert_cmpuint (dd_queue_item_get_size (item), ==, size);
   g_assert_true (dd_queue_item_get_thumbnail (item) == thumbnail);
+  g_assert_null (strstr (dd_queue_row_get_status (dd_test_queue_row (f->window, 0)), "Edited"));
 
   /* and Cancel with the mouse, after the Edit button */
   {
