@@ -309,6 +309,20 @@ test_empty_crop (void)
     }
 }
 
+/* whether @needle is anywhere in the @n bytes at @d (NULs included) */
+static gboolean
+contains (const guint8 *d,
+          gsize         n,
+          const char   *needle)
+{
+  gsize len = strlen (needle);
+
+  for (gsize i = 0; i + len <= n; i++)
+    if (memcmp (d + i, needle, len) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 /* An EXIF APP1 segment with only the orientation, big-endian. */
 static GBytes *
 exif_orientation (guint16 orientation)
@@ -365,6 +379,18 @@ test_orientation (void)
   dd_image_edit_set_crop (edit, &crop);
   dd_image_edit_add_redaction (edit, &box);
   out = apply (bytes, edit);
+  /* nothing of the EXIF block comes along */
+  {
+    g_autoptr(GBytes) png = dd_image_edit_apply (bytes, edit, 0, NULL, NULL, NULL, &error);
+    gsize n;
+    const guint8 *d = g_bytes_get_data (png, &n);
+
+    g_assert_no_error (error);
+    g_assert_true (contains (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), "Exif"));
+    g_assert_false (contains (d, n, "Exif"));
+    g_assert_false (contains (d, n, "eXIf"));
+    g_assert_true (contains (d, n, "IDAT"));
+  }
   g_assert_cmpint (gdk_pixbuf_get_width (out), ==, 15);
   g_assert_cmpint (gdk_pixbuf_get_height (out), ==, 30);
   /* the PNG has no orientation left to apply */
