@@ -45,6 +45,7 @@ struct _DdEditCanvas
   DdImageRect  crop;
   GArray      *steps;        /* of Step, for undo */
 
+  GtkGesture  *drag;
   gboolean     dragging;
   double       start_x;      /* widget coordinates */
   double       start_y;
@@ -294,6 +295,24 @@ drag_cancel_cb (GtkGesture       *gesture,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* Escape during a drag drops that rectangle, not the whole edit. */
+static gboolean
+key_pressed_cb (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                DdEditCanvas          *self)
+{
+  if (keyval != GDK_KEY_Escape || !self->dragging)
+    return FALSE;
+
+  /* first: the reset ends the drag, which must not draw it */
+  self->dragging = FALSE;
+  gtk_event_controller_reset (GTK_EVENT_CONTROLLER (self->drag));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return TRUE;
+}
+
 static void
 dd_edit_canvas_dispose (GObject *object)
 {
@@ -337,6 +356,7 @@ static void
 dd_edit_canvas_init (DdEditCanvas *self)
 {
   GtkGesture *drag = gtk_gesture_drag_new ();
+  GtkEventController *keys = gtk_event_controller_key_new ();
 
   self->redactions = g_array_new (FALSE, FALSE, sizeof (DdImageRect));
   self->steps = g_array_new (FALSE, FALSE, sizeof (Step));
@@ -347,6 +367,9 @@ dd_edit_canvas_init (DdEditCanvas *self)
   g_signal_connect (drag, "drag-end", G_CALLBACK (drag_end_cb), self);
   g_signal_connect (drag, "cancel", G_CALLBACK (drag_cancel_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
+  self->drag = drag;   /* the widget owns it */
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);

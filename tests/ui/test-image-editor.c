@@ -490,6 +490,34 @@ test_cancel (Fixture       *f,
   DdImageEditor *editor;
 
   editor = open_editor (f);
+
+  /* Escape in the middle of a drag drops that rectangle only */
+  {
+    DdEditCanvas *canvas = editor_child (editor, "canvas");
+    g_autofree char *xid = xid_of (GTK_WIDGET (editor));
+    g_autofree char *ax = NULL, *ay = NULL, *bx = NULL, *by = NULL;
+    graphene_rect_t area;
+
+    g_assert_true (dd_edit_canvas_get_image_area (canvas, &area));
+    window_point (GTK_WIDGET (canvas), area.origin.x + 20, area.origin.y + 20, &ax, &ay);
+    window_point (GTK_WIDGET (canvas), area.origin.x + 200, area.origin.y + 150, &bx, &by);
+    xdotool ("windowfocus", "--sync", xid,
+             "mousemove", "--window", xid, ax, ay, "sleep", "0.1",
+             "mousedown", "1", "sleep", "0.1",
+             "mousemove", "--window", xid, bx, by, "sleep", "0.1",
+             "key", "Escape", "sleep", "0.1",
+             "mouseup", "1", NULL);
+    /* the editor is still there, with nothing drawn */
+    for (guint i = 0; i < 50; i++)
+      {
+        g_usleep (10000);
+        while (g_main_context_iteration (NULL, FALSE))
+          ;
+      }
+    g_assert_true (find_editor () == editor);
+    g_assert_false (dd_edit_canvas_can_undo (canvas));
+  }
+
   drag_on_image (editor, 20, 20, 300, 220);
   g_assert_true (dd_test_wait_for (can_undo, editor, 10000));
   g_assert_true (dd_test_press_keys (GTK_WIDGET (editor), "Escape"));
