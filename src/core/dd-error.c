@@ -181,6 +181,7 @@ sentence_for (DdErrorCode    code,
     case DD_ERROR_PROFILE:
     case DD_ERROR_FILE:
     case DD_ERROR_NOT_IMAGE:
+    case DD_ERROR_INVALID_EDIT:
     default:
       return _("DingTalk gave an answer DingDrop does not understand.");
     }

@@ -46,6 +46,8 @@ typedef enum {
   DD_ERROR_GROUP_DISBANDED,     /* group.disbanded */
   DD_ERROR_ROBOT_STOPPED,       /* bot.stopped */
   DD_ERROR_CONTENT_BLOCKED,     /* contain.notAllowed.picture */
+  /* the image editor */
+  DD_ERROR_INVALID_EDIT,        /* a crop that leaves nothing of the image */
 } DdErrorCode;
 
 /**

@@ -603,29 +603,30 @@ not_regular:
 
 
 /**
- * dd_image_thumbnail_bytes:
+ * dd_image_decode_upright:
  * @bytes: an image, as the user gave it (see dd_image_read_file())
- * @max_side: the longest side of the thumbnail, in pixels
+ * @max_side: the longest side wanted, in pixels; 0 for the full size
  * @max_pixels: 0 for the default, or the pixel limit
  * @width: (out) (optional): the image's width, upright; 0 if unknown
  * @height: (out) (optional): its height
  *
- * A thumbnail through the same guards as dd_image_prepare_bytes(): an
+ * Decodes through the same guards as dd_image_prepare_bytes(): an
  * image with more than @max_pixels pixels, a format whose loader ignores
  * the limit, or damage is refused before its pixels are allocated (the
- * width and height are still given when the container says them).  The
- * loader scales while it decodes, so the full-size image is never kept.
+ * width and height are still given when the container says them).  With
+ * a @max_side the loader scales while it decodes, so the full-size image
+ * is never kept (a thumbnail).  The EXIF orientation is applied.
  *
- * Returns: (transfer full) (nullable): the upright thumbnail
+ * Returns: (transfer full) (nullable): the upright image
  */
 GdkPixbuf *
-dd_image_thumbnail_bytes (GBytes        *bytes,
-                          guint          max_side,
-                          guint64        max_pixels,
-                          guint         *width,
-                          guint         *height,
-                          GCancellable  *cancellable,
-                          GError       **error)
+dd_image_decode_upright (GBytes        *bytes,
+                         guint          max_side,
+                         guint64        max_pixels,
+                         guint         *width,
+                         guint         *height,
+                         GCancellable  *cancellable,
+                         GError       **error)
 {
   g_auto(DdImageDecoded) decoded = { NULL, };
   g_autoptr(GError) local_error = NULL;
@@ -638,8 +639,7 @@ dd_image_thumbnail_bytes (GBytes        *bytes,
   guint w = 0, h = 0;
   gsize len;
 
-  g_return_val_if_fail (bytes != NULL, NULL);
-  g_return_val_if_fail (max_side > 0, NULL);
+  g_assert (bytes != NULL);
 
   if (width != NULL)
     *width = 0;
@@ -718,4 +718,32 @@ dd_image_thumbnail_bytes (GBytes        *bytes,
     *height = h;
 
   return g_steal_pointer (&upright);
+}
+
+
+/**
+ * dd_image_thumbnail_bytes:
+ * @bytes: an image, as the user gave it (see dd_image_read_file())
+ * @max_side: the longest side of the thumbnail, in pixels
+ * @max_pixels: 0 for the default, or the pixel limit
+ * @width: (out) (optional): the image's width, upright; 0 if unknown
+ * @height: (out) (optional): its height
+ *
+ * A thumbnail through the guards of dd_image_decode_upright().
+ *
+ * Returns: (transfer full) (nullable): the upright thumbnail
+ */
+GdkPixbuf *
+dd_image_thumbnail_bytes (GBytes        *bytes,
+                          guint          max_side,
+                          guint64        max_pixels,
+                          guint         *width,
+                          guint         *height,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  g_return_val_if_fail (bytes != NULL, NULL);
+  g_return_val_if_fail (max_side > 0, NULL);
+
+  return dd_image_decode_upright (bytes, max_side, max_pixels, width, height, cancellable, error);
 }

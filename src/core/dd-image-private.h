@@ -80,6 +80,15 @@ DdPreparedImage *dd_image_prepare_resolved (GBytes              *bytes,
                                             GCancellable        *cancellable,
                                             GError             **error);
 
+/* The one guarded decoder of user-given bytes, upright; 0: full size */
+GdkPixbuf   *dd_image_decode_upright       (GBytes              *bytes,
+                                            guint                max_side,
+                                            guint64              max_pixels,
+                                            guint               *width,
+                                            guint               *height,
+                                            GCancellable        *cancellable,
+                                            GError             **error);
+
 /* dd-image-meta.c */
 const char  *dd_image_sniff_unguarded      (const guint8        *data,
                                             gsize                len);

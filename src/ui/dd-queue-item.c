@@ -28,7 +28,9 @@ struct _DdQueueItem
   guint         thumbnail_started : 1;
   guint         from_outbox : 1;   /* its file is the outbox's own copy */
   guint         loading : 1;       /* a placeholder: its bytes are on their way */
-  int           thumbnail_scale;   /* asked for before the bytes came; 0: not */
+  int           thumbnail_scale;   /* the scale a row asked for; 0: none yet */
+  guint         thumbnail_serial;  /* a newer image makes older thumbnails stale */
+  guint         edited : 1;
 };
 
 G_DEFINE_FINAL_TYPE (DdQueueItem, dd_queue_item, G_TYPE_OBJECT)
@@ -52,6 +54,7 @@ typedef struct {
   GFile      *file;
   GBytes     *bytes;
   int         size;
+  guint       serial;
   /* results */
   GdkTexture *texture;
   guint       width;
@@ -115,7 +118,7 @@ thumbnail_cb (GObject      *object,
   DdQueueItem *self = DD_QUEUE_ITEM (object);
   ThumbnailOp *op = g_task_get_task_data (G_TASK (result));
 
-  if (!g_task_propagate_boolean (G_TASK (result), NULL))
+  if (!g_task_propagate_boolean (G_TASK (result), NULL) || op->serial != self->thumbnail_serial)
     return;
 
   g_object_freeze_notify (object);
@@ -165,6 +168,8 @@ dd_queue_item_load_thumbnail (DdQueueItem *self,
   op->file = self->file ? g_object_ref (self->file) : NULL;
   op->bytes = self->bytes ? g_bytes_ref (self->bytes) : NULL;
   op->size = DD_QUEUE_ITEM_THUMBNAIL_SIZE * MAX (1, scale_factor);
+  op->serial = self->thumbnail_serial;
+  self->thumbnail_scale = MAX (1, scale_factor);
 
   task = g_task_new (self, self->cancellable, thumbnail_cb, NULL);
   g_task_set_source_tag (task, dd_queue_item_load_thumbnail);
@@ -389,6 +394,62 @@ dd_queue_item_set_bytes (DdQueueItem *self,
   g_object_thaw_notify (G_OBJECT (self));
   if (self->thumbnail_scale > 0)
     dd_queue_item_load_thumbnail (self, self->thumbnail_scale);
+}
+
+/**
+ * dd_queue_item_set_edited_bytes:
+ * @bytes: the edited image (a PNG from dd_image_edit_apply())
+ *
+ * The image is now @bytes, not its file: the file on disk stays as it
+ * was, and the outbox gets the edited pixels.  The size is known at once;
+ * the thumbnail and the dimensions follow from a worker thread.  Only for
+ * an item not yet handed to the outbox (dd_queue_item_is_editable()).
+ */
+void
+dd_queue_item_set_edited_bytes (DdQueueItem *self,
+                                GBytes      *bytes)
+{
+  g_return_if_fail (DD_IS_QUEUE_ITEM (self));
+  g_return_if_fail (dd_queue_item_is_editable (self));
+  g_return_if_fail (bytes != NULL);
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->file != NULL)
+    {
+      g_clear_object (&self->file);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
+    }
+  g_clear_pointer (&self->bytes, g_bytes_unref);
+  self->bytes = g_bytes_ref (bytes);
+  self->size = g_bytes_get_size (bytes);
+  self->edited = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIZE]);
+  g_object_thaw_notify (G_OBJECT (self));
+
+  /* the old thumbnail shows until the new one is there */
+  self->thumbnail_serial++;
+  self->thumbnail_started = FALSE;
+  dd_queue_item_load_thumbnail (self, MAX (1, self->thumbnail_scale));
+}
+
+/* Whether the user has edited the image (its bytes are the edit's). */
+gboolean
+dd_queue_item_get_edited (DdQueueItem *self)
+{
+  g_return_val_if_fail (DD_IS_QUEUE_ITEM (self), FALSE);
+  return self->edited;
+}
+
+/* Whether the editor may open it: its image is here, and not yet handed
+ * to the outbox, whose copy is what would be sent. */
+gboolean
+dd_queue_item_is_editable (DdQueueItem *self)
+{
+  g_return_val_if_fail (DD_IS_QUEUE_ITEM (self), FALSE);
+
+  return self->job == NULL && !self->loading && !self->from_outbox &&
+         (self->bytes != NULL || self->file != NULL);
 }
 
 const char *

@@ -29,6 +29,10 @@ DdQueueItem  *dd_queue_item_new_placeholder (const char  *display_name);
 gboolean      dd_queue_item_is_loading     (DdQueueItem  *self);
 void          dd_queue_item_set_bytes      (DdQueueItem  *self,
                                             GBytes       *bytes);
+void          dd_queue_item_set_edited_bytes (DdQueueItem *self,
+                                            GBytes       *bytes);
+gboolean      dd_queue_item_get_edited     (DdQueueItem  *self);
+gboolean      dd_queue_item_is_editable    (DdQueueItem  *self);
 
 const char   *dd_queue_item_get_display_name (DdQueueItem *self);
 GFile        *dd_queue_item_get_file       (DdQueueItem  *self);

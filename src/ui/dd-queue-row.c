@@ -32,6 +32,7 @@ struct _DdQueueRow
   GtkSpinner     *spinner;
   GtkImage       *sent_icon;
   GtkButton      *retry_button;
+  GtkButton      *edit_button;
   GtkButton      *remove_button;
 };
 
@@ -40,6 +41,7 @@ G_DEFINE_FINAL_TYPE (DdQueueRow, dd_queue_row, GTK_TYPE_LIST_BOX_ROW)
 enum {
   SIGNAL_REMOVE,
   SIGNAL_RETRY,
+  SIGNAL_EDIT,
   N_SIGNALS
 };
 
@@ -94,7 +96,7 @@ dd_queue_row_update (DdQueueRow *self)
   g_autofree char *accessible = NULL;
   const char *state_text = NULL;
   const char *error = NULL;
-  gboolean busy = FALSE, sent = FALSE, failed = FALSE;
+  gboolean busy = FALSE, sent = FALSE, failed = FALSE, editable;
   double fraction = -1;
   GdkPaintable *thumbnail = dd_queue_item_get_thumbnail (self->item);
 
@@ -108,6 +110,9 @@ dd_queue_row_update (DdQueueRow *self)
       state_text = _("Reading the image…");
       busy = TRUE;
     }
+  else if (job == NULL && dd_queue_item_get_edited (self->item))
+    /* Translators: a queued image cropped or redacted in the editor */
+    state_text = _("Edited");
   else if (job == NULL)
     state_text = NULL;
   else
@@ -195,6 +200,10 @@ dd_queue_row_update (DdQueueRow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->sent_icon), sent);
   gtk_widget_set_visible (GTK_WIDGET (self->retry_button), failed);
   gtk_widget_set_visible (GTK_WIDGET (self->remove_button), !busy && !sent);
+  /* Enter, a double click or Edit open the editor until the outbox has it */
+  editable = dd_queue_item_is_editable (self->item);
+  gtk_widget_set_visible (GTK_WIDGET (self->edit_button), editable);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (self), editable);
 
   accessible = g_strdup_printf ("%s, %s%s%s", dd_queue_item_get_display_name (self->item),
                                 self->status, error ? ", " : "", error ? error : "");
@@ -239,6 +248,12 @@ retry_clicked_cb (DdQueueRow *self)
 }
 
 static void
+edit_clicked_cb (DdQueueRow *self)
+{
+  g_signal_emit (self, signals[SIGNAL_EDIT], 0);
+}
+
+static void
 dd_queue_row_dispose (GObject *object)
 {
   DdQueueRow *self = DD_QUEUE_ROW (object);
@@ -266,6 +281,8 @@ dd_queue_row_class_init (DdQueueRowClass *klass)
                                          0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[SIGNAL_RETRY] = g_signal_new ("retry", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                         0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_EDIT] = g_signal_new ("edit", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                       0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/dingdrop/DingDrop/dd-queue-row.ui");
   gtk_widget_class_bind_template_child (widget_class, DdQueueRow, row_box);
@@ -280,9 +297,11 @@ dd_queue_row_class_init (DdQueueRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DdQueueRow, spinner);
   gtk_widget_class_bind_template_child (widget_class, DdQueueRow, sent_icon);
   gtk_widget_class_bind_template_child (widget_class, DdQueueRow, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, DdQueueRow, edit_button);
   gtk_widget_class_bind_template_child (widget_class, DdQueueRow, remove_button);
   gtk_widget_class_bind_template_callback (widget_class, remove_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, retry_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, edit_clicked_cb);
 }
 
 static void

@@ -118,6 +118,11 @@ void        dd_window_progress_update    (DdWindow     *self,
 void        dd_window_progress_job_failed (DdWindow    *self,
                                           DdJob        *job);
 
+/* dd-window-edit.c: a queued image in the editor */
+void        dd_window_edit_init          (DdWindow     *self);
+void        dd_window_edit_item          (DdWindow     *self,
+                                          DdQueueItem  *item);
+
 /* dd-window-outbox.c: sending through the outbox */
 void        dd_window_outbox_init        (DdWindow     *self);
 void        dd_window_outbox_dispose     (DdWindow     *self);

@@ -184,6 +184,13 @@ row_retry_cb (DdQueueRow *row,
   dd_window_retry (self, dd_queue_row_get_item (row));
 }
 
+static void
+row_edit_cb (DdQueueRow *row,
+             DdWindow   *self)
+{
+  dd_window_edit_item (self, dd_queue_row_get_item (row));
+}
+
 static GtkWidget *
 create_row (gpointer item,
             gpointer user_data)
@@ -193,6 +200,7 @@ create_row (gpointer item,
 
   g_signal_connect_object (row, "remove", G_CALLBACK (row_remove_cb), self, 0);
   g_signal_connect_object (row, "retry", G_CALLBACK (row_retry_cb), self, 0);
+  g_signal_connect_object (row, "edit", G_CALLBACK (row_edit_cb), self, 0);
   return row;
 }
 
@@ -744,6 +752,7 @@ dd_window_init (DdWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
 
   dd_window_dnd_init (self);
+  dd_window_edit_init (self);
 }
 
 DdWindow *
