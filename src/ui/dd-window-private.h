@@ -23,6 +23,8 @@ struct _DdWindow
   DdOutbox             *outbox;        /* NULL: cannot send */
   GSettings            *settings;      /* NULL in tests */
   DdProfile            *watched;       /* the robot chosen, whose changes show */
+  char                **wanted_robots; /* chosen last time, not all loaded yet */
+  guint                 restoring : 1; /* choosing those, not the user */
   GListStore           *queue;         /* of DdQueueItem, in the order given */
   GCancellable         *cancellable;
   GtkFileChooserNative *chooser;

@@ -333,7 +333,9 @@ update_finished (DdWindow            *self,
       label = g_steal_pointer (&both);
     }
 
-  if (counts->failed > 0)
+  if (counts->failed > 0 && any_to_several (self))
+    detail = _("Retry All sends them again to the groups they failed with; Send More keeps them in the list, to send later.");
+  else if (counts->failed > 0)
     detail = _("Retry All sends them again with the robot chosen above; Send More keeps them in the list, to send later.");
   else
     detail = _("Drop or paste more images, or press Send More to clear the list.");

@@ -518,6 +518,10 @@ robot_selected_cb (DdWindow *self)
   DdProfile *profile = dd_window_get_profile (self);
   g_autoptr(GPtrArray) profiles = dd_window_get_profiles (self);
 
+  /* the user's choice: no more robots of last time to wait for */
+  if (!self->restoring)
+    g_clear_pointer (&self->wanted_robots, g_strfreev);
+
   if (profile != self->watched)
     {
       if (self->watched != NULL)
@@ -553,29 +557,43 @@ select_first_profile (DdWindow *self)
   dd_robot_chooser_select (self->robot_chooser, ids);
 }
 
+static void select_default_profile (DdWindow *self);
+
 static void
 profiles_changed_cb (DdWindow *self)
 {
-  if (dd_window_get_profile (self) == NULL &&
+  /* the robots came after the window (loaded, or added): those of last
+   * time, or the first one */
+  if ((dd_window_get_profile (self) == NULL || self->wanted_robots != NULL) &&
       g_list_model_get_n_items (G_LIST_MODEL (self->profiles)) > 0)
-    select_first_profile (self);
+    select_default_profile (self);
   dd_window_update_state (self);
 }
 
-/* The robots used last time, or the default one. */
+/* The robots used last time (as many of them as are loaded yet: the
+ * rest when they come, unless the user chose meanwhile), or the default
+ * one. */
 static void
 select_default_profile (DdWindow *self)
 {
-  g_auto(GStrv) last = self->settings ? g_settings_get_strv (self->settings, "last-robots") : NULL;
   g_autofree char *one = self->settings ? g_settings_get_string (self->settings, "last-robot") : NULL;
   DdProfile *def = dd_profile_store_get_default (self->profiles);
   const char *fallback[] = { NULL, NULL };
 
-  if (last != NULL && last[0] != NULL)
+  self->restoring = TRUE;
+  if (self->wanted_robots != NULL)
     {
-      dd_robot_chooser_select (self->robot_chooser, (const char * const *) last);
-      if (dd_window_get_profile (self) != NULL)
-        return;
+      g_autoptr(GPtrArray) chosen = NULL;
+
+      dd_robot_chooser_select (self->robot_chooser, (const char * const *) self->wanted_robots);
+      chosen = dd_window_get_profiles (self);
+      if (chosen->len == g_strv_length (self->wanted_robots))
+        g_clear_pointer (&self->wanted_robots, g_strfreev);
+      if (chosen->len > 0)
+        {
+          self->restoring = FALSE;
+          return;
+        }
     }
   if (one != NULL && *one != '\0' && dd_profile_store_lookup (self->profiles, one) != NULL)
     fallback[0] = one;
@@ -585,6 +603,7 @@ select_default_profile (DdWindow *self)
     dd_robot_chooser_select (self->robot_chooser, fallback);
   else
     select_first_profile (self);
+  self->restoring = FALSE;
 }
 
 static void
@@ -597,7 +616,15 @@ dd_window_constructed (GObject *object)
   if (self->profiles == NULL)
     self->profiles = dd_profile_store_new (NULL);
 
+  if (self->settings != NULL)
+    {
+      self->wanted_robots = g_settings_get_strv (self->settings, "last-robots");
+      if (self->wanted_robots[0] == NULL)
+        g_clear_pointer (&self->wanted_robots, g_strfreev);
+    }
+  self->restoring = TRUE;
   dd_robot_chooser_set_model (self->robot_chooser, G_LIST_MODEL (self->profiles));
+  self->restoring = FALSE;
   select_default_profile (self);
   robot_selected_cb (self);
   g_signal_connect_object (self->profiles, "items-changed",
@@ -657,6 +684,7 @@ dd_window_finalize (GObject *object)
   g_clear_object (&self->profiles);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->last_toast, g_free);
+  g_clear_pointer (&self->wanted_robots, g_strfreev);
 
   G_OBJECT_CLASS (dd_window_parent_class)->finalize (object);
 }
