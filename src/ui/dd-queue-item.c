@@ -23,6 +23,7 @@ struct _DdQueueItem
   guint         height;
   GdkPaintable *thumbnail;
   GPtrArray    *jobs;              /* DdJob: one per robot, in the order sent */
+  char        **robots;            /* (nullable): only for these, not those chosen */
 
   GCancellable *cancellable;
   guint         thumbnail_started : 1;
@@ -202,6 +203,7 @@ dd_queue_item_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->jobs, g_ptr_array_unref);
+  g_clear_pointer (&self->robots, g_strfreev);
   g_clear_object (&self->file);
   g_clear_pointer (&self->bytes, g_bytes_unref);
   g_clear_pointer (&self->display_name, g_free);
@@ -564,6 +566,31 @@ dd_queue_item_remove_job (DdQueueItem *self,
   g_signal_handlers_disconnect_by_func (job, job_state_cb, self);
   if (g_ptr_array_remove (self->jobs, job))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_JOB]);
+}
+
+/**
+ * dd_queue_item_set_robots:
+ * @ids: (nullable): the robots (profile ids) it still has to go to; %NULL:
+ *   those chosen in the window when it is sent
+ *
+ * For an image taken back from some robots after it arrived at others.
+ */
+void
+dd_queue_item_set_robots (DdQueueItem        *self,
+                          const char * const *ids)
+{
+  g_return_if_fail (DD_IS_QUEUE_ITEM (self));
+
+  g_strfreev (self->robots);
+  self->robots = ids && ids[0] ? g_strdupv ((char **) ids) : NULL;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_JOB]);
+}
+
+const char * const *
+dd_queue_item_get_robots (DdQueueItem *self)
+{
+  g_return_val_if_fail (DD_IS_QUEUE_ITEM (self), NULL);
+  return (const char * const *) self->robots;
 }
 
 /* Whether the item can be handed to the outbox again once its job is

@@ -50,6 +50,9 @@ void          dd_queue_item_add_job        (DdQueueItem  *self,
 void          dd_queue_item_remove_job     (DdQueueItem  *self,
                                             DdJob        *job);
 gboolean      dd_queue_item_is_removable   (DdQueueItem  *self);
+void          dd_queue_item_set_robots     (DdQueueItem  *self,
+                                            const char * const *ids);
+const char * const *dd_queue_item_get_robots (DdQueueItem *self);
 gboolean      dd_queue_item_can_send_again (DdQueueItem  *self);
 
 void          dd_queue_item_load_thumbnail (DdQueueItem  *self,

@@ -125,8 +125,8 @@ dd_window_send (DdWindow *self)
 {
   g_autoptr(GPtrArray) profiles = dd_window_get_profiles (self);
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->caption_view);
-  g_autoptr(GPtrArray) sources = g_ptr_array_new_with_free_func ((GDestroyNotify) dd_outbox_source_free);
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n_chosen = profiles->len;
   g_auto(GStrv) mobiles = NULL;
   g_autofree char *caption = NULL;
   GtkTextIter start, end;
@@ -143,13 +143,26 @@ dd_window_send (DdWindow *self)
 
       if (dd_queue_item_get_job (item) != NULL || dd_queue_item_is_loading (item))
         continue;
-      g_ptr_array_add (sources, item_source (item));
       g_ptr_array_add (items, g_steal_pointer (&item));
     }
 
   if (items->len == 0)
     return;
 
+  /* an image taken back from some robots goes to those, not to the
+   * ones chosen: they have it already */
+  for (guint i = 0; i < items->len; i++)
+    {
+      const char * const *own = dd_queue_item_get_robots (g_ptr_array_index (items, i));
+
+      for (guint j = 0; own != NULL && own[j] != NULL; j++)
+        {
+          DdProfile *profile = dd_profile_store_lookup (self->profiles, own[j]);
+
+          if (profile != NULL && !g_ptr_array_find (profiles, profile, NULL))
+            g_ptr_array_add (profiles, profile);
+        }
+    }
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   caption = g_strstrip (gtk_text_buffer_get_text (buffer, &start, &end, FALSE));
   mobiles = split_mobiles (gtk_editable_get_text (GTK_EDITABLE (self->mobiles_entry)));
@@ -162,7 +175,27 @@ dd_window_send (DdWindow *self)
   options.album = gtk_check_button_get_active (self->album_check);
 
   for (guint i = 0; i < profiles->len; i++)
-    add_items (self, g_ptr_array_index (profiles, i), items, sources, &options, caption);
+    {
+      DdProfile *profile = g_ptr_array_index (profiles, i);
+      g_autoptr(GPtrArray) mine = g_ptr_array_new_with_free_func (g_object_unref);
+      g_autoptr(GPtrArray) sources = g_ptr_array_new_with_free_func ((GDestroyNotify) dd_outbox_source_free);
+
+      for (guint j = 0; j < items->len; j++)
+        {
+          DdQueueItem *item = g_ptr_array_index (items, j);
+          const char * const *own = dd_queue_item_get_robots (item);
+
+          if (own != NULL ? g_strv_contains (own, dd_profile_get_id (profile)) : i < n_chosen)
+            {
+              g_ptr_array_add (mine, g_object_ref (item));
+              g_ptr_array_add (sources, item_source (item));
+            }
+        }
+      if (mine->len > 0)
+        add_items (self, profile, mine, sources, &options, caption);
+    }
+  for (guint j = 0; j < items->len; j++)
+    dd_queue_item_set_robots (g_ptr_array_index (items, j), NULL);
   dd_window_update_state (self);
 }
 
@@ -301,12 +334,14 @@ dd_window_forget_job (DdWindow    *self,
     dd_window_drop_item (self, item);
 }
 
-/* The item once one of its jobs was taken back: with none left, in the
- * list, ready to send; with other robots' jobs left, a copy of it waits
- * in the list, ready to send, next to it. */
+/* The item once its jobs asked for were taken back (@taken: their
+ * robots): with none left, in the list, ready to send; with other
+ * robots' jobs left, a copy of it for the robots taken back waits in the
+ * list, ready to send, next to it. */
 static void
 after_take_back (DdWindow    *self,
-                 DdQueueItem *item)
+                 DdQueueItem *item,
+                 GPtrArray   *taken)
 {
   if (!dd_queue_item_can_send_again (item))
     {
@@ -314,24 +349,37 @@ after_take_back (DdWindow    *self,
         dd_window_drop_item (self, item);
       return;
     }
-  if (dd_queue_item_get_job (item) != NULL)
+  if (dd_queue_item_get_job (item) != NULL && taken->len > 0)
     {
       g_autoptr(DdQueueItem) copy = NULL;
       guint position;
 
-      if (g_object_get_data (G_OBJECT (item), "dd-copy-staged") != NULL)
-        return;   /* one copy for all robots taken back */
       if (dd_queue_item_get_file (item) != NULL)
         copy = dd_queue_item_new_for_file (dd_queue_item_get_file (item));
       else
         copy = dd_queue_item_new_for_bytes (dd_queue_item_get_bytes (item),
                                             dd_queue_item_get_display_name (item));
-      g_object_set_data (G_OBJECT (item), "dd-copy-staged", GINT_TO_POINTER (TRUE));
+      g_ptr_array_add (taken, NULL);
+      dd_queue_item_set_robots (copy, (const char * const *) taken->pdata);
       if (g_list_store_find (self->queue, item, &position))
         g_list_store_insert (self->queue, position + 1, copy);
       else
         g_list_store_append (self->queue, copy);
     }
+}
+
+/* (transfer none) the robots whose jobs of the item were taken back, so far */
+static GPtrArray *
+taken_robots (DdQueueItem *item)
+{
+  GPtrArray *taken = g_object_get_data (G_OBJECT (item), "dd-taken-robots");
+
+  if (taken == NULL)
+    {
+      taken = g_ptr_array_new_with_free_func (g_free);
+      g_object_set_data_full (G_OBJECT (item), "dd-taken-robots", taken, (GDestroyNotify) g_ptr_array_unref);
+    }
+  return taken;
 }
 
 /* How many of the item's jobs are being taken back, after adding @delta. */
@@ -362,10 +410,19 @@ taken_back_cb (GObject      *source,
         dd_window_toast (self, error->message);
     }
   else
-    dd_queue_item_remove_job (op->item, op->job);
+    {
+      dd_queue_item_remove_job (op->item, op->job);
+      g_ptr_array_add (taken_robots (op->item), g_strdup (dd_job_get_profile_id (op->job)));
+    }
   /* once each robot's job asked for is back: what the item is now */
   if (taking_back (op->item, -1) == 0)
-    after_take_back (self, op->item);
+    {
+      g_autoptr(GPtrArray) taken = g_object_steal_data (G_OBJECT (op->item), "dd-taken-robots");
+
+      if (taken == NULL)
+        taken = g_ptr_array_new_with_free_func (g_free);
+      after_take_back (self, op->item, taken);
+    }
   dd_window_update_state (self);
 }
 

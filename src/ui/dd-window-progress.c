@@ -191,13 +191,28 @@ update_rows (DdWindow *self)
 
   for (int i = 0; (row = gtk_list_box_get_row_at_index (self->queue_list, i)) != NULL; i++)
     {
-      GPtrArray *jobs = dd_queue_item_get_jobs (dd_queue_row_get_item (DD_QUEUE_ROW (row)));
+      DdQueueItem *item = dd_queue_row_get_item (DD_QUEUE_ROW (row));
+      GPtrArray *jobs = dd_queue_item_get_jobs (item);
+      const char * const *robots = dd_queue_item_get_robots (item);
       DdJob *job = jobs->len == 1 ? g_ptr_array_index (jobs, 0) : NULL;
-      const char *own = NULL;
+      g_autofree char *own = NULL;
 
       /* a row of several robots names each on a line of its own */
       if (job != NULL && g_strcmp0 (dd_job_get_profile_id (job), chosen) != 0)
-        own = robot_name (self, dd_job_get_profile_id (job));
+        own = g_strdup (robot_name (self, dd_job_get_profile_id (job)));
+      /* an image taken back from some robots goes to those */
+      else if (jobs->len == 0 && robots != NULL)
+        {
+          GString *names = g_string_new (NULL);
+
+          for (guint j = 0; robots[j] != NULL; j++)
+            {
+              if (j > 0)
+                g_string_append (names, _(", "));
+              g_string_append (names, robot_name (self, robots[j]));
+            }
+          own = g_string_free (names, FALSE);
+        }
       dd_queue_row_set_robots (DD_QUEUE_ROW (row), own, profile ? dd_profile_get_name (profile) : NULL);
       dd_queue_row_set_compact (DD_QUEUE_ROW (row), compact);
     }

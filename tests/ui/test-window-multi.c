@@ -408,6 +408,141 @@ test_one_robot_fails (Fixture       *f,
                    "Team A: Sent\nTeam B: Sent");
 }
 
+/* ---- Stop and Send More --------------------------------------------------------- */
+
+static gboolean
+jobs_exist (gpointer data)
+{
+  Fixture *f = data;
+
+  return dd_queue_item_get_jobs (dd_test_queue_item (f->window, 0))->len == 2 &&
+         dd_queue_item_get_jobs (dd_test_queue_item (f->window, 1))->len == 2;
+}
+
+static gboolean
+one_arrived (gpointer data)
+{
+  return dd_fake_server_count_accepted_messages (((Fixture *) data)->fake) >= 1;
+}
+
+/* Nothing on its way: every row is ready to send, or finished. */
+static gboolean
+settled (gpointer data)
+{
+  Fixture *f = data;
+
+  if (gtk_widget_get_visible (child (f, "progress_box")))
+    return FALSE;
+  for (guint i = 0; i < n_rows (f); i++)
+    {
+      GPtrArray *jobs = dd_queue_item_get_jobs (dd_test_queue_item (f->window, i));
+
+      for (guint j = 0; j < jobs->len; j++)
+        if (!dd_job_is_finished (g_ptr_array_index (jobs, j)))
+          return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+each_group_has_both (gpointer data)
+{
+  Fixture *f = data;
+
+  return shown_in_group (f, TOKEN_A, "first.png") >= 1 && shown_in_group (f, TOKEN_A, "second.png") >= 1 &&
+         shown_in_group (f, TOKEN_B, "first.png") >= 1 && shown_in_group (f, TOKEN_B, "second.png") >= 1 &&
+         settled (f);
+}
+
+static void
+choose_both (Fixture *f)
+{
+  open_chooser (f);
+  gtk_widget_activate (chooser_row (f, "Team A"));
+  open_chooser (f);
+  gtk_widget_activate (GTK_WIDGET (chooser_check (f, "Team B")));
+  close_chooser (f);
+}
+
+/* Stop while two images go to two slow groups: what had left arrives,
+ * the rest waits in the list; Send again: each group has each image
+ * exactly once — none lost, none twice. */
+static void
+test_stop (Fixture       *f,
+           gconstpointer  data)
+{
+  add_profile (f, "Team A", TOKEN_A, SECRET_A);
+  add_profile (f, "Team B", TOKEN_B, SECRET_B);
+  fixture_window (f);
+  choose_both (f);
+  add_two_images (f);
+  dd_fake_server_set_latency (f->fake, 400);
+  send (f);
+  g_assert_true (dd_test_wait_for (jobs_exist, f, 10000));
+  /* Stop once a message arrived: some rows have gone to one group only */
+  g_assert_true (dd_test_wait_for (one_arrived, f, 10000));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.stop", NULL);
+  g_assert_true (dd_test_wait_for (settled, f, 20000));
+  g_test_message ("arrived before Stop took the rest back: %u of 4, in %u rows",
+                  dd_fake_server_count_accepted_messages (f->fake), n_rows (f));
+  g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), <, 4);
+  g_assert_true (gtk_widget_is_sensitive (child (f, "send_button")));
+
+  send (f);
+  g_assert_true (dd_test_wait_for (each_group_has_both, f, 20000));
+  g_assert_cmpuint (shown_in_group (f, TOKEN_A, "first.png"), ==, 1);
+  g_assert_cmpuint (shown_in_group (f, TOKEN_A, "second.png"), ==, 1);
+  g_assert_cmpuint (shown_in_group (f, TOKEN_B, "first.png"), ==, 1);
+  g_assert_cmpuint (shown_in_group (f, TOKEN_B, "second.png"), ==, 1);
+  g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), ==, 4);
+}
+
+static gboolean
+copies_staged (gpointer data)
+{
+  Fixture *f = data;
+  guint n_staged = 0;
+
+  for (guint i = 0; i < n_rows (f); i++)
+    n_staged += dd_queue_item_get_job (dd_test_queue_item (f->window, i)) == NULL;
+  return n_staged == 2 && settled (f);
+}
+
+/* Send More with Team B's images failed: they wait in the list "To Team
+ * B"; sent with only Team A chosen, they go to Team B, not to Team A
+ * again. */
+static void
+test_send_more_keeps_the_failed_robot (Fixture       *f,
+                                       gconstpointer  data)
+{
+  DdProfile *b;
+
+  add_profile (f, "Team A", TOKEN_A, SECRET_A);
+  b = add_profile (f, "Team B", TOKEN_B, "SECnot-the-secret");
+  fixture_window (f);
+  choose_both (f);
+  add_two_images (f);
+  send (f);
+  g_assert_true (dd_test_wait_for (b_failed_a_sent, f, 20000));
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.send-more", NULL);
+  g_assert_true (dd_test_wait_for (copies_staged, f, 10000));
+  for (guint i = 0; i < n_rows (f); i++)
+    if (dd_queue_item_get_job (dd_test_queue_item (f->window, i)) == NULL)
+      g_assert_cmpstr (dd_queue_row_get_robot (dd_test_queue_row (f->window, i)), ==, "To Team B");
+
+  dd_profile_set_secret (b, SECRET_B);
+  dd_test_store_secrets (b);
+  open_chooser (f);
+  gtk_widget_activate (chooser_row (f, "Team A"));   /* Team A alone */
+  send (f);
+  g_assert_true (dd_test_wait_for (each_group_has_both, f, 20000));
+  g_assert_cmpuint (shown_in_group (f, TOKEN_A, "first.png"), ==, 1);
+  g_assert_cmpuint (shown_in_group (f, TOKEN_A, "second.png"), ==, 1);
+  g_assert_cmpuint (shown_in_group (f, TOKEN_B, "first.png"), ==, 1);
+  g_assert_cmpuint (shown_in_group (f, TOKEN_B, "second.png"), ==, 1);
+}
+
 static gboolean
 finished_shown (gpointer data)
 {
@@ -457,6 +592,9 @@ main (int    argc,
   g_test_add ("/window-multi/two-robots", Fixture, NULL, fixture_set_up, test_two_robots, fixture_tear_down);
   g_test_add ("/window-multi/one-robot-fails", Fixture, NULL, fixture_set_up, test_one_robot_fails, fixture_tear_down);
   g_test_add ("/window-multi/one-robot-rows", Fixture, NULL, fixture_set_up, test_one_robot_rows, fixture_tear_down);
+  g_test_add ("/window-multi/stop", Fixture, NULL, fixture_set_up, test_stop, fixture_tear_down);
+  g_test_add ("/window-multi/send-more-keeps-the-failed-robot", Fixture, NULL, fixture_set_up,
+              test_send_more_keeps_the_failed_robot, fixture_tear_down);
 
   return g_test_run ();
 }
