@@ -95,10 +95,6 @@ void        dd_window_schedule_tick      (DdWindow     *self);
 void        dd_window_update_state       (DdWindow     *self);
 void        dd_window_toast              (DdWindow     *self,
                                           const char   *text);
-DdProfile  *dd_window_get_profile        (DdWindow     *self);   /* the first robot chosen */
-GPtrArray  *dd_window_get_profiles       (DdWindow     *self);   /* (transfer container): all chosen */
-char       *dd_window_describe_robots    (DdWindow     *self,
-                                          GPtrArray    *profiles);
 void        dd_window_append_item        (DdWindow     *self,
                                           DdQueueItem  *item);
 void        dd_window_remove_item        (DdWindow     *self,
@@ -107,6 +103,13 @@ void        dd_window_drop_item          (DdWindow     *self,
                                           DdQueueItem  *item);
 char       *dd_window_unique_name        (DdWindow     *self,
                                           const char   *name);
+
+/* dd-window-robots.c: the robots chosen */
+void        dd_window_robots_init        (DdWindow     *self);
+DdProfile  *dd_window_get_profile        (DdWindow     *self);   /* the first robot chosen */
+GPtrArray  *dd_window_get_profiles       (DdWindow     *self);   /* (transfer container): all chosen */
+char       *dd_window_describe_robots    (DdWindow     *self,
+                                          GPtrArray    *profiles);
 
 /* dd-window-dnd.c: drops, the clipboard, the file chooser */
 void        dd_window_dnd_init           (DdWindow     *self);
