@@ -594,15 +594,20 @@ dd_window_progress_job_failed (DdWindow *self,
 {
   g_autoptr(GPtrArray) items = snapshot_items (self);
   g_autofree char *title = NULL;
-  gboolean ours = FALSE;
+  DdQueueItem *ours = NULL;
 
-  for (guint i = 0; i < items->len && !ours; i++)
-    ours = g_ptr_array_find (dd_queue_item_get_jobs (g_ptr_array_index (items, i)), job, NULL);
-  if (!ours)
+  for (guint i = 0; i < items->len && ours == NULL; i++)
+    if (g_ptr_array_find (dd_queue_item_get_jobs (g_ptr_array_index (items, i)), job, NULL))
+      ours = g_ptr_array_index (items, i);
+  if (ours == NULL)
     return;
 
   self->n_failures++;
-  if (self->n_failures == 1)
+  if (self->n_failures == 1 && dd_queue_item_get_jobs (ours)->len > 1)
+    /* Translators: an image sent to several groups failed for one robot */
+    title = g_strdup_printf (_("“%s” was not sent to %s"), dd_job_get_display_name (job),
+                             robot_name (self, dd_job_get_profile_id (job)));
+  else if (self->n_failures == 1)
     title = g_strdup_printf (_("“%s” was not sent"), dd_job_get_display_name (job));
   else
     title = g_strdup_printf (ngettext ("%u image was not sent", "%u images were not sent",
