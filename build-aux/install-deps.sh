@@ -11,7 +11,7 @@ packages="
   libportal-dev libportal-gtk4-dev python3-gi
   desktop-file-utils appstream
   gnome-keyring dbus-daemon dbus-x11 libsecret-tools
-  xvfb xauth xdotool xclip imagemagick fonts-noto-cjk
+  xvfb xauth xdotool xclip imagemagick fonts-noto-cjk xcompmgr
   webp-pixbuf-loader
   librsvg2-bin libgtk-4-bin flatpak-builder python3
   clang libclang-rt-14-dev llvm

@@ -235,7 +235,7 @@ run_and_report (DdOutbox  *outbox,
       DdJob *job = g_ptr_array_index (jobs, i);
 
       if (dd_job_is_finished (job))
-        dd_cli_print_job (job, dd_job_get_display_name (job), FALSE);
+        dd_cli_print_job (job, dd_job_get_display_name (job), NULL, FALSE, FALSE);
       else
         g_print (_("busy %s: another DingDrop is sending it\n"), dd_job_get_display_name (job));
       if (dd_job_get_state (job) == DD_JOB_FAILED)

@@ -46,6 +46,8 @@ typedef struct _DdCliProgress DdCliProgress;
 
 /* dd-cli-progress.c */
 void            dd_cli_print_result      (const char    *file,
+                                          const char    *robot,
+                                          gboolean       name_robot,
                                           gboolean       sent,
                                           const char    *media_id,
                                           gint64         errcode,
@@ -54,13 +56,17 @@ void            dd_cli_print_result      (const char    *file,
 DdCliProgress  *dd_cli_progress_new      (DdOutbox      *outbox,
                                           GPtrArray     *jobs,
                                           GPtrArray     *names,
+                                          GPtrArray     *robots,
                                           gboolean       json);
 guint           dd_cli_progress_run      (DdCliProgress *self);
 void            dd_cli_progress_free     (DdCliProgress *self);
 void            dd_cli_print_job         (DdJob         *job,
                                           const char    *file,
+                                          const char    *robot,
+                                          gboolean       name_robot,
                                           gboolean       json);
 void            dd_cli_tell_wait         (DdOutbox      *outbox,
-                                          const char    *profile_id);
+                                          DdProfile     *profile,
+                                          gboolean       name_robot);
 
 G_END_DECLS

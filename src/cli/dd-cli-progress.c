@@ -21,9 +21,13 @@
 #include "dd-cli-private.h"
 
 /* One line per image: "sent FILE" or "failed FILE: <sentence> (errcode N)",
- * or one JSON object. */
+ * or one JSON object.  @robot (nullable): the robot's name, in the line
+ * ("sent FILE to Team A") when the batch went to several, and as the JSON
+ * object's "robot". */
 void
 dd_cli_print_result (const char *file,
+                     const char *robot,
+                     gboolean    name_robot,
                      gboolean    sent,
                      const char *media_id,
                      gint64      errcode,
@@ -37,6 +41,11 @@ dd_cli_print_result (const char *file,
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "file");
       json_builder_add_string_value (builder, file);
+      json_builder_set_member_name (builder, "robot");
+      if (robot != NULL)
+        json_builder_add_string_value (builder, robot);
+      else
+        json_builder_add_null_value (builder);
       json_builder_set_member_name (builder, "state");
       json_builder_add_string_value (builder, sent ? "sent" : "failed");
       json_builder_set_member_name (builder, "media_id");
@@ -53,20 +62,28 @@ dd_cli_print_result (const char *file,
         json_builder_add_null_value (builder);
       dd_cli_print_json (builder);
     }
-  else if (sent)
-    g_print ("sent %s\n", file);
-  else if (errcode != 0)
-    g_print ("failed %s: %s (errcode %" G_GINT64_FORMAT ")\n", file, error, errcode);
   else
-    g_print ("failed %s: %s\n", file, error ? error : "");
+    {
+      g_autofree char *what = name_robot && robot != NULL ?
+                              g_strdup_printf ("%s to %s", file, robot) : g_strdup (file);
+
+      if (sent)
+        g_print ("sent %s\n", what);
+      else if (errcode != 0)
+        g_print ("failed %s: %s (errcode %" G_GINT64_FORMAT ")\n", what, error, errcode);
+      else
+        g_print ("failed %s: %s\n", what, error ? error : "");
+    }
 }
 
 void
 dd_cli_print_job (DdJob      *job,
                   const char *file,
+                  const char *robot,
+                  gboolean    name_robot,
                   gboolean    json)
 {
-  dd_cli_print_result (file, dd_job_get_state (job) == DD_JOB_SENT, dd_job_get_media_id (job),
+  dd_cli_print_result (file, robot, name_robot, dd_job_get_state (job) == DD_JOB_SENT, dd_job_get_media_id (job),
                        dd_job_get_errcode (job), dd_job_get_error_message (job), json);
 }
 
@@ -75,12 +92,14 @@ struct _DdCliProgress
   DdOutbox  *outbox;
   GPtrArray *jobs;       /* DdJob */
   GPtrArray *names;      /* char *: what to call each job */
+  GPtrArray *robots;     /* char *: the name of each job's robot */
+  gboolean   several;    /* the jobs go to more than one robot */
   gboolean   json;
   gboolean   tty;        /* standard error is a terminal */
   gboolean  *printed;
   guint      n_sent;
   guint      n_failed;
-  gint64     told_pause; /* the pause said already */
+  GHashTable *told_pause; /* robot id -> the end of the pause said already */
   gboolean   line_shown; /* the progress line is on the terminal */
   char      *line;       /* what it says */
   gboolean   interrupted;
@@ -143,17 +162,26 @@ job_state_cb (DdJob         *job,
               GParamSpec    *pspec,
               DdCliProgress *self)
 {
+  const gint64 *told;
   guint i;
 
-  if (dd_job_get_state (job) == DD_JOB_PAUSED && dd_job_get_retry_at (job) > self->told_pause)
+  told = g_hash_table_lookup (self->told_pause, dd_job_get_profile_id (job));
+  if (dd_job_get_state (job) == DD_JOB_PAUSED && (told == NULL || dd_job_get_retry_at (job) > *told) &&
+      g_ptr_array_find (self->jobs, job, &i))
     {
+      gint64 at = dd_job_get_retry_at (job);
       /* DingTalk's pause is the robot's: said once, with its end */
       g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (dd_job_get_retry_at (job) / G_USEC_PER_SEC);
       g_autofree char *time = when ? g_date_time_format (when, "%H:%M:%S") : g_strdup ("?");
 
-      self->told_pause = dd_job_get_retry_at (job);
+      g_hash_table_insert (self->told_pause, g_strdup (dd_job_get_profile_id (job)),
+                           g_memdup2 (&at, sizeof at));
       clear_line (self);
-      g_printerr (_("dingdrop: DingTalk asked this robot to slow down; sending again at %s.\n"), time);
+      if (self->several)
+        g_printerr (_("dingdrop: DingTalk asked “%s” to slow down; sending again at %s.\n"),
+                    (const char *) g_ptr_array_index (self->robots, i), time);
+      else
+        g_printerr (_("dingdrop: DingTalk asked this robot to slow down; sending again at %s.\n"), time);
     }
 
   if (!dd_job_is_finished (job) || !g_ptr_array_find (self->jobs, job, &i) || self->printed[i])
@@ -168,7 +196,8 @@ job_state_cb (DdJob         *job,
   else
     self->n_failed++;
   clear_line (self);
-  dd_cli_print_job (job, g_ptr_array_index (self->names, i), self->json);
+  dd_cli_print_job (job, g_ptr_array_index (self->names, i), g_ptr_array_index (self->robots, i),
+                    self->several, self->json);
   fflush (stdout);
   show_line (self);
 }
@@ -193,20 +222,30 @@ interrupted_cb (gpointer user_data)
  * dd_cli_progress_new:
  * @jobs: (element-type DdJob): the jobs to follow
  * @names: (element-type utf8): what to call each of them in the output
+ * @robots: (element-type utf8): the name of each one's robot
  */
 DdCliProgress *
 dd_cli_progress_new (DdOutbox  *outbox,
                      GPtrArray *jobs,
                      GPtrArray *names,
+                     GPtrArray *robots,
                      gboolean   json)
 {
   DdCliProgress *self = g_new0 (DdCliProgress, 1);
 
   g_return_val_if_fail (jobs->len == names->len, NULL);
+  g_return_val_if_fail (jobs->len == robots->len, NULL);
+
+  for (guint i = 1; i < jobs->len; i++)
+    if (g_strcmp0 (dd_job_get_profile_id (g_ptr_array_index (jobs, i)),
+                   dd_job_get_profile_id (g_ptr_array_index (jobs, 0))) != 0)
+      self->several = TRUE;
 
   self->outbox = g_object_ref (outbox);
   self->jobs = g_ptr_array_ref (jobs);
   self->names = g_ptr_array_ref (names);
+  self->robots = g_ptr_array_ref (robots);
+  self->told_pause = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->json = json;
   self->tty = isatty (STDERR_FILENO);
   self->printed = g_new0 (gboolean, jobs->len);
@@ -221,6 +260,8 @@ dd_cli_progress_free (DdCliProgress *self)
   g_object_unref (self->outbox);
   g_ptr_array_unref (self->jobs);
   g_ptr_array_unref (self->names);
+  g_ptr_array_unref (self->robots);
+  g_hash_table_unref (self->told_pause);
   g_free (self->printed);
   g_free (self->line);
   g_free (self);

@@ -54,18 +54,53 @@ read_stdin (guint64   cap,
   return g_byte_array_free_to_bytes (g_steal_pointer (&buffer));
 }
 
-/* More than DingTalk's 20 a minute to one robot: say how long it takes. */
+/* More than DingTalk's 20 a minute to one robot: say how long it takes
+ * (naming the robot when the batch goes to several). */
 void
-dd_cli_tell_wait (DdOutbox   *outbox,
-                  const char *profile_id)
+dd_cli_tell_wait (DdOutbox  *outbox,
+                  DdProfile *profile,
+                  gboolean   name_robot)
 {
-  gint64 wait = dd_outbox_estimate (outbox, profile_id, 0);
+  gint64 wait = dd_outbox_estimate (outbox, dd_profile_get_id (profile), 0);
   g_autofree char *about = NULL;
 
   if (wait <= 0)
     return;
   about = dd_outbox_describe_wait (wait);
-  g_printerr (_("dingdrop: DingTalk allows a robot 20 messages a minute: sending these takes %s.\n"), about);
+  if (name_robot)
+    /* Translators: "… sending these to “Team A” takes about 2 minutes." */
+    g_printerr (_("dingdrop: DingTalk allows a robot 20 messages a minute: sending these to “%s” takes %s.\n"),
+                dd_profile_get_name (profile), about);
+  else
+    g_printerr (_("dingdrop: DingTalk allows a robot 20 messages a minute: sending these takes %s.\n"), about);
+}
+
+/* (transfer full) (element-type DdProfile): the robots named, each once
+ * (a name and the id of the same robot too), in the order given, with
+ * their secrets; none named: the default one.  An unknown one fails it
+ * all, before anything is sent. */
+static GPtrArray *
+find_profiles (DdProfileStore      *store,
+               const char * const  *names,
+               GError             **error)
+{
+  g_autoptr(GPtrArray) profiles = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n = names ? g_strv_length ((char **) names) : 0;
+
+  for (guint i = 0; i < MAX (n, 1); i++)
+    {
+      g_autoptr(DdProfile) profile = dd_cli_find_profile (store, n > 0 ? names[i] : NULL, error);
+      gboolean twice = FALSE;
+
+      if (profile == NULL)
+        return NULL;
+      for (guint j = 0; j < profiles->len && !twice; j++)
+        twice = g_str_equal (dd_profile_get_id (g_ptr_array_index (profiles, j)), dd_profile_get_id (profile));
+      if (!twice)
+        g_ptr_array_add (profiles, g_steal_pointer (&profile));
+    }
+
+  return g_steal_pointer (&profiles);
 }
 
 int
@@ -75,14 +110,14 @@ dd_cli_send (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(DdProfileStore) store = NULL;
-  g_autoptr(DdProfile) profile = NULL;
+  g_autoptr(GPtrArray) profiles = NULL;   /* DdProfile */
   g_autoptr(GPtrArray) sources = NULL;
   g_autoptr(GPtrArray) jobs = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(DdOutbox) outbox = NULL;
   g_autoptr(GBytes) stdin_bytes = NULL;
   g_autoptr(GError) stdin_error = NULL;
-  g_autofree char *profile_name = NULL;
+  g_auto(GStrv) profile_names = NULL;
   g_autofree char *title = NULL;
   g_autofree char *caption = NULL;
   g_auto(GStrv) at = NULL;
@@ -94,7 +129,7 @@ dd_cli_send (int    argc,
   DdSendOptions options = { 0 };
   int status = DD_EXIT_OK;
   const GOptionEntry entries[] = {
-    { "profile", 0, 0, G_OPTION_ARG_STRING, &profile_name, N_("The robot to send with (default: the first one added)"), N_("NAME") },
+    { "profile", 0, 0, G_OPTION_ARG_STRING_ARRAY, &profile_names, N_("The robot to send with (default: the first one added); repeatable, to send to several groups"), N_("NAME") },
     { "title", 0, 0, G_OPTION_ARG_STRING, &title, N_("The title shown in the chat list"), N_("TEXT") },
     { "caption", 0, 0, G_OPTION_ARG_STRING, &caption, N_("Text to send above the images"), N_("TEXT") },
     { "at", 0, 0, G_OPTION_ARG_STRING_ARRAY, &at, N_("Mention the member with this mobile number (repeatable)"), N_("MOBILE") },
@@ -132,7 +167,7 @@ dd_cli_send (int    argc,
     }
 
   if (!(store = dd_cli_open_store (&error)) ||
-      !(profile = dd_cli_find_profile (store, profile_name, &error)))
+      !(profiles = find_profiles (store, (const char * const *) profile_names, &error)))
     {
       dd_cli_print_error (error);
       return DD_EXIT_FAILED;
@@ -145,7 +180,12 @@ dd_cli_send (int    argc,
     {
       if (g_str_equal (files[i], "-"))
         {
-          guint64 cap = dd_image_input_cap (dd_profile_get_max_image_bytes (profile));
+          guint64 largest = 0, cap;
+
+          /* each robot makes it small enough for itself */
+          for (guint j = 0; j < profiles->len; j++)
+            largest = MAX (largest, dd_profile_get_max_image_bytes (g_ptr_array_index (profiles, j)));
+          cap = dd_image_input_cap (largest);
 
           stdin_bytes = read_stdin (cap, &stdin_error);
           if (stdin_bytes == NULL)
@@ -174,34 +214,56 @@ dd_cli_send (int    argc,
       /* started first: the access token is asked for while the images
        * are copied into the outbox */
       dd_outbox_start (outbox);
-      dd_outbox_add_async (outbox, profile, sources, &options,
-                           NULL, dd_cli_store_result_cb, &result);
-      jobs = dd_outbox_add_finish (outbox, dd_cli_wait_for_result (&result), &error);
-      if (jobs == NULL)
+      /* each robot its own jobs, paced on their own; one robot after
+       * the other, in the order given */
+      jobs = g_ptr_array_new_with_free_func (g_object_unref);
+      for (guint i = 0; i < profiles->len; i++)
         {
-          dd_cli_print_error (error);
-          return DD_EXIT_FAILED;
+          g_autoptr(GPtrArray) added = NULL;
+
+          dd_outbox_add_async (outbox, g_ptr_array_index (profiles, i), sources, &options,
+                               NULL, dd_cli_store_result_cb, &result);
+          added = dd_outbox_add_finish (outbox, dd_cli_wait_for_result (&result), &error);
+          g_clear_object (&result);
+          if (added == NULL)
+            {
+              dd_cli_print_error (error);
+              /* those of the robots before go on: their images wait in
+               * the outbox, as after Ctrl-C */
+              if (jobs->len > 0)
+                dd_cli_close_outbox (outbox);
+              return DD_EXIT_FAILED;
+            }
+          g_ptr_array_extend_and_steal (jobs, g_steal_pointer (&added));
         }
     }
 
   /* a standard input that could not be read has no job: said first */
   if (n_stdin > 0 && stdin_bytes == NULL)
     {
-      dd_cli_print_result ("-", FALSE, NULL, 0, stdin_error->message, json);
+      dd_cli_print_result ("-", NULL, FALSE, FALSE, NULL, 0, stdin_error->message, json);
       status = DD_EXIT_FAILED;
     }
 
   if (jobs != NULL)
     {
       g_autoptr(GPtrArray) names = g_ptr_array_new ();
+      g_autoptr(GPtrArray) robots = g_ptr_array_new ();
       DdCliProgress *progress;
 
-      for (guint i = 0; files[i] != NULL; i++)
-        if (!g_str_equal (files[i], "-") || stdin_bytes != NULL)
-          g_ptr_array_add (names, files[i]);
+      for (guint r = 0; r < profiles->len; r++)
+        {
+          DdProfile *profile = g_ptr_array_index (profiles, r);
 
-      dd_cli_tell_wait (outbox, dd_profile_get_id (profile));
-      progress = dd_cli_progress_new (outbox, jobs, names, json);
+          for (guint i = 0; files[i] != NULL; i++)
+            if (!g_str_equal (files[i], "-") || stdin_bytes != NULL)
+              {
+                g_ptr_array_add (names, files[i]);
+                g_ptr_array_add (robots, (char *) dd_profile_get_name (profile));
+              }
+          dd_cli_tell_wait (outbox, profile, profiles->len > 1);
+        }
+      progress = dd_cli_progress_new (outbox, jobs, names, robots, json);
       dd_cli_progress_run (progress);
       dd_cli_progress_free (progress);
       /* the last thumbnails, a moment each: an image whose thumbnail is

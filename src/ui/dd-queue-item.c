@@ -22,7 +22,8 @@ struct _DdQueueItem
   guint         width;
   guint         height;
   GdkPaintable *thumbnail;
-  DdJob        *job;
+  GPtrArray    *jobs;              /* DdJob: one per robot, in the order sent */
+  char        **robots;            /* (nullable): only for these, not those chosen */
 
   GCancellable *cancellable;
   guint         thumbnail_started : 1;
@@ -181,15 +182,21 @@ dd_queue_item_load_thumbnail (DdQueueItem *self,
 static void job_state_cb (DdQueueItem *self);
 
 static void
+disconnect_jobs (DdQueueItem *self)
+{
+  for (guint i = 0; i < self->jobs->len; i++)
+    g_signal_handlers_disconnect_by_func (g_ptr_array_index (self->jobs, i), job_state_cb, self);
+}
+
+static void
 dd_queue_item_dispose (GObject *object)
 {
   DdQueueItem *self = DD_QUEUE_ITEM (object);
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->thumbnail);
-  if (self->job != NULL)
-    g_signal_handlers_disconnect_by_func (self->job, job_state_cb, self);
-  g_clear_object (&self->job);
+  disconnect_jobs (self);
+  g_ptr_array_set_size (self->jobs, 0);
 
   G_OBJECT_CLASS (dd_queue_item_parent_class)->dispose (object);
 }
@@ -200,6 +207,8 @@ dd_queue_item_finalize (GObject *object)
   DdQueueItem *self = DD_QUEUE_ITEM (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->jobs, g_ptr_array_unref);
+  g_clear_pointer (&self->robots, g_strfreev);
   g_clear_object (&self->file);
   g_clear_pointer (&self->bytes, g_bytes_unref);
   g_clear_pointer (&self->display_name, g_free);
@@ -239,7 +248,7 @@ dd_queue_item_get_property (GObject    *object,
       g_value_set_object (value, self->thumbnail);
       break;
     case PROP_JOB:
-      g_value_set_object (value, self->job);
+      g_value_set_object (value, dd_queue_item_get_job (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -303,6 +312,7 @@ static void
 dd_queue_item_init (DdQueueItem *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->jobs = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 DdQueueItem *
@@ -501,21 +511,77 @@ dd_queue_item_get_thumbnail (DdQueueItem *self)
   return self->thumbnail;
 }
 
+/* The first of its jobs (NULL: not handed to the outbox); with one
+ * robot, the only one. */
 DdJob *
 dd_queue_item_get_job (DdQueueItem *self)
 {
   g_return_val_if_fail (DD_IS_QUEUE_ITEM (self), NULL);
-  return self->job;
+  return self->jobs->len > 0 ? g_ptr_array_index (self->jobs, 0) : NULL;
 }
 
-/* Arrived: the outbox keeps what the history needs. */
+/**
+ * dd_queue_item_get_jobs:
+ *
+ * Returns: (element-type DdJob) (transfer none): a job per robot the
+ *   image was handed to, in the order they were added; empty before
+ */
+GPtrArray *
+dd_queue_item_get_jobs (DdQueueItem *self)
+{
+  g_return_val_if_fail (DD_IS_QUEUE_ITEM (self), NULL);
+  return self->jobs;
+}
+
+/* (transfer full): its jobs, to walk while they change */
+GPtrArray *
+dd_queue_item_dup_jobs (DdQueueItem *self)
+{
+  GPtrArray *jobs;
+
+  g_return_val_if_fail (DD_IS_QUEUE_ITEM (self), NULL);
+
+  jobs = g_ptr_array_new_full (self->jobs->len, g_object_unref);
+  for (guint i = 0; i < self->jobs->len; i++)
+    g_ptr_array_add (jobs, g_object_ref (g_ptr_array_index (self->jobs, i)));
+  return jobs;
+}
+
+/* The item's job for that robot, or NULL. */
+DdJob *
+dd_queue_item_find_job (DdQueueItem *self,
+                        const char  *profile_id)
+{
+  g_return_val_if_fail (DD_IS_QUEUE_ITEM (self), NULL);
+
+  for (guint i = 0; i < self->jobs->len; i++)
+    if (g_strcmp0 (dd_job_get_profile_id (g_ptr_array_index (self->jobs, i)), profile_id) == 0)
+      return g_ptr_array_index (self->jobs, i);
+  return NULL;
+}
+
+/* Arrived everywhere: the outbox keeps what the history needs. */
 static void
 job_state_cb (DdQueueItem *self)
 {
-  if (self->job != NULL && dd_job_get_state (self->job) == DD_JOB_SENT)
+  for (guint i = 0; i < self->jobs->len; i++)
+    if (dd_job_get_state (g_ptr_array_index (self->jobs, i)) != DD_JOB_SENT)
+      return;
+  if (self->jobs->len > 0)
     g_clear_pointer (&self->bytes, g_bytes_unref);
 }
 
+static void
+take_job (DdQueueItem *self,
+          DdJob       *job)
+{
+  /* the bytes stay until the image arrived: stopped, it can be sent
+   * again */
+  g_ptr_array_add (self->jobs, g_object_ref (job));
+  g_signal_connect_object (job, "notify::state", G_CALLBACK (job_state_cb), self, G_CONNECT_SWAPPED);
+}
+
+/* Its only job from now (NULL: none, ready to be sent again). */
 void
 dd_queue_item_set_job (DdQueueItem *self,
                        DdJob       *job)
@@ -523,19 +589,69 @@ dd_queue_item_set_job (DdQueueItem *self,
   g_return_if_fail (DD_IS_QUEUE_ITEM (self));
   g_return_if_fail (job == NULL || DD_IS_JOB (job));
 
-  if (self->job != NULL)
-    g_signal_handlers_disconnect_by_func (self->job, job_state_cb, self);
-  if (g_set_object (&self->job, job))
+  if (self->jobs->len == (job ? 1u : 0u) && dd_queue_item_get_job (self) == job)
+    return;
+  disconnect_jobs (self);
+  g_ptr_array_set_size (self->jobs, 0);
+  if (job != NULL)
     {
-      /* the bytes stay until the image arrived: stopped, it can be
-       * sent again */
-      if (job != NULL)
-        {
-          g_signal_connect_object (job, "notify::state", G_CALLBACK (job_state_cb), self, G_CONNECT_SWAPPED);
-          job_state_cb (self);
-        }
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_JOB]);
+      take_job (self, job);
+      job_state_cb (self);
     }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_JOB]);
+}
+
+/* Another robot's job for the same image. */
+void
+dd_queue_item_add_job (DdQueueItem *self,
+                       DdJob       *job)
+{
+  g_return_if_fail (DD_IS_QUEUE_ITEM (self));
+  g_return_if_fail (DD_IS_JOB (job));
+
+  if (g_ptr_array_find (self->jobs, job, NULL))
+    return;
+  take_job (self, job);
+  job_state_cb (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_JOB]);
+}
+
+/* One robot's job taken back (by Stop); the others stay. */
+void
+dd_queue_item_remove_job (DdQueueItem *self,
+                          DdJob       *job)
+{
+  g_return_if_fail (DD_IS_QUEUE_ITEM (self));
+  g_return_if_fail (DD_IS_JOB (job));
+
+  g_signal_handlers_disconnect_by_func (job, job_state_cb, self);
+  if (g_ptr_array_remove (self->jobs, job))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_JOB]);
+}
+
+/**
+ * dd_queue_item_set_robots:
+ * @ids: (nullable): the robots (profile ids) it still has to go to; %NULL:
+ *   those chosen in the window when it is sent
+ *
+ * For an image taken back from some robots after it arrived at others.
+ */
+void
+dd_queue_item_set_robots (DdQueueItem        *self,
+                          const char * const *ids)
+{
+  g_return_if_fail (DD_IS_QUEUE_ITEM (self));
+
+  g_strfreev (self->robots);
+  self->robots = ids && ids[0] ? g_strdupv ((char **) ids) : NULL;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_JOB]);
+}
+
+const char * const *
+dd_queue_item_get_robots (DdQueueItem *self)
+{
+  g_return_val_if_fail (DD_IS_QUEUE_ITEM (self), NULL);
+  return (const char * const *) self->robots;
 }
 
 /* Whether the item can be handed to the outbox again once its job is
@@ -548,16 +664,10 @@ dd_queue_item_can_send_again (DdQueueItem *self)
   return self->bytes != NULL || (self->file != NULL && !self->from_outbox);
 }
 
-/* Before it is sent, or once it failed: not while it is on its way. */
-gboolean
-dd_queue_item_is_removable (DdQueueItem *self)
+static gboolean
+job_is_removable (DdJob *job)
 {
-  g_return_val_if_fail (DD_IS_QUEUE_ITEM (self), FALSE);
-
-  if (self->job == NULL)
-    return TRUE;
-
-  switch (dd_job_get_state (self->job))
+  switch (dd_job_get_state (job))
     {
     case DD_JOB_WAITING:
     case DD_JOB_FAILED:
@@ -570,4 +680,17 @@ dd_queue_item_is_removable (DdQueueItem *self)
     default:
       return FALSE;
     }
+}
+
+/* Before it is sent, or once it failed: not while it is on its way to
+ * any of its robots. */
+gboolean
+dd_queue_item_is_removable (DdQueueItem *self)
+{
+  g_return_val_if_fail (DD_IS_QUEUE_ITEM (self), FALSE);
+
+  for (guint i = 0; i < self->jobs->len; i++)
+    if (!job_is_removable (g_ptr_array_index (self->jobs, i)))
+      return FALSE;
+  return TRUE;
 }

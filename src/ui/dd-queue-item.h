@@ -19,7 +19,8 @@ G_DECLARE_FINAL_TYPE (DdQueueItem, dd_queue_item, DD, QUEUE_ITEM, GObject)
 
 /* Properties (notify): "display-name", "file", "bytes", "size", "width",
  * "height", "thumbnail" (a GdkPaintable at display size, never the full
- * image), "job" (set once the image is handed to the outbox). */
+ * image), "job" (set once the image is handed to the outbox: the first
+ * of its jobs, one per robot; notified when any is added or removed). */
 
 DdQueueItem  *dd_queue_item_new_for_file   (GFile        *file);
 DdQueueItem  *dd_queue_item_new_for_bytes  (GBytes       *bytes,
@@ -42,9 +43,20 @@ guint         dd_queue_item_get_width      (DdQueueItem  *self);
 guint         dd_queue_item_get_height     (DdQueueItem  *self);
 GdkPaintable *dd_queue_item_get_thumbnail  (DdQueueItem  *self);
 DdJob        *dd_queue_item_get_job        (DdQueueItem  *self);
+GPtrArray    *dd_queue_item_get_jobs       (DdQueueItem  *self);
+GPtrArray    *dd_queue_item_dup_jobs       (DdQueueItem  *self);
+DdJob        *dd_queue_item_find_job       (DdQueueItem  *self,
+                                            const char   *profile_id);
 void          dd_queue_item_set_job        (DdQueueItem  *self,
                                             DdJob        *job);
+void          dd_queue_item_add_job        (DdQueueItem  *self,
+                                            DdJob        *job);
+void          dd_queue_item_remove_job     (DdQueueItem  *self,
+                                            DdJob        *job);
 gboolean      dd_queue_item_is_removable   (DdQueueItem  *self);
+void          dd_queue_item_set_robots     (DdQueueItem  *self,
+                                            const char * const *ids);
+const char * const *dd_queue_item_get_robots (DdQueueItem *self);
 gboolean      dd_queue_item_can_send_again (DdQueueItem  *self);
 
 void          dd_queue_item_load_thumbnail (DdQueueItem  *self,

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dd-profile-store.h"
 #include "dd-queue-row.h"
 
 struct _DdQueueRow
@@ -15,8 +16,10 @@ struct _DdQueueRow
   GtkListBoxRow   parent_instance;
 
   DdQueueItem    *item;
-  DdJob          *job;       /* the one whose signals we follow */
+  GPtrArray      *jobs;      /* DdJob: those whose signals we follow */
+  DdProfileStore *profiles;  /* (nullable): the robots' names */
   char           *status;
+  char           *robot_lines;  /* the lines per robot, for tests */
   char           *own_robot;   /* shown when not the chosen one */
   char           *chosen_robot;
 
@@ -26,6 +29,7 @@ struct _DdQueueRow
   GtkImage       *picture;
   GtkLabel       *name_label;
   GtkLabel       *robot_label;
+  GtkBox         *robots_box;
   GtkLabel       *detail_label;
   GtkProgressBar *progress_bar;
   GtkLabel       *error_label;
@@ -88,6 +92,202 @@ describe_size (DdQueueItem *item)
   return g_steal_pointer (&size);
 }
 
+/* What one robot's message of the image is doing, and how to show it. */
+static const char *
+describe_job (DdJob    *job,
+              gboolean *busy,
+              gboolean *sent,
+              gboolean *failed,
+              double   *fraction)
+{
+  switch (dd_job_get_state (job))
+    {
+    case DD_JOB_WAITING:
+      return _("Waiting");
+    case DD_JOB_PREPARING:
+      *busy = TRUE;
+      return _("Preparing…");
+    case DD_JOB_UPLOADING:
+      *busy = TRUE;
+      if (dd_job_get_bytes_total (job) > 0)
+        *fraction = (double) dd_job_get_bytes_sent (job) / dd_job_get_bytes_total (job);
+      else
+        *fraction = 0;
+      return _("Uploading…");
+    case DD_JOB_SENDING:
+      *busy = TRUE;
+      return _("Sending…");
+    case DD_JOB_SENT:
+      *sent = TRUE;
+      return _("Sent");
+    case DD_JOB_FAILED:
+      *failed = TRUE;
+      return _("Not sent");
+    case DD_JOB_PAUSED:
+      /* the robot's pause, and until when, is told once, for the
+       * robot (the window's summary), not on every row */
+      return _("Paused by DingTalk");
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static const char *
+robot_name (DdQueueRow *self,
+            DdJob      *job)
+{
+  DdProfile *profile = self->profiles ? dd_profile_store_lookup (self->profiles, dd_job_get_profile_id (job)) : NULL;
+
+  return profile ? dd_profile_get_name (profile) : _("a removed robot");
+}
+
+/* Where the job's robot is in the robots' list (the chooser's order). */
+static guint
+robot_position (DdQueueRow *self,
+                DdJob      *job)
+{
+  guint n = self->profiles ? g_list_model_get_n_items (G_LIST_MODEL (self->profiles)) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(DdProfile) profile = g_list_model_get_item (G_LIST_MODEL (self->profiles), i);
+
+      if (g_strcmp0 (dd_profile_get_id (profile), dd_job_get_profile_id (job)) == 0)
+        return i;
+    }
+  return G_MAXUINT;
+}
+
+static int
+compare_robots (gconstpointer a,
+                gconstpointer b,
+                gpointer      user_data)
+{
+  guint pa = robot_position (user_data, *(DdJob **) a);
+  guint pb = robot_position (user_data, *(DdJob **) b);
+
+  return pa < pb ? -1 : pa > pb;
+}
+
+/* An image on its way to several robots: a line for each ("Team B:
+ * Uploading…"), in the robots' order, above the row's summary ("Sent to
+ * 1 of 2"). */
+static void
+update_several (DdQueueRow *self,
+                GPtrArray  *given)
+{
+  g_autoptr(GPtrArray) jobs = g_ptr_array_sized_new (given->len);   /* (transfer none) */
+  g_autofree char *sizes = describe_size (self->item);
+  g_autofree char *summary = NULL;
+  g_autofree char *accessible = NULL;
+  g_autoptr(GString) lines = g_string_new (NULL);
+  g_autoptr(GString) failed_names = g_string_new (NULL);
+  gboolean any_busy = FALSE;
+  guint n_sent = 0, n_failed = 0, n_uploading = 0;
+  double fractions = 0;
+  GtkWidget *line = gtk_widget_get_first_child (GTK_WIDGET (self->robots_box));
+
+  for (guint i = 0; i < given->len; i++)
+    g_ptr_array_add (jobs, g_ptr_array_index (given, i));
+  g_ptr_array_sort_with_data (jobs, compare_robots, self);
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      DdJob *job = g_ptr_array_index (jobs, i);
+      gboolean busy = FALSE, sent = FALSE, failed = FALSE;
+      double fraction = -1;
+      const char *state = describe_job (job, &busy, &sent, &failed, &fraction);
+      g_autofree char *text = NULL;
+
+      if (failed && dd_job_get_error_message (job) != NULL)
+        /* Translators: a robot's line on a row: "Team B: Not sent · The robot's signing secret does not match." */
+        text = g_strdup_printf (_("%s: %s · %s"), robot_name (self, job), state, dd_job_get_error_message (job));
+      else
+        /* Translators: a robot's line on a row: "Team B: Uploading…" */
+        text = g_strdup_printf (_("%s: %s"), robot_name (self, job), state);
+
+      if (line == NULL)
+        {
+          line = gtk_label_new (NULL);
+          gtk_label_set_xalign (GTK_LABEL (line), 0);
+          gtk_label_set_wrap (GTK_LABEL (line), TRUE);
+          gtk_label_set_wrap_mode (GTK_LABEL (line), PANGO_WRAP_WORD_CHAR);
+          gtk_widget_add_css_class (line, "caption");
+          gtk_box_append (self->robots_box, line);
+        }
+      gtk_label_set_text (GTK_LABEL (line), text);
+      if (failed)
+        gtk_widget_add_css_class (line, "error");
+      else
+        gtk_widget_remove_css_class (line, "error");
+      if (sent)
+        gtk_widget_add_css_class (line, "dim-label");
+      else
+        gtk_widget_remove_css_class (line, "dim-label");
+      line = gtk_widget_get_next_sibling (line);
+
+      if (lines->len > 0)
+        g_string_append_c (lines, '\n');
+      g_string_append (lines, text);
+      any_busy |= busy;
+      n_sent += sent;
+      if (failed)
+        {
+          if (n_failed++ > 0)
+            /* Translators: between the robots' names in "Retry for Team A, Team B" */
+            g_string_append (failed_names, _(", "));
+          g_string_append (failed_names, robot_name (self, job));
+        }
+      if (fraction >= 0)
+        {
+          n_uploading++;
+          fractions += CLAMP (fraction, 0, 1);
+        }
+    }
+  /* fewer robots than lines (one was taken back) */
+  while (line != NULL)
+    {
+      GtkWidget *next = gtk_widget_get_next_sibling (line);
+
+      gtk_box_remove (self->robots_box, line);
+      line = next;
+    }
+
+  g_free (self->robot_lines);
+  self->robot_lines = g_string_free (g_steal_pointer (&lines), FALSE);
+
+  /* Translators: a row of an image sent to several groups, "Sent to 1 of 2" */
+  summary = g_strdup_printf (_("Sent to %u of %u"), n_sent, jobs->len);
+  g_free (self->status);
+  self->status = sizes ? g_strdup_printf ("%s · %s", summary, sizes) : g_steal_pointer (&summary);
+  gtk_label_set_text (self->detail_label, self->status);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->robot_label), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->robots_box), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), n_uploading > 0);
+  if (n_uploading > 0)
+    gtk_progress_bar_set_fraction (self->progress_bar, fractions / n_uploading);
+
+  if (n_failed > 0)
+    {
+      /* Translators: the tooltip of Retry on a row sent to several groups */
+      g_autofree char *tip = g_strdup_printf (_("Retry for %s"), failed_names->str);
+
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->retry_button), tip);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->retry_button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, tip, -1);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), any_busy);
+  gtk_spinner_set_spinning (self->spinner, any_busy);
+  gtk_widget_set_visible (GTK_WIDGET (self->sent_icon), n_sent == jobs->len);
+  gtk_widget_set_visible (GTK_WIDGET (self->retry_button), n_failed > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->remove_button), !any_busy && n_sent < jobs->len);
+
+  accessible = g_strdup_printf ("%s, %s, %s", dd_queue_item_get_display_name (self->item),
+                                self->status, self->robot_lines);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+}
+
 static void
 dd_queue_row_update (DdQueueRow *self)
 {
@@ -105,6 +305,14 @@ dd_queue_row_update (DdQueueRow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->picture), thumbnail != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->placeholder), thumbnail == NULL);
 
+  if (dd_queue_item_get_jobs (self->item)->len > 1)
+    {
+      update_several (self, dd_queue_item_get_jobs (self->item));
+      return;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->robots_box), FALSE);
+  g_clear_pointer (&self->robot_lines, g_free);
+
   if (job == NULL && dd_queue_item_is_loading (self->item))
     {
       state_text = _("Reading the image…");
@@ -116,44 +324,11 @@ dd_queue_row_update (DdQueueRow *self)
   else if (job == NULL)
     state_text = NULL;
   else
-    switch (dd_job_get_state (job))
-      {
-      case DD_JOB_WAITING:
-        state_text = _("Waiting");
-        break;
-      case DD_JOB_PREPARING:
-        state_text = _("Preparing…");
-        busy = TRUE;
-        break;
-      case DD_JOB_UPLOADING:
-        state_text = _("Uploading…");
-        busy = TRUE;
-        if (dd_job_get_bytes_total (job) > 0)
-          fraction = (double) dd_job_get_bytes_sent (job) / dd_job_get_bytes_total (job);
-        else
-          fraction = 0;
-        break;
-      case DD_JOB_SENDING:
-        state_text = _("Sending…");
-        busy = TRUE;
-        break;
-      case DD_JOB_SENT:
-        state_text = _("Sent");
-        sent = TRUE;
-        break;
-      case DD_JOB_FAILED:
-        state_text = _("Not sent");
-        failed = TRUE;
+    {
+      state_text = describe_job (job, &busy, &sent, &failed, &fraction);
+      if (failed)
         error = dd_job_get_error_message (job);
-        break;
-      case DD_JOB_PAUSED:
-        /* the robot's pause, and until when, is told once, for the
-         * robot (the window's summary), not on every row */
-        state_text = _("Paused by DingTalk");
-        break;
-      default:
-        g_assert_not_reached ();
-      }
+    }
 
   g_free (self->status);
   if (state_text && sizes)
@@ -219,17 +394,31 @@ job_notify_cb (DdQueueRow *self)
 }
 
 static void
+disconnect_jobs (DdQueueRow *self)
+{
+  for (guint i = 0; i < self->jobs->len; i++)
+    g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->jobs, i), self);
+  g_ptr_array_set_size (self->jobs, 0);
+}
+
+static void
 item_notify_cb (DdQueueRow *self)
 {
-  DdJob *job = dd_queue_item_get_job (self->item);
+  GPtrArray *jobs = dd_queue_item_get_jobs (self->item);
+  gboolean same = jobs->len == self->jobs->len;
 
-  if (job != self->job)
+  for (guint i = 0; i < jobs->len && same; i++)
+    same = g_ptr_array_index (jobs, i) == g_ptr_array_index (self->jobs, i);
+  if (!same)
     {
-      if (self->job != NULL)
-        g_signal_handlers_disconnect_by_data (self->job, self);
-      g_set_object (&self->job, job);
-      if (job != NULL)
-        g_signal_connect_object (job, "notify", G_CALLBACK (job_notify_cb), self, G_CONNECT_SWAPPED);
+      disconnect_jobs (self);
+      for (guint i = 0; i < jobs->len; i++)
+        {
+          DdJob *job = g_ptr_array_index (jobs, i);
+
+          g_ptr_array_add (self->jobs, g_object_ref (job));
+          g_signal_connect_object (job, "notify", G_CALLBACK (job_notify_cb), self, G_CONNECT_SWAPPED);
+        }
     }
 
   dd_queue_row_update (self);
@@ -258,11 +447,13 @@ dd_queue_row_dispose (GObject *object)
 {
   DdQueueRow *self = DD_QUEUE_ROW (object);
 
-  if (self->job != NULL)
-    g_signal_handlers_disconnect_by_data (self->job, self);
-  g_clear_object (&self->job);
+  if (self->jobs != NULL)
+    disconnect_jobs (self);
+  g_clear_pointer (&self->jobs, g_ptr_array_unref);
+  g_clear_object (&self->profiles);
   g_clear_object (&self->item);
   g_clear_pointer (&self->status, g_free);
+  g_clear_pointer (&self->robot_lines, g_free);
   g_clear_pointer (&self->own_robot, g_free);
   g_clear_pointer (&self->chosen_robot, g_free);
 
@@ -291,6 +482,7 @@ dd_queue_row_class_init (DdQueueRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DdQueueRow, picture);
   gtk_widget_class_bind_template_child (widget_class, DdQueueRow, name_label);
   gtk_widget_class_bind_template_child (widget_class, DdQueueRow, robot_label);
+  gtk_widget_class_bind_template_child (widget_class, DdQueueRow, robots_box);
   gtk_widget_class_bind_template_child (widget_class, DdQueueRow, detail_label);
   gtk_widget_class_bind_template_child (widget_class, DdQueueRow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, DdQueueRow, error_label);
@@ -308,16 +500,24 @@ static void
 dd_queue_row_init (DdQueueRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->jobs = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
+/**
+ * dd_queue_row_new:
+ * @profiles: (nullable): where the names of the robots are, for an image
+ *   sent to several
+ */
 GtkWidget *
-dd_queue_row_new (DdQueueItem *item)
+dd_queue_row_new (DdQueueItem    *item,
+                  DdProfileStore *profiles)
 {
   DdQueueRow *self;
 
   g_return_val_if_fail (DD_IS_QUEUE_ITEM (item), NULL);
 
   self = g_object_new (DD_TYPE_QUEUE_ROW, NULL);
+  self->profiles = profiles ? g_object_ref (profiles) : NULL;
   self->item = g_object_ref (item);
   g_signal_connect_object (item, "notify", G_CALLBACK (item_notify_cb), self, G_CONNECT_SWAPPED);
   item_notify_cb (self);
@@ -380,6 +580,14 @@ dd_queue_row_get_robot (DdQueueRow *self)
   g_return_val_if_fail (DD_IS_QUEUE_ROW (self), NULL);
   return gtk_widget_get_visible (GTK_WIDGET (self->robot_label)) ?
          gtk_label_get_text (self->robot_label) : NULL;
+}
+
+/* The lines per robot, one a line; NULL for an image to one robot. */
+const char *
+dd_queue_row_get_robot_lines (DdQueueRow *self)
+{
+  g_return_val_if_fail (DD_IS_QUEUE_ROW (self), NULL);
+  return gtk_widget_get_visible (GTK_WIDGET (self->robots_box)) ? self->robot_lines : NULL;
 }
 
 const char *

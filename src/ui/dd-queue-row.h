@@ -8,6 +8,7 @@
 #include <gtk/gtk.h>
 
 #include "dd-outbox.h"
+#include "dd-profile-store.h"
 #include "dd-queue-item.h"
 
 G_BEGIN_DECLS
@@ -18,7 +19,8 @@ G_DECLARE_FINAL_TYPE (DdQueueRow, dd_queue_row, DD, QUEUE_ROW, GtkListBoxRow)
 
 /* Signals: "remove" and "retry", when their buttons are clicked. */
 
-GtkWidget   *dd_queue_row_new          (DdQueueItem *item);
+GtkWidget   *dd_queue_row_new          (DdQueueItem    *item,
+                                        DdProfileStore *profiles);
 DdQueueItem *dd_queue_row_get_item     (DdQueueRow  *self);
 const char  *dd_queue_row_get_status   (DdQueueRow  *self);  /* for tests */
 const char  *dd_queue_row_get_error    (DdQueueRow  *self);
@@ -26,6 +28,7 @@ void         dd_queue_row_set_robots   (DdQueueRow  *self,
                                         const char  *own,       /* nullable: the chosen one */
                                         const char  *chosen);   /* nullable: what Retry uses */
 const char  *dd_queue_row_get_robot    (DdQueueRow  *self);     /* for tests: NULL if hidden */
+const char  *dd_queue_row_get_robot_lines (DdQueueRow *self);   /* for tests: NULL for one robot */
 void         dd_queue_row_set_compact  (DdQueueRow  *self,
                                         gboolean     compact);
 

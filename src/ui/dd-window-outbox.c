@@ -78,36 +78,63 @@ add_cb (GObject      *object,
       gtk_text_buffer_set_text (buffer, "", 0);
   }
 
-  /* one job per item given, in the same order: bound by identity */
+  /* one job per item given, in the same order: bound by identity; the
+   * other robots' jobs of the same items come by their own adds */
   g_assert (jobs->len == op->items->len);
   for (guint i = 0; i < jobs->len; i++)
-    dd_queue_item_set_job (g_ptr_array_index (op->items, i), g_ptr_array_index (jobs, i));
+    dd_queue_item_add_job (g_ptr_array_index (op->items, i), g_ptr_array_index (jobs, i));
 
   dd_outbox_start (DD_OUTBOX (object));
   dd_window_update_state (self);
   add_op_free (op);
 }
 
+/* Hands @items (their images as @sources) to the outbox for @profile. */
+static void
+add_items (DdWindow            *self,
+           DdProfile           *profile,
+           GPtrArray           *items,
+           GPtrArray           *sources,
+           const DdSendOptions *options,
+           const char          *caption)
+{
+  AddOp *op = g_new0 (AddOp, 1);
+
+  op->window = g_object_ref (self);
+  op->items = g_ptr_array_ref (items);
+  op->profile_name = g_strdup (dd_profile_get_name (profile));
+  op->caption = g_strdup (caption);
+  self->n_adding++;
+  dd_outbox_add_async (self->outbox, profile, sources, options, self->cancellable, add_cb, op);
+}
+
+static DdOutboxSource *
+item_source (DdQueueItem *item)
+{
+  if (dd_queue_item_get_file (item) != NULL)
+    return dd_outbox_source_new_for_file (dd_queue_item_get_file (item),
+                                          dd_queue_item_get_display_name (item));
+  return dd_outbox_source_new_for_bytes (dd_queue_item_get_bytes (item),
+                                         dd_queue_item_get_display_name (item));
+}
+
+/* The staged images to each robot chosen: each robot its own jobs, paced
+ * on their own, the same caption and options. */
 void
 dd_window_send (DdWindow *self)
 {
-  DdProfile *profile = dd_window_get_profile (self);
+  g_autoptr(GPtrArray) profiles = dd_window_get_profiles (self);
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->caption_view);
-  g_autoptr(GPtrArray) sources = g_ptr_array_new_with_free_func ((GDestroyNotify) dd_outbox_source_free);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n_chosen = profiles->len;
   g_auto(GStrv) mobiles = NULL;
   g_autofree char *caption = NULL;
   GtkTextIter start, end;
   DdSendOptions options = { 0 };
-  AddOp *op;
   guint n;
 
-  if (profile == NULL || self->outbox == NULL || self->n_adding > 0)
+  if (profiles->len == 0 || self->outbox == NULL || self->n_adding > 0)
     return;
-
-  op = g_new0 (AddOp, 1);
-  op->window = g_object_ref (self);
-  op->items = g_ptr_array_new_with_free_func (g_object_unref);
-  op->profile_name = g_strdup (dd_profile_get_name (profile));
 
   n = g_list_model_get_n_items (G_LIST_MODEL (self->queue));
   for (guint i = 0; i < n; i++)
@@ -116,21 +143,26 @@ dd_window_send (DdWindow *self)
 
       if (dd_queue_item_get_job (item) != NULL || dd_queue_item_is_loading (item))
         continue;
-      if (dd_queue_item_get_file (item) != NULL)
-        g_ptr_array_add (sources, dd_outbox_source_new_for_file (dd_queue_item_get_file (item),
-                                                                 dd_queue_item_get_display_name (item)));
-      else
-        g_ptr_array_add (sources, dd_outbox_source_new_for_bytes (dd_queue_item_get_bytes (item),
-                                                                  dd_queue_item_get_display_name (item)));
-      g_ptr_array_add (op->items, g_steal_pointer (&item));
+      g_ptr_array_add (items, g_steal_pointer (&item));
     }
 
-  if (op->items->len == 0)
+  if (items->len == 0)
+    return;
+
+  /* an image taken back from some robots goes to those, not to the
+   * ones chosen: they have it already */
+  for (guint i = 0; i < items->len; i++)
     {
-      add_op_free (op);
-      return;
-    }
+      const char * const *own = dd_queue_item_get_robots (g_ptr_array_index (items, i));
 
+      for (guint j = 0; own != NULL && own[j] != NULL; j++)
+        {
+          DdProfile *profile = dd_profile_store_lookup (self->profiles, own[j]);
+
+          if (profile != NULL && !g_ptr_array_find (profiles, profile, NULL))
+            g_ptr_array_add (profiles, profile);
+        }
+    }
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   caption = g_strstrip (gtk_text_buffer_get_text (buffer, &start, &end, FALSE));
   mobiles = split_mobiles (gtk_editable_get_text (GTK_EDITABLE (self->mobiles_entry)));
@@ -142,11 +174,29 @@ dd_window_send (DdWindow *self)
   options.at_all = gtk_check_button_get_active (self->at_all_check);
   options.album = gtk_check_button_get_active (self->album_check);
 
-  self->n_adding++;
-  dd_window_update_state (self);
-  dd_outbox_add_async (self->outbox, profile, sources, &options, self->cancellable, add_cb, op);
+  for (guint i = 0; i < profiles->len; i++)
+    {
+      DdProfile *profile = g_ptr_array_index (profiles, i);
+      g_autoptr(GPtrArray) mine = g_ptr_array_new_with_free_func (g_object_unref);
+      g_autoptr(GPtrArray) sources = g_ptr_array_new_with_free_func ((GDestroyNotify) dd_outbox_source_free);
 
-  op->caption = g_strdup (caption);
+      for (guint j = 0; j < items->len; j++)
+        {
+          DdQueueItem *item = g_ptr_array_index (items, j);
+          const char * const *own = dd_queue_item_get_robots (item);
+
+          if (own != NULL ? g_strv_contains (own, dd_profile_get_id (profile)) : i < n_chosen)
+            {
+              g_ptr_array_add (mine, g_object_ref (item));
+              g_ptr_array_add (sources, item_source (item));
+            }
+        }
+      if (mine->len > 0)
+        add_items (self, profile, mine, sources, &options, caption);
+    }
+  for (guint j = 0; j < items->len; j++)
+    dd_queue_item_set_robots (g_ptr_array_index (items, j), NULL);
+  dd_window_update_state (self);
 }
 
 static void
@@ -163,18 +213,35 @@ retried_cb (GObject      *source,
     dd_outbox_start (DD_OUTBOX (source));
 }
 
-/* Tries @item's failed image again, with the robot chosen in the window
- * now: the one the window shows is the one it goes to (the outbox
- * prepares it anew, with a new msgUuid, for another robot). */
+/* Tries @item's failed image again.  With one robot, with the robot
+ * chosen in the window now: the one the window shows is the one it goes
+ * to (the outbox prepares it anew, with a new msgUuid, for another
+ * robot).  An image sent to several robots is tried again for those it
+ * failed with, each with its own robot; those it arrived at get nothing. */
 void
 dd_window_retry (DdWindow    *self,
                  DdQueueItem *item)
 {
+  GPtrArray *jobs = dd_queue_item_get_jobs (item);
   DdJob *job = dd_queue_item_get_job (item);
   DdProfile *profile = dd_window_get_profile (self);
 
   if (job == NULL || self->outbox == NULL)
     return;
+
+  if (jobs->len > 1)
+    {
+      for (guint i = 0; i < jobs->len; i++)
+        {
+          DdJob *one = g_ptr_array_index (jobs, i);
+
+          if (dd_job_get_state (one) == DD_JOB_FAILED)
+            dd_outbox_retry_async (self->outbox, one, NULL, self->cancellable, retried_cb,
+                                   g_object_ref (self));
+        }
+      return;
+    }
+
   if (profile != NULL && g_strcmp0 (dd_profile_get_id (profile), dd_job_get_profile_id (job)) == 0)
     profile = NULL;
 
@@ -184,47 +251,147 @@ dd_window_retry (DdWindow    *self,
 typedef struct {
   DdWindow    *window;
   DdQueueItem *item;
+  DdJob       *job;
 } ForgetOp;
+
+static ForgetOp *
+forget_op_new (DdWindow    *self,
+               DdQueueItem *item,
+               DdJob       *job)
+{
+  ForgetOp *op = g_new0 (ForgetOp, 1);
+
+  op->window = g_object_ref (self);
+  op->item = g_object_ref (item);
+  op->job = g_object_ref (job);
+  return op;
+}
+
+static void
+forget_op_free (ForgetOp *op)
+{
+  g_clear_object (&op->window);
+  g_clear_object (&op->item);
+  g_clear_object (&op->job);
+  g_free (op);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ForgetOp, forget_op_free)
+
+/* Whether each of the item's jobs is sent. */
+static gboolean
+all_sent (DdQueueItem *item)
+{
+  GPtrArray *jobs = dd_queue_item_get_jobs (item);
+
+  for (guint i = 0; i < jobs->len; i++)
+    if (dd_job_get_state (g_ptr_array_index (jobs, i)) != DD_JOB_SENT)
+      return FALSE;
+  return TRUE;
+}
 
 static void
 forgotten_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  ForgetOp *op = user_data;
-  g_autoptr(DdWindow) self = op->window;
-  g_autoptr(DdQueueItem) item = op->item;
+  g_autoptr(ForgetOp) op = user_data;
   g_autoptr(GError) error = NULL;
 
-  g_free (op);
   if (!dd_outbox_remove_finish (DD_OUTBOX (source), result, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        dd_window_toast (self, error->message);
+        dd_window_toast (op->window, error->message);
       return;
     }
-  dd_window_drop_item (self, item);
+  dd_queue_item_remove_job (op->item, op->job);
+  /* the row goes with its last job not sent (sent ones are history) */
+  if (all_sent (op->item))
+    dd_window_drop_item (op->window, op->item);
 }
 
-/* Removes the item's job from the outbox, then the item from the queue;
- * a job that another DingDrop is sending stays, with a toast. */
+/* Removes the item's jobs from the outbox (for each robot), then the
+ * item from the queue; a job that another DingDrop is sending stays,
+ * with a toast. */
 void
 dd_window_forget_job (DdWindow    *self,
                       DdQueueItem *item)
 {
-  DdJob *job = dd_queue_item_get_job (item);
-  ForgetOp *op;
+  g_autoptr(GPtrArray) jobs = dd_queue_item_dup_jobs (item);
+  gboolean asked = FALSE;
 
-  if (job == NULL || dd_job_get_state (job) == DD_JOB_SENT || self->outbox == NULL)
+  for (guint i = 0; i < jobs->len && self->outbox != NULL; i++)
     {
-      dd_window_drop_item (self, item);
+      DdJob *job = g_ptr_array_index (jobs, i);
+
+      if (dd_job_get_state (job) == DD_JOB_SENT)
+        continue;
+      dd_outbox_remove_async (self->outbox, job, self->cancellable, forgotten_cb,
+                              forget_op_new (self, item, job));
+      asked = TRUE;
+    }
+  if (!asked)
+    dd_window_drop_item (self, item);
+}
+
+/* The item once its jobs asked for were taken back (@taken: their
+ * robots): with none left, in the list, ready to send; with other
+ * robots' jobs left, a copy of it for the robots taken back waits in the
+ * list, ready to send, next to it. */
+static void
+after_take_back (DdWindow    *self,
+                 DdQueueItem *item,
+                 GPtrArray   *taken)
+{
+  if (!dd_queue_item_can_send_again (item))
+    {
+      if (dd_queue_item_get_job (item) == NULL)
+        dd_window_drop_item (self, item);
       return;
     }
+  if (dd_queue_item_get_job (item) != NULL && taken->len > 0)
+    {
+      g_autoptr(DdQueueItem) copy = NULL;
+      guint position;
 
-  op = g_new0 (ForgetOp, 1);
-  op->window = g_object_ref (self);
-  op->item = g_object_ref (item);
-  dd_outbox_remove_async (self->outbox, job, self->cancellable, forgotten_cb, op);
+      if (dd_queue_item_get_file (item) != NULL)
+        copy = dd_queue_item_new_for_file (dd_queue_item_get_file (item));
+      else
+        copy = dd_queue_item_new_for_bytes (dd_queue_item_get_bytes (item),
+                                            dd_queue_item_get_display_name (item));
+      g_ptr_array_add (taken, NULL);
+      dd_queue_item_set_robots (copy, (const char * const *) taken->pdata);
+      if (g_list_store_find (self->queue, item, &position))
+        g_list_store_insert (self->queue, position + 1, copy);
+      else
+        g_list_store_append (self->queue, copy);
+    }
+}
+
+/* (transfer none) the robots whose jobs of the item were taken back, so far */
+static GPtrArray *
+taken_robots (DdQueueItem *item)
+{
+  GPtrArray *taken = g_object_get_data (G_OBJECT (item), "dd-taken-robots");
+
+  if (taken == NULL)
+    {
+      taken = g_ptr_array_new_with_free_func (g_free);
+      g_object_set_data_full (G_OBJECT (item), "dd-taken-robots", taken, (GDestroyNotify) g_ptr_array_unref);
+    }
+  return taken;
+}
+
+/* How many of the item's jobs are being taken back, after adding @delta. */
+static guint
+taking_back (DdQueueItem *item,
+             int          delta)
+{
+  int n = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (item), "dd-taking-back")) + delta;
+
+  g_assert (n >= 0);
+  g_object_set_data (G_OBJECT (item), "dd-taking-back", GINT_TO_POINTER (n));
+  return n;
 }
 
 static void
@@ -232,43 +399,49 @@ taken_back_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  ForgetOp *op = user_data;
-  g_autoptr(DdWindow) self = op->window;
-  g_autoptr(DdQueueItem) item = op->item;
+  g_autoptr(ForgetOp) op = user_data;
+  DdWindow *self = op->window;
   g_autoptr(GError) error = NULL;
 
-  g_free (op);
   self->n_stopping--;
   if (!dd_outbox_remove_finish (DD_OUTBOX (source), result, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         dd_window_toast (self, error->message);
     }
-  else if (dd_queue_item_can_send_again (item))
-    dd_queue_item_set_job (item, NULL);   /* in the list, ready to send */
   else
-    dd_window_drop_item (self, item);
+    {
+      dd_queue_item_remove_job (op->item, op->job);
+      g_ptr_array_add (taken_robots (op->item), g_strdup (dd_job_get_profile_id (op->job)));
+    }
+  /* once each robot's job asked for is back: what the item is now */
+  if (taking_back (op->item, -1) == 0)
+    {
+      g_autoptr(GPtrArray) taken = g_object_steal_data (G_OBJECT (op->item), "dd-taken-robots");
+
+      if (taken == NULL)
+        taken = g_ptr_array_new_with_free_func (g_free);
+      after_take_back (self, op->item, taken);
+    }
   dd_window_update_state (self);
 }
 
-/* Stop (or Send More, for a failed one) for one image: its job leaves the outbox (what was on its way is
- * cancelled), the image stays in the list to be sent again — unless the
- * outbox's copy was all there was of it. */
+/* Stop (or Send More, for a failed one) for one robot's message of an
+ * image: its job leaves the outbox (what was on its way is cancelled),
+ * the image stays in the list to be sent again — unless the outbox's
+ * copy was all there was of it. */
 void
 dd_window_take_back (DdWindow    *self,
-                     DdQueueItem *item)
+                     DdQueueItem *item,
+                     DdJob       *job)
 {
-  DdJob *job = dd_queue_item_get_job (item);
-  ForgetOp *op;
-
   if (job == NULL || self->outbox == NULL || dd_job_get_state (job) == DD_JOB_SENT)
     return;
 
-  op = g_new0 (ForgetOp, 1);
-  op->window = g_object_ref (self);
-  op->item = g_object_ref (item);
   self->n_stopping++;
-  dd_outbox_remove_async (self->outbox, job, self->cancellable, taken_back_cb, op);
+  taking_back (item, +1);
+  dd_outbox_remove_async (self->outbox, job, self->cancellable, taken_back_cb,
+                          forget_op_new (self, item, job));
 }
 
 gboolean

@@ -7,6 +7,7 @@
 #include "dd-outbox.h"
 #include "dd-profile-store.h"
 #include "dd-queue-item.h"
+#include "dd-robot-chooser.h"
 #include "dd-window.h"
 
 G_BEGIN_DECLS
@@ -22,6 +23,8 @@ struct _DdWindow
   DdOutbox             *outbox;        /* NULL: cannot send */
   GSettings            *settings;      /* NULL in tests */
   DdProfile            *watched;       /* the robot chosen, whose changes show */
+  char                **wanted_robots; /* chosen last time, not all loaded yet */
+  guint                 restoring : 1; /* choosing those, not the user */
   GListStore           *queue;         /* of DdQueueItem, in the order given */
   GCancellable         *cancellable;
   GtkFileChooserNative *chooser;
@@ -59,7 +62,7 @@ struct _DdWindow
   GtkWidget            *compose_box;
   GtkWidget            *drop_overlay;
   GtkStack             *robot_stack;
-  GtkDropDown          *robot_dropdown;
+  DdRobotChooser       *robot_chooser;
   GtkStack             *main_stack;
   GtkListBox           *queue_list;
   GtkWidget            *send_bar;
@@ -75,7 +78,8 @@ struct _DdWindow
   GtkCheckButton       *album_check;
 };
 
-/* How the queue's images stand. */
+/* How the queue's images stand: staged ones are images; the others are
+ * messages, an image's for each robot it goes to. */
 typedef struct {
   guint staged;      /* not handed to the outbox yet */
   guint loading;     /* of those, placeholders still being read */
@@ -91,7 +95,6 @@ void        dd_window_schedule_tick      (DdWindow     *self);
 void        dd_window_update_state       (DdWindow     *self);
 void        dd_window_toast              (DdWindow     *self,
                                           const char   *text);
-DdProfile  *dd_window_get_profile        (DdWindow     *self);
 void        dd_window_append_item        (DdWindow     *self,
                                           DdQueueItem  *item);
 void        dd_window_remove_item        (DdWindow     *self,
@@ -100,6 +103,13 @@ void        dd_window_drop_item          (DdWindow     *self,
                                           DdQueueItem  *item);
 char       *dd_window_unique_name        (DdWindow     *self,
                                           const char   *name);
+
+/* dd-window-robots.c: the robots chosen */
+void        dd_window_robots_init        (DdWindow     *self);
+DdProfile  *dd_window_get_profile        (DdWindow     *self);   /* the first robot chosen */
+GPtrArray  *dd_window_get_profiles       (DdWindow     *self);   /* (transfer container): all chosen */
+char       *dd_window_describe_robots    (DdWindow     *self,
+                                          GPtrArray    *profiles);
 
 /* dd-window-dnd.c: drops, the clipboard, the file chooser */
 void        dd_window_dnd_init           (DdWindow     *self);
@@ -130,7 +140,8 @@ void        dd_window_send               (DdWindow     *self);
 void        dd_window_retry              (DdWindow     *self,
                                           DdQueueItem  *item);
 void        dd_window_take_back          (DdWindow     *self,
-                                          DdQueueItem  *item);
+                                          DdQueueItem  *item,
+                                          DdJob        *job);
 void        dd_window_forget_job         (DdWindow     *self,
                                           DdQueueItem  *item);
 gboolean    dd_window_has_unsent_jobs    (DdWindow     *self);

@@ -50,26 +50,31 @@ robot_name (DdWindow   *self,
   return profile ? dd_profile_get_name (profile) : _("a removed robot");
 }
 
-/* (transfer full) the robots the banner speaks for: the one chosen,
- * then those of the images on their way, each once */
+/* (transfer full) the robots the banner speaks for: those chosen, then
+ * those of the images on their way, each once */
 static GPtrArray *
 banner_robots (DdWindow *self)
 {
-  DdProfile *profile = dd_window_get_profile (self);
+  g_autoptr(GPtrArray) profiles = dd_window_get_profiles (self);
   GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
   GListModel *queue = G_LIST_MODEL (self->queue);
   guint n = g_list_model_get_n_items (queue);
 
-  if (profile != NULL)
-    g_ptr_array_add (ids, g_strdup (dd_profile_get_id (profile)));
+  for (guint i = 0; i < profiles->len; i++)
+    g_ptr_array_add (ids, g_strdup (dd_profile_get_id (g_ptr_array_index (profiles, i))));
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(DdQueueItem) item = g_list_model_get_item (queue, i);
-      DdJob *job = dd_queue_item_get_job (item);
+      GPtrArray *jobs = dd_queue_item_get_jobs (item);
 
-      if (job_in_flight (job) &&
-          !g_ptr_array_find_with_equal_func (ids, dd_job_get_profile_id (job), g_str_equal, NULL))
-        g_ptr_array_add (ids, g_strdup (dd_job_get_profile_id (job)));
+      for (guint j = 0; j < jobs->len; j++)
+        {
+          DdJob *job = g_ptr_array_index (jobs, j);
+
+          if (job_in_flight (job) &&
+              !g_ptr_array_find_with_equal_func (ids, dd_job_get_profile_id (job), g_str_equal, NULL))
+            g_ptr_array_add (ids, g_strdup (dd_job_get_profile_id (job)));
+        }
     }
   return ids;
 }
@@ -147,6 +152,7 @@ static void
 update_banner (DdWindow *self)
 {
   g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(GPtrArray) profiles = dd_window_get_profiles (self);
   DdProfile *profile = dd_window_get_profile (self);
   g_autofree char *text = NULL;
   gboolean retry_now = FALSE;
@@ -158,7 +164,8 @@ update_banner (DdWindow *self)
         {
           const char *id = g_ptr_array_index (ids, i);
 
-          text = describe_robot (self, id, profile && g_str_equal (id, dd_profile_get_id (profile)),
+          /* "this robot" only when it is the one chosen */
+          text = describe_robot (self, id, profiles->len == 1 && g_str_equal (id, dd_profile_get_id (profile)),
                                  &retry_now);
         }
     }
@@ -184,11 +191,28 @@ update_rows (DdWindow *self)
 
   for (int i = 0; (row = gtk_list_box_get_row_at_index (self->queue_list, i)) != NULL; i++)
     {
-      DdJob *job = dd_queue_item_get_job (dd_queue_row_get_item (DD_QUEUE_ROW (row)));
-      const char *own = NULL;
+      DdQueueItem *item = dd_queue_row_get_item (DD_QUEUE_ROW (row));
+      GPtrArray *jobs = dd_queue_item_get_jobs (item);
+      const char * const *robots = dd_queue_item_get_robots (item);
+      DdJob *job = jobs->len == 1 ? g_ptr_array_index (jobs, 0) : NULL;
+      g_autofree char *own = NULL;
 
+      /* a row of several robots names each on a line of its own */
       if (job != NULL && g_strcmp0 (dd_job_get_profile_id (job), chosen) != 0)
-        own = robot_name (self, dd_job_get_profile_id (job));
+        own = g_strdup (robot_name (self, dd_job_get_profile_id (job)));
+      /* an image taken back from some robots goes to those */
+      else if (jobs->len == 0 && robots != NULL)
+        {
+          GString *names = g_string_new (NULL);
+
+          for (guint j = 0; robots[j] != NULL; j++)
+            {
+              if (j > 0)
+                g_string_append (names, _(", "));
+              g_string_append (names, robot_name (self, robots[j]));
+            }
+          own = g_string_free (names, FALSE);
+        }
       dd_queue_row_set_robots (DD_QUEUE_ROW (row), own, profile ? dd_profile_get_name (profile) : NULL);
       dd_queue_row_set_compact (DD_QUEUE_ROW (row), compact);
     }
@@ -260,15 +284,35 @@ finished_robot (DdWindow *self)
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(DdQueueItem) item = g_list_model_get_item (queue, i);
-      DdJob *job = dd_queue_item_get_job (item);
+      GPtrArray *jobs = dd_queue_item_get_jobs (item);
 
-      if (job == NULL)
-        continue;
-      if (id != NULL && g_strcmp0 (id, dd_job_get_profile_id (job)) != 0)
-        return NULL;
-      id = dd_job_get_profile_id (job);
+      for (guint j = 0; j < jobs->len; j++)
+        {
+          DdJob *job = g_ptr_array_index (jobs, j);
+
+          if (id != NULL && g_strcmp0 (id, dd_job_get_profile_id (job)) != 0)
+            return NULL;
+          id = dd_job_get_profile_id (job);
+        }
     }
   return id;
+}
+
+/* Whether an image of the queue went to several robots. */
+static gboolean
+any_to_several (DdWindow *self)
+{
+  GListModel *queue = G_LIST_MODEL (self->queue);
+  guint n = g_list_model_get_n_items (queue);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(DdQueueItem) item = g_list_model_get_item (queue, i);
+
+      if (dd_queue_item_get_jobs (item)->len > 1)
+        return TRUE;
+    }
+  return FALSE;
 }
 
 static void
@@ -284,6 +328,9 @@ update_finished (DdWindow            *self,
       if (id != NULL)
         label = g_strdup_printf (ngettext ("%u image sent to %s", "%u images sent to %s", counts->sent),
                                  counts->sent, robot_name (self, id));
+      else if (any_to_several (self))
+        /* an image to each of several groups: a message each */
+        label = g_strdup_printf (ngettext ("%u message sent", "%u messages sent", counts->sent), counts->sent);
       else
         label = g_strdup_printf (ngettext ("%u image sent", "%u images sent", counts->sent), counts->sent);
     }
@@ -301,7 +348,9 @@ update_finished (DdWindow            *self,
       label = g_steal_pointer (&both);
     }
 
-  if (counts->failed > 0)
+  if (counts->failed > 0 && any_to_several (self))
+    detail = _("Retry All sends them again to the groups they failed with; Send More keeps them in the list, to send later.");
+  else if (counts->failed > 0)
     detail = _("Retry All sends them again with the robot chosen above; Send More keeps them in the list, to send later.");
   else
     detail = _("Drop or paste more images, or press Send More to clear the list.");
@@ -368,11 +417,17 @@ for_each_item (DdWindow *self,
 static void
 stop_item (DdWindow    *self,
            DdQueueItem *item,
-           DdJob       *job)
+           DdJob       *first)
 {
-  /* a message on its way arrives; it cannot be called back */
-  if (job_in_flight (job) && dd_job_get_state (job) != DD_JOB_SENDING)
-    dd_window_take_back (self, item);
+  g_autoptr(GPtrArray) jobs = dd_queue_item_dup_jobs (item);
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      DdJob *job = g_ptr_array_index (jobs, i);
+
+      /* a message on its way arrives; it cannot be called back */
+      if (job_in_flight (job) && dd_job_get_state (job) != DD_JOB_SENDING)
+        dd_window_take_back (self, item, job);
+    }
 }
 
 static void
@@ -389,14 +444,22 @@ stop_action (GtkWidget  *widget,
 static void
 send_more_item (DdWindow    *self,
                 DdQueueItem *item,
-                DdJob       *job)
+                DdJob       *first)
 {
-  if (job == NULL)
-    return;
-  if (dd_job_get_state (job) == DD_JOB_SENT)
+  g_autoptr(GPtrArray) jobs = dd_queue_item_dup_jobs (item);
+  guint n_sent = 0;
+
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      DdJob *job = g_ptr_array_index (jobs, i);
+
+      if (dd_job_get_state (job) == DD_JOB_SENT)
+        n_sent++;
+      else if (dd_job_get_state (job) == DD_JOB_FAILED)
+        dd_window_take_back (self, item, job);   /* kept, to send later */
+    }
+  if (jobs->len > 0 && n_sent == jobs->len)
     dd_window_drop_item (self, item);   /* in the history now */
-  else if (dd_job_get_state (job) == DD_JOB_FAILED)
-    dd_window_take_back (self, item);   /* kept, to send later */
 }
 
 static void
@@ -431,10 +494,16 @@ remove_all_action (GtkWidget  *widget,
 static void
 retry_item (DdWindow    *self,
             DdQueueItem *item,
-            DdJob       *job)
+            DdJob       *first)
 {
-  if (job != NULL && dd_job_get_state (job) == DD_JOB_FAILED)
-    dd_window_retry (self, item);
+  GPtrArray *jobs = dd_queue_item_get_jobs (item);
+
+  for (guint i = 0; i < jobs->len; i++)
+    if (dd_job_get_state (g_ptr_array_index (jobs, i)) == DD_JOB_FAILED)
+      {
+        dd_window_retry (self, item);   /* the failed ones */
+        return;
+      }
 }
 
 static void
@@ -461,11 +530,18 @@ retried_now_cb (GObject      *source,
 static void
 retry_now_item (DdWindow    *self,
                 DdQueueItem *item,
-                DdJob       *job)
+                DdJob       *first)
 {
-  if (job != NULL && dd_job_get_state (job) == DD_JOB_WAITING && dd_job_get_attempts (job) > 0)
-    dd_outbox_retry_async (self->outbox, job, NULL, self->cancellable, retried_now_cb,
-                           g_object_ref (self));
+  GPtrArray *jobs = dd_queue_item_get_jobs (item);
+
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      DdJob *job = g_ptr_array_index (jobs, i);
+
+      if (dd_job_get_state (job) == DD_JOB_WAITING && dd_job_get_attempts (job) > 0)
+        dd_outbox_retry_async (self->outbox, job, NULL, self->cancellable, retried_now_cb,
+                               g_object_ref (self));
+    }
 }
 
 /* The banner's "Try Now": the images waiting to be tried again go now. */
@@ -518,15 +594,20 @@ dd_window_progress_job_failed (DdWindow *self,
 {
   g_autoptr(GPtrArray) items = snapshot_items (self);
   g_autofree char *title = NULL;
-  gboolean ours = FALSE;
+  DdQueueItem *ours = NULL;
 
-  for (guint i = 0; i < items->len && !ours; i++)
-    ours = dd_queue_item_get_job (g_ptr_array_index (items, i)) == job;
-  if (!ours)
+  for (guint i = 0; i < items->len && ours == NULL; i++)
+    if (g_ptr_array_find (dd_queue_item_get_jobs (g_ptr_array_index (items, i)), job, NULL))
+      ours = g_ptr_array_index (items, i);
+  if (ours == NULL)
     return;
 
   self->n_failures++;
-  if (self->n_failures == 1)
+  if (self->n_failures == 1 && dd_queue_item_get_jobs (ours)->len > 1)
+    /* Translators: an image sent to several groups failed for one robot */
+    title = g_strdup_printf (_("“%s” was not sent to %s"), dd_job_get_display_name (job),
+                             robot_name (self, dd_job_get_profile_id (job)));
+  else if (self->n_failures == 1)
     title = g_strdup_printf (_("“%s” was not sent"), dd_job_get_display_name (job));
   else
     title = g_strdup_printf (ngettext ("%u image was not sent", "%u images were not sent",

@@ -37,14 +37,6 @@ dd_window_toast (DdWindow   *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
-DdProfile *
-dd_window_get_profile (DdWindow *self)
-{
-  gpointer item = gtk_drop_down_get_selected_item (self->robot_dropdown);
-
-  return DD_IS_PROFILE (item) ? DD_PROFILE (item) : NULL;
-}
-
 void
 dd_window_count (DdWindow      *self,
                  DdQueueCounts *counts)
@@ -55,19 +47,25 @@ dd_window_count (DdWindow      *self,
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(DdQueueItem) item = g_list_model_get_item (G_LIST_MODEL (self->queue), i);
-      DdJob *job = dd_queue_item_get_job (item);
+      GPtrArray *jobs = dd_queue_item_get_jobs (item);
 
-      if (job == NULL)
+      if (jobs->len == 0)
         {
           counts->staged++;
           counts->loading += dd_queue_item_is_loading (item);
         }
-      else if (dd_job_get_state (job) == DD_JOB_SENT)
-        counts->sent++;
-      else if (dd_job_get_state (job) == DD_JOB_FAILED)
-        counts->failed++;
-      else
-        counts->in_flight++;
+      /* a message per robot */
+      for (guint j = 0; j < jobs->len; j++)
+        {
+          DdJob *job = g_ptr_array_index (jobs, j);
+
+          if (dd_job_get_state (job) == DD_JOB_SENT)
+            counts->sent++;
+          else if (dd_job_get_state (job) == DD_JOB_FAILED)
+            counts->failed++;
+          else
+            counts->in_flight++;
+        }
     }
 }
 
@@ -95,18 +93,23 @@ dd_window_schedule_tick (DdWindow *self)
  * nothing holds them up. */
 static char *
 describe_pacing (DdWindow  *self,
-                 DdProfile *profile,
+                 GPtrArray *profiles,
                  guint      n_more)
 {
-  const char *id = profile ? dd_profile_get_id (profile) : NULL;
   g_autofree char *about = NULL;
-  gint64 wait;
+  gint64 wait = 0;
 
-  if (id == NULL || self->outbox == NULL ||
-      dd_outbox_get_robot_paused_until (self->outbox, id) > dd_outbox_now (self->outbox))
+  if (self->outbox == NULL)
     return NULL;
+  /* each robot is paced on its own: the slowest one says how long */
+  for (guint i = 0; i < profiles->len; i++)
+    {
+      const char *id = dd_profile_get_id (g_ptr_array_index (profiles, i));
 
-  wait = dd_outbox_estimate (self->outbox, id, n_more);
+      if (dd_outbox_get_robot_paused_until (self->outbox, id) > dd_outbox_now (self->outbox))
+        return NULL;
+      wait = MAX (wait, dd_outbox_estimate (self->outbox, id, n_more));
+    }
   if (wait <= 0)
     return NULL;
 
@@ -123,8 +126,17 @@ dd_window_update_state (DdWindow *self)
   DdQueueCounts counts;
   guint staged;
   DdProfile *profile = dd_window_get_profile (self);
+  g_autoptr(GPtrArray) profiles = dd_window_get_profiles (self);
+  DdProfile *no_app_key = NULL;
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->caption_view);
 
+  for (guint i = 0; i < profiles->len && no_app_key == NULL; i++)
+    {
+      DdProfile *chosen = g_ptr_array_index (profiles, i);
+
+      if (dd_profile_get_app_key (chosen) == NULL || *dd_profile_get_app_key (chosen) == '\0')
+        no_app_key = chosen;
+    }
   dd_window_count (self, &counts);
   staged = counts.staged;
   gtk_stack_set_visible_child_name (self->robot_stack, n_robots > 0 ? "chooser" : "add");
@@ -144,15 +156,22 @@ dd_window_update_state (DdWindow *self)
     gtk_label_set_text (self->summary_label, "");
   else if (profile == NULL)
     gtk_label_set_text (self->summary_label, _("Add a robot to send"));
-  else if (dd_profile_get_app_key (profile) == NULL || *dd_profile_get_app_key (profile) == '\0')
+  else if (no_app_key != NULL && profiles->len == 1)
     gtk_label_set_text (self->summary_label, _("This robot has no AppKey to upload images"));
+  else if (no_app_key != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("“%s” has no AppKey to upload images"),
+                                               dd_profile_get_name (no_app_key));
+
+      gtk_label_set_text (self->summary_label, text);
+    }
   else
     {
       g_autofree char *pacing =
-        describe_pacing (self, profile, gtk_check_button_get_active (self->album_check) ? 1 : staged);
+        describe_pacing (self, profiles, gtk_check_button_get_active (self->album_check) ? 1 : staged);
+      g_autofree char *names = dd_window_describe_robots (self, profiles);
       g_autofree char *text =
-        g_strdup_printf (ngettext ("%u image to %s", "%u images to %s", staged),
-                         staged, dd_profile_get_name (profile));
+        g_strdup_printf (ngettext ("%u image to %s", "%u images to %s", staged), staged, names);
 
       if (pacing != NULL)
         {
@@ -196,7 +215,7 @@ create_row (gpointer item,
             gpointer user_data)
 {
   DdWindow *self = user_data;
-  GtkWidget *row = dd_queue_row_new (DD_QUEUE_ITEM (item));
+  GtkWidget *row = dd_queue_row_new (DD_QUEUE_ITEM (item), self->profiles);
 
   g_signal_connect_object (row, "remove", G_CALLBACK (row_remove_cb), self, 0);
   g_signal_connect_object (row, "retry", G_CALLBACK (row_retry_cb), self, 0);
@@ -289,9 +308,12 @@ dd_window_append_item (DdWindow    *self,
   for (guint i = n; i-- > 0;)
     {
       g_autoptr(DdQueueItem) old = g_list_model_get_item (G_LIST_MODEL (self->queue), i);
-      DdJob *job = dd_queue_item_get_job (old);
+      GPtrArray *jobs = dd_queue_item_get_jobs (old);
+      gboolean sent = jobs->len > 0;
 
-      if (job != NULL && dd_job_get_state (job) == DD_JOB_SENT)
+      for (guint j = 0; j < jobs->len; j++)
+        sent &= dd_job_get_state (g_ptr_array_index (jobs, j)) == DD_JOB_SENT;
+      if (sent)
         g_list_store_remove (self->queue, i);
     }
 
@@ -469,74 +491,16 @@ dd_window_close_request (GtkWindow *window)
 }
 
 static void
-robot_selected_cb (DdWindow *self)
-{
-  DdProfile *profile = dd_window_get_profile (self);
-
-  if (profile != self->watched)
-    {
-      if (self->watched != NULL)
-        g_signal_handlers_disconnect_by_func (self->watched, dd_window_update_state, self);
-      g_set_object (&self->watched, profile);
-      if (profile != NULL)
-        g_signal_connect_object (profile, "notify", G_CALLBACK (dd_window_update_state),
-                                 self, G_CONNECT_SWAPPED);
-    }
-
-  if (profile != NULL && self->settings != NULL)
-    g_settings_set_string (self->settings, "last-robot", dd_profile_get_id (profile));
-  dd_window_update_state (self);
-}
-
-static void
-profiles_changed_cb (DdWindow *self)
-{
-  if (dd_window_get_profile (self) == NULL &&
-      g_list_model_get_n_items (G_LIST_MODEL (self->profiles)) > 0)
-    gtk_drop_down_set_selected (self->robot_dropdown, 0);
-  dd_window_update_state (self);
-}
-
-/* The robot used last time, or the default one. */
-static void
-select_default_profile (DdWindow *self)
-{
-  g_autofree char *last = self->settings ? g_settings_get_string (self->settings, "last-robot") : NULL;
-  DdProfile *def = last && *last ? dd_profile_store_lookup (self->profiles, last) : NULL;
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->profiles));
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(DdProfile) profile = g_list_model_get_item (G_LIST_MODEL (self->profiles), i);
-
-      if (profile == (def ? def : dd_profile_store_get_default (self->profiles)))
-        {
-          gtk_drop_down_set_selected (self->robot_dropdown, i);
-          return;
-        }
-    }
-}
-
-static void
 dd_window_constructed (GObject *object)
 {
   DdWindow *self = DD_WINDOW (object);
-  g_autoptr(GtkExpression) name = NULL;
 
   G_OBJECT_CLASS (dd_window_parent_class)->constructed (object);
 
   if (self->profiles == NULL)
     self->profiles = dd_profile_store_new (NULL);
 
-  name = gtk_property_expression_new (DD_TYPE_PROFILE, NULL, "name");
-  gtk_drop_down_set_expression (self->robot_dropdown, name);
-  gtk_drop_down_set_model (self->robot_dropdown, G_LIST_MODEL (self->profiles));
-  select_default_profile (self);
-  robot_selected_cb (self);
-  g_signal_connect_object (self->profiles, "items-changed",
-                           G_CALLBACK (profiles_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->robot_dropdown, "notify::selected",
-                           G_CALLBACK (robot_selected_cb), self, G_CONNECT_SWAPPED);
+  dd_window_robots_init (self);
 
   if (self->settings != NULL)
     {
@@ -590,6 +554,7 @@ dd_window_finalize (GObject *object)
   g_clear_object (&self->profiles);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->last_toast, g_free);
+  g_clear_pointer (&self->wanted_robots, g_strfreev);
 
   G_OBJECT_CLASS (dd_window_parent_class)->finalize (object);
 }
@@ -668,6 +633,7 @@ dd_window_class_init (DdWindowClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (DD_TYPE_ROBOT_CHOOSER);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/dingdrop/DingDrop/dd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, DdWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, DdWindow, banner_revealer);
@@ -690,7 +656,7 @@ dd_window_class_init (DdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DdWindow, compose_box);
   gtk_widget_class_bind_template_child (widget_class, DdWindow, drop_overlay);
   gtk_widget_class_bind_template_child (widget_class, DdWindow, robot_stack);
-  gtk_widget_class_bind_template_child (widget_class, DdWindow, robot_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, DdWindow, robot_chooser);
   gtk_widget_class_bind_template_child (widget_class, DdWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, DdWindow, queue_list);
   gtk_widget_class_bind_template_child (widget_class, DdWindow, send_bar);

@@ -16,6 +16,7 @@
 #include "dd-outbox.h"
 #include "dd-queue-item.h"
 #include "dd-queue-row.h"
+#include "dd-robot-chooser.h"
 #include "dd-secrets.h"
 #include "ui-test-util.h"
 #include "dd-window-private.h"
@@ -345,6 +346,44 @@ test_remove_all (Fixture       *f,
 
 /* ---- another robot ---------------------------------------------------------------- */
 
+/* Chooses the robots named (a NULL-terminated list) as a user does: a
+ * click on the first one's name, then the others' check buttons. */
+static void
+choose (Fixture    *f,
+        const char *first,
+        ...)
+{
+  GtkWidget *chooser = child (f, "robot_chooser");
+  GtkWidget *button = gtk_widget_get_first_child (chooser);
+  GtkPopover *popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (button));
+  const char *name = first;
+  gboolean alone = TRUE;
+  va_list args;
+
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  va_start (args, first);
+  for (; name != NULL; name = va_arg (args, const char *), alone = FALSE)
+    {
+      DdProfile *profile = dd_profile_store_lookup (f->store, name);
+      GtkWidget *row;
+
+      g_assert_nonnull (profile);
+      row = dd_test_find_named (GTK_WIDGET (popover), dd_profile_get_id (profile));
+      g_assert_nonnull (row);
+      if (alone)
+        gtk_widget_activate (row);   /* as a click on the name does */
+      else
+        {
+          GtkWidget *check = gtk_widget_get_first_child (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row)));
+
+          gtk_widget_activate (check);   /* as a click does */
+          g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
+        }
+    }
+  va_end (args);
+  gtk_popover_popdown (popover);
+}
+
 static gboolean
 first_failed (gpointer data)
 {
@@ -377,15 +416,15 @@ test_retry_other_robot (Fixture       *f,
   b = add_profile (f, "Working Robot", TOKEN_B, SECRET_B, base);
   dd_fake_server_set_next_errcode_full (f->fake, "/robot/send", 1, 310000, "sign not match");
   fixture_window (f);
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (child (f, "robot_dropdown")), 0);
+  choose (f, "Broken Robot", NULL);
   add_images (f, 1, "retry-me.png");
   click (f, "send_button");
   g_assert_true (dd_test_wait_for (first_failed, f, 15000));
   g_assert_null (dd_queue_row_get_robot (dd_test_queue_row (f->window, 0)));
 
   /* the other robot chosen: the row names its own */
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (child (f, "robot_dropdown")), 1);
-  g_assert_true (gtk_drop_down_get_selected_item (GTK_DROP_DOWN (child (f, "robot_dropdown"))) == (gpointer) b);
+  choose (f, "Working Robot", NULL);
+  g_assert_true (dd_robot_chooser_get_primary (DD_ROBOT_CHOOSER (child (f, "robot_chooser"))) == b);
   g_assert_cmpstr (dd_queue_row_get_robot (dd_test_queue_row (f->window, 0)), ==, "To Broken Robot");
 
   g_signal_emit_by_name (dd_test_queue_row (f->window, 0), "retry");

@@ -19,6 +19,7 @@
 #include "dd-history-window.h"
 #include "dd-queue-item.h"
 #include "dd-queue-row.h"
+#include "dd-robot-chooser.h"
 #include "dd-window.h"
 #include "dd-outbox.h"
 #include "dd-secrets.h"
@@ -951,10 +952,10 @@ test_close_asks (Fixture       *f,
 static DdProfile *
 selected_robot (Fixture *f)
 {
-  GtkDropDown *dropdown = GTK_DROP_DOWN (gtk_widget_get_template_child (GTK_WIDGET (f->window), DD_TYPE_WINDOW,
-                                                                        "robot_dropdown"));
+  DdRobotChooser *chooser = DD_ROBOT_CHOOSER (gtk_widget_get_template_child (GTK_WIDGET (f->window), DD_TYPE_WINDOW,
+                                                                            "robot_chooser"));
 
-  return gtk_drop_down_get_selected_item (dropdown);
+  return dd_robot_chooser_get_primary (chooser);
 }
 
 static gboolean

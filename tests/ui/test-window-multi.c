@@ -1,0 +1,600 @@
+/* test-window-multi.c: the main window sending to several groups at once,
+ * headless (under Xvfb), against the fake DingTalk with two robots: the
+ * robot chooser's selection and its header, each robot's messages, the
+ * rows' line per robot, the bar counting messages, a Retry that goes
+ * only to the robot that failed, and the selection remembered
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <adwaita.h>
+#define G_SETTINGS_ENABLE_BACKEND
+#include <gio/gsettingsbackend.h>
+
+#include "dd-client.h"
+#include "dd-fake-server.h"
+#include "dd-outbox.h"
+#include "dd-queue-item.h"
+#include "dd-queue-row.h"
+#include "dd-robot-chooser.h"
+#include "dd-secrets.h"
+#include "ui-test-util.h"
+#include "dd-window-private.h"
+
+#define TOKEN_A    "aaaa0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab"
+#define SECRET_A   "SECtest-window-multi-a"
+#define TOKEN_B    "bbbb0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab"
+#define SECRET_B   "SECtest-window-multi-b"
+#define APP_KEY    "dingwindowmulti"
+#define APP_SECRET "window-multi-app-secret"
+
+typedef struct {
+  char           *tmp;
+  DdProfileStore *store;
+  DdFakeServer   *fake;
+  DdClient       *client;
+  DdOutbox       *outbox;
+  GSettings      *settings;
+  DdWindow       *window;
+} Fixture;
+
+static GBytes *
+make_png (guint32 rgba)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 40, 30);
+  g_autoptr(GdkTexture) texture = NULL;
+
+  gdk_pixbuf_fill (pixbuf, rgba);
+  texture = gdk_texture_new_for_pixbuf (pixbuf);
+  return gdk_texture_save_to_png_bytes (texture);
+}
+
+static DdProfile *
+add_profile (Fixture    *f,
+             const char *name,
+             const char *token,
+             const char *secret)
+{
+  DdProfile *profile = dd_test_add_robot (f->store, name, dd_fake_server_get_base_url (f->fake),
+                                          token, secret, APP_KEY, APP_SECRET);
+
+  dd_test_store_secrets (profile);
+  return profile;   /* the store holds it */
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *config = NULL;
+  g_autofree char *outbox_dir = NULL;
+  g_autoptr(GSettingsBackend) backend = g_memory_settings_backend_new ();
+
+  f->tmp = g_dir_make_tmp ("dd-test-window-multi-XXXXXX", &error);
+  g_assert_no_error (error);
+  config = g_build_filename (f->tmp, "config", NULL);
+  outbox_dir = g_build_filename (f->tmp, "outbox", NULL);
+  f->store = dd_profile_store_new (config);
+  f->settings = g_settings_new_with_backend ("io.github.dingdrop.DingDrop", backend);
+
+  f->fake = dd_fake_server_new ();
+  dd_fake_server_add_app (f->fake, APP_KEY, APP_SECRET);
+  dd_fake_server_add_robot (f->fake, TOKEN_A, SECRET_A, NULL);
+  dd_fake_server_add_robot (f->fake, TOKEN_B, SECRET_B, NULL);
+
+  f->client = dd_client_new ();
+  f->outbox = dd_outbox_new (outbox_dir, f->client, f->store);
+  g_assert_true (dd_test_load_outbox (f->outbox, &error));
+  g_assert_no_error (error);
+  dd_outbox_start (f->outbox);
+}
+
+static void
+fixture_window (Fixture *f)
+{
+  f->window = g_object_ref_sink (g_object_new (DD_TYPE_WINDOW,
+                                               "profiles", f->store,
+                                               "outbox", f->outbox,
+                                               "settings", f->settings,
+                                               NULL));
+  gtk_window_present (GTK_WINDOW (f->window));
+}
+
+static void
+fixture_close_window (Fixture *f)
+{
+  if (f->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (f->window));
+  g_clear_object (&f->window);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  fixture_close_window (f);
+  if (f->outbox != NULL)
+    dd_test_close_outbox (f->outbox);
+  g_clear_object (&f->outbox);
+  g_clear_object (&f->client);
+  g_clear_object (&f->fake);
+  g_clear_object (&f->settings);
+  g_clear_object (&f->store);
+  dd_test_remove_dir (f->tmp);
+  g_clear_pointer (&f->tmp, g_free);
+}
+
+static GtkWidget *
+child (Fixture    *f,
+       const char *name)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->window), DD_TYPE_WINDOW, name));
+}
+
+static DdRobotChooser *
+chooser (Fixture *f)
+{
+  return DD_ROBOT_CHOOSER (child (f, "robot_chooser"));
+}
+
+/* The robot's row in the chooser's list, and its check button. */
+static GtkWidget *
+chooser_row (Fixture    *f,
+             const char *name)
+{
+  GtkWidget *button = gtk_widget_get_first_child (GTK_WIDGET (chooser (f)));
+  GtkPopover *popover = GTK_POPOVER (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
+  DdProfile *profile = dd_profile_store_lookup (f->store, name);
+  GtkWidget *row;
+
+  g_assert_nonnull (profile);
+  row = dd_test_find_named (GTK_WIDGET (popover), dd_profile_get_id (profile));
+  g_assert_true (GTK_IS_LIST_BOX_ROW (row));
+  return row;
+}
+
+static GtkCheckButton *
+chooser_check (Fixture    *f,
+               const char *name)
+{
+  GtkWidget *row = chooser_row (f, name);
+
+  return GTK_CHECK_BUTTON (gtk_widget_get_first_child (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row))));
+}
+
+static void
+open_chooser (Fixture *f)
+{
+  gtk_menu_button_popup (GTK_MENU_BUTTON (gtk_widget_get_first_child (GTK_WIDGET (chooser (f)))));
+}
+
+static void
+close_chooser (Fixture *f)
+{
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (gtk_widget_get_first_child (GTK_WIDGET (chooser (f)))));
+}
+
+static guint
+n_rows (Fixture *f)
+{
+  return g_list_model_get_n_items (dd_window_get_queue (f->window));
+}
+
+/* Every row has a job for each of @n robots, and each is finished. */
+static gboolean
+all_finished (Fixture *f,
+              guint    n)
+{
+  for (guint i = 0; i < n_rows (f); i++)
+    {
+      GPtrArray *jobs = dd_queue_item_get_jobs (dd_test_queue_item (f->window, i));
+
+      if (jobs->len != n)
+        return FALSE;
+      for (guint j = 0; j < jobs->len; j++)
+        if (!dd_job_is_finished (g_ptr_array_index (jobs, j)))
+          return FALSE;
+    }
+  return gtk_widget_get_visible (child (f, "finished_box"));
+}
+
+static gboolean
+all_finished_2 (gpointer data)
+{
+  return all_finished (data, 2);
+}
+
+/* How many messages the robot of @token's group showed with the image
+ * named @name (accepted, not a duplicate). */
+static guint
+shown_in_group (Fixture    *f,
+                const char *token,
+                const char *name)
+{
+  GPtrArray *messages = dd_fake_server_get_messages (f->fake);
+  g_autofree char *alt = g_strdup_printf ("![%s](@", name);
+  guint n = 0;
+
+  for (guint i = 0; i < messages->len; i++)
+    {
+      DdFakeMessage *m = g_ptr_array_index (messages, i);
+      gsize size;
+      const char *body = g_bytes_get_data (m->raw_body, &size);
+      g_autofree char *text = g_strndup (body, size);
+
+      if (m->accepted && !m->duplicate && g_strcmp0 (m->access_token, token) == 0 &&
+          strstr (text, alt) != NULL)
+        n++;
+    }
+  return n;
+}
+
+static void
+add_two_images (Fixture *f)
+{
+  g_autoptr(GBytes) first = make_png (0x3584e4ff);
+  g_autoptr(GBytes) second = make_png (0xe01b24ff);
+
+  dd_window_add_bytes (f->window, first, "first.png");
+  dd_window_add_bytes (f->window, second, "second.png");
+  g_assert_cmpuint (n_rows (f), ==, 2);
+}
+
+static void
+send (Fixture *f)
+{
+  GtkWidget *button = child (f, "send_button");
+
+  g_assert_true (gtk_widget_get_visible (button));
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+/* ---- two robots ------------------------------------------------------------ */
+
+/* The bar counts a message per image and robot: "… of 4 sent". */
+static gboolean
+bar_counts_4 (gpointer data)
+{
+  Fixture *f = data;
+
+  return gtk_widget_get_visible (child (f, "progress_box")) &&
+         g_str_has_suffix (gtk_label_get_text (GTK_LABEL (child (f, "progress_label"))), " of 4 sent");
+}
+
+/* Two robots chosen with the chooser (a click on one's name, the other's
+ * check button); Send: each group gets both images, once; each row says
+ * both robots' results; the bar counted messages. */
+static void
+test_two_robots (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_auto(GStrv) remembered = NULL;
+
+  add_profile (f, "Team A", TOKEN_A, SECRET_A);
+  add_profile (f, "Team B", TOKEN_B, SECRET_B);
+  fixture_window (f);
+
+  /* one robot, as a drop-down: a click on the name */
+  open_chooser (f);
+  gtk_widget_activate (chooser_row (f, "Team B"));
+  g_assert_cmpstr (dd_robot_chooser_get_label (chooser (f)), ==, "Team B");
+  g_assert_true (gtk_check_button_get_active (chooser_check (f, "Team B")));
+  g_assert_false (gtk_check_button_get_active (chooser_check (f, "Team A")));
+  /* the other one too: its check button */
+  open_chooser (f);
+  gtk_widget_activate (GTK_WIDGET (chooser_check (f, "Team A")));
+  g_assert_true (gtk_check_button_get_active (chooser_check (f, "Team A")));
+  g_assert_true (gtk_check_button_get_active (chooser_check (f, "Team B")));
+  close_chooser (f);
+  g_assert_cmpstr (dd_robot_chooser_get_label (chooser (f)), ==, "Team A + 1");
+  remembered = g_settings_get_strv (f->settings, "last-robots");
+  g_assert_cmpuint (g_strv_length (remembered), ==, 2);
+
+  add_two_images (f);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (f, "summary_label"))), ==,
+                   "2 images to Team A, Team B");
+  /* slow enough to see the bar while it goes */
+  dd_fake_server_set_latency (f->fake, 300);
+  send (f);
+  g_assert_true (gtk_widget_get_visible (child (f, "progress_box")));
+  g_assert_true (dd_test_wait_for (bar_counts_4, f, 10000));
+  g_assert_true (dd_test_wait_for (all_finished_2, f, 20000));
+
+  g_assert_cmpuint (shown_in_group (f, TOKEN_A, "first.png"), ==, 1);
+  g_assert_cmpuint (shown_in_group (f, TOKEN_A, "second.png"), ==, 1);
+  g_assert_cmpuint (shown_in_group (f, TOKEN_B, "first.png"), ==, 1);
+  g_assert_cmpuint (shown_in_group (f, TOKEN_B, "second.png"), ==, 1);
+  g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), ==, 4);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      DdQueueRow *row = dd_test_queue_row (f->window, i);
+
+      g_assert_cmpstr (dd_queue_row_get_robot_lines (row), ==, "Team A: Sent\nTeam B: Sent");
+      g_assert_true (g_str_has_prefix (dd_queue_row_get_status (row), "Sent to 2 of 2"));
+    }
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (f, "finished_label"))), ==, "4 messages sent");
+
+  /* the two robots are chosen again in the next window */
+  fixture_close_window (f);
+  fixture_window (f);
+  g_assert_cmpstr (dd_robot_chooser_get_label (chooser (f)), ==, "Team A + 1");
+}
+
+static gboolean
+b_failed_a_sent (gpointer data)
+{
+  Fixture *f = data;
+
+  if (!all_finished (f, 2))
+    return FALSE;
+  for (guint i = 0; i < n_rows (f); i++)
+    {
+      DdQueueItem *item = dd_test_queue_item (f->window, i);
+      DdJob *a = dd_queue_item_find_job (item, dd_profile_get_id (dd_profile_store_lookup (f->store, "Team A")));
+      DdJob *b = dd_queue_item_find_job (item, dd_profile_get_id (dd_profile_store_lookup (f->store, "Team B")));
+
+      if (a == NULL || b == NULL || dd_job_get_state (a) != DD_JOB_SENT || dd_job_get_state (b) != DD_JOB_FAILED)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+first_row_sent_everywhere (gpointer data)
+{
+  Fixture *f = data;
+  GPtrArray *jobs = dd_queue_item_get_jobs (dd_test_queue_item (f->window, 0));
+
+  for (guint j = 0; j < jobs->len; j++)
+    if (dd_job_get_state (g_ptr_array_index (jobs, j)) != DD_JOB_SENT)
+      return FALSE;
+  return jobs->len == 2;
+}
+
+/* One robot's secret is wrong: the other group still gets both images;
+ * each row says which robot failed and why; Retry on a row, once the
+ * secret is right, goes to that robot only: its group gets the image,
+ * the other group does not get it twice. */
+static void
+test_one_robot_fails (Fixture       *f,
+                      gconstpointer  data)
+{
+  DdProfile *b;
+  DdQueueRow *row;
+  const char *lines;
+
+  add_profile (f, "Team A", TOKEN_A, SECRET_A);
+  b = add_profile (f, "Team B", TOKEN_B, "SECnot-the-secret");
+  fixture_window (f);
+  open_chooser (f);
+  gtk_widget_activate (chooser_row (f, "Team A"));
+  open_chooser (f);
+  gtk_widget_activate (GTK_WIDGET (chooser_check (f, "Team B")));
+  close_chooser (f);
+
+  add_two_images (f);
+  send (f);
+  g_assert_true (dd_test_wait_for (b_failed_a_sent, f, 20000));
+
+  g_assert_cmpuint (shown_in_group (f, TOKEN_A, "first.png"), ==, 1);
+  g_assert_cmpuint (shown_in_group (f, TOKEN_A, "second.png"), ==, 1);
+  g_assert_cmpuint (shown_in_group (f, TOKEN_B, "first.png"), ==, 0);
+  g_assert_cmpuint (shown_in_group (f, TOKEN_B, "second.png"), ==, 0);
+
+  row = dd_test_queue_row (f->window, 0);
+  lines = dd_queue_row_get_robot_lines (row);
+  g_assert_true (g_str_has_prefix (lines, "Team A: Sent\nTeam B: Not sent · The robot’s signing secret does not match"));
+  g_assert_true (g_str_has_prefix (dd_queue_row_get_status (row), "Sent to 1 of 2"));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (f, "finished_label"))), ==,
+                   "2 messages sent · 2 could not be sent");
+  g_assert_true (gtk_widget_get_visible (child (f, "retry_all_button")));
+
+  /* the secret put right; Retry on the first row */
+  dd_profile_set_secret (b, SECRET_B);
+  dd_test_store_secrets (b);
+  g_signal_emit_by_name (row, "retry");
+  g_assert_true (dd_test_wait_for (first_row_sent_everywhere, f, 20000));
+  g_assert_cmpuint (shown_in_group (f, TOKEN_B, "first.png"), ==, 1);
+  g_assert_cmpuint (shown_in_group (f, TOKEN_B, "second.png"), ==, 0);
+  g_assert_cmpuint (shown_in_group (f, TOKEN_A, "first.png"), ==, 1);
+  g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), ==, 3);
+  g_assert_cmpstr (dd_queue_row_get_robot_lines (dd_test_queue_row (f->window, 0)), ==,
+                   "Team A: Sent\nTeam B: Sent");
+}
+
+/* ---- Stop and Send More --------------------------------------------------------- */
+
+static gboolean
+jobs_exist (gpointer data)
+{
+  Fixture *f = data;
+
+  return dd_queue_item_get_jobs (dd_test_queue_item (f->window, 0))->len == 2 &&
+         dd_queue_item_get_jobs (dd_test_queue_item (f->window, 1))->len == 2;
+}
+
+static gboolean
+one_arrived (gpointer data)
+{
+  return dd_fake_server_count_accepted_messages (((Fixture *) data)->fake) >= 1;
+}
+
+/* Nothing on its way: every row is ready to send, or finished. */
+static gboolean
+settled (gpointer data)
+{
+  Fixture *f = data;
+
+  if (gtk_widget_get_visible (child (f, "progress_box")))
+    return FALSE;
+  for (guint i = 0; i < n_rows (f); i++)
+    {
+      GPtrArray *jobs = dd_queue_item_get_jobs (dd_test_queue_item (f->window, i));
+
+      for (guint j = 0; j < jobs->len; j++)
+        if (!dd_job_is_finished (g_ptr_array_index (jobs, j)))
+          return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+each_group_has_both (gpointer data)
+{
+  Fixture *f = data;
+
+  return shown_in_group (f, TOKEN_A, "first.png") >= 1 && shown_in_group (f, TOKEN_A, "second.png") >= 1 &&
+         shown_in_group (f, TOKEN_B, "first.png") >= 1 && shown_in_group (f, TOKEN_B, "second.png") >= 1 &&
+         settled (f);
+}
+
+static void
+choose_both (Fixture *f)
+{
+  open_chooser (f);
+  gtk_widget_activate (chooser_row (f, "Team A"));
+  open_chooser (f);
+  gtk_widget_activate (GTK_WIDGET (chooser_check (f, "Team B")));
+  close_chooser (f);
+}
+
+/* Stop while two images go to two slow groups: what had left arrives,
+ * the rest waits in the list; Send again: each group has each image
+ * exactly once — none lost, none twice. */
+static void
+test_stop (Fixture       *f,
+           gconstpointer  data)
+{
+  add_profile (f, "Team A", TOKEN_A, SECRET_A);
+  add_profile (f, "Team B", TOKEN_B, SECRET_B);
+  fixture_window (f);
+  choose_both (f);
+  add_two_images (f);
+  dd_fake_server_set_latency (f->fake, 400);
+  send (f);
+  g_assert_true (dd_test_wait_for (jobs_exist, f, 10000));
+  /* Stop once a message arrived: some rows have gone to one group only */
+  g_assert_true (dd_test_wait_for (one_arrived, f, 10000));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.stop", NULL);
+  g_assert_true (dd_test_wait_for (settled, f, 20000));
+  g_test_message ("arrived before Stop took the rest back: %u of 4, in %u rows",
+                  dd_fake_server_count_accepted_messages (f->fake), n_rows (f));
+  g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), <, 4);
+  g_assert_true (gtk_widget_is_sensitive (child (f, "send_button")));
+
+  send (f);
+  g_assert_true (dd_test_wait_for (each_group_has_both, f, 20000));
+  g_assert_cmpuint (shown_in_group (f, TOKEN_A, "first.png"), ==, 1);
+  g_assert_cmpuint (shown_in_group (f, TOKEN_A, "second.png"), ==, 1);
+  g_assert_cmpuint (shown_in_group (f, TOKEN_B, "first.png"), ==, 1);
+  g_assert_cmpuint (shown_in_group (f, TOKEN_B, "second.png"), ==, 1);
+  g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), ==, 4);
+}
+
+static gboolean
+copies_staged (gpointer data)
+{
+  Fixture *f = data;
+  guint n_staged = 0;
+
+  for (guint i = 0; i < n_rows (f); i++)
+    n_staged += dd_queue_item_get_job (dd_test_queue_item (f->window, i)) == NULL;
+  return n_staged == 2 && settled (f);
+}
+
+/* Send More with Team B's images failed: they wait in the list "To Team
+ * B"; sent with only Team A chosen, they go to Team B, not to Team A
+ * again. */
+static void
+test_send_more_keeps_the_failed_robot (Fixture       *f,
+                                       gconstpointer  data)
+{
+  DdProfile *b;
+
+  add_profile (f, "Team A", TOKEN_A, SECRET_A);
+  b = add_profile (f, "Team B", TOKEN_B, "SECnot-the-secret");
+  fixture_window (f);
+  choose_both (f);
+  add_two_images (f);
+  send (f);
+  g_assert_true (dd_test_wait_for (b_failed_a_sent, f, 20000));
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.send-more", NULL);
+  g_assert_true (dd_test_wait_for (copies_staged, f, 10000));
+  for (guint i = 0; i < n_rows (f); i++)
+    if (dd_queue_item_get_job (dd_test_queue_item (f->window, i)) == NULL)
+      g_assert_cmpstr (dd_queue_row_get_robot (dd_test_queue_row (f->window, i)), ==, "To Team B");
+
+  dd_profile_set_secret (b, SECRET_B);
+  dd_test_store_secrets (b);
+  open_chooser (f);
+  gtk_widget_activate (chooser_row (f, "Team A"));   /* Team A alone */
+  send (f);
+  g_assert_true (dd_test_wait_for (each_group_has_both, f, 20000));
+  g_assert_cmpuint (shown_in_group (f, TOKEN_A, "first.png"), ==, 1);
+  g_assert_cmpuint (shown_in_group (f, TOKEN_A, "second.png"), ==, 1);
+  g_assert_cmpuint (shown_in_group (f, TOKEN_B, "first.png"), ==, 1);
+  g_assert_cmpuint (shown_in_group (f, TOKEN_B, "second.png"), ==, 1);
+}
+
+static gboolean
+finished_shown (gpointer data)
+{
+  return gtk_widget_get_visible (child (data, "finished_box"));
+}
+
+/* With one robot, a row looks as it always did: no line per robot. */
+static void
+test_one_robot_rows (Fixture       *f,
+                     gconstpointer  data)
+{
+  add_profile (f, "Team A", TOKEN_A, SECRET_A);
+  add_profile (f, "Team B", TOKEN_B, SECRET_B);
+  fixture_window (f);
+  open_chooser (f);
+  gtk_widget_activate (chooser_row (f, "Team A"));
+  g_assert_cmpstr (dd_robot_chooser_get_label (chooser (f)), ==, "Team A");
+
+  /* the last robot chosen cannot be unticked: something is always chosen */
+  open_chooser (f);
+  gtk_widget_activate (GTK_WIDGET (chooser_check (f, "Team A")));
+  g_assert_true (gtk_check_button_get_active (chooser_check (f, "Team A")));
+  close_chooser (f);
+  g_assert_cmpstr (dd_robot_chooser_get_label (chooser (f)), ==, "Team A");
+
+  add_two_images (f);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (f, "summary_label"))), ==, "2 images to Team A");
+  send (f);
+  g_assert_true (dd_test_wait_for (finished_shown, f, 20000));
+  g_assert_null (dd_queue_row_get_robot_lines (dd_test_queue_row (f->window, 0)));
+  g_assert_true (g_str_has_prefix (dd_queue_row_get_status (dd_test_queue_row (f->window, 0)), "Sent ·"));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (f, "finished_label"))), ==, "2 images sent to Team A");
+  g_assert_cmpuint (shown_in_group (f, TOKEN_B, "first.png"), ==, 0);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  if (!dd_test_with_keyring ("/window-multi/two-robots"))
+    return g_test_run ();
+
+  g_test_add ("/window-multi/two-robots", Fixture, NULL, fixture_set_up, test_two_robots, fixture_tear_down);
+  g_test_add ("/window-multi/one-robot-fails", Fixture, NULL, fixture_set_up, test_one_robot_fails, fixture_tear_down);
+  g_test_add ("/window-multi/one-robot-rows", Fixture, NULL, fixture_set_up, test_one_robot_rows, fixture_tear_down);
+  g_test_add ("/window-multi/stop", Fixture, NULL, fixture_set_up, test_stop, fixture_tear_down);
+  g_test_add ("/window-multi/send-more-keeps-the-failed-robot", Fixture, NULL, fixture_set_up,
+              test_send_more_keeps_the_failed_robot, fixture_tear_down);
+
+  return g_test_run ();
+}
