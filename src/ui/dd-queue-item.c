@@ -458,7 +458,7 @@ dd_queue_item_is_editable (DdQueueItem *self)
 {
   g_return_val_if_fail (DD_IS_QUEUE_ITEM (self), FALSE);
 
-  return self->job == NULL && !self->loading && !self->from_outbox &&
+  return self->jobs->len == 0 && !self->loading && !self->from_outbox &&
          (self->bytes != NULL || self->file != NULL);
 }
 
