@@ -97,8 +97,13 @@ void    _dd_scheduler_robot_changed  (DdOutboxScheduler *self,
 void    _dd_scheduler_robot_reached  (DdOutboxScheduler *self,
                                       const char        *profile_id);
 
+void    _dd_scheduler_thumbnail_done (DdOutboxScheduler *self,
+                                      DdJob             *job);
+
+/* dd-outbox-scheduler-thumbs.c */
 void    _dd_scheduler_queue_thumbnail (DdOutboxScheduler *self,
                                       DdJob             *job);
+void    _dd_scheduler_start_thumbnails (DdOutboxScheduler *self);
 
 /* dd-outbox-scheduler-steps.c */
 void    _dd_scheduler_start_prepare  (DdOutboxScheduler *self,
