@@ -77,6 +77,7 @@ dd_outbox_dispose (GObject *object)
   g_clear_object (&self->pacer);
   g_clear_object (&self->store);
   g_clear_pointer (&self->queue, dd_io_queue_unref);
+  g_clear_pointer (&self->pacer_queue, dd_io_queue_unref);
   g_clear_object (&self->client);
   g_clear_object (&self->profiles);
 
@@ -194,7 +195,10 @@ dd_outbox_new (const char     *directory,
 
   self->queue = dd_io_queue_new ();
   self->store = dd_outbox_store_new (self->directory, self->queue);
-  self->pacer = dd_robot_pacer_new (self->directory, self->queue);
+  /* A thread of its own: each message waits for its robot's file, which
+   * must not wait behind the fsync of the job sent before it. */
+  self->pacer_queue = dd_io_queue_new ();
+  self->pacer = dd_robot_pacer_new (self->directory, self->pacer_queue);
   self->media = dd_media_cache_new (self->directory, self->queue);
   self->scheduler = dd_outbox_scheduler_new (client, profiles, self->store, self->pacer, self->media);
   dd_outbox_scheduler_set_max_uploads (self->scheduler, DD_OUTBOX_DEFAULT_CONCURRENT_UPLOADS);
@@ -597,6 +601,16 @@ drained_cb (GObject      *source,
   g_task_return_boolean (task, TRUE);
 }
 
+static void
+pacer_drained_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  DdOutbox *self = g_task_get_source_object (G_TASK (user_data));
+
+  dd_io_queue_drain_async (self->queue, drained_cb, user_data);
+}
+
 /**
  * dd_outbox_close_async:
  *
@@ -637,7 +651,7 @@ close_next (DdOutbox *self,
       g_ptr_array_add (self->closing, task);
       return;
     }
-  dd_io_queue_drain_async (self->queue, drained_cb, task);
+  dd_io_queue_drain_async (self->pacer_queue, pacer_drained_cb, task);
 }
 
 /* The last add in flight is done: the closes that waited for it go on. */
