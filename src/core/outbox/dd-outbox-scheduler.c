@@ -146,8 +146,8 @@ dd_outbox_scheduler_init (DdOutboxScheduler *self)
 }
 
 /* The jobs as they are now, for a loop that may change them. */
-static GPtrArray *
-snapshot_jobs (DdOutboxScheduler *self)
+GPtrArray *
+_dd_scheduler_snapshot_jobs (DdOutboxScheduler *self)
 {
   GPtrArray *snapshot = g_ptr_array_new_full (self->jobs->len, g_object_unref);
 
@@ -156,136 +156,11 @@ snapshot_jobs (DdOutboxScheduler *self)
   return snapshot;
 }
 
-/* ---- robots ---------------------------------------------------------------- */
-
-Robot *
-_dd_scheduler_get_robot (DdOutboxScheduler *self,
-           const char        *profile_id)
-{
-  Robot *robot = g_hash_table_lookup (self->robots, profile_id);
-
-  if (robot == NULL)
-    {
-      robot = g_new0 (Robot, 1);
-      robot->id = g_strdup (profile_id);
-      g_hash_table_insert (self->robots, robot->id, robot);
-      /* a pause another process recorded */
-      dd_robot_pacer_refresh (self->pacer, profile_id);
-    }
-  return robot;
-}
-
-static void fail_job (DdOutboxScheduler *self, DdJob *job, const GError *error);
-
-static void
-profile_changed_cb (DdProfileStore    *profiles,
-                    DdProfile         *profile,
-                    DdOutboxScheduler *self)
-{
-  Robot *robot = g_hash_table_lookup (self->robots, dd_profile_get_id (profile));
-
-  /* its fields or secrets may be new: read them again before the next use */
-  if (robot != NULL && !robot->loading)
-    g_clear_object (&robot->profile);
-  if (robot != NULL)
-    robot->generation++;
-  _dd_scheduler_schedule_pump (self);
-}
-
-static void
-profile_removed_cb (DdProfileStore    *profiles,
-                    const char        *profile_id,
-                    DdOutboxScheduler *self)
-{
-  g_autoptr(GPtrArray) snapshot = snapshot_jobs (self);
-  g_autoptr(GError) error =
-    g_error_new_literal (DD_ERROR, DD_ERROR_PROFILE, _("The robot this image was for has been removed."));
-  Robot *robot = g_hash_table_lookup (self->robots, profile_id);
-
-  if (robot != NULL)
-    {
-      g_clear_object (&robot->profile);
-      robot->generation++;
-    }
-
-  /* what waits for it can never go; a message on its way may still
-   * arrive, and is counted if it does */
-  for (guint i = 0; i < snapshot->len; i++)
-    {
-      DdJob *job = g_ptr_array_index (snapshot, i);
-      Run *run = g_hash_table_lookup (self->runs, job);
-
-      if (run == NULL || g_strcmp0 (job->profile_id, profile_id) != 0 || run->phase == PHASE_SENDING)
-        continue;
-      if (run->cancellable != NULL)
-        g_cancellable_cancel (run->cancellable);
-      fail_job (self, job, error);
-    }
-}
-
 void
 _dd_scheduler_robot_changed (DdOutboxScheduler *self,
                              const char        *profile_id)
 {
   g_signal_emit (self, signals[ROBOT_CHANGED], 0, profile_id);
-}
-
-/* DingTalk answered for the robot: its trouble, if any, is over. */
-void
-_dd_scheduler_robot_reached (DdOutboxScheduler *self,
-                             const char        *profile_id)
-{
-  Robot *robot = profile_id ? g_hash_table_lookup (self->robots, profile_id) : NULL;
-
-  if (robot == NULL || robot->trouble == NULL)
-    return;
-  g_clear_error (&robot->trouble);
-  g_signal_emit (self, signals[ROBOT_CHANGED], 0, profile_id);
-}
-
-/**
- * dd_outbox_scheduler_get_trouble:
- * @retry_at: (out) (optional): when the robot's next image is tried
- *   again (µs, by the scheduler's clock), 0 if one is being tried now
- *
- * Returns: (nullable) (transfer none): the transient error (network,
- *   timeout, DingTalk busy) its images met last and are being retried
- *   after; %NULL if DingTalk answered since, or none is retried
- */
-const GError *
-dd_outbox_scheduler_get_trouble (DdOutboxScheduler *self,
-                                 const char        *profile_id,
-                                 gint64            *retry_at)
-{
-  Robot *robot;
-  gint64 next = G_MAXINT64;
-  gboolean retried = FALSE;
-
-  g_return_val_if_fail (DD_IS_OUTBOX_SCHEDULER (self), NULL);
-  g_return_val_if_fail (profile_id != NULL, NULL);
-
-  robot = g_hash_table_lookup (self->robots, profile_id);
-  if (robot == NULL || robot->trouble == NULL)
-    return NULL;
-
-  for (guint i = 0; i < self->jobs->len; i++)
-    {
-      DdJob *job = g_ptr_array_index (self->jobs, i);
-
-      if (g_strcmp0 (job->profile_id, profile_id) != 0 || job->attempts == 0 ||
-          dd_job_is_finished (job))
-        continue;
-      retried = TRUE;
-      if (job->state == DD_JOB_WAITING && job->retry_at > 0)
-        next = MIN (next, job->retry_at);
-      else
-        next = 0;   /* on its way again */
-    }
-  if (!retried)
-    return NULL;
-  if (retry_at != NULL)
-    *retry_at = next == G_MAXINT64 ? 0 : next;
-  return robot->trouble;
 }
 
 static void
@@ -313,8 +188,8 @@ dd_outbox_scheduler_new (DdClient       *client,
   self->pacer = g_object_ref (pacer);
   self->media = g_object_ref (media);
 
-  g_signal_connect (profiles, "profile-changed", G_CALLBACK (profile_changed_cb), self);
-  g_signal_connect (profiles, "profile-removed", G_CALLBACK (profile_removed_cb), self);
+  g_signal_connect (profiles, "profile-changed", G_CALLBACK (_dd_scheduler_profile_changed_cb), self);
+  g_signal_connect (profiles, "profile-removed", G_CALLBACK (_dd_scheduler_profile_removed_cb), self);
   g_signal_connect (pacer, "paused", G_CALLBACK (pacer_paused_cb), self);
 
   return self;
@@ -553,8 +428,8 @@ _dd_scheduler_finish_job (DdOutboxScheduler *self,
   _dd_scheduler_schedule_pump (self);
 }
 
-static void
-fail_job (DdOutboxScheduler *self,
+void
+_dd_scheduler_fail_job (DdOutboxScheduler *self,
           DdJob             *job,
           const GError      *error)
 {
@@ -667,118 +542,7 @@ _dd_scheduler_handle_error (DdOutboxScheduler *self,
 
   if (dd_error_is_transient (error))
     dd_job_set_attempts (job, job->attempts + 1);
-  fail_job (self, job, error);
-}
-
-/* ---- the robot's profile, with its secrets, once per process ------------- */
-
-typedef struct {
-  DdOutboxScheduler *self;
-  char              *profile_id;
-  DdProfile         *profile;
-  guint              generation;
-} LoadOp;
-
-static void
-load_op_free (LoadOp *op)
-{
-  g_object_unref (op->self);
-  g_free (op->profile_id);
-  g_object_unref (op->profile);
-  g_free (op);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (LoadOp, load_op_free)
-
-static void
-secrets_loaded_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(LoadOp) op = user_data;
-  DdOutboxScheduler *self = op->self;
-  g_autoptr(GError) error = NULL;
-  gboolean loaded = dd_secrets_load_finish (result, &error);
-  Robot *robot;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->robots == NULL)
-    return;
-
-  robot = _dd_scheduler_get_robot (self, op->profile_id);
-  robot->loading = FALSE;
-  if (robot->generation != op->generation)
-    {
-      /* changed meanwhile: load it again */
-      _dd_scheduler_schedule_pump (self);
-      return;
-    }
-
-  if (loaded)
-    {
-      robot->profile = g_object_ref (op->profile);
-      dd_outbox_scheduler_prefetch_token (self, robot->profile);
-    }
-  else
-    {
-      g_autoptr(GPtrArray) snapshot = snapshot_jobs (self);
-
-      for (guint i = 0; i < snapshot->len; i++)
-        {
-          DdJob *job = g_ptr_array_index (snapshot, i);
-          Run *run = g_hash_table_lookup (self->runs, job);
-
-          if (run != NULL && run->phase == PHASE_IDLE && g_str_equal (job->profile_id, op->profile_id))
-            fail_job (self, job, error);
-        }
-    }
-
-  _dd_scheduler_schedule_pump (self);
-}
-
-/* TRUE once the robot can be used; else starts loading it. */
-static gboolean
-robot_ready (DdOutboxScheduler *self,
-             Robot             *robot,
-             DdJob             *job)
-{
-  DdProfile *profile;
-  LoadOp *op;
-
-  /* another process saved the robots: its secrets may be new too */
-  if (robot->profile != NULL && !dd_profile_get_secrets_loaded (robot->profile))
-    g_clear_object (&robot->profile);
-  if (robot->profile != NULL)
-    return TRUE;
-  if (robot->loading)
-    return FALSE;
-
-  profile = dd_profile_store_lookup (self->profiles, robot->id);
-  if (profile == NULL)
-    {
-      g_autoptr(GError) error =
-        g_error_new_literal (DD_ERROR, DD_ERROR_PROFILE,
-                             _("The robot this image was for has been removed."));
-      fail_job (self, job, error);
-      return FALSE;
-    }
-
-  /* loaded already by whoever added the job (dingdrop send, the window):
-   * not asked of the keyring a second time */
-  if (dd_profile_get_secrets_loaded (profile))
-    {
-      robot->profile = g_object_ref (profile);
-      dd_outbox_scheduler_prefetch_token (self, profile);
-      return TRUE;
-    }
-
-  robot->loading = TRUE;
-  op = g_new0 (LoadOp, 1);
-  op->self = g_object_ref (self);
-  op->profile_id = g_strdup (robot->id);
-  op->profile = g_object_ref (profile);
-  op->generation = robot->generation;
-  dd_secrets_load_async (profile, self->cancellable, secrets_loaded_cb, op);
-  return FALSE;
+  _dd_scheduler_fail_job (self, job, error);
 }
 
 /* ---- the pump ------------------------------------------------------------ */
@@ -828,7 +592,7 @@ pump (DdOutboxScheduler *self)
     return;
 
   t = _dd_scheduler_now (self);
-  snapshot = snapshot_jobs (self);
+  snapshot = _dd_scheduler_snapshot_jobs (self);
   n_preparing = count_in_phase (self, PHASE_PREPARING);
   n_uploading = count_in_phase (self, PHASE_UPLOADING);
   self->prepare_waiting = FALSE;
@@ -871,7 +635,7 @@ pump (DdOutboxScheduler *self)
           due = MIN (due, job->retry_at);
           continue;
         }
-      if (!robot_ready (self, robot, job))
+      if (!_dd_scheduler_robot_ready (self, robot, job))
         continue;
 
       /* counted from the runs themselves: a run that ends any way at all
