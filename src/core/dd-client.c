@@ -414,20 +414,117 @@ header_safe_filename (const char *filename)
   return safe;
 }
 
+/* ---- request bodies ---------------------------------------------------- */
+
+/* The pieces of a request's body, kept with the message: libsoup reads
+ * its body stream once, and drops it when the message is restarted (a
+ * redirect; an idempotent request sent again when a kept-alive
+ * connection turns out closed), so a restart gets a new stream over the
+ * same pieces. */
+typedef struct {
+  char      *content_type;
+  GPtrArray *parts;   /* GBytes */
+  goffset    length;
+} Body;
+
+static void
+body_free (Body *body)
+{
+  g_free (body->content_type);
+  g_ptr_array_unref (body->parts);
+  g_free (body);
+}
+
+static void
+body_attach (SoupMessage *msg,
+             Body        *body)
+{
+  g_autoptr(GInputStream) stream = g_memory_input_stream_new ();
+
+  for (guint i = 0; i < body->parts->len; i++)
+    g_memory_input_stream_add_bytes (G_MEMORY_INPUT_STREAM (stream), g_ptr_array_index (body->parts, i));
+  soup_message_set_request_body (msg, body->content_type, stream, body->length);
+}
+
+static void
+body_restarted_cb (SoupMessage *msg,
+                   Body        *body)
+{
+  body_attach (msg, body);
+}
+
+/* @msg's body: @parts (GBytes) one after the other, not copied. */
+static void
+set_body (SoupMessage *msg,
+          const char  *content_type,
+          GPtrArray   *parts)
+{
+  Body *body = g_new0 (Body, 1);
+
+  body->content_type = g_strdup (content_type);
+  body->parts = g_ptr_array_ref (parts);
+  for (guint i = 0; i < parts->len; i++)
+    body->length += g_bytes_get_size (g_ptr_array_index (parts, i));
+  body_attach (msg, body);
+  g_signal_connect_data (msg, "restarted", G_CALLBACK (body_restarted_cb), body,
+                         (GClosureNotify) (void (*) (void)) body_free, 0);
+}
+
+/* The upload's multipart body as libsoup writes it, with the image's
+ * bytes (the prepared file, mapped) between its head and its tail
+ * instead of copied into one buffer: libsoup's multipart body of a file
+ * part that is empty, cut where the part's data goes. */
 static SoupMessage *
 build_upload (Call       *call,
               const char *token)
 {
   g_autoptr(SoupMultipart) multipart = soup_multipart_new (SOUP_FORM_MIME_TYPE_MULTIPART);
+  g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
+  g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+  g_autoptr(GBytes) skeleton = NULL;
+  g_autoptr(GHashTable) params = NULL;
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   g_autofree char *escaped = g_uri_escape_string (token, NULL, FALSE);
   g_autofree char *url = g_strdup_printf ("%s/media/upload?access_token=%s&type=image",
                                           dd_profile_get_oapi_base (call->profile), escaped);
   g_autofree char *filename = header_safe_filename (call->filename);
+  g_autofree char *tail = NULL;
+  const char *boundary;
+  gsize skeleton_len, tail_len;
   SoupMessage *msg;
 
   soup_multipart_append_form_string (multipart, "type", "image");
-  soup_multipart_append_form_file (multipart, "media", filename, call->mime_type, call->data);
-  msg = soup_message_new_from_multipart (url, multipart);
+  soup_multipart_append_form_file (multipart, "media", filename, call->mime_type, empty);
+  soup_multipart_to_message (multipart, headers, &skeleton);
+  soup_message_headers_get_content_type (headers, &params);
+  boundary = params ? g_hash_table_lookup (params, "boundary") : NULL;
+  /* the skeleton ends with the file part's (empty) data, then CRLF, the
+   * closing delimiter and CRLF */
+  tail = g_strdup_printf ("\r\n--%s--\r\n", boundary ? boundary : "");
+  tail_len = strlen (tail);
+  skeleton_len = g_bytes_get_size (skeleton);
+  msg = soup_message_new (SOUP_METHOD_POST, url);
+  if (msg == NULL)
+    return NULL;
+  if (boundary == NULL || skeleton_len < tail_len ||
+      memcmp ((const char *) g_bytes_get_data (skeleton, NULL) + skeleton_len - tail_len, tail, tail_len) != 0)
+    {
+      /* not the shape expected: the copy libsoup makes */
+      g_autoptr(SoupMultipart) whole = soup_multipart_new (SOUP_FORM_MIME_TYPE_MULTIPART);
+
+      g_object_unref (msg);
+      soup_multipart_append_form_string (whole, "type", "image");
+      soup_multipart_append_form_file (whole, "media", filename, call->mime_type, call->data);
+      msg = soup_message_new_from_multipart (url, whole);
+    }
+  else
+    {
+      g_ptr_array_add (parts, g_bytes_new_from_bytes (skeleton, 0, skeleton_len - tail_len));
+      g_ptr_array_add (parts, g_bytes_ref (call->data));
+      g_ptr_array_add (parts, g_bytes_new_take (g_steal_pointer (&tail), tail_len));
+      /* with its boundary parameter */
+      set_body (msg, soup_message_headers_get_one (headers, "Content-Type"), parts);
+    }
   call->total = g_bytes_get_size (call->data);
   call->sent = 0;
 
@@ -444,8 +541,13 @@ _dd_client_build_json_post (const char *url,
   if (msg == NULL)
     return NULL;
 
-  body = g_bytes_new (json, strlen (json));
-  soup_message_set_request_body_from_bytes (msg, "application/json", body);
+  {
+    g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+
+    body = g_bytes_new (json, strlen (json));
+    g_ptr_array_add (parts, g_bytes_ref (body));
+    set_body (msg, "application/json", parts);
+  }
 
   return msg;
 }
