@@ -1,6 +1,6 @@
 /* main.c: `dingdrop [FILE…]` opens the window (adding the files to it);
  * `dingdrop send|profile|outbox …` runs the command line, which needs no
- * display
+ * display and loads no GTK (the window is a module, opened on demand)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -15,8 +15,8 @@
 #endif
 
 #include <glib/gi18n.h>
+#include <gmodule.h>
 
-#include "dd-application.h"
 #include "dd-cli.h"
 
 /* The outbox keeps a lock open for each image it owns: a batch of a
@@ -50,11 +50,35 @@ keep_big_blocks_returnable (void)
 #endif
 }
 
+/* The window is in dingdrop-window.so (dd-window-main.c), opened only
+ * here: the build tree has it beside this program, an installation in
+ * DD_MODULEDIR. */
+static int
+run_window (int    argc,
+            char **argv)
+{
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *dir = self ? g_path_get_dirname (self) : NULL;
+  g_autofree char *beside = dir ? g_build_filename (dir, "dingdrop-window.so", NULL) : NULL;
+  g_autofree char *installed = g_build_filename (DD_MODULEDIR, "dingdrop-window.so", NULL);
+  const char *path = beside && g_file_test (beside, G_FILE_TEST_IS_REGULAR) ? beside : installed;
+  GModule *module = g_module_open (path, G_MODULE_BIND_LOCAL);
+  int (*window_main) (int, char **) = NULL;
+
+  if (module == NULL || !g_module_symbol (module, "dd_window_main", (gpointer *) &window_main))
+    {
+      /* Translators: %s is the system's reason, in English */
+      g_printerr (_("dingdrop: the window could not be opened: %s\n"), g_module_error ());
+      return 1;
+    }
+  /* kept open: the window's types live in it until the exit */
+  return window_main (argc, argv);
+}
+
 int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(DdApplication) app = NULL;
   /* where the tests put the translations of the build tree */
   const char *localedir = g_getenv ("DINGDROP_LOCALEDIR");
 
@@ -68,6 +92,5 @@ main (int    argc,
   if (argc > 1 && dd_cli_handles (argv[1]))
     return dd_cli_run (argc - 1, argv + 1);
 
-  app = dd_application_new ();
-  return g_application_run (G_APPLICATION (app), argc, argv);
+  return run_window (argc, argv);
 }

@@ -571,6 +571,27 @@ test_app_robot_bad_credentials (Fixture       *f,
   g_assert_cmpuint (dd_fake_server_get_messages (f->fake)->len, ==, 0);
 }
 
+/* The upload's body is spliced together from libsoup's multipart head
+ * and tail and the image's own bytes (not copied into one buffer): the
+ * fake reads the same part, name and bytes from it, a name in Chinese
+ * and with a quote included. */
+static void
+test_upload_body (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GBytes) png = make_png (300, 200, 8);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *media_id = upload (f, f->profile, png, "截图 \"1\".png", &error);
+  DdFakeUpload *got;
+
+  g_assert_no_error (error);
+  got = dd_fake_server_lookup_upload (f->fake, media_id);
+  g_assert_nonnull (got);
+  g_assert_cmpstr (got->filename, ==, "截图 _1_.png");
+  g_assert_cmpstr (got->content_type, ==, "image/png");
+  g_assert_true (g_bytes_equal (got->data, png));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -597,6 +618,7 @@ main (int    argc,
   ADD ("cancel", test_cancel);
   ADD ("cancel-token-waiter", test_cancel_token_waiter);
   ADD ("app-robot", test_app_robot);
+  ADD ("upload-body", test_upload_body);
   ADD ("app-robot-bad-credentials", test_app_robot_bad_credentials);
 
 #undef ADD

@@ -16,8 +16,6 @@ G_BEGIN_DECLS
 
 GAsyncResult   *dd_cli_wait_for_result   (GAsyncResult **slot);
 void            dd_cli_close_outbox      (DdOutbox      *outbox);
-void            dd_cli_wait_for_thumbnails (DdOutbox    *outbox,
-                                          gint64       timeout);
 void            dd_cli_print_json        (JsonBuilder   *builder);
 void            dd_cli_store_result_cb   (GObject       *source,
                                           GAsyncResult  *result,

@@ -266,11 +266,8 @@ dd_cli_send (int    argc,
       progress = dd_cli_progress_new (outbox, jobs, names, robots, json);
       dd_cli_progress_run (progress);
       dd_cli_progress_free (progress);
-      /* the last thumbnails, a moment each: an image whose thumbnail is
-       * owed keeps its bytes in the outbox until a window or `outbox
-       * resume` runs, which may be never (with the history's images not
-       * kept, they should go now) */
-      dd_cli_wait_for_thumbnails (outbox, 10 * G_USEC_PER_SEC);
+      /* the thumbnails not made by now are forgone: the images are in
+       * the group, and their copies go (see dd_outbox_close_async()) */
       dd_cli_close_outbox (outbox);
 
       for (guint i = 0; i < jobs->len; i++)

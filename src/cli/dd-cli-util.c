@@ -41,31 +41,6 @@ dd_cli_wait_for_result (GAsyncResult **slot)
   return *slot;
 }
 
-static gboolean
-wake_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Waits, at most @timeout µs, until no sent image of this process waits
- * for its thumbnail. */
-void
-dd_cli_wait_for_thumbnails (DdOutbox *outbox,
-                            gint64    timeout)
-{
-  gboolean late = FALSE;
-  guint id;
-
-  if (dd_outbox_get_n_thumbnails_owed (outbox) == 0)
-    return;
-  id = g_timeout_add (timeout / 1000, wake_cb, &late);
-  while (!late && dd_outbox_get_n_thumbnails_owed (outbox) > 0)
-    g_main_context_iteration (NULL, TRUE);
-  if (!late)
-    g_source_remove (id);
-}
-
 /* Stops the outbox and waits until what it wrote is on disk. */
 void
 dd_cli_close_outbox (DdOutbox *outbox)

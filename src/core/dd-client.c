@@ -18,42 +18,13 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "dd-client.h"
+#include "dd-client-private.h"
 #include "dd-error.h"
 #include "dd-sign.h"
 
-/* Refresh this long before DingTalk's expires_in, at most a tenth of it. */
-#define TOKEN_MARGIN_SECONDS 300
-/* The longest a token is kept, whatever expires_in says: a day. */
-#define TOKEN_MAX_SECONDS    (24 * 60 * 60)
-
-typedef struct {
-  char   *token;
-  gint64  expires_at;   /* monotonic µs */
-  GList  *waiters;      /* GTasks waiting for the request in flight */
-  gboolean in_flight;
-} TokenEntry;
-
-struct _DdClient
-{
-  GObject      parent_instance;
-
-  SoupSession *session;
-  GHashTable  *tokens;          /* cache key -> TokenEntry */
-  guint        n_token_fetches;
-};
 
 G_DEFINE_FINAL_TYPE (DdClient, dd_client, G_TYPE_OBJECT)
 
-static void
-token_entry_free (gpointer data)
-{
-  TokenEntry *entry = data;
-
-  g_assert (entry->waiters == NULL);
-  g_free (entry->token);
-  g_free (entry);
-}
 
 static void
 dd_client_finalize (GObject *object)
@@ -85,7 +56,7 @@ dd_client_init (DdClient *self)
                                                  "max-conns", 16,
                                                  "user-agent", "DingDrop/" PACKAGE_VERSION " ",
                                                  NULL);
-  self->tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, token_entry_free);
+  self->tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, _dd_client_token_entry_free);
 }
 
 DdClient *
@@ -151,8 +122,8 @@ dd_client_get_n_token_fetches (DdClient *self)
  * for any other shape.  json-glib's _with_default getters emit a critical
  * for an object or an array there (a g_return_if_fail() reached with bytes
  * from the network), and turn a double or a string into a number. */
-static const char *
-member_string (JsonObject *object,
+const char *
+_dd_client_member_string (JsonObject *object,
                const char *name)
 {
   JsonNode *node = json_object_get_member (object, name);
@@ -164,8 +135,8 @@ member_string (JsonObject *object,
   return json_node_get_string (node);
 }
 
-static gint64
-member_int (JsonObject *object,
+gint64
+_dd_client_member_int (JsonObject *object,
             const char *name,
             gint64      fallback)
 {
@@ -243,8 +214,8 @@ dd_client_judge_response (guint        http_status,
   if (json_object_has_member (object, "errcode"))
     {
       JsonNode *node = json_object_get_member (object, "errcode");
-      const char *errmsg = member_string (object, "errmsg");
-      const char *sub_code = member_string (object, "sub_code");
+      const char *errmsg = _dd_client_member_string (object, "errmsg");
+      const char *sub_code = _dd_client_member_string (object, "sub_code");
       gint64 errcode;
 
       /* Success is a numeric 0 and nothing else: "0", 0.0 or null is an
@@ -261,7 +232,7 @@ dd_client_judge_response (guint        http_status,
           return FALSE;
         }
     }
-  else if (member_int (object, "status", 0) == 1111)
+  else if (_dd_client_member_int (object, "status", 0) == 1111)
     {
       /* the gateway's ban after too many calls: {"status":1111,"wait":5} */
       g_propagate_error (error, dd_error_new_coded (DD_ERROR_BUSY, http_status, "status 1111"));
@@ -274,8 +245,8 @@ dd_client_judge_response (guint        http_status,
       /* The v1.0 API answers with real HTTP errors and a string code. */
       g_propagate_error (error,
                          dd_error_new_v1 (http_status,
-                                          member_string (object, "code"),
-                                          member_string (object, "message"),
+                                          _dd_client_member_string (object, "code"),
+                                          _dd_client_member_string (object, "message"),
                                           (const char * const *) scopes));
       return FALSE;
     }
@@ -297,317 +268,6 @@ is_token_rejected (const GError *error)
 {
   return g_error_matches (error, DD_ERROR, DD_ERROR_TOKEN_INVALID);
 }
-
-/* ------------------------------------------------------------------------ */
-/* Access tokens                                                             */
-
-/* Each API has its own token endpoint (shared/dingtalk-api.md §5): the
- * oapi's gettoken for uploads, the v1.0 oauth2 one for the app robot. */
-static char *
-token_cache_key (DdProfile *profile,
-                 gboolean   v1)
-{
-  g_autofree char *secret_hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256,
-                                                                dd_profile_get_app_secret (profile), -1);
-
-  /* A changed AppSecret must not reuse the old token. */
-  return g_strdup_printf ("%s\n%s\n%s\n%s",
-                          v1 ? "v1.0" : "oapi",
-                          v1 ? dd_profile_get_api_base (profile) : dd_profile_get_oapi_base (profile),
-                          dd_profile_get_app_key (profile),
-                          secret_hash);
-}
-
-typedef struct {
-  DdClient *self;
-  char     *key;
-  gboolean  v1;
-} TokenFetch;
-
-static void
-token_fetch_free (TokenFetch *fetch)
-{
-  g_object_unref (fetch->self);
-  g_free (fetch->key);
-  g_free (fetch);
-}
-
-/* A caller waiting for the shared request returns as soon as its own
- * cancellable fires, not when the request ends (up to the timeout): the
- * request itself goes on for the others. */
-#define WAITER_RETURNED "dd-waiter-returned"
-#define WAITER_HANDLER  "dd-waiter-handler"
-
-/* TRUE if @task is still to be returned, and now is the caller's to
- * return; it no longer listens to its cancellable. */
-static gboolean
-waiter_take (GTask *task)
-{
-  gulong handler = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (task), WAITER_HANDLER));
-
-  if (g_object_get_data (G_OBJECT (task), WAITER_RETURNED) != NULL)
-    return FALSE;
-  g_object_set_data (G_OBJECT (task), WAITER_RETURNED, GINT_TO_POINTER (TRUE));
-  if (handler != 0)
-    g_cancellable_disconnect (g_task_get_cancellable (task), handler);
-  return TRUE;
-}
-
-static gboolean
-waiter_cancel_cb (gpointer data)
-{
-  GTask *task = data;
-
-  if (g_object_get_data (G_OBJECT (task), WAITER_RETURNED) == NULL)
-    {
-      /* not disconnected here: this may run inside the cancellable's emission */
-      g_object_set_data (G_OBJECT (task), WAITER_RETURNED, GINT_TO_POINTER (TRUE));
-      g_task_return_error_if_cancelled (task);
-    }
-  return G_SOURCE_REMOVE;
-}
-
-static void
-waiter_cancelled_cb (GCancellable *cancellable,
-                     GTask        *task)
-{
-  /* on the task's own context, where the request's end is handled too */
-  g_main_context_invoke_full (g_task_get_context (task), G_PRIORITY_DEFAULT,
-                              waiter_cancel_cb, g_object_ref (task), g_object_unref);
-}
-
-static void
-waiter_add (TokenEntry *entry,
-            GTask      *task)
-{
-  GCancellable *cancellable = g_task_get_cancellable (task);
-
-  entry->waiters = g_list_prepend (entry->waiters, task);
-  if (cancellable != NULL)
-    {
-      gulong handler = g_cancellable_connect (cancellable, G_CALLBACK (waiter_cancelled_cb), task, NULL);
-
-      g_object_set_data (G_OBJECT (task), WAITER_HANDLER, GSIZE_TO_POINTER (handler));
-    }
-}
-
-static void
-token_fetched_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  TokenFetch *fetch = user_data;
-  DdClient *self = fetch->self;
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonObject) object = NULL;
-  TokenEntry *entry;
-  GList *waiters;
-
-  entry = g_hash_table_lookup (self->tokens, fetch->key);
-  g_assert (entry != NULL);
-
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  if (body == NULL)
-    {
-      GError *converted = dd_error_from_transport (error);
-      g_clear_error (&error);
-      error = converted;
-    }
-  else if (dd_client_judge_response (soup_message_get_status (msg), body, &object, &error))
-    {
-      const char *token = member_string (object, fetch->v1 ? "accessToken" : "access_token");
-      /* 7200 from DingTalk; anything wild must not overflow expires_at */
-      gint64 expires_in = CLAMP (member_int (object, fetch->v1 ? "expireIn" : "expires_in", 7200),
-                                 0, TOKEN_MAX_SECONDS);
-
-      if (token == NULL || *token == '\0')
-        error = dd_error_new_unexpected (soup_message_get_status (msg), "no access_token in the answer");
-      else
-        {
-          gint64 margin = MIN (TOKEN_MARGIN_SECONDS, expires_in / 10);
-
-          g_free (entry->token);
-          entry->token = g_strdup (token);
-          entry->expires_at = g_get_monotonic_time () + (expires_in - margin) * G_USEC_PER_SEC;
-        }
-    }
-
-  /* A failure is not cached: the next caller asks again. */
-  if (error != NULL)
-    g_clear_pointer (&entry->token, g_free);
-
-  entry->in_flight = FALSE;
-  waiters = g_steal_pointer (&entry->waiters);
-  waiters = g_list_reverse (waiters);
-
-  for (GList *l = waiters; l != NULL; l = l->next)
-    {
-      GTask *task = l->data;
-
-      if (!waiter_take (task))
-        continue;   /* its caller gave up already */
-      if (error != NULL)
-        g_task_return_error (task, g_error_copy (error));
-      else
-        g_task_return_pointer (task, g_strdup (entry->token), g_free);
-    }
-  g_list_free_full (waiters, g_object_unref);
-
-  token_fetch_free (fetch);
-}
-
-static SoupMessage *build_json_post (const char *url, const char *json);
-
-static SoupMessage *
-build_token_request (DdProfile *profile,
-                     gboolean   v1)
-{
-  g_autofree char *url = NULL;
-
-  if (v1)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonGenerator) generator = json_generator_new ();
-      g_autoptr(JsonNode) root = NULL;
-      g_autofree char *json = NULL;
-      SoupMessage *msg;
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "appKey");
-      json_builder_add_string_value (builder, dd_profile_get_app_key (profile));
-      json_builder_set_member_name (builder, "appSecret");
-      json_builder_add_string_value (builder, dd_profile_get_app_secret (profile));
-      json_builder_end_object (builder);
-      root = json_builder_get_root (builder);
-      json_generator_set_root (generator, root);
-      json = json_generator_to_data (generator, NULL);
-
-      url = g_strdup_printf ("%s/v1.0/oauth2/accessToken", dd_profile_get_api_base (profile));
-      msg = build_json_post (url, json);
-      /* the secret in @json: wiped before it goes back to the allocator */
-      memset (json, 0, strlen (json));
-      return msg;
-    }
-  else
-    {
-      g_autofree char *escaped_key = g_uri_escape_string (dd_profile_get_app_key (profile), NULL, FALSE);
-      g_autofree char *escaped_secret = g_uri_escape_string (dd_profile_get_app_secret (profile), NULL, FALSE);
-
-      url = g_strdup_printf ("%s/gettoken?appkey=%s&appsecret=%s",
-                             dd_profile_get_oapi_base (profile), escaped_key, escaped_secret);
-      return soup_message_new (SOUP_METHOD_GET, url);
-    }
-}
-
-static void
-get_token_async (DdClient            *self,
-                 DdProfile           *profile,
-                 gboolean             v1,
-                 gboolean             refresh,
-                 GCancellable        *cancellable,
-                 GAsyncReadyCallback  callback,
-                 gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(SoupMessage) msg = NULL;
-  g_autofree char *key = NULL;
-  TokenEntry *entry;
-  TokenFetch *fetch;
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, dd_client_get_token_async);
-
-  if (!dd_profile_has_app_credentials (profile))
-    {
-      g_task_return_new_error (task, DD_ERROR, DD_ERROR_NO_APP_CREDENTIALS,
-                               "%s", _("Uploading images needs the AppKey and AppSecret of an internal DingTalk app. Add them to this robot’s settings."));
-      return;
-    }
-
-  key = token_cache_key (profile, v1);
-  entry = g_hash_table_lookup (self->tokens, key);
-  if (entry == NULL)
-    {
-      entry = g_new0 (TokenEntry, 1);
-      g_hash_table_insert (self->tokens, g_strdup (key), entry);
-    }
-
-  if (refresh && !entry->in_flight)
-    g_clear_pointer (&entry->token, g_free);
-
-  if (entry->token != NULL && g_get_monotonic_time () < entry->expires_at)
-    {
-      g_task_return_pointer (task, g_strdup (entry->token), g_free);
-      return;
-    }
-
-  waiter_add (entry, g_steal_pointer (&task));
-  if (entry->in_flight)
-    return;
-
-  msg = build_token_request (profile, v1);
-  if (msg == NULL)
-    {
-      GList *waiters = g_steal_pointer (&entry->waiters);
-
-      for (GList *l = waiters; l != NULL; l = l->next)
-        if (waiter_take (l->data))
-          g_task_return_new_error (l->data, DD_ERROR, DD_ERROR_PROFILE,
-                                   "%s", _("The robot’s API server address is not a valid URL."));
-      g_list_free_full (waiters, g_object_unref);
-      return;
-    }
-
-  entry->in_flight = TRUE;
-  self->n_token_fetches++;
-  g_debug ("Fetching a %s access token for AppKey …%s", v1 ? "v1.0" : "gettoken",
-           strlen (dd_profile_get_app_key (profile)) > 4
-             ? dd_profile_get_app_key (profile) + strlen (dd_profile_get_app_key (profile)) - 4 : "");
-
-  fetch = g_new0 (TokenFetch, 1);
-  fetch->self = g_object_ref (self);
-  fetch->key = g_steal_pointer (&key);
-  fetch->v1 = v1;
-
-  /* Not cancelled by one caller's cancellable: the others share it. */
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, NULL,
-                                    token_fetched_cb, fetch);
-}
-
-/**
- * dd_client_get_token_async:
- * @profile: a profile with an AppKey and an AppSecret
- * @refresh: %TRUE to drop the cached token (after DingTalk refused it)
- *
- * Gets the internal app's access token for the oapi (uploads): the cached
- * one while it is valid, else one request to gettoken, shared by every
- * caller that asks meanwhile.
- */
-void
-dd_client_get_token_async (DdClient            *self,
-                           DdProfile           *profile,
-                           gboolean             refresh,
-                           GCancellable        *cancellable,
-                           GAsyncReadyCallback  callback,
-                           gpointer             user_data)
-{
-  g_return_if_fail (DD_IS_CLIENT (self));
-  g_return_if_fail (DD_IS_PROFILE (profile));
-
-  get_token_async (self, profile, FALSE, refresh, cancellable, callback, user_data);
-}
-
-char *
-dd_client_get_token_finish (DdClient      *self,
-                            GAsyncResult  *result,
-                            GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
 /* ------------------------------------------------------------------------ */
 /* Requests that need a token: upload, app-robot send                        */
 
@@ -673,7 +333,7 @@ call_get_token (GTask    *task,
   Call *call = g_task_get_task_data (task);
 
   /* the app robot's message takes the v1.0 API's own token */
-  get_token_async (g_task_get_source_object (task), call->profile,
+  _dd_client_get_token_async (g_task_get_source_object (task), call->profile,
                    call->kind == CALL_APP_ROBOT, refresh,
                    g_task_get_cancellable (task), call_token_cb, task);
 }
@@ -727,7 +387,7 @@ call_done_cb (GObject      *source,
 
   if (call->kind == CALL_UPLOAD)
     {
-      const char *media_id = member_string (object, "media_id");
+      const char *media_id = _dd_client_member_string (object, "media_id");
 
       if (media_id == NULL || *media_id == '\0')
         g_task_return_error (task, dd_error_new_unexpected (soup_message_get_status (msg),
@@ -754,28 +414,125 @@ header_safe_filename (const char *filename)
   return safe;
 }
 
+/* ---- request bodies ---------------------------------------------------- */
+
+/* The pieces of a request's body, kept with the message: libsoup reads
+ * its body stream once, and drops it when the message is restarted (a
+ * redirect; an idempotent request sent again when a kept-alive
+ * connection turns out closed), so a restart gets a new stream over the
+ * same pieces. */
+typedef struct {
+  char      *content_type;
+  GPtrArray *parts;   /* GBytes */
+  goffset    length;
+} Body;
+
+static void
+body_free (Body *body)
+{
+  g_free (body->content_type);
+  g_ptr_array_unref (body->parts);
+  g_free (body);
+}
+
+static void
+body_attach (SoupMessage *msg,
+             Body        *body)
+{
+  g_autoptr(GInputStream) stream = g_memory_input_stream_new ();
+
+  for (guint i = 0; i < body->parts->len; i++)
+    g_memory_input_stream_add_bytes (G_MEMORY_INPUT_STREAM (stream), g_ptr_array_index (body->parts, i));
+  soup_message_set_request_body (msg, body->content_type, stream, body->length);
+}
+
+static void
+body_restarted_cb (SoupMessage *msg,
+                   Body        *body)
+{
+  body_attach (msg, body);
+}
+
+/* @msg's body: @parts (GBytes) one after the other, not copied. */
+static void
+set_body (SoupMessage *msg,
+          const char  *content_type,
+          GPtrArray   *parts)
+{
+  Body *body = g_new0 (Body, 1);
+
+  body->content_type = g_strdup (content_type);
+  body->parts = g_ptr_array_ref (parts);
+  for (guint i = 0; i < parts->len; i++)
+    body->length += g_bytes_get_size (g_ptr_array_index (parts, i));
+  body_attach (msg, body);
+  g_signal_connect_data (msg, "restarted", G_CALLBACK (body_restarted_cb), body,
+                         (GClosureNotify) (void (*) (void)) body_free, 0);
+}
+
+/* The upload's multipart body as libsoup writes it, with the image's
+ * bytes (the prepared file, mapped) between its head and its tail
+ * instead of copied into one buffer: libsoup's multipart body of a file
+ * part that is empty, cut where the part's data goes. */
 static SoupMessage *
 build_upload (Call       *call,
               const char *token)
 {
   g_autoptr(SoupMultipart) multipart = soup_multipart_new (SOUP_FORM_MIME_TYPE_MULTIPART);
+  g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
+  g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+  g_autoptr(GBytes) skeleton = NULL;
+  g_autoptr(GHashTable) params = NULL;
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   g_autofree char *escaped = g_uri_escape_string (token, NULL, FALSE);
   g_autofree char *url = g_strdup_printf ("%s/media/upload?access_token=%s&type=image",
                                           dd_profile_get_oapi_base (call->profile), escaped);
   g_autofree char *filename = header_safe_filename (call->filename);
+  g_autofree char *tail = NULL;
+  const char *boundary;
+  gsize skeleton_len, tail_len;
   SoupMessage *msg;
 
   soup_multipart_append_form_string (multipart, "type", "image");
-  soup_multipart_append_form_file (multipart, "media", filename, call->mime_type, call->data);
-  msg = soup_message_new_from_multipart (url, multipart);
+  soup_multipart_append_form_file (multipart, "media", filename, call->mime_type, empty);
+  soup_multipart_to_message (multipart, headers, &skeleton);
+  soup_message_headers_get_content_type (headers, &params);
+  boundary = params ? g_hash_table_lookup (params, "boundary") : NULL;
+  /* the skeleton ends with the file part's (empty) data, then CRLF, the
+   * closing delimiter and CRLF */
+  tail = g_strdup_printf ("\r\n--%s--\r\n", boundary ? boundary : "");
+  tail_len = strlen (tail);
+  skeleton_len = g_bytes_get_size (skeleton);
+  msg = soup_message_new (SOUP_METHOD_POST, url);
+  if (msg == NULL)
+    return NULL;
+  if (boundary == NULL || skeleton_len < tail_len ||
+      memcmp ((const char *) g_bytes_get_data (skeleton, NULL) + skeleton_len - tail_len, tail, tail_len) != 0)
+    {
+      /* not the shape expected: the copy libsoup makes */
+      g_autoptr(SoupMultipart) whole = soup_multipart_new (SOUP_FORM_MIME_TYPE_MULTIPART);
+
+      g_object_unref (msg);
+      soup_multipart_append_form_string (whole, "type", "image");
+      soup_multipart_append_form_file (whole, "media", filename, call->mime_type, call->data);
+      msg = soup_message_new_from_multipart (url, whole);
+    }
+  else
+    {
+      g_ptr_array_add (parts, g_bytes_new_from_bytes (skeleton, 0, skeleton_len - tail_len));
+      g_ptr_array_add (parts, g_bytes_ref (call->data));
+      g_ptr_array_add (parts, g_bytes_new_take (g_steal_pointer (&tail), tail_len));
+      /* with its boundary parameter */
+      set_body (msg, soup_message_headers_get_one (headers, "Content-Type"), parts);
+    }
   call->total = g_bytes_get_size (call->data);
   call->sent = 0;
 
   return msg;
 }
 
-static SoupMessage *
-build_json_post (const char *url,
+SoupMessage *
+_dd_client_build_json_post (const char *url,
                  const char *json)
 {
   SoupMessage *msg = soup_message_new (SOUP_METHOD_POST, url);
@@ -784,8 +541,13 @@ build_json_post (const char *url,
   if (msg == NULL)
     return NULL;
 
-  body = g_bytes_new (json, strlen (json));
-  soup_message_set_request_body_from_bytes (msg, "application/json", body);
+  {
+    g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+
+    body = g_bytes_new (json, strlen (json));
+    g_ptr_array_add (parts, g_bytes_ref (body));
+    set_body (msg, "application/json", parts);
+  }
 
   return msg;
 }
@@ -813,7 +575,7 @@ call_start (GTask      *task,
         g_autofree char *url = dd_sign_url (dd_profile_get_webhook (call->profile),
                                             dd_profile_get_secret (call->profile),
                                             dd_sign_now_ms ());
-        msg = build_json_post (url, json);
+        msg = _dd_client_build_json_post (url, json);
       }
       break;
 
@@ -824,7 +586,7 @@ call_start (GTask      *task,
                                                               dd_profile_get_conversation_id (call->profile));
         g_autofree char *url = g_strdup_printf ("%s/v1.0/robot/groupMessages/send",
                                                 dd_profile_get_api_base (call->profile));
-        msg = build_json_post (url, json);
+        msg = _dd_client_build_json_post (url, json);
         if (msg != NULL)
           soup_message_headers_replace (soup_message_get_request_headers (msg),
                                         "x-acs-dingtalk-access-token", token);

@@ -972,6 +972,122 @@ test_owed_thumbnail (Fixture       *f,
     }
 }
 
+static gboolean
+json_owes_thumbnail (const char *job_dir)
+{
+  g_autofree char *path = g_build_filename (job_dir, "job.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (json_parser_load_from_file (parser, path, &error));
+  g_assert_no_error (error);
+  return json_object_get_boolean_member (json_node_get_object (json_parser_get_root (parser)),
+                                         "thumbnail-owed");
+}
+
+static GPtrArray *
+job_dirs (Fixture *f)
+{
+  g_autofree char *jobs_dir = g_build_filename (f->dir, "jobs", NULL);
+  g_autoptr(GDir) dir = g_dir_open (jobs_dir, 0, NULL);
+  GPtrArray *dirs = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_ptr_array_add (dirs, g_build_filename (jobs_dir, name, NULL));
+  return dirs;
+}
+
+static gboolean
+job_dir_has (const char *job_dir,
+             const char *file)
+{
+  g_autofree char *path = g_build_filename (job_dir, file, NULL);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+static gboolean
+outbox_idle (Fixture  *f,
+             gpointer  outbox)
+{
+  return !dd_outbox_is_busy (outbox);
+}
+
+/* Closing forgoes the thumbnails not made yet (`dingdrop send` exits
+ * once its images are in the group): with the history keeping no
+ * images their bytes go at once and the history has no thumbnail for
+ * them; keeping images, they stay owed, and the next outbox makes them. */
+static void
+test_close_forgoes_thumbnails (Fixture       *f,
+                               gconstpointer  data)
+{
+  gboolean keep = GPOINTER_TO_INT (data);
+  g_autoptr(GPtrArray) images = make_images (3, 80);
+  g_autoptr(GPtrArray) dirs = NULL;
+  g_autoptr(DdOutbox) second = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *batch = NULL;
+  GListModel *history;
+
+  if (f->fake == NULL)
+    return;
+
+  dd_outbox_set_keep_history_images (f->outbox, keep);
+  /* the thumbnails held back: still owed when the batch is sent */
+  dd_outbox_scheduler_set_max_thumbnails (f->outbox->scheduler, 0);
+  batch = add_batch (f, f->outbox, f->profile, images, NULL);
+  dd_outbox_start (f->outbox);
+  g_assert_true (wait_until (f, batch_done, batch, 20000));
+  g_assert_true (dd_outbox_is_busy (f->outbox));   /* the bytes wait for the thumbnails */
+  outbox_close (f->outbox);
+
+  dirs = job_dirs (f);
+  g_assert_cmpuint (dirs->len, ==, 3);
+  for (guint i = 0; i < dirs->len; i++)
+    {
+      const char *dir = g_ptr_array_index (dirs, i);
+
+      g_assert_false (job_dir_has (dir, "thumbnail.png"));
+      /* kept for the next outbox's thumbnail, or gone */
+      g_assert_cmpint (job_dir_has (dir, "prepared"), ==, keep);
+      g_assert_cmpint (job_dir_has (dir, "original"), ==, keep);
+      g_assert_cmpint (json_owes_thumbnail (dir), ==, keep);
+    }
+  g_clear_object (&f->outbox);
+
+  second = fixture_new_outbox (f);
+  dd_outbox_set_keep_history_images (second, keep);
+  g_assert_true (outbox_load (second, &error));
+  g_assert_no_error (error);
+  f->outbox = g_object_ref (second);
+  history = dd_outbox_get_history (second);
+  g_assert_cmpuint (g_list_model_get_n_items (history), ==, 3);
+  dd_outbox_start (second);
+  if (keep)
+    {
+      /* made from the kept images, which stay */
+      g_assert_true (wait_until (f, history_has_thumbnails, second, 10000));
+      for (guint i = 0; i < dirs->len; i++)
+        g_assert_true (job_dir_has (g_ptr_array_index (dirs, i), "original"));
+    }
+  else
+    {
+      /* nothing left to make them from, nothing to wait for */
+      for (guint i = 0; i < 3; i++)
+        {
+          g_autoptr(DdJob) job = g_list_model_get_item (history, i);
+
+          g_assert_null (dd_job_get_thumbnail_path (job));
+          g_assert_null (dd_job_get_data_path (job));
+        }
+      g_assert_true (wait_until (f, outbox_idle, second, 10000));
+    }
+  outbox_close (second);
+  g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), ==, 3);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -990,6 +1106,10 @@ main (int    argc,
   ADD ("two-outboxes", test_two_outboxes);
   ADD ("files-and-bytes", test_files_and_bytes);
   ADD ("owed-thumbnail", test_owed_thumbnail);
+  g_test_add ("/outbox/close-forgoes-thumbnails", Fixture, GINT_TO_POINTER (FALSE),
+              fixture_set_up, test_close_forgoes_thumbnails, fixture_tear_down);
+  g_test_add ("/outbox/close-forgoes-thumbnails-kept", Fixture, GINT_TO_POINTER (TRUE),
+              fixture_set_up, test_close_forgoes_thumbnails, fixture_tear_down);
   ADD ("removed-robot", test_removed_robot);
   ADD ("late-cancel", test_late_cancel);
   ADD ("estimate", test_estimate);

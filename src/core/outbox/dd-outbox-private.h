@@ -24,6 +24,7 @@ struct _DdOutbox
   DdProfileStore    *profiles;
 
   DdIoQueue         *queue;
+  DdIoQueue         *pacer_queue; /* the robots' files: not behind the jobs' fsyncs */
   DdOutboxStore     *store;
   DdRobotPacer      *pacer;
   DdMediaCache      *media;

@@ -97,8 +97,28 @@ void    _dd_scheduler_robot_changed  (DdOutboxScheduler *self,
 void    _dd_scheduler_robot_reached  (DdOutboxScheduler *self,
                                       const char        *profile_id);
 
+void    _dd_scheduler_thumbnail_done (DdOutboxScheduler *self,
+                                      DdJob             *job);
+GPtrArray *_dd_scheduler_snapshot_jobs (DdOutboxScheduler *self);
+void    _dd_scheduler_fail_job       (DdOutboxScheduler *self,
+                                      DdJob             *job,
+                                      const GError      *error);
+
+/* dd-outbox-scheduler-robots.c */
+void    _dd_scheduler_profile_changed_cb (DdProfileStore    *profiles,
+                                      DdProfile         *profile,
+                                      DdOutboxScheduler *self);
+void    _dd_scheduler_profile_removed_cb (DdProfileStore    *profiles,
+                                      const char        *profile_id,
+                                      DdOutboxScheduler *self);
+gboolean _dd_scheduler_robot_ready   (DdOutboxScheduler *self,
+                                      Robot             *robot,
+                                      DdJob             *job);
+
+/* dd-outbox-scheduler-thumbs.c */
 void    _dd_scheduler_queue_thumbnail (DdOutboxScheduler *self,
                                       DdJob             *job);
+void    _dd_scheduler_start_thumbnails (DdOutboxScheduler *self);
 
 /* dd-outbox-scheduler-steps.c */
 void    _dd_scheduler_start_prepare  (DdOutboxScheduler *self,

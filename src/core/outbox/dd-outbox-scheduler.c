@@ -49,7 +49,6 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void pump (DdOutboxScheduler *self);
-static void start_thumbnails (DdOutboxScheduler *self);
 
 static gint64
 real_clock (gpointer user_data)
@@ -147,8 +146,8 @@ dd_outbox_scheduler_init (DdOutboxScheduler *self)
 }
 
 /* The jobs as they are now, for a loop that may change them. */
-static GPtrArray *
-snapshot_jobs (DdOutboxScheduler *self)
+GPtrArray *
+_dd_scheduler_snapshot_jobs (DdOutboxScheduler *self)
 {
   GPtrArray *snapshot = g_ptr_array_new_full (self->jobs->len, g_object_unref);
 
@@ -157,136 +156,11 @@ snapshot_jobs (DdOutboxScheduler *self)
   return snapshot;
 }
 
-/* ---- robots ---------------------------------------------------------------- */
-
-Robot *
-_dd_scheduler_get_robot (DdOutboxScheduler *self,
-           const char        *profile_id)
-{
-  Robot *robot = g_hash_table_lookup (self->robots, profile_id);
-
-  if (robot == NULL)
-    {
-      robot = g_new0 (Robot, 1);
-      robot->id = g_strdup (profile_id);
-      g_hash_table_insert (self->robots, robot->id, robot);
-      /* a pause another process recorded */
-      dd_robot_pacer_refresh (self->pacer, profile_id);
-    }
-  return robot;
-}
-
-static void fail_job (DdOutboxScheduler *self, DdJob *job, const GError *error);
-
-static void
-profile_changed_cb (DdProfileStore    *profiles,
-                    DdProfile         *profile,
-                    DdOutboxScheduler *self)
-{
-  Robot *robot = g_hash_table_lookup (self->robots, dd_profile_get_id (profile));
-
-  /* its fields or secrets may be new: read them again before the next use */
-  if (robot != NULL && !robot->loading)
-    g_clear_object (&robot->profile);
-  if (robot != NULL)
-    robot->generation++;
-  _dd_scheduler_schedule_pump (self);
-}
-
-static void
-profile_removed_cb (DdProfileStore    *profiles,
-                    const char        *profile_id,
-                    DdOutboxScheduler *self)
-{
-  g_autoptr(GPtrArray) snapshot = snapshot_jobs (self);
-  g_autoptr(GError) error =
-    g_error_new_literal (DD_ERROR, DD_ERROR_PROFILE, _("The robot this image was for has been removed."));
-  Robot *robot = g_hash_table_lookup (self->robots, profile_id);
-
-  if (robot != NULL)
-    {
-      g_clear_object (&robot->profile);
-      robot->generation++;
-    }
-
-  /* what waits for it can never go; a message on its way may still
-   * arrive, and is counted if it does */
-  for (guint i = 0; i < snapshot->len; i++)
-    {
-      DdJob *job = g_ptr_array_index (snapshot, i);
-      Run *run = g_hash_table_lookup (self->runs, job);
-
-      if (run == NULL || g_strcmp0 (job->profile_id, profile_id) != 0 || run->phase == PHASE_SENDING)
-        continue;
-      if (run->cancellable != NULL)
-        g_cancellable_cancel (run->cancellable);
-      fail_job (self, job, error);
-    }
-}
-
 void
 _dd_scheduler_robot_changed (DdOutboxScheduler *self,
                              const char        *profile_id)
 {
   g_signal_emit (self, signals[ROBOT_CHANGED], 0, profile_id);
-}
-
-/* DingTalk answered for the robot: its trouble, if any, is over. */
-void
-_dd_scheduler_robot_reached (DdOutboxScheduler *self,
-                             const char        *profile_id)
-{
-  Robot *robot = profile_id ? g_hash_table_lookup (self->robots, profile_id) : NULL;
-
-  if (robot == NULL || robot->trouble == NULL)
-    return;
-  g_clear_error (&robot->trouble);
-  g_signal_emit (self, signals[ROBOT_CHANGED], 0, profile_id);
-}
-
-/**
- * dd_outbox_scheduler_get_trouble:
- * @retry_at: (out) (optional): when the robot's next image is tried
- *   again (µs, by the scheduler's clock), 0 if one is being tried now
- *
- * Returns: (nullable) (transfer none): the transient error (network,
- *   timeout, DingTalk busy) its images met last and are being retried
- *   after; %NULL if DingTalk answered since, or none is retried
- */
-const GError *
-dd_outbox_scheduler_get_trouble (DdOutboxScheduler *self,
-                                 const char        *profile_id,
-                                 gint64            *retry_at)
-{
-  Robot *robot;
-  gint64 next = G_MAXINT64;
-  gboolean retried = FALSE;
-
-  g_return_val_if_fail (DD_IS_OUTBOX_SCHEDULER (self), NULL);
-  g_return_val_if_fail (profile_id != NULL, NULL);
-
-  robot = g_hash_table_lookup (self->robots, profile_id);
-  if (robot == NULL || robot->trouble == NULL)
-    return NULL;
-
-  for (guint i = 0; i < self->jobs->len; i++)
-    {
-      DdJob *job = g_ptr_array_index (self->jobs, i);
-
-      if (g_strcmp0 (job->profile_id, profile_id) != 0 || job->attempts == 0 ||
-          dd_job_is_finished (job))
-        continue;
-      retried = TRUE;
-      if (job->state == DD_JOB_WAITING && job->retry_at > 0)
-        next = MIN (next, job->retry_at);
-      else
-        next = 0;   /* on its way again */
-    }
-  if (!retried)
-    return NULL;
-  if (retry_at != NULL)
-    *retry_at = next == G_MAXINT64 ? 0 : next;
-  return robot->trouble;
 }
 
 static void
@@ -314,8 +188,8 @@ dd_outbox_scheduler_new (DdClient       *client,
   self->pacer = g_object_ref (pacer);
   self->media = g_object_ref (media);
 
-  g_signal_connect (profiles, "profile-changed", G_CALLBACK (profile_changed_cb), self);
-  g_signal_connect (profiles, "profile-removed", G_CALLBACK (profile_removed_cb), self);
+  g_signal_connect (profiles, "profile-changed", G_CALLBACK (_dd_scheduler_profile_changed_cb), self);
+  g_signal_connect (profiles, "profile-removed", G_CALLBACK (_dd_scheduler_profile_removed_cb), self);
   g_signal_connect (pacer, "paused", G_CALLBACK (pacer_paused_cb), self);
 
   return self;
@@ -440,7 +314,7 @@ dd_outbox_scheduler_remove (DdOutboxScheduler *self,
   g_ptr_array_remove (self->jobs, job);
   if (g_queue_remove (self->thumbs, job))
     {
-      g_signal_emit (self, signals[THUMBNAIL_DONE], 0, job);
+      _dd_scheduler_thumbnail_done (self, job);
       g_object_unref (job);
     }
   _dd_scheduler_schedule_pump (self);
@@ -554,8 +428,8 @@ _dd_scheduler_finish_job (DdOutboxScheduler *self,
   _dd_scheduler_schedule_pump (self);
 }
 
-static void
-fail_job (DdOutboxScheduler *self,
+void
+_dd_scheduler_fail_job (DdOutboxScheduler *self,
           DdJob             *job,
           const GError      *error)
 {
@@ -668,118 +542,7 @@ _dd_scheduler_handle_error (DdOutboxScheduler *self,
 
   if (dd_error_is_transient (error))
     dd_job_set_attempts (job, job->attempts + 1);
-  fail_job (self, job, error);
-}
-
-/* ---- the robot's profile, with its secrets, once per process ------------- */
-
-typedef struct {
-  DdOutboxScheduler *self;
-  char              *profile_id;
-  DdProfile         *profile;
-  guint              generation;
-} LoadOp;
-
-static void
-load_op_free (LoadOp *op)
-{
-  g_object_unref (op->self);
-  g_free (op->profile_id);
-  g_object_unref (op->profile);
-  g_free (op);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (LoadOp, load_op_free)
-
-static void
-secrets_loaded_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(LoadOp) op = user_data;
-  DdOutboxScheduler *self = op->self;
-  g_autoptr(GError) error = NULL;
-  gboolean loaded = dd_secrets_load_finish (result, &error);
-  Robot *robot;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->robots == NULL)
-    return;
-
-  robot = _dd_scheduler_get_robot (self, op->profile_id);
-  robot->loading = FALSE;
-  if (robot->generation != op->generation)
-    {
-      /* changed meanwhile: load it again */
-      _dd_scheduler_schedule_pump (self);
-      return;
-    }
-
-  if (loaded)
-    {
-      robot->profile = g_object_ref (op->profile);
-      dd_outbox_scheduler_prefetch_token (self, robot->profile);
-    }
-  else
-    {
-      g_autoptr(GPtrArray) snapshot = snapshot_jobs (self);
-
-      for (guint i = 0; i < snapshot->len; i++)
-        {
-          DdJob *job = g_ptr_array_index (snapshot, i);
-          Run *run = g_hash_table_lookup (self->runs, job);
-
-          if (run != NULL && run->phase == PHASE_IDLE && g_str_equal (job->profile_id, op->profile_id))
-            fail_job (self, job, error);
-        }
-    }
-
-  _dd_scheduler_schedule_pump (self);
-}
-
-/* TRUE once the robot can be used; else starts loading it. */
-static gboolean
-robot_ready (DdOutboxScheduler *self,
-             Robot             *robot,
-             DdJob             *job)
-{
-  DdProfile *profile;
-  LoadOp *op;
-
-  /* another process saved the robots: its secrets may be new too */
-  if (robot->profile != NULL && !dd_profile_get_secrets_loaded (robot->profile))
-    g_clear_object (&robot->profile);
-  if (robot->profile != NULL)
-    return TRUE;
-  if (robot->loading)
-    return FALSE;
-
-  profile = dd_profile_store_lookup (self->profiles, robot->id);
-  if (profile == NULL)
-    {
-      g_autoptr(GError) error =
-        g_error_new_literal (DD_ERROR, DD_ERROR_PROFILE,
-                             _("The robot this image was for has been removed."));
-      fail_job (self, job, error);
-      return FALSE;
-    }
-
-  /* loaded already by whoever added the job (dingdrop send, the window):
-   * not asked of the keyring a second time */
-  if (dd_profile_get_secrets_loaded (profile))
-    {
-      robot->profile = g_object_ref (profile);
-      dd_outbox_scheduler_prefetch_token (self, profile);
-      return TRUE;
-    }
-
-  robot->loading = TRUE;
-  op = g_new0 (LoadOp, 1);
-  op->self = g_object_ref (self);
-  op->profile_id = g_strdup (robot->id);
-  op->profile = g_object_ref (profile);
-  op->generation = robot->generation;
-  dd_secrets_load_async (profile, self->cancellable, secrets_loaded_cb, op);
-  return FALSE;
+  _dd_scheduler_fail_job (self, job, error);
 }
 
 /* ---- the pump ------------------------------------------------------------ */
@@ -829,7 +592,7 @@ pump (DdOutboxScheduler *self)
     return;
 
   t = _dd_scheduler_now (self);
-  snapshot = snapshot_jobs (self);
+  snapshot = _dd_scheduler_snapshot_jobs (self);
   n_preparing = count_in_phase (self, PHASE_PREPARING);
   n_uploading = count_in_phase (self, PHASE_UPLOADING);
   self->prepare_waiting = FALSE;
@@ -872,7 +635,7 @@ pump (DdOutboxScheduler *self)
           due = MIN (due, job->retry_at);
           continue;
         }
-      if (!robot_ready (self, robot, job))
+      if (!_dd_scheduler_robot_ready (self, robot, job))
         continue;
 
       /* counted from the runs themselves: a run that ends any way at all
@@ -909,7 +672,7 @@ pump (DdOutboxScheduler *self)
         due = MIN (due, robot->next_send_at);
     }
 
-  start_thumbnails (self);
+  _dd_scheduler_start_thumbnails (self);
 
   g_clear_handle_id (&self->wake_id, g_source_remove);
   if (due != G_MAXINT64)
@@ -920,152 +683,10 @@ pump (DdOutboxScheduler *self)
     }
 }
 
-/* ---- thumbnails ------------------------------------------------------------ */
-
-/* The history's thumbnail of @job, made once its image is prepared,
- * after the jobs that wait to be prepared: no upload waits for it. */
+/* "thumbnail-done", for dd-outbox-scheduler-thumbs.c */
 void
-_dd_scheduler_queue_thumbnail (DdOutboxScheduler *self,
-                               DdJob             *job)
+_dd_scheduler_thumbnail_done (DdOutboxScheduler *self,
+                              DdJob             *job)
 {
-  if (job->thumbnail_path != NULL || g_hash_table_contains (self->thumbnailing, job) ||
-      g_queue_find (self->thumbs, job) != NULL)
-    return;
-  g_queue_push_tail (self->thumbs, g_object_ref (job));
-}
-
-/**
- * dd_outbox_scheduler_thumbnail_pending:
- *
- * Returns: %TRUE while @job's thumbnail is to be made; "thumbnail-done"
- *   tells when it was, or when it will not be
- */
-gboolean
-dd_outbox_scheduler_thumbnail_pending (DdOutboxScheduler *self,
-                                       DdJob             *job)
-{
-  g_return_val_if_fail (DD_IS_OUTBOX_SCHEDULER (self), FALSE);
-  return g_hash_table_contains (self->thumbnailing, job) || g_queue_find (self->thumbs, job) != NULL;
-}
-
-/**
- * dd_outbox_scheduler_get_n_thumbnails:
- *
- * Returns: how many thumbnails are to be made, the ones being made
- *   included
- */
-guint
-dd_outbox_scheduler_get_n_thumbnails (DdOutboxScheduler *self)
-{
-  g_return_val_if_fail (DD_IS_OUTBOX_SCHEDULER (self), 0);
-  return g_queue_get_length (self->thumbs) + g_hash_table_size (self->thumbnailing);
-}
-
-typedef struct {
-  DdOutboxScheduler *self;
-  DdJob             *job;
-} ThumbOp;
-
-static void
-thumbnail_made_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  ThumbOp *op = user_data;
-  DdOutboxScheduler *self = op->self;
-  DdJob *job = op->job;
-  gboolean made = dd_job_make_thumbnail_finish (result);
-
-  if (self->thumbnailing != NULL && g_hash_table_remove (self->thumbnailing, job))
-    {
-      if (made)
-        {
-          g_autofree char *path = dd_job_path (job, DD_JOB_THUMBNAIL);
-
-          dd_job_set_thumbnail_path (job, path);
-          /* a finished job is saved by whoever hears of it */
-          if (g_hash_table_contains (self->runs, job))
-            dd_outbox_store_save (self->store, job, DD_STORE_SAVE_DEFAULT);
-        }
-      g_signal_emit (self, signals[THUMBNAIL_DONE], 0, job);
-      start_thumbnails (self);
-    }
-  g_object_unref (op->self);
-  g_object_unref (op->job);
-  g_free (op);
-}
-
-/* As many as may run now: not while a job waits to be prepared. */
-static void
-start_thumbnails (DdOutboxScheduler *self)
-{
-  while (!self->prepare_waiting && g_hash_table_size (self->thumbnailing) < self->max_thumbnails &&
-         !g_queue_is_empty (self->thumbs))
-    {
-      DdJob *job = g_queue_pop_head (self->thumbs);   /* its reference goes to the table */
-      ThumbOp *op = g_new0 (ThumbOp, 1);
-
-      g_hash_table_add (self->thumbnailing, job);
-      op->self = g_object_ref (self);
-      op->job = g_object_ref (job);
-      dd_job_make_thumbnail_async (job, self->thumb_cancellable, thumbnail_made_cb, op);
-    }
-}
-
-/**
- * dd_outbox_scheduler_make_thumbnail:
- * @job: a job this process owns, sent or not, prepared
- *
- * Makes @job's thumbnail when no job waits to be prepared, started or
- * not; "thumbnail-done" tells when.
- */
-void
-dd_outbox_scheduler_make_thumbnail (DdOutboxScheduler *self,
-                                    DdJob             *job)
-{
-  g_return_if_fail (DD_IS_OUTBOX_SCHEDULER (self));
-  g_return_if_fail (DD_IS_JOB (job));
-
-  _dd_scheduler_queue_thumbnail (self, job);
-  if (!dd_outbox_scheduler_thumbnail_pending (self, job))
-    {
-      /* it has one already */
-      g_signal_emit (self, signals[THUMBNAIL_DONE], 0, job);
-      return;
-    }
-  start_thumbnails (self);
-}
-
-static void
-token_prefetched_cb (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *token = dd_client_get_token_finish (DD_CLIENT (source), result, &error);
-
-  /* the upload that needs it asks again, and says what went wrong */
-  if (token == NULL)
-    g_debug ("No access token ahead of the uploads: %s", error->message);
-}
-
-/**
- * dd_outbox_scheduler_prefetch_token:
- * @profile: a robot with its secrets
- *
- * Asks for the internal app's access token now, beside the copying and
- * the preparing, so that the first upload does not wait a round trip for
- * it; one request for the batch (the client shares it and caches the
- * token).
- */
-void
-dd_outbox_scheduler_prefetch_token (DdOutboxScheduler *self,
-                                    DdProfile         *profile)
-{
-  g_return_if_fail (DD_IS_OUTBOX_SCHEDULER (self));
-  g_return_if_fail (DD_IS_PROFILE (profile));
-
-  if (dd_profile_get_app_key (profile) == NULL || dd_profile_get_app_secret (profile) == NULL)
-    return;
-  dd_client_get_token_async (self->client, profile, FALSE, NULL, token_prefetched_cb, NULL);
+  g_signal_emit (self, signals[THUMBNAIL_DONE], 0, job);
 }

@@ -72,6 +72,9 @@ void               dd_outbox_scheduler_prefetch_token (DdOutboxScheduler *self,
                                                       DdProfile         *profile);
 void               dd_outbox_scheduler_make_thumbnail (DdOutboxScheduler *self,
                                                       DdJob             *job);
+void               dd_outbox_scheduler_forgo_thumbnails (DdOutboxScheduler *self);
+void               dd_outbox_scheduler_set_max_thumbnails (DdOutboxScheduler *self,
+                                                      guint              n);
 gint64             dd_outbox_scheduler_estimate      (DdOutboxScheduler *self,
                                                       const char        *profile_id,
                                                       guint              n_more);

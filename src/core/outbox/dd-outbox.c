@@ -77,6 +77,7 @@ dd_outbox_dispose (GObject *object)
   g_clear_object (&self->pacer);
   g_clear_object (&self->store);
   g_clear_pointer (&self->queue, dd_io_queue_unref);
+  g_clear_pointer (&self->pacer_queue, dd_io_queue_unref);
   g_clear_object (&self->client);
   g_clear_object (&self->profiles);
 
@@ -194,7 +195,10 @@ dd_outbox_new (const char     *directory,
 
   self->queue = dd_io_queue_new ();
   self->store = dd_outbox_store_new (self->directory, self->queue);
-  self->pacer = dd_robot_pacer_new (self->directory, self->queue);
+  /* A thread of its own: each message waits for its robot's file, which
+   * must not wait behind the fsync of the job sent before it. */
+  self->pacer_queue = dd_io_queue_new ();
+  self->pacer = dd_robot_pacer_new (self->directory, self->pacer_queue);
   self->media = dd_media_cache_new (self->directory, self->queue);
   self->scheduler = dd_outbox_scheduler_new (client, profiles, self->store, self->pacer, self->media);
   dd_outbox_scheduler_set_max_uploads (self->scheduler, DD_OUTBOX_DEFAULT_CONCURRENT_UPLOADS);
@@ -408,6 +412,23 @@ job_finished_cb (DdOutboxScheduler *scheduler,
   _dd_outbox_job_finished (self, job);
 }
 
+/* A sent job that waited for its thumbnail lets go of what the history
+ * does not keep. */
+static void
+thumbnail_settled (DdOutbox *self,
+                   DdJob    *job)
+{
+  if (job->lock_fd >= 0)
+    {
+      job->thumbnail_owed = FALSE;
+      dd_outbox_store_drop_bytes (self->store, job, self->keep_history_images);
+      if (!self->keep_history_images)
+        dd_job_set_data_path (job, NULL);
+      dd_outbox_store_save (self->store, job, DD_STORE_SAVE_DEFAULT);
+    }
+  dd_outbox_store_unlock (self->store, job);
+}
+
 /* A sent job's thumbnail is made (or will not be): what the history does
  * not keep goes now. */
 static void
@@ -420,15 +441,32 @@ thumbnail_done_cb (DdOutboxScheduler *scheduler,
   if (!g_hash_table_steal (self->thumb_waiting, job))
     return;
   g_object_unref (job);   /* the table's; held above */
-  if (job->lock_fd >= 0)
+  thumbnail_settled (self, job);
+}
+
+/* Closing: the thumbnails not made yet are forgone, not waited for (a
+ * PNG screenshot's costs 30-80 ms of CPU, more than its upload).  If the
+ * history keeps the images, a job stays owed with its bytes, and the
+ * next outbox that loads it makes its thumbnail from them; if not, its
+ * bytes go now, and the history shows a generic image icon for it. */
+static void
+forgo_thumbnails (DdOutbox *self)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  dd_outbox_scheduler_forgo_thumbnails (self->scheduler);
+  g_hash_table_iter_init (&iter, self->thumb_waiting);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
     {
-      job->thumbnail_owed = FALSE;
-      dd_outbox_store_drop_bytes (self->store, job, self->keep_history_images);
-      if (!self->keep_history_images)
-        dd_job_set_data_path (job, NULL);
-      dd_outbox_store_save (self->store, job, DD_STORE_SAVE_DEFAULT);
+      DdJob *job = key;
+
+      if (self->keep_history_images)
+        dd_outbox_store_unlock (self->store, job);
+      else
+        thumbnail_settled (self, job);
     }
-  dd_outbox_store_unlock (self->store, job);
+  g_hash_table_remove_all (self->thumb_waiting);
 }
 
 /* A sent job whose thumbnail a process that stopped owed (this outbox
@@ -563,12 +601,24 @@ drained_cb (GObject      *source,
   g_task_return_boolean (task, TRUE);
 }
 
+static void
+pacer_drained_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  DdOutbox *self = g_task_get_source_object (G_TASK (user_data));
+
+  dd_io_queue_drain_async (self->queue, drained_cb, user_data);
+}
+
 /**
  * dd_outbox_close_async:
  *
  * Stops, and completes once every state asked to be written is on disk
  * and every batch being added is in the outbox: what a program waits for
- * before it exits.
+ * before it exits.  The history's thumbnails not made yet are forgone: a
+ * sent image whose thumbnail is missing loses its bytes now unless the
+ * history keeps images (then the next outbox makes the thumbnail).
  */
 void
 dd_outbox_close_async (DdOutbox            *self,
@@ -583,13 +633,13 @@ dd_outbox_close_async (DdOutbox            *self,
   g_task_set_source_tag (task, dd_outbox_close_async);
   dd_outbox_stop (self);
   g_clear_handle_id (&self->poll_id, g_source_remove);
+  forgo_thumbnails (self);
 
   close_next (self, g_steal_pointer (&task));
 }
 
 /* Waits for the batches being added (they are the user's too), then for
- * the I/O queue.  Not for thumbnails: a sent image whose thumbnail is not
- * made yet keeps its bytes, and the next outbox that loads makes it. */
+ * the I/O queue.  Not for thumbnails (see forgo_thumbnails()). */
 static void
 close_next (DdOutbox *self,
             GTask    *task)
@@ -601,7 +651,7 @@ close_next (DdOutbox *self,
       g_ptr_array_add (self->closing, task);
       return;
     }
-  dd_io_queue_drain_async (self->queue, drained_cb, task);
+  dd_io_queue_drain_async (self->pacer_queue, pacer_drained_cb, task);
 }
 
 /* The last add in flight is done: the closes that waited for it go on. */
@@ -641,20 +691,6 @@ dd_outbox_is_busy (DdOutbox *self)
         return TRUE;
     }
   return FALSE;
-}
-
-/**
- * dd_outbox_get_n_thumbnails_owed:
- *
- * Returns: how many sent jobs of this process wait for their thumbnail
- *   before their image's bytes go (see "thumbnail-owed")
- */
-guint
-dd_outbox_get_n_thumbnails_owed (DdOutbox *self)
-{
-  g_return_val_if_fail (DD_IS_OUTBOX (self), 0);
-
-  return g_hash_table_size (self->thumb_waiting);
 }
 
 static int

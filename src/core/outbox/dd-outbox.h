@@ -92,7 +92,6 @@ GPtrArray  *dd_outbox_add_finish          (DdOutbox            *self,       /* (
 void        dd_outbox_start               (DdOutbox            *self);     /* process (and resume) every job this process can lock */
 void        dd_outbox_stop                (DdOutbox            *self);
 gboolean    dd_outbox_is_busy             (DdOutbox            *self);
-guint       dd_outbox_get_n_thumbnails_owed (DdOutbox          *self);
 void        dd_outbox_close_async         (DdOutbox            *self,
                                            GAsyncReadyCallback  callback,
                                            gpointer             user_data);
