@@ -16,6 +16,7 @@
 
 #include "dd-cli-private.h"
 #include "dd-error.h"
+#include "dd-secret-mem.h"
 #include "dd-secrets.h"
 
 /* Secrets typed or piped in are short; a longer line is a mistake. */
@@ -171,7 +172,12 @@ dd_cli_read_secrets (const char * const  *keys,
                      const char * const  *prompts,
                      GError             **error)
 {
-  g_autoptr(GHashTable) secrets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) secrets = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                                        g_free, (GDestroyNotify) dd_secret_free);
+
+  /* No stdio buffer of its own for standard input: it would keep the
+   * lines read in memory nobody wipes.  Nothing has read it before. */
+  setvbuf (stdin, NULL, _IONBF, 0);
 
   if (isatty (STDIN_FILENO))
     {
@@ -184,14 +190,14 @@ dd_cli_read_secrets (const char * const  *keys,
           if (value != NULL && *value != '\0')
             g_hash_table_insert (secrets, g_strdup (keys[i]), value);
           else
-            g_free (value);
+            dd_secret_free (value);
         }
       return g_steal_pointer (&secrets);
     }
 
   for (guint line_no = 1; ; line_no++)
     {
-      g_autofree char *line = read_line (stdin, FALSE);
+      g_autoptr(DdSecret) line = read_line (stdin, FALSE);
       char *eq;
 
       if (line == NULL)
