@@ -353,6 +353,66 @@ if [ "${DD_TEST_SECRETS_BACKEND-}" = keyring ]; then
   check "…with its secrets" sh -c "[ \$(secret-tool search --all field all 2>/dev/null | grep -c '^secret = ') -ge 1 ]"
 fi
 
+# --- standard input (`send -`) in every shape a pipe comes in.  A slow
+# producer: the image in two parts, a second apart.
+convert -size 800x600 gradient:'#26a269-#f6f5f4' -fill black -draw 'circle 400,300 400,100' "$work/piped.png"
+{ head -c 3000 "$work/piped.png"; sleep 1; tail -c +3001 "$work/piped.png"; } |
+  "$dingdrop" send --profile "Team Group" - >"$work/stdin-slow.out" 2>&1
+expect_eq "send - from a slow producer exits 0" 0 $?
+check "…and sends the whole image" grep -qx "sent -" "$work/stdin-slow.out"
+
+"$dingdrop" send --profile "Team Group" - "$work/b.jpg" </dev/null >"$work/stdin-empty.out" 2>&1
+expect_eq "an empty standard input fails (exit 1)" 1 $?
+check "…saying it is empty, and the other image still goes" sh -c \
+  "grep -qx 'failed -: Standard input is empty: there is no image on it.' '$work/stdin-empty.out' &&
+   grep -qx 'sent $work/b.jpg' '$work/stdin-empty.out'"
+
+uploads_before=$(count /media/upload true)
+t0=$(date +%s)
+cat /dev/zero | "$dingdrop" send --profile "Team Group" - >"$work/stdin-endless.out" 2>&1
+status=$?
+t1=$(date +%s)
+expect_eq "an endless standard input stops at the cap (exit 1, within 60 s)" "1 yes" \
+  "$status $( [ $((t1 - t0)) -le 60 ] && echo yes || echo no)"
+check "…saying it is too much for one image" \
+  grep -q "^failed -: Standard input holds more than .*; that is too much for one image." "$work/stdin-endless.out"
+
+timeout 60 "$dingdrop" send --profile "Team Group" - <&- >"$work/stdin-closed.out" 2>&1
+expect_eq "a closed standard input fails (exit 1)" 1 $?
+check "…saying it is closed (not reading whatever file took its place)" \
+  grep -qx "failed -: Standard input is closed: there is no image on it." "$work/stdin-closed.out"
+
+# a terminal as standard input: refused at once, not waited on
+timeout 60 script -qec "\"$dingdrop\" send --profile 'Team Group' -" /dev/null </dev/null >"$work/stdin-tty.out" 2>&1
+check "a terminal as standard input is refused, saying to pipe an image" \
+  grep -q "Standard input is a terminal. Pipe an image into “dingdrop send -”" "$work/stdin-tty.out"
+
+# Ctrl-C while the image trickles in: stops at once, nothing sent.  The
+# signal is sent once the process catches SIGINT (its status says so),
+# that is, once it reads.
+mkfifo "$work/stdin.fifo"
+"$dingdrop" send --profile "Team Group" - <"$work/stdin.fifo" >"$work/stdin-int.out" 2>&1 &
+int_pid=$!
+exec 7>"$work/stdin.fifo"
+head -c 3000 "$work/piped.png" >&7
+catches_sigint () {
+  mask=$(awk '/^SigCgt:/ { print $2 }' "/proc/$1/status" 2>/dev/null)
+  [ -n "$mask" ] && [ $(( 0x$mask & 2 )) -ne 0 ]
+}
+i=0
+while ! catches_sigint "$int_pid" && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+kill -INT "$int_pid"
+i=0
+while kill -0 "$int_pid" 2>/dev/null && [ $i -lt 60 ]; do sleep 0.05; i=$((i + 1)); done
+if kill -0 "$int_pid" 2>/dev/null; then kill -KILL "$int_pid"; fi
+wait "$int_pid"
+status=$?
+exec 7>&-
+expect_eq "Ctrl-C while reading standard input stops it within 3 s (exit 1)" 1 "$status"
+check "…saying that nothing was sent" \
+  grep -qx "dingdrop: Stopped while reading standard input; nothing was sent." "$work/stdin-int.out"
+expect_eq "…and nothing was uploaded by these four" "$uploads_before" "$(count /media/upload true)"
+
 # --- results as they come, and Ctrl-C.  A second fake, every request late:
 # the first image's line is out while the batch still runs; SIGINT stops
 # the send with a sentence, and what is left waits for `outbox resume`.

@@ -42,6 +42,17 @@ int             dd_cli_profile           (int            argc,
 int             dd_cli_outbox            (int            argc,
                                           char         **argv);
 
+/* dd-cli-stdin.c */
+void            dd_cli_guard_standard_fds (void);
+void            dd_cli_read_stdin_async  (guint64        cap,
+                                          GCancellable  *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer       user_data);
+GBytes         *dd_cli_read_stdin_finish (GAsyncResult  *result,
+                                          GError       **error);
+GBytes         *dd_cli_read_stdin        (guint64        cap,
+                                          GError       **error);
+
 typedef struct _DdCliProgress DdCliProgress;
 
 /* dd-cli-progress.c */

@@ -32,6 +32,9 @@ dd_cli_run (int    argc,
 {
   g_return_val_if_fail (argc >= 1, DD_EXIT_USAGE);
 
+  /* before anything opens a file that could take a closed one's place */
+  dd_cli_guard_standard_fds ();
+
   if (g_str_equal (argv[0], "send"))
     return dd_cli_send (argc, argv);
   if (g_str_equal (argv[0], "profile"))
