@@ -353,6 +353,18 @@ if [ "${DD_TEST_SECRETS_BACKEND-}" = keyring ]; then
   check "…with its secrets" sh -c "[ \$(secret-tool search --all field all 2>/dev/null | grep -c '^secret = ') -ge 1 ]"
 fi
 
+# --- a line feed, a carriage return or a tab in a file name makes no line
+# or column of its own in the plain output (scripts read it line by line)
+forged="$work/$(printf 'line\nsent forged\r\t.png')"
+cp "$work/a.png" "$forged"
+"$dingdrop" send --profile "Team Group" "$forged" >"$work/forged.out" 2>&1
+expect_eq "a file name with a line feed is sent (exit 0)" 0 $?
+expect_eq "…and reported on one line, the control characters as \\xNN" \
+  "1 sent $work/line\x0asent forged\x0d\x09.png" "$(wc -l <"$work/forged.out") $(cat "$work/forged.out")"
+"$dingdrop" outbox list >"$work/forged-list.out" 2>&1
+check "…and outbox list shows it on one line of four columns and a date" \
+  sh -c "grep -F 'line\x0asent forged\x0d\x09.png' '$work/forged-list.out' | awk -F '\t' 'NF == 5 { n++ } END { exit n != 1 }'"
+
 # --- standard input (`send -`) in every shape a pipe comes in.  A slow
 # producer: the image in two parts, a second apart.
 convert -size 800x600 gradient:'#26a269-#f6f5f4' -fill black -draw 'circle 400,300 400,100' "$work/piped.png"

@@ -32,6 +32,7 @@ GHashTable     *dd_cli_read_secrets      (const char * const *prompts_keys,
                                           GError       **error);
 void            dd_cli_print_error       (const GError  *error);
 char           *dd_cli_describe_error    (const GError  *error);
+char           *dd_cli_printable         (const char    *text);
 void            dd_cli_usage_error       (GOptionContext *context,
                                           const char    *message);
 

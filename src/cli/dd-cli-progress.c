@@ -53,12 +53,19 @@ dd_cli_print_result (const char *file,
         json_builder_add_null_value (builder);
       dd_cli_print_json (builder);
     }
-  else if (sent)
-    g_print ("sent %s\n", file);
-  else if (errcode != 0)
-    g_print ("failed %s: %s (errcode %" G_GINT64_FORMAT ")\n", file, error, errcode);
   else
-    g_print ("failed %s: %s\n", file, error ? error : "");
+    {
+      /* a name with a line feed must not make a line of its own */
+      g_autofree char *name = dd_cli_printable (file);
+      g_autofree char *sentence = dd_cli_printable (error);
+
+      if (sent)
+        g_print ("sent %s\n", name);
+      else if (errcode != 0)
+        g_print ("failed %s: %s (errcode %" G_GINT64_FORMAT ")\n", name, sentence, errcode);
+      else
+        g_print ("failed %s: %s\n", name, sentence);
+    }
 }
 
 void

@@ -231,6 +231,37 @@ dd_cli_read_secrets (const char * const  *keys,
 }
 
 /**
+ * dd_cli_printable:
+ * @text: (nullable): a file name, or a sentence that may hold one
+ *
+ * The plain output is one line per image, its fields parted by tabs: a
+ * file name with a line feed, a carriage return or a tab in it would make
+ * lines of its own ("sent /etc/passwd").  Those, and every other control
+ * character, are written as "\xNN"; the JSON output has no such need.
+ *
+ * Returns: (transfer full): @text with no control character, "" for %NULL
+ */
+char *
+dd_cli_printable (const char *text)
+{
+  GString *out;
+
+  if (text == NULL)
+    return g_strdup ("");
+
+  out = g_string_sized_new (strlen (text));
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if ((guchar) *p < 0x20 || *p == 0x7f)
+        g_string_append_printf (out, "\\x%02x", (guchar) *p);
+      else
+        g_string_append_c (out, *p);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/**
  * dd_cli_describe_error:
  *
  * Returns: (transfer full): the error's sentence, with DingTalk's errcode
