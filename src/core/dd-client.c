@@ -719,6 +719,17 @@ call_done_cb (GObject      *source,
       return;
     }
 
+  /* The judge takes an errcode-less 200 for the v1.0 API's success; the
+   * oapi always says errcode 0, the v1.0 robot its processQueryKey: an
+   * answer without it ({} from a proxy) is not taken for "sent". */
+  if (call->kind == CALL_APP_ROBOT ? member_string (object, "processQueryKey") == NULL
+                                   : !json_object_has_member (object, "errcode"))
+    {
+      g_task_return_error (task, dd_error_new_malformed (soup_message_get_status (msg),
+                                                         "no errcode or processQueryKey in the answer"));
+      return;
+    }
+
   if (call->kind == CALL_UPLOAD)
     {
       const char *media_id = member_string (object, "media_id");
