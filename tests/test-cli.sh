@@ -339,7 +339,10 @@ if [ "${DD_TEST_SECRETS_BACKEND-}" = keyring ]; then
     if [ $# -gt 0 ]; then
       printf '%s' "$1" | env -u G_DEBUG gnome-keyring-daemon --unlock --daemonize --components=secrets >/dev/null
     else
-      env -u G_DEBUG gnome-keyring-daemon --daemonize --components=secrets </dev/null >/dev/null
+      # keyring_data: where its keyrings are (a folder without any: a
+      # Secret Service with no default keyring at all)
+      XDG_DATA_HOME="${keyring_data:-$XDG_DATA_HOME}" \
+        env -u G_DEBUG gnome-keyring-daemon --daemonize --components=secrets </dev/null >/dev/null
     fi
     until dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
             org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets | grep -q true; do sleep 0.1; done
@@ -355,6 +358,18 @@ if [ "${DD_TEST_SECRETS_BACKEND-}" = keyring ]; then
   "$dingdrop" profile remove "Team Group" >"$work/locked-remove.out" 2>&1
   expect_eq "profile remove with the keyring locked exits 1" 1 $?
   check "…does not claim it removed the secrets" sh -c "! grep -q 'Removed' '$work/locked-remove.out'"
+  # a Secret Service without any keyring (the login keyring deleted, a
+  # fresh account): named as such too, not "no webhook" or "removed"
+  mkdir -p "$work/no-keyrings"
+  keyring_data="$work/no-keyrings" restart_keyring
+  keyring_data=
+  "$dingdrop" send --profile "Team Group" "$work/a.png" >"$work/absent-send.out" 2>&1
+  expect_eq "send with a Secret Service that has no keyring exits 1" 1 $?
+  check "…and names the keyring, not the AppKey or the webhook" \
+    sh -c "grep -q 'keyring is not available or is locked' '$work/absent-send.out' && ! grep -qi 'AppKey\|no webhook' '$work/absent-send.out'"
+  "$dingdrop" profile remove "Team Group" >"$work/absent-remove.out" 2>&1
+  expect_eq "profile remove then exits 1" 1 $?
+  check "…and does not claim it removed the secrets" sh -c "! grep -q 'Removed' '$work/absent-remove.out'"
   restart_keyring pw   # the wrapper's password
   "$dingdrop" profile list >"$work/locked-list.out" 2>&1
   check "once unlocked, the robot is still there" grep -q '^Team Group' "$work/locked-list.out"

@@ -142,8 +142,21 @@ on_default_collection (GObject      *source,
       g_task_return_error (task, keyring_error (task, error, "finding the default keyring"));
       return;
     }
-  /* no Secret Service here (libsecret's file backend, as in Flatpak):
-   * nothing is locked behind the search's back */
+  /* A Secret Service that answered, but has no default keyring at all
+   * (its login keyring deleted, a fresh account, another service with no
+   * default collection): the secrets cannot be there, nor be stored, and
+   * "this robot has no webhook" or "removed its secrets" would mislead. */
+  if (collection == NULL && error == NULL)
+    {
+      g_autoptr(GError) absent = g_error_new_literal (SECRET_ERROR, SECRET_ERROR_NO_SUCH_OBJECT,
+                                                      "the Secret Service has no default keyring");
+
+      g_task_return_error (task, keyring_error (task, absent, "finding the default keyring"));
+      return;
+    }
+
+  /* no Secret Service here (libsecret's file backend, as in Flatpak: the
+   * call failed): nothing is locked behind the search's back */
   if (collection != NULL && secret_collection_get_locked (collection))
     {
       g_autoptr(GError) locked = g_error_new_literal (SECRET_ERROR, SECRET_ERROR_IS_LOCKED,
