@@ -268,7 +268,7 @@ slow_pid=$!
 # call is read(0, …) (the kernel shows it; same user, our child)
 i=0
 until read -r nr fd _ <"/proc/$slow_pid/syscall" 2>/dev/null && [ "$nr" = 0 ] && [ "$fd" = 0x0 ]; do
-  [ $i -ge 200 ] && break
+  [ $i -ge 600 ] && break
   sleep 0.05; i=$((i + 1))
 done
 check "the first profile add waits on standard input (read(0, …))" \
@@ -439,7 +439,7 @@ catches_sigint () {
   [ -n "$mask" ] && [ $(( 0x$mask & 2 )) -ne 0 ]
 }
 i=0
-while ! catches_sigint "$int_pid" && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+while ! catches_sigint "$int_pid" && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
 kill -INT "$int_pid"
 i=0
 while kill -0 "$int_pid" 2>/dev/null && [ $i -lt 60 ]; do sleep 0.05; i=$((i + 1)); done
