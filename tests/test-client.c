@@ -421,6 +421,53 @@ test_faults (Fixture       *f,
   }
 }
 
+/* Success is errcode 0 said out loud (the v1.0 robot: its
+ * processQueryKey): an HTTP 200 with "{}" or a media_id alone, as a proxy
+ * or a broken gateway might answer, is no success, and not retried. */
+static void
+test_answer_without_errcode (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(DdMessage) message = dd_message_new ("t", "hello");
+  g_autoptr(GBytes) png = make_png (20, 20, 4);
+  g_autoptr(GError) e1 = NULL;
+  g_autoptr(GError) e2 = NULL;
+  g_autoptr(GError) e3 = NULL;
+  g_autoptr(GError) e4 = NULL;
+  g_autofree char *media_id = NULL;
+  g_autofree char *good_media_id = NULL;
+
+  dd_fake_server_set_next_answer (f->fake, "/robot/send", 1, 200, "{}", "application/json");
+  g_assert_false (send_message (f, f->profile, message, &e1));
+  g_assert_error (e1, DD_ERROR, DD_ERROR_UNEXPECTED);
+  g_assert_false (dd_error_is_transient (e1));
+
+  dd_fake_server_set_next_answer (f->fake, "/media/upload", 1, 200,
+                                  "{\"media_id\":\"@lADPfake\"}", "application/json");
+  media_id = upload (f, f->profile, png, "a.png", &e2);
+  g_assert_null (media_id);
+  g_assert_error (e2, DD_ERROR, DD_ERROR_UNEXPECTED);
+  g_assert_false (dd_error_is_transient (e2));
+
+  dd_fake_server_add_app_robot (f->fake, "dingrobotcode", "cidGroup==");
+  dd_profile_set_robot_code (f->profile, "dingrobotcode");
+  dd_profile_set_conversation_id (f->profile, "cidGroup==");
+  good_media_id = upload (f, f->profile, png, "a.png", &e3);
+  g_assert_no_error (e3);
+  dd_fake_server_set_next_answer (f->fake, "/v1.0/robot/groupMessages/send", 1, 200, "{}", "application/json");
+  {
+    g_autoptr(GPtrArray) messages = NULL;
+    const char *names[] = { "a.png" };
+    DdComposeOptions options = { .picture_style = DD_PICTURE_STYLE_IMAGE_MSG };
+
+    messages = dd_message_compose (&options, names, (const char * const *) &good_media_id, 1);
+    g_assert_false (send_message (f, f->profile, messages->pdata[0], &e4));
+    g_assert_error (e4, DD_ERROR, DD_ERROR_UNEXPECTED);
+    /* and the real answer is taken */
+    g_assert_true (send_message (f, f->profile, messages->pdata[0], NULL));
+  }
+}
+
 /* A server that accepts the connection and never answers cannot hang us. */
 static void
 test_stall_times_out (Fixture       *f,
@@ -614,6 +661,7 @@ main (int    argc,
   ADD ("upload-filename", test_upload_filename);
   ADD ("canned-errcodes", test_canned_errcodes);
   ADD ("faults", test_faults);
+  ADD ("answer-without-errcode", test_answer_without_errcode);
   ADD ("stall-times-out", test_stall_times_out);
   ADD ("cancel", test_cancel);
   ADD ("cancel-token-waiter", test_cancel_token_waiter);

@@ -106,7 +106,11 @@ list_job (DdJob          *job,
 #undef MEMBER_INT
     }
 
-  g_print ("%s\t%s\t%s\t%s", dd_job_get_id (job), state_nick (job), robot, dd_job_get_display_name (job));
+  g_autofree char *name = dd_cli_printable (dd_job_get_display_name (job));
+  g_autofree char *sentence = dd_cli_printable (dd_job_get_error_message (job));
+
+  /* a tab or a line feed in a name must not make columns or lines */
+  g_print ("%s\t%s\t%s\t%s", dd_job_get_id (job), state_nick (job), robot, name);
   switch (dd_job_get_state (job))
     {
     case DD_JOB_SENT:
@@ -114,9 +118,9 @@ list_job (DdJob          *job,
       break;
     case DD_JOB_FAILED:
       if (dd_job_get_errcode (job) != 0)
-        g_print ("\t%s (errcode %" G_GINT64_FORMAT ")", dd_job_get_error_message (job), dd_job_get_errcode (job));
+        g_print ("\t%s (errcode %" G_GINT64_FORMAT ")", sentence, dd_job_get_errcode (job));
       else
-        g_print ("\t%s", dd_job_get_error_message (job));
+        g_print ("\t%s", sentence);
       break;
     default:
       if (retry != NULL)

@@ -30,6 +30,7 @@ GHashTable     *dd_cli_read_secrets      (const char * const *prompts_keys,
                                           GError       **error);
 void            dd_cli_print_error       (const GError  *error);
 char           *dd_cli_describe_error    (const GError  *error);
+char           *dd_cli_printable         (const char    *text);
 void            dd_cli_usage_error       (GOptionContext *context,
                                           const char    *message);
 
@@ -39,6 +40,17 @@ int             dd_cli_profile           (int            argc,
                                           char         **argv);
 int             dd_cli_outbox            (int            argc,
                                           char         **argv);
+
+/* dd-cli-stdin.c */
+void            dd_cli_guard_standard_fds (void);
+void            dd_cli_read_stdin_async  (guint64        cap,
+                                          GCancellable  *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer       user_data);
+GBytes         *dd_cli_read_stdin_finish (GAsyncResult  *result,
+                                          GError       **error);
+GBytes         *dd_cli_read_stdin        (guint64        cap,
+                                          GError       **error);
 
 typedef struct _DdCliProgress DdCliProgress;
 

@@ -64,15 +64,18 @@ dd_cli_print_result (const char *file,
     }
   else
     {
+      /* a name with a line feed must not make a line of its own */
+      g_autofree char *name = dd_cli_printable (file);
+      g_autofree char *sentence = dd_cli_printable (error);
       g_autofree char *what = name_robot && robot != NULL ?
-                              g_strdup_printf ("%s to %s", file, robot) : g_strdup (file);
+                              g_strdup_printf ("%s to %s", name, robot) : g_strdup (name);
 
       if (sent)
         g_print ("sent %s\n", what);
       else if (errcode != 0)
-        g_print ("failed %s: %s (errcode %" G_GINT64_FORMAT ")\n", what, error, errcode);
+        g_print ("failed %s: %s (errcode %" G_GINT64_FORMAT ")\n", what, sentence, errcode);
       else
-        g_print ("failed %s: %s\n", what, error ? error : "");
+        g_print ("failed %s: %s\n", what, sentence);
     }
 }
 

@@ -11,7 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <gio/gunixinputstream.h>
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
@@ -20,39 +19,6 @@
 #include "dd-error.h"
 #include "dd-image.h"
 #include "dd-outbox.h"
-
-/* Reads one image from standard input, e.g. a screenshot tool's output,
- * but never more than @cap bytes: a pipe can be endless. */
-static GBytes *
-read_stdin (guint64   cap,
-            GError  **error)
-{
-  g_autoptr(GInputStream) in = g_unix_input_stream_new (STDIN_FILENO, FALSE);
-  g_autoptr(GByteArray) buffer = g_byte_array_new ();
-  guint8 chunk[64 * 1024];
-
-  for (;;)
-    {
-      gssize n = g_input_stream_read (in, chunk, sizeof chunk, NULL, error);
-
-      if (n < 0)
-        return NULL;
-      if (n == 0)
-        break;
-      if (buffer->len + (guint64) n > cap)
-        {
-          g_autofree char *size = g_format_size (cap);
-
-          g_set_error (error, DD_ERROR, DD_ERROR_FILE,
-                       _("Standard input holds more than %s; that is too much for one image."),
-                       size);
-          return NULL;
-        }
-      g_byte_array_append (buffer, chunk, n);
-    }
-
-  return g_byte_array_free_to_bytes (g_steal_pointer (&buffer));
-}
 
 /* More than DingTalk's 20 a minute to one robot: say how long it takes
  * (naming the robot when the batch goes to several). */
@@ -187,7 +153,12 @@ dd_cli_send (int    argc,
             largest = MAX (largest, dd_profile_get_max_image_bytes (g_ptr_array_index (profiles, j)));
           cap = dd_image_input_cap (largest);
 
-          stdin_bytes = read_stdin (cap, &stdin_error);
+          stdin_bytes = dd_cli_read_stdin (cap, &stdin_error);
+          if (g_error_matches (stdin_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            {
+              dd_cli_print_error (stdin_error);
+              return DD_EXIT_FAILED;
+            }
           if (stdin_bytes == NULL)
             continue;
           g_ptr_array_add (sources, dd_outbox_source_new_for_bytes (stdin_bytes, _("image")));

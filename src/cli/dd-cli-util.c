@@ -16,6 +16,7 @@
 
 #include "dd-cli-private.h"
 #include "dd-error.h"
+#include "dd-secret-mem.h"
 #include "dd-secrets.h"
 
 /* Secrets typed or piped in are short; a longer line is a mistake. */
@@ -146,7 +147,12 @@ dd_cli_read_secrets (const char * const  *keys,
                      const char * const  *prompts,
                      GError             **error)
 {
-  g_autoptr(GHashTable) secrets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) secrets = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                                        g_free, (GDestroyNotify) dd_secret_free);
+
+  /* No stdio buffer of its own for standard input: it would keep the
+   * lines read in memory nobody wipes.  Nothing has read it before. */
+  setvbuf (stdin, NULL, _IONBF, 0);
 
   if (isatty (STDIN_FILENO))
     {
@@ -159,14 +165,14 @@ dd_cli_read_secrets (const char * const  *keys,
           if (value != NULL && *value != '\0')
             g_hash_table_insert (secrets, g_strdup (keys[i]), value);
           else
-            g_free (value);
+            dd_secret_free (value);
         }
       return g_steal_pointer (&secrets);
     }
 
   for (guint line_no = 1; ; line_no++)
     {
-      g_autofree char *line = read_line (stdin, FALSE);
+      g_autoptr(DdSecret) line = read_line (stdin, FALSE);
       char *eq;
 
       if (line == NULL)
@@ -197,6 +203,37 @@ dd_cli_read_secrets (const char * const  *keys,
     }
 
   return g_steal_pointer (&secrets);
+}
+
+/**
+ * dd_cli_printable:
+ * @text: (nullable): a file name, or a sentence that may hold one
+ *
+ * The plain output is one line per image, its fields parted by tabs: a
+ * file name with a line feed, a carriage return or a tab in it would make
+ * lines of its own ("sent /etc/passwd").  Those, and every other control
+ * character, are written as "\xNN"; the JSON output has no such need.
+ *
+ * Returns: (transfer full): @text with no control character, "" for %NULL
+ */
+char *
+dd_cli_printable (const char *text)
+{
+  GString *out;
+
+  if (text == NULL)
+    return g_strdup ("");
+
+  out = g_string_sized_new (strlen (text));
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if ((guchar) *p < 0x20 || *p == 0x7f)
+        g_string_append_printf (out, "\\x%02x", (guchar) *p);
+      else
+        g_string_append_c (out, *p);
+    }
+
+  return g_string_free (out, FALSE);
 }
 
 /**

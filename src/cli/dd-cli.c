@@ -34,6 +34,9 @@ dd_cli_run (int    argc,
 
   g_return_val_if_fail (argc >= 1, DD_EXIT_USAGE);
 
+  /* before anything opens a file that could take a closed one's place */
+  dd_cli_guard_standard_fds ();
+
   /* the name --help and error messages begin with: "dingdrop profile add" */
   if (!g_str_equal (argv[0], "send") && argc >= 2 && argv[1][0] != '-')
     prgname = g_strdup_printf ("dingdrop %s %s", argv[0], argv[1]);

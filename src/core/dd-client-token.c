@@ -15,6 +15,7 @@
 
 #include "dd-client-private.h"
 #include "dd-error.h"
+#include "dd-secret-mem.h"
 #include "dd-sign.h"
 
 /* Refresh this long before DingTalk's expires_in, at most a tenth of it. */
@@ -28,7 +29,7 @@ _dd_client_token_entry_free (gpointer data)
   TokenEntry *entry = data;
 
   g_assert (entry->waiters == NULL);
-  g_free (entry->token);
+  dd_secret_free (entry->token);
   g_free (entry);
 }
 
@@ -163,7 +164,7 @@ token_fetched_cb (GObject      *source,
         {
           gint64 margin = MIN (TOKEN_MARGIN_SECONDS, expires_in / 10);
 
-          g_free (entry->token);
+          dd_secret_free (entry->token);
           entry->token = g_strdup (token);
           entry->expires_at = g_get_monotonic_time () + (expires_in - margin) * G_USEC_PER_SEC;
         }
@@ -198,39 +199,32 @@ static SoupMessage *
 build_token_request (DdProfile *profile,
                      gboolean   v1)
 {
-  g_autofree char *url = NULL;
+  /* The AppSecret's copies here are wiped; libsoup's (the URI, the
+   * connection's buffers) are not: tests/RELIABILITY.md */
+  g_autoptr(DdSecret) url = NULL;
 
   if (v1)
     {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonGenerator) generator = json_generator_new ();
-      g_autoptr(JsonNode) root = NULL;
-      g_autofree char *json = NULL;
+      static const char * const names[] = { "appKey", "appSecret" };
+      const char *values[] = { dd_profile_get_app_key (profile), dd_profile_get_app_secret (profile) };
+      char *json = dd_secret_json_build (names, values, G_N_ELEMENTS (names));
+      g_autoptr(GBytes) body = g_bytes_new_with_free_func (json, strlen (json),
+                                                           (GDestroyNotify) dd_secret_free, json);
       SoupMessage *msg;
 
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "appKey");
-      json_builder_add_string_value (builder, dd_profile_get_app_key (profile));
-      json_builder_set_member_name (builder, "appSecret");
-      json_builder_add_string_value (builder, dd_profile_get_app_secret (profile));
-      json_builder_end_object (builder);
-      root = json_builder_get_root (builder);
-      json_generator_set_root (generator, root);
-      json = json_generator_to_data (generator, NULL);
-
-      url = g_strdup_printf ("%s/v1.0/oauth2/accessToken", dd_profile_get_api_base (profile));
-      msg = _dd_client_build_json_post (url, json);
-      /* the secret in @json: wiped before it goes back to the allocator */
-      memset (json, 0, strlen (json));
+      url = g_strconcat (dd_profile_get_api_base (profile), "/v1.0/oauth2/accessToken", NULL);
+      msg = soup_message_new (SOUP_METHOD_POST, url);
+      if (msg != NULL)
+        soup_message_set_request_body_from_bytes (msg, "application/json", body);
       return msg;
     }
   else
     {
       g_autofree char *escaped_key = g_uri_escape_string (dd_profile_get_app_key (profile), NULL, FALSE);
-      g_autofree char *escaped_secret = g_uri_escape_string (dd_profile_get_app_secret (profile), NULL, FALSE);
+      g_autoptr(DdSecret) escaped_secret = g_uri_escape_string (dd_profile_get_app_secret (profile), NULL, FALSE);
 
-      url = g_strdup_printf ("%s/gettoken?appkey=%s&appsecret=%s",
-                             dd_profile_get_oapi_base (profile), escaped_key, escaped_secret);
+      url = g_strconcat (dd_profile_get_oapi_base (profile), "/gettoken?appkey=", escaped_key,
+                         "&appsecret=", escaped_secret, NULL);
       return soup_message_new (SOUP_METHOD_GET, url);
     }
 }

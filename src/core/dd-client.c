@@ -20,6 +20,7 @@
 
 #include "dd-client-private.h"
 #include "dd-error.h"
+#include "dd-secret-mem.h"
 #include "dd-sign.h"
 
 
@@ -385,6 +386,17 @@ call_done_cb (GObject      *source,
       return;
     }
 
+  /* The judge takes an errcode-less 200 for the v1.0 API's success; the
+   * oapi always says errcode 0, the v1.0 robot its processQueryKey: an
+   * answer without it ({} from a proxy) is not taken for "sent". */
+  if (call->kind == CALL_APP_ROBOT ? _dd_client_member_string (object, "processQueryKey") == NULL
+                                   : !json_object_has_member (object, "errcode"))
+    {
+      g_task_return_error (task, dd_error_new_malformed (soup_message_get_status (msg),
+                                                         "no errcode or processQueryKey in the answer"));
+      return;
+    }
+
   if (call->kind == CALL_UPLOAD)
     {
       const char *media_id = _dd_client_member_string (object, "media_id");
@@ -559,7 +571,7 @@ call_start (GTask      *task,
   DdClient *self = g_task_get_source_object (task);
   Call *call = g_task_get_task_data (task);
   g_autoptr(SoupMessage) msg = NULL;
-  g_autofree char *uri = NULL;
+  g_autoptr(DdSecret) uri = NULL;   /* with the token or the webhook's */
   g_autofree char *redacted = NULL;
 
   switch (call->kind)
@@ -572,8 +584,8 @@ call_start (GTask      *task,
       {
         g_autofree char *json = dd_message_to_webhook_json (call->message);
         /* A fresh timestamp for every request, retries included. */
-        g_autofree char *url = dd_sign_url (dd_profile_get_webhook (call->profile),
-                                            dd_profile_get_secret (call->profile),
+        g_autoptr(DdSecret) url = dd_sign_url (dd_profile_get_webhook (call->profile),
+                                               dd_profile_get_secret (call->profile),
                                             dd_sign_now_ms ());
         msg = _dd_client_build_json_post (url, json);
       }

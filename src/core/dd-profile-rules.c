@@ -15,6 +15,7 @@
 #include "dd-error.h"
 #include "dd-profile.h"
 #include "dd-profile-private.h"
+#include "dd-secret-mem.h"
 
 typedef enum {
   URL_OK,
@@ -221,10 +222,28 @@ normalize_url (const char  *text,
 {
   g_autoptr(GUri) uri = NULL;
   g_autoptr(GHashTable) params = NULL;
-  g_autofree char *query = NULL;
+  g_autoptr(DdSecret) query = NULL;
+  g_autoptr(DdSecret) pasted_query = NULL;
+  g_autofree char *address = NULL;
+  const char *question = strchr (text, '?');
+  const char *hash = strchr (text, '#');
   const char *token;
 
-  uri = g_uri_parse (text, G_URI_FLAGS_ENCODED, NULL);
+  /* The query, with the token, is split off here and never given to
+   * GUri, whose copies of it would be freed unwiped; GUri checks the
+   * rest.  A '?' in the fragment starts no query. */
+  if (question != NULL && hash != NULL && hash < question)
+    question = NULL;
+  if (question != NULL)
+    {
+      address = g_strndup (text, question - text);
+      pasted_query = hash != NULL ? g_strndup (question + 1, hash - question - 1)
+                                  : g_strdup (question + 1);
+    }
+  else
+    address = g_strndup (text, hash != NULL ? (gsize) (hash - text) : strlen (text));
+
+  uri = g_uri_parse (address, G_URI_FLAGS_ENCODED, NULL);
   if (uri == NULL)
     {
       g_set_error_literal (error, DD_ERROR, DD_ERROR_INVALID_WEBHOOK,
@@ -271,8 +290,8 @@ normalize_url (const char  *text,
       return NULL;
     }
 
-  if (g_uri_get_query (uri) != NULL)
-    params = g_uri_parse_params (g_uri_get_query (uri), -1, "&",
+  if (pasted_query != NULL)
+    params = g_uri_parse_params (pasted_query, -1, "&",
                                  G_URI_PARAMS_NONE, NULL);
 
   token = params ? g_hash_table_lookup (params, "access_token") : NULL;
@@ -297,6 +316,8 @@ normalize_url (const char  *text,
              g_hash_table_size (params) - 1);
 
   query = g_strconcat ("access_token=", token, NULL);
+  /* the table's copy, ours to wipe */
+  dd_wipe ((char *) token, strlen (token));
 
   return g_uri_join (G_URI_FLAGS_ENCODED,
                      g_uri_get_scheme (uri),
@@ -326,17 +347,16 @@ dd_webhook_normalize (const char  *input,
                       const char  *oapi_base,
                       GError     **error)
 {
-  g_autofree char *text = NULL;
+  g_autoptr(DdSecret) text = NULL;
   g_autofree char *base = NULL;
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   base = dd_profile_dup_base_url (oapi_base, DD_DEFAULT_OAPI_BASE);
 
-  if (input != NULL)
-    text = g_strstrip (g_strdup (input));
+  text = dd_secret_dup_stripped (input);
 
-  if (text == NULL || *text == '\0')
+  if (text == NULL)
     {
       g_set_error_literal (error, DD_ERROR, DD_ERROR_INVALID_WEBHOOK,
                            _("The webhook is empty. Paste the webhook from the robot’s settings in the DingTalk group."));
@@ -345,7 +365,7 @@ dd_webhook_normalize (const char  *input,
 
   if (is_token (text))
     {
-      g_autofree char *url = NULL;
+      g_autoptr(DdSecret) url = NULL;
 
       if (looks_like_signing_secret (text))
         {

@@ -11,6 +11,7 @@
 
 #include "dd-profile.h"
 #include "dd-profile-private.h"
+#include "dd-secret-mem.h"
 
 struct _DdProfile
 {
@@ -71,24 +72,12 @@ static GParamSpec *properties[N_PROPS];
 
 static const char * const empty_strv[] = { NULL };
 
-/* Overwrites a secret before its memory goes back to the allocator. */
-static void
-wipe_string (char *str)
-{
-  volatile char *p = (volatile char *) str;
-
-  if (str == NULL)
-    return;
-
-  while (*p != '\0')
-    *p++ = '\0';
-}
-
+/* Overwrites a secret, all of its allocation, before its memory goes
+ * back to the allocator. */
 static void
 free_secret (char *str)
 {
-  wipe_string (str);
-  g_free (str);
+  dd_secret_free (str);
 }
 
 static gboolean
@@ -109,19 +98,9 @@ is_blank (const char *str)
 static char *
 dup_stripped_or_null (const char *value)
 {
-  char *copy;
-
-  if (value == NULL)
-    return NULL;
-
-  copy = g_strstrip (g_strdup (value));
-  if (*copy == '\0')
-    {
-      g_free (copy);
-      return NULL;
-    }
-
-  return copy;
+  /* moves nothing: g_strstrip() on a copy would leave a secret's last
+   * bytes beyond its new end, where no wipe reaches */
+  return dd_secret_dup_stripped (value);
 }
 
 /* Takes ownership of @value.  Returns %TRUE if the field changed. */

@@ -8,11 +8,11 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <json-glib/json-glib.h>
 #include <libsecret/secret.h>
 
 #include "dd-error.h"
 #include "dd-profile-private.h"
+#include "dd-secret-mem.h"
 #include "dd-secrets.h"
 
 /* A robot's three secrets are one item of this schema, "profile" its id and
@@ -70,7 +70,7 @@ secrets_op_free (SecretsOp *op)
   g_clear_pointer (&op->profile_id, g_free);
   g_clear_pointer (&op->profile_name, g_free);
   for (guint i = 0; i < N_FIELDS; i++)
-    g_clear_pointer (&op->values[i], secret_password_free);
+    g_clear_pointer (&op->values[i], dd_secret_free);
   g_list_free_full (op->items, g_object_unref);
   g_free (op);
 }
@@ -142,8 +142,21 @@ on_default_collection (GObject      *source,
       g_task_return_error (task, keyring_error (task, error, "finding the default keyring"));
       return;
     }
-  /* no Secret Service here (libsecret's file backend, as in Flatpak):
-   * nothing is locked behind the search's back */
+  /* A Secret Service that answered, but has no default keyring at all
+   * (its login keyring deleted, a fresh account, another service with no
+   * default collection): the secrets cannot be there, nor be stored, and
+   * "this robot has no webhook" or "removed its secrets" would mislead. */
+  if (collection == NULL && error == NULL)
+    {
+      g_autoptr(GError) absent = g_error_new_literal (SECRET_ERROR, SECRET_ERROR_NO_SUCH_OBJECT,
+                                                      "the Secret Service has no default keyring");
+
+      g_task_return_error (task, keyring_error (task, absent, "finding the default keyring"));
+      return;
+    }
+
+  /* no Secret Service here (libsecret's file backend, as in Flatpak: the
+   * call failed): nothing is locked behind the search's back */
   if (collection != NULL && secret_collection_get_locked (collection))
     {
       g_autoptr(GError) locked = g_error_new_literal (SECRET_ERROR, SECRET_ERROR_IS_LOCKED,
@@ -238,32 +251,13 @@ unlock_then (GTask *task)
 
 static void store_next (GTask *task);
 
-/* The JSON of the one item; NULL if no secret is set. */
+/* The JSON of the one item, in one allocation that is wiped (json-glib's
+ * builder and generator would leave copies behind); NULL if no secret is
+ * set. */
 static char *
 serialize_values (SecretsOp *op)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  gboolean any = FALSE;
-
-  json_builder_begin_object (builder);
-  for (guint i = 0; i < N_FIELDS; i++)
-    if (op->values[i] != NULL)
-      {
-        json_builder_set_member_name (builder, field_names[i]);
-        json_builder_add_string_value (builder, op->values[i]);
-        any = TRUE;
-      }
-  json_builder_end_object (builder);
-  if (!any)
-    return NULL;
-
-  root = json_builder_get_root (builder);
-  generator = json_generator_new ();
-  json_generator_set_root (generator, root);
-
-  return json_generator_to_data (generator, NULL);
+  return dd_secret_json_build (field_names, (const char * const *) op->values, N_FIELDS);
 }
 
 static void
@@ -353,7 +347,8 @@ store_next (GTask *task)
                              "profile", op->profile_id,
                              "field", DD_SECRET_FIELD_ALL,
                              NULL);
-      secret_password_free (json);
+      /* libsecret has its own copy, in memory it wipes */
+      dd_secret_free (json);
       return;
     }
 
@@ -427,6 +422,7 @@ dd_secrets_store_async (DdProfile           *profile,
 
   op = secrets_op_new (dd_profile_get_id (profile), dd_profile_get_name (profile),
                        store_next);
+  /* copies, wiped with the operation */
   op->values[FIELD_WEBHOOK] = g_strdup (dd_profile_get_webhook (profile));
   op->values[FIELD_SECRET] = g_strdup (dd_profile_get_secret (profile));
   op->values[FIELD_APP_SECRET] = g_strdup (dd_profile_get_app_secret (profile));
@@ -484,35 +480,14 @@ dup_item_value (GTask             *task,
   return g_strdup (text);
 }
 
-/* The values of the one item of a set. */
+/* The values of the one item of a set, each in one allocation that is
+ * wiped (json-glib's parser would leave copies behind). */
 static gboolean
 parse_set (SecretsOp   *op,
            const char  *json,
            GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonObject *object;
-
-  if (!json_parser_load_from_data (parser, json, -1, error))
-    return FALSE;
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    {
-      g_set_error_literal (error, SECRET_ERROR, SECRET_ERROR_PROTOCOL,
-                           "the item of the secrets is not a JSON object");
-      return FALSE;
-    }
-
-  object = json_node_get_object (json_parser_get_root (parser));
-  for (guint i = 0; i < N_FIELDS; i++)
-    {
-      JsonNode *node = json_object_get_member (object, field_names[i]);
-
-      if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
-          json_node_get_value_type (node) == G_TYPE_STRING)
-        op->values[i] = g_strdup (json_node_get_string (node));
-    }
-
-  return TRUE;
+  return dd_secret_json_parse (json, field_names, op->values, N_FIELDS, error);
 }
 
 static void
@@ -534,16 +509,13 @@ load_from_items (GTask *task)
 
   if (set != NULL)
     {
-      char *json = dup_item_value (task, set, &error);
+      g_autoptr(DdSecret) json = dup_item_value (task, set, &error);
 
       if (json == NULL || !parse_set (op, json, &error))
         {
-          if (json != NULL)
-            secret_password_free (json);
           g_task_return_error (task, keyring_error (task, error, "reading the secrets"));
           return;
         }
-      secret_password_free (json);
     }
   else
     {

@@ -12,6 +12,7 @@
 
 #include <string.h>
 
+#include "dd-secret-mem.h"
 #include "dd-sign.h"
 
 /**
@@ -26,18 +27,26 @@ dd_sign_compute (const char *secret,
                  gint64      timestamp_ms)
 {
   g_autoptr(GHmac) hmac = NULL;
-  g_autofree char *to_sign = NULL;
+  g_autoptr(DdSecret) to_sign = NULL;
   guint8 digest[32];
   gsize digest_len = sizeof digest;
+  char timestamp[24];
+  char *sign;
 
   g_return_val_if_fail (secret != NULL, NULL);
 
-  to_sign = g_strdup_printf ("%" G_GINT64_FORMAT "\n%s", timestamp_ms, secret);
+  /* The text holds the secret: wiped.  GHmac's own state (the key's
+   * pads, the last block) is freed by GLib unwiped: tests/RELIABILITY.md */
+  g_snprintf (timestamp, sizeof timestamp, "%" G_GINT64_FORMAT "\n", timestamp_ms);
+  to_sign = g_strconcat (timestamp, secret, NULL);
   hmac = g_hmac_new (G_CHECKSUM_SHA256, (const guchar *) secret, strlen (secret));
   g_hmac_update (hmac, (const guchar *) to_sign, -1);
   g_hmac_get_digest (hmac, digest, &digest_len);
 
-  return g_base64_encode (digest, digest_len);
+  sign = g_base64_encode (digest, digest_len);
+  dd_wipe (digest, sizeof digest);
+
+  return sign;
 }
 
 /**
@@ -56,6 +65,7 @@ dd_sign_url (const char *webhook_url,
 {
   g_autofree char *sign = NULL;
   g_autofree char *escaped = NULL;
+  char timestamp[24];
 
   g_return_val_if_fail (webhook_url != NULL, NULL);
 
@@ -66,10 +76,12 @@ dd_sign_url (const char *webhook_url,
   /* Base64 may hold '+', '/' and '='; all must be escaped, and only once. */
   escaped = g_uri_escape_string (sign, NULL, FALSE);
 
-  return g_strdup_printf ("%s%ctimestamp=%" G_GINT64_FORMAT "&sign=%s",
-                          webhook_url,
-                          strchr (webhook_url, '?') ? '&' : '?',
-                          timestamp_ms, escaped);
+  g_snprintf (timestamp, sizeof timestamp, "%" G_GINT64_FORMAT, timestamp_ms);
+
+  /* one allocation of the right size: a growing buffer would leave
+   * copies of the token behind */
+  return g_strconcat (webhook_url, strchr (webhook_url, '?') ? "&" : "?",
+                      "timestamp=", timestamp, "&sign=", escaped, NULL);
 }
 
 gint64

@@ -20,7 +20,7 @@ trap 'rm -rf "$tmp"' EXIT
 command -v convert >/dev/null || { echo "$0: convert is missing (Debian package imagemagick)" >&2; exit 1; }
 
 mkdir -p "$corpus/image-header" "$corpus/image-strip" \
-         "$corpus/judge-response" "$corpus/webhook-normalize"
+         "$corpus/judge-response" "$corpus/webhook-normalize" "$corpus/secret-json"
 
 # ---- images ----------------------------------------------------------------
 img="$tmp/img"
@@ -139,3 +139,16 @@ hook loopback       '\003http://127.0.0.1:8080/robot/send?access_token=0123abcd'
 hook loopback-v6    'http://[::1]:9/robot/send?access_token=0123abcd\000http://[::1]:9/'
 hook custom-base    'abcdef0123\000https://dd.internal.example:8443/api/'
 hook chinese        '\000钉钉机器人 https://oapi.dingtalk.com/robot/send?access_token=0123abcd'
+
+# ---- the keyring item of a robot's secrets (dd-secrets.c) ------------------
+item () {
+  printf "$2" > "$corpus/secret-json/$1"
+}
+item item           '{"webhook":"https://oapi.dingtalk.com/robot/send?access_token=0123abcd","secret":"SEC0123456789abcdef","app-secret":"app_secret-1"}'
+item escapes        '{"secret":"SEC\\"q\\" \\\\ \\/ \\b\\f\\n\\r\\t\\u001f"}'
+item spaces-unicode ' {\n  "secret" : "\\u00e9\\ud83d\\ude00\344\270\255" , "other":"x" }\n'
+item empty          '{}'
+item duplicate      '{"secret":"a","secret":"b"}'
+item raw-control    '{"secret":"a\037b"}'
+item not-a-string   '{"secret":1}'
+item lone-surrogate '{"secret":"\\ud83d"}'

@@ -26,7 +26,7 @@ esac
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${FUZZ_BUILD:-"$top/_build-fuzz"}
-targets="judge-response webhook-normalize image-header image-strip"
+targets="judge-response webhook-normalize image-header image-strip secret-json"
 
 for tool in clang meson; do
   if ! command -v "$tool" >/dev/null 2>&1; then

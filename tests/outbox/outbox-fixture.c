@@ -16,7 +16,7 @@ test_clock (gpointer user_data)
   return ((Fixture *) user_data)->now;
 }
 
-static void
+void
 store_result (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
@@ -24,7 +24,7 @@ store_result (GObject      *source,
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
-static GAsyncResult *
+GAsyncResult *
 wait_for (GAsyncResult **slot)
 {
   while (*slot == NULL)
@@ -32,22 +32,17 @@ wait_for (GAsyncResult **slot)
   return *slot;
 }
 
-DdProfile *
-fixture_add_profile (Fixture    *f,
-                     const char *name,
-                     const char *token,
-                     const char *secret)
+/* Adds @profile (its servers the fake's, the internal app's AppKey and
+ * AppSecret) to the store, and its secrets to the keyring. */
+static DdProfile *
+store_profile (Fixture   *f,
+               DdProfile *profile)
 {
-  g_autoptr(DdProfile) profile = dd_profile_new (name);
-  g_autofree char *webhook = g_strdup_printf ("%s/robot/send?access_token=%s",
-                                              dd_fake_server_get_base_url (f->fake), token);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
   dd_profile_set_oapi_base (profile, dd_fake_server_get_base_url (f->fake));
   dd_profile_set_api_base (profile, dd_fake_server_get_base_url (f->fake));
-  g_assert_true (dd_profile_set_webhook (profile, webhook, &error));
-  dd_profile_set_secret (profile, secret);
   dd_profile_set_app_key (profile, APP_KEY);
   dd_profile_set_app_secret (profile, APP_SECRET);
   g_assert_true (dd_profile_store_add (f->store, profile, &error));
@@ -59,6 +54,39 @@ fixture_add_profile (Fixture    *f,
   g_assert_no_error (error);
 
   return profile;  /* the store holds it */
+}
+
+DdProfile *
+fixture_add_profile (Fixture    *f,
+                     const char *name,
+                     const char *token,
+                     const char *secret)
+{
+  g_autoptr(DdProfile) profile = dd_profile_new (name);
+  g_autofree char *webhook = g_strdup_printf ("%s/robot/send?access_token=%s",
+                                              dd_fake_server_get_base_url (f->fake), token);
+  g_autoptr(GError) error = NULL;
+
+  dd_profile_set_oapi_base (profile, dd_fake_server_get_base_url (f->fake));
+  g_assert_true (dd_profile_set_webhook (profile, webhook, &error));
+  g_assert_no_error (error);
+  dd_profile_set_secret (profile, secret);
+
+  return store_profile (f, profile);
+}
+
+/* An app robot: no webhook, the robot code and the group's id. */
+DdProfile *
+fixture_add_app_profile (Fixture    *f,
+                         const char *robot_code,
+                         const char *conversation_id)
+{
+  g_autoptr(DdProfile) profile = dd_profile_new (robot_code);
+
+  dd_profile_set_robot_code (profile, robot_code);
+  dd_profile_set_conversation_id (profile, conversation_id);
+
+  return store_profile (f, profile);
 }
 
 static void
@@ -329,6 +357,24 @@ batch_done (Fixture  *f,
     if (!dd_job_is_finished (g_ptr_array_index (jobs, i)))
       return FALSE;
   return jobs->len > 0;
+}
+
+/* batch_done(), moving the clock to the next retry whenever a job waits
+ * for one. */
+gboolean
+done_skipping_backoff (Fixture  *f,
+                       gpointer  batch_id)
+{
+  g_autoptr(GPtrArray) jobs = dd_outbox_get_batch_jobs (f->outbox, batch_id);
+
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      DdJob *job = g_ptr_array_index (jobs, i);
+
+      if (!dd_job_is_finished (job) && dd_job_get_retry_at (job) > f->now)
+        f->now = dd_job_get_retry_at (job);
+    }
+  return batch_done (f, batch_id);
 }
 
 const char *

@@ -36,11 +36,19 @@ void        fixture_set_up       (Fixture       *f,
 void        fixture_tear_down    (Fixture       *f,
                                   gconstpointer  data);
 
+void        store_result         (GObject       *source,
+                                  GAsyncResult  *result,
+                                  gpointer       user_data);
+GAsyncResult *wait_for           (GAsyncResult **slot);
+
 DdOutbox   *fixture_new_outbox   (Fixture       *f);
 DdProfile  *fixture_add_profile  (Fixture       *f,
                                   const char    *name,
                                   const char    *token,
                                   const char    *secret);
+DdProfile  *fixture_add_app_profile (Fixture    *f,
+                                  const char    *robot_code,
+                                  const char    *conversation_id);
 GBytes     *make_png             (guint          width,
                                   guint          height,
                                   guint          seed);
@@ -70,6 +78,8 @@ gboolean    wait_until           (Fixture       *f,
                                   gpointer       data,
                                   guint          timeout_ms);
 gboolean    batch_done           (Fixture       *f,
+                                  gpointer       batch_id);
+gboolean    done_skipping_backoff (Fixture      *f,
                                   gpointer       batch_id);
 const char *message_text         (DdFakeMessage *message);
 guint       count_jobs_in_state  (DdOutbox      *outbox,

@@ -49,9 +49,10 @@ n_paused (Fixture  *f,
   return count_jobs_in_state (f->outbox, DD_JOB_PAUSED) == GPOINTER_TO_UINT (n);
 }
 
-/* Moves the clock to the next retry whenever a job waits for one. */
+/* Moves the clock to the next retry whenever a job waits for one, and
+ * checks that the wait is within the backoff's bound. */
 static gboolean
-done_skipping_backoff (Fixture  *f,
+done_skipping_bounded_backoff (Fixture  *f,
                        gpointer  batch_id)
 {
   g_autoptr(GPtrArray) jobs = dd_outbox_get_batch_jobs (f->outbox, batch_id);
@@ -259,7 +260,7 @@ check_busy (Fixture *f,
   while (dd_fake_server_get_n_upload_requests (f->fake) < 2)
     g_main_context_iteration (NULL, TRUE);
   dd_fake_server_set_next_answer (f->fake, "/robot/send", 1, send_status, busy, "application/json");
-  g_assert_true (wait_until (f, done_skipping_backoff, batch, 30000));
+  g_assert_true (wait_until (f, done_skipping_bounded_backoff, batch, 30000));
 
   for (guint i = 0; i < jobs->len; i++)
     {
@@ -324,7 +325,7 @@ test_lost_answer (Fixture       *f,
     g_main_context_iteration (NULL, TRUE);
   dd_fake_server_inject_fault (f->fake, DD_FAKE_FAULT_LATENCY, 1);
 
-  g_assert_true (wait_until (f, done_skipping_backoff, batch, 20000));
+  g_assert_true (wait_until (f, done_skipping_bounded_backoff, batch, 20000));
   g_assert_true (wait_until (f, n_requests, GUINT_TO_POINTER (2), 5000));
 
   messages = dd_fake_server_get_messages (f->fake);
@@ -414,7 +415,7 @@ check_transient (Fixture     *f,
   batch = add_batch (f, f->outbox, f->profile, images, NULL);
   jobs = dd_outbox_get_batch_jobs (f->outbox, batch);
   dd_outbox_start (f->outbox);
-  g_assert_true (wait_until (f, done_skipping_backoff, batch, 30000));
+  g_assert_true (wait_until (f, done_skipping_bounded_backoff, batch, 30000));
 
   for (guint i = 0; i < jobs->len; i++)
     {
@@ -469,7 +470,7 @@ test_transient_gives_up (Fixture       *f,
   jobs = dd_outbox_get_batch_jobs (f->outbox, batch);
   job = jobs->pdata[0];
   dd_outbox_start (f->outbox);
-  g_assert_true (wait_until (f, done_skipping_backoff, batch, 30000));
+  g_assert_true (wait_until (f, done_skipping_bounded_backoff, batch, 30000));
 
   g_assert_cmpint (dd_job_get_state (job), ==, DD_JOB_FAILED);
   g_assert_cmpuint (dd_job_get_attempts (job), ==, DD_OUTBOX_MAX_ATTEMPTS);

@@ -8,48 +8,12 @@
 
 #include <string.h>
 
-#include "dd-secrets.h"
 #include "outbox-fixture.h"
 
 #define ROBOT_CODE "dingoutboxrobot"
 #define CONV_ID    "cidOutboxGroup=="
 #define SEND_PATH  "/v1.0/robot/groupMessages/send"
 #define MINUTE     (60 * G_USEC_PER_SEC)
-
-static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-/* An app robot: no webhook, the robot code and the group's id. */
-static DdProfile *
-add_app_profile (Fixture    *f,
-                 const char *robot_code)
-{
-  g_autoptr(DdProfile) profile = dd_profile_new (robot_code);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  dd_profile_set_oapi_base (profile, dd_fake_server_get_base_url (f->fake));
-  dd_profile_set_api_base (profile, dd_fake_server_get_base_url (f->fake));
-  dd_profile_set_robot_code (profile, robot_code);
-  dd_profile_set_conversation_id (profile, CONV_ID);
-  dd_profile_set_app_key (profile, APP_KEY);
-  dd_profile_set_app_secret (profile, APP_SECRET);
-  g_assert_true (dd_profile_store_add (f->store, profile, &error));
-  g_assert_no_error (error);
-
-  dd_secrets_store_async (profile, NULL, store_result, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (dd_secrets_store_finish (result, &error));
-  g_assert_no_error (error);
-
-  return profile;  /* the store holds it */
-}
 
 static JsonObject *
 body_of (DdFakeMessage *message)
@@ -74,22 +38,6 @@ msg_param (DdFakeMessage *message)
   return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
 }
 
-static gboolean
-done_skipping_backoff (Fixture  *f,
-                       gpointer  batch_id)
-{
-  g_autoptr(GPtrArray) jobs = dd_outbox_get_batch_jobs (f->outbox, batch_id);
-
-  for (guint i = 0; i < jobs->len; i++)
-    {
-      DdJob *job = g_ptr_array_index (jobs, i);
-
-      if (!dd_job_is_finished (job) && dd_job_get_retry_at (job) > f->now)
-        f->now = dd_job_get_retry_at (job);
-    }
-  return batch_done (f, batch_id);
-}
-
 /* One image: a sampleImageMsg whose photoURL is its media_id, sent with a
  * token from the v1.0 oauth2 endpoint, not the upload's gettoken one. */
 static void
@@ -108,7 +56,7 @@ test_app_image (Fixture       *f,
     return;
 
   dd_fake_server_add_app_robot (f->fake, ROBOT_CODE, CONV_ID);
-  profile = add_app_profile (f, ROBOT_CODE);
+  profile = fixture_add_app_profile (f, ROBOT_CODE, CONV_ID);
   batch = add_batch (f, f->outbox, profile, images, NULL);
   dd_outbox_start (f->outbox);
   g_assert_true (wait_until (f, batch_done, batch, 20000));
@@ -191,7 +139,7 @@ test_app_caption (Fixture       *f,
     return;
 
   dd_fake_server_add_app_robot (f->fake, ROBOT_CODE, CONV_ID);
-  profile = add_app_profile (f, ROBOT_CODE);
+  profile = fixture_add_app_profile (f, ROBOT_CODE, CONV_ID);
   batch = add_batch (f, f->outbox, profile, images, &options);
   jobs = dd_outbox_get_batch_jobs (f->outbox, batch);
   dd_outbox_start (f->outbox);
@@ -237,7 +185,7 @@ test_app_album (Fixture       *f,
     return;
 
   dd_fake_server_add_app_robot (f->fake, ROBOT_CODE, CONV_ID);
-  profile = add_app_profile (f, ROBOT_CODE);
+  profile = fixture_add_app_profile (f, ROBOT_CODE, CONV_ID);
   batch = add_batch (f, f->outbox, profile, images, &options);
   dd_outbox_start (f->outbox);
   g_assert_true (wait_until (f, batch_done, batch, 20000));
@@ -277,7 +225,7 @@ test_app_expired_token (Fixture       *f,
     return;
 
   dd_fake_server_add_app_robot (f->fake, ROBOT_CODE, CONV_ID);
-  profile = add_app_profile (f, ROBOT_CODE);
+  profile = fixture_add_app_profile (f, ROBOT_CODE, CONV_ID);
   first = add_batch (f, f->outbox, profile, first_images, NULL);
   dd_outbox_start (f->outbox);
   g_assert_true (wait_until (f, batch_done, first, 20000));
@@ -329,8 +277,8 @@ test_app_errors (Fixture       *f,
     return;
 
   dd_fake_server_add_app_robot (f->fake, ROBOT_CODE, CONV_ID);
-  profile = add_app_profile (f, ROBOT_CODE);
-  wrong = add_app_profile (f, ROBOT_CODE "-wrong");
+  profile = fixture_add_app_profile (f, ROBOT_CODE, CONV_ID);
+  wrong = fixture_add_app_profile (f, ROBOT_CODE "-wrong", CONV_ID);
   dd_outbox_start (f->outbox);
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

@@ -330,14 +330,6 @@ test_persistence (Fixture       *f,
 
 /* A batch of a file and pasted bytes, as the window adds them; with
  * keep-history-images the bytes stay; the thumbnail fits in 256×256. */
-static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 static gboolean
 has_result (Fixture  *f,
             gpointer  slot)

@@ -79,7 +79,12 @@ shoot () {  # shoot NAME: the screen, with the window on it
   import -window root "$artifacts/$1.png" 2>/dev/null
 }
 
-# wait_queued N: until the window has logged its Nth queued image (60 s)
+# wait_queued N: until the window has logged its Nth queued image (60 s).
+# The g_debug of dd_window_append_item() is the only outside sign of it:
+# the window's title does not change, its actions are widget actions (not
+# on D-Bus), accessibility is off in the tests, and the outbox sees an
+# image only at Send.  If the line goes, this wait fails (not_ok with the
+# log's tail), it never passes without the image.
 wait_queued () {
   j=0
   while queued=$(grep -c "Queued “" "$work/app-$tag.log" 2>/dev/null); [ "${queued:-0}" -lt "$1" ]; do
