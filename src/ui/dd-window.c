@@ -354,12 +354,20 @@ paste_action (GtkWidget  *widget,
   dd_window_paste (DD_WINDOW (widget));
 }
 
+/* Sending goes from the top of the list: that is where the rows sent
+ * fold, what failed stays and what goes next waits, so it comes into
+ * view, and the list no longer follows its end. */
 static void
 send_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
-  dd_window_send (DD_WINDOW (widget));
+  DdWindow *self = DD_WINDOW (widget);
+
+  dd_window_send (self);
+  self->scroll_to_end = FALSE;
+  g_clear_handle_id (&self->scroll_timeout_id, g_source_remove);
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->queue_scroller), 0);
 }
 
 static void

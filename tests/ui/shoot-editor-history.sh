@@ -58,6 +58,12 @@ PY
 
 key () { xdotool key --clearmodifiers "$@"; sleep 0.4; }
 
+shoot_focused () {  # shoot_focused FILE: the window with the focus, alone
+  import -window root "$work/root.png"
+  eval "$(xdotool getwindowfocus getwindowgeometry --shell)"
+  convert "$work/root.png" -crop "${WIDTH}x${HEIGHT}+${X}+${Y}" +repage "$1"
+}
+
 for lang in "$@"; do
   suffix="-$lang"
   [ "$lang" = en ] && suffix=
@@ -99,7 +105,7 @@ for lang in "$@"; do
   sleep 1.5
   key Down Return
   sleep 1.5
-  import -window root "$out/history$suffix.png"
+  shoot_focused "$out/history$suffix.png"
   key Escape
   sleep 0.5
   xdotool windowfocus --sync "$wid" 2>/dev/null || xdotool windowfocus "$wid"
@@ -119,7 +125,7 @@ for lang in "$@"; do
   key Tab ctrl+a
   xdotool type --delay 20 'http://example.com/robot/send'
   sleep 1
-  import -window root "$out/robot-editor-error$suffix.png"
+  shoot_focused "$out/robot-editor-error$suffix.png"
   # a tooltip, and the question about the change (EXTRA=folder keeps them)
   xdotool mousemove 28 28
   sleep 2
