@@ -3,7 +3,8 @@
  * real image files, against the fake DingTalk: Delete on the focused
  * row, Ctrl+R, the row's menu (Shift+F10, the Menu key); 150 images
  * with the rows sent folded into one row; the failure toast's Edit Robot
- * opening the robot editor on the robot that failed
+ * opening the robot editor on the robot that failed; the first start's
+ * Add Robot… opening a new robot's editor
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -588,58 +589,7 @@ toast_button (Fixture *f)
 static gboolean
 toast_shown (gpointer data)
 {
-  Fixture *f = data;
-  GtkWidget *button = toast_button (f);
-  graphene_point_t p;
-
-  /* shown, and done sliding in: it stays where it is */
-  if (button == NULL ||
-      !gtk_widget_compute_point (button, GTK_WIDGET (f->window), &GRAPHENE_POINT_INIT (0, 0), &p))
-    return FALSE;
-  if (g_object_get_data (G_OBJECT (button), "test-y") == GINT_TO_POINTER ((int) p.y + 1))
-    return TRUE;
-  g_object_set_data (G_OBJECT (button), "test-y", GINT_TO_POINTER ((int) p.y + 1));
-  return FALSE;
-}
-
-static gboolean
-toast_shown_still (gpointer data)
-{
-  /* twice the same place, some frames apart */
-  for (gint64 end = g_get_monotonic_time () + 100 * 1000; g_get_monotonic_time () < end;)
-    g_main_context_iteration (NULL, FALSE);
-  return toast_shown (data);
-}
-
-/* A real click on @widget's middle. */
-static void
-click (Fixture   *f,
-       GtkWidget *widget)
-{
-  GtkNative *native = gtk_widget_get_native (widget);
-  GdkSurface *surface = gtk_native_get_surface (native);
-  g_autofree char *xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
-  g_autofree char *x = NULL, *y = NULL;
-  g_autoptr(GError) error = NULL;
-  graphene_point_t p;
-  double sx, sy;
-  int status;
-
-  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native),
-                                           &GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2.0,
-                                                                 gtk_widget_get_height (widget) / 2.0),
-                                           &p));
-  gtk_native_get_surface_transform (native, &sx, &sy);
-  x = g_strdup_printf ("%d", (int) (p.x + sx));
-  y = g_strdup_printf ("%d", (int) (p.y + sy));
-  {
-    const char *argv[] = { "xdotool", "mousemove", "--sync", "--window", xid, x, y, "click", "1", NULL };
-
-    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
-                                 NULL, NULL, &status, &error));
-  }
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return toast_button (data) != NULL;
 }
 
 /* An image refused by "Broken Robot", another robot chosen meanwhile: a
@@ -666,18 +616,47 @@ test_edit_robot_toast (Fixture       *f,
   gtk_drop_down_set_selected (GTK_DROP_DOWN (child (f, "robot_dropdown")), 0);
   add_images (f, 1, "refused");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.send", NULL));
-  g_assert_true (dd_test_wait_for (toast_shown_still, f, 20000));
+  g_assert_true (dd_test_wait_for (toast_shown, f, 20000));
   g_assert_cmpint (job_state (f, 0), ==, DD_JOB_FAILED);
   gtk_drop_down_set_selected (GTK_DROP_DOWN (child (f, "robot_dropdown")), 1);
   g_assert_null (robots_window (f));
 
-  click (f, toast_button (f));
+  g_assert_true (dd_test_click (toast_button (f)));
   g_assert_true (dd_test_wait_for (editor_shown, f, 20000));
   robots = robots_window (f);
   editor = dd_robots_window_get_editor (robots);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (dd_test_editor_child (editor, "name_row"))), ==,
                    "Broken Robot");
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (robots)) == GTK_WINDOW (f->window));
+}
+
+/* The first start, no robot: the header does not repeat the page's
+ * button, and a click on the page's Add Robot… goes straight to a new
+ * robot's editor, not to an empty list of robots. */
+static void
+test_first_run (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  GtkWidget *add, *editor;
+
+  if (!have_xdotool ())
+    return;
+  /* an id of its own: the last test's may still be on the bus */
+  f->app = GTK_APPLICATION (_dd_application_new_for (TEST_APP_ID ".FirstRun", f->store, f->outbox));
+  g_assert_true (g_application_register (G_APPLICATION (f->app), NULL, &error));
+  g_assert_no_error (error);
+  fixture_window (f);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (child (f, "main_stack"))), ==, "no-robot");
+  g_assert_null (find_labelled (child (f, "robot_stack"), "Add Robot…"));
+
+  add = find_labelled (child (f, "main_stack"), "Add Robot…");
+  g_assert_nonnull (add);
+  g_assert_true (dd_test_click (add));
+  g_assert_true (dd_test_wait_for (editor_shown, f, 20000));
+  editor = dd_robots_window_get_editor (robots_window (f));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (dd_test_editor_child (editor, "name_row"))), !=, "");
+  g_assert_false (gtk_widget_get_visible (dd_test_editor_child (editor, "delete_button")));
 }
 
 int
@@ -696,6 +675,7 @@ main (int    argc,
       g_test_add ("/window-rows/retry-keys", Fixture, NULL, fixture_set_up, test_retry_keys, fixture_tear_down);
       g_test_add ("/window-rows/big-batch", Fixture, NULL, fixture_set_up, test_big_batch, fixture_tear_down);
       g_test_add ("/window-rows/edit-robot-toast", Fixture, NULL, fixture_set_up, test_edit_robot_toast, fixture_tear_down);
+      g_test_add ("/window-rows/first-run", Fixture, NULL, fixture_set_up, test_first_run, fixture_tear_down);
     }
 
   return g_test_run ();
