@@ -215,13 +215,15 @@ add_images (Fixture    *f,
     dd_window_add_bytes (f->window, png, name);
 }
 
+/* A real click (xdotool) on the window's @button, which must be shown
+ * and sensitive. */
 static void
 click (Fixture    *f,
        const char *button)
 {
   g_assert_true (gtk_widget_get_visible (child (f, button)));
   g_assert_true (gtk_widget_is_sensitive (child (f, button)));
-  g_signal_emit_by_name (child (f, button), "clicked");
+  g_assert_true (dd_test_click (child (f, button)));
 }
 
 /* ---- Stop ------------------------------------------------------------------ */

@@ -217,7 +217,9 @@ dd_test_click (GtkWidget *widget)
   x = g_strdup_printf ("%d", (int) (p.x + sx));
   y = g_strdup_printf ("%d", (int) (p.y + sy));
   {
-    const char *argv[] = { "timeout", "10", "xdotool", "mousemove", "--sync", "--window", xid, x, y,
+    /* not --sync: it waits for the pointer to move, and it may be there
+     * already */
+    const char *argv[] = { "timeout", "10", "xdotool", "mousemove", "--window", xid, x, y,
                            "click", "1", NULL };
 
     if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
