@@ -9,8 +9,8 @@
 #     tests/ui/shoot-editor-history.sh _build/src/dingdrop \
 #     _build/tests/fake/dd-fake-dingtalk data/screenshots _build/po en zh_CN
 #
-# Writes robot-editor-error[-LANG].png and history[-LANG].png (no suffix
-# for en).  The secrets are fake, as in the tests.
+# Writes robots[-LANG].png (a robot's page), robot-editor-error[-LANG].png
+# and history[-LANG].png (no suffix for en).  The secrets are fake, as in the tests.
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -eu
@@ -57,6 +57,8 @@ PY
 }
 
 key () { xdotool key --clearmodifiers "$@"; sleep 0.4; }
+
+
 
 shoot_focused () {  # shoot_focused FILE: the window with the focus, alone
   import -window root "$work/root.png"
@@ -115,9 +117,24 @@ for lang in "$@"; do
   import -window root "$work/tooltip-main$suffix.png"
   xdotool mousemove 700 700
 
-  # the robot's page, with a webhook that is not one
+  # a second robot, as one is set up for real (its DingTalk is not the
+  # fake: nothing is sent to it), for the picture of the robot's page;
+  # the robots are the same for every language
+  printf 'webhook=https://oapi.dingtalk.com/robot/send?access_token=%s\nsecret=%s\napp-secret=%s\n' \
+         "$TOKEN" "$SECRET" "$APP_SECRET" |
+    "$dingdrop" profile add "Design Team" --app-key "$APP_KEY" \
+      --keyword 日报 --keyword 周报 >/dev/null 2>&1 || true
+  sleep 1
   key ctrl+comma
   sleep 1
+  # the second row: that robot's page, its secrets read from the keyring
+  xdotool mousemove 300 228 click 1
+  sleep 8
+  shoot_focused "$out/robots$suffix.png"
+  key Escape
+  sleep 1
+
+  # the robot's page, with a webhook that is not one
   xdotool mousemove 300 172 click 1
   # the secrets arrive from the keyring; until then their fields are
   # insensitive, and Tab would skip them
