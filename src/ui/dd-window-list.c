@@ -44,6 +44,7 @@ dd_window_list_update (DdWindow            *self,
   gboolean hide = fold && !self->show_sent;
   GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
   gboolean lost_focus = FALSE;
+  guint n_shown = 0;
   GtkListBoxRow *row;
 
   /* the next big batch starts folded again */
@@ -54,6 +55,7 @@ dd_window_list_update (DdWindow            *self,
     {
       gboolean visible = !(hide && row_is_sent (row));
 
+      n_shown += visible;
       if (gtk_widget_get_visible (GTK_WIDGET (row)) == visible)
         continue;
       lost_focus |= !visible && focus_within (GTK_WIDGET (row), focus);
@@ -61,6 +63,8 @@ dd_window_list_update (DdWindow            *self,
     }
 
   gtk_widget_set_visible (GTK_WIDGET (self->sent_list), fold);
+  /* every row folded: no empty card below the summary */
+  gtk_widget_set_visible (GTK_WIDGET (self->queue_list), n_shown > 0);
   if (fold)
     {
       g_autofree char *title = g_strdup_printf (ngettext ("%u image sent", "%u images sent", counts->sent),

@@ -561,6 +561,35 @@ test_big_batch (Fixture       *f,
   g_assert_true (focus (f) == child (f, "sent_row"));
 }
 
+static gboolean
+all_sent_14 (gpointer data)
+{
+  return count_state (data, DD_JOB_SENT) == 14 && gtk_widget_get_visible (child (data, "finished_box"));
+}
+
+/* A big batch all sent: the summary row alone, no empty list under it;
+ * Send More clears it. */
+static void
+test_all_sent (Fixture       *f,
+               gconstpointer  data)
+{
+  if (!have_xdotool ())
+    return;
+  add_profile (f, "Team Group", TOKEN, SECRET);
+  fixture_window (f);
+  add_images (f, 14, "all");
+  g_assert_true (keys (f, "ctrl+Return"));
+  g_assert_true (dd_test_wait_for (all_sent_14, f, 60000));
+  g_assert_true (gtk_widget_get_visible (child (f, "sent_list")));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (f, "sent_title"))), ==, "14 images sent");
+  g_assert_false (gtk_widget_get_visible (child (f, "queue_list")));
+  assert_folded (f, TRUE);
+
+  g_assert_true (dd_test_click (child (f, "send_more_button")));
+  g_assert_cmpuint (n_rows (f), ==, 0);
+  g_assert_false (gtk_widget_get_visible (child (f, "sent_list")));
+}
+
 /* ---- Edit Robot ----------------------------------------------------------------- */
 
 static DdRobotsWindow *
@@ -677,6 +706,7 @@ main (int    argc,
     {
       g_test_add ("/window-rows/retry-keys", Fixture, NULL, fixture_set_up, test_retry_keys, fixture_tear_down);
       g_test_add ("/window-rows/big-batch", Fixture, NULL, fixture_set_up, test_big_batch, fixture_tear_down);
+      g_test_add ("/window-rows/all-sent", Fixture, NULL, fixture_set_up, test_all_sent, fixture_tear_down);
       g_test_add ("/window-rows/edit-robot-toast", Fixture, NULL, fixture_set_up, test_edit_robot_toast, fixture_tear_down);
       g_test_add ("/window-rows/first-run", Fixture, NULL, fixture_set_up, test_first_run, fixture_tear_down);
     }
