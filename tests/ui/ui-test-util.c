@@ -204,9 +204,11 @@ dd_test_click (GtkWidget *widget)
   int status;
 
   g_return_val_if_fail (GDK_IS_X11_SURFACE (surface), FALSE);
-  /* laid out where it is shown, and staying there */
-  if (!dd_test_wait_for (laid_out, widget, 10000))
-    return FALSE;
+  /* laid out where it is shown, and staying there (each look spins the
+   * main loop for a moment: no wait for an event that may not come) */
+  for (gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC; !laid_out (widget);)
+    if (g_get_monotonic_time () > end)
+      return FALSE;
   if (!gtk_widget_compute_point (widget, GTK_WIDGET (native),
                                  &GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2.0,
                                                        gtk_widget_get_height (widget) / 2.0),
@@ -217,10 +219,11 @@ dd_test_click (GtkWidget *widget)
   x = g_strdup_printf ("%d", (int) (p.x + sx));
   y = g_strdup_printf ("%d", (int) (p.y + sy));
   {
-    /* not --sync: it waits for the pointer to move, and it may be there
-     * already */
-    const char *argv[] = { "timeout", "10", "xdotool", "mousemove", "--window", xid, x, y,
-                           "click", "1", NULL };
+    /* the window focused first, as for keys (so it is mapped and takes
+     * input); no --sync on mousemove: it waits for the pointer to move,
+     * and it may be there already */
+    const char *argv[] = { "timeout", "10", "xdotool", "windowfocus", "--sync", xid,
+                           "mousemove", "--window", xid, x, y, "click", "1", NULL };
 
     if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
                        NULL, NULL, &status, &error))
