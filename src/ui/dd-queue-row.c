@@ -1,4 +1,7 @@
-/* dd-queue-row.c: a row of the queue
+/* dd-queue-row.c: a row of the queue, and its actions: Retry, Open and
+ * Remove, as buttons, keys on the focused row (Ctrl+R, Delete) and a menu
+ * (Shift+F10, the Menu key, a right click, a long press); activating a
+ * row is left for opening it
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -38,6 +41,8 @@ struct _DdQueueRow
   GtkButton      *retry_button;
   GtkButton      *edit_button;
   GtkButton      *remove_button;
+  GMenuModel     *row_menu;
+  GtkWidget      *menu;        /* the popover, made when first shown */
 };
 
 G_DEFINE_FINAL_TYPE (DdQueueRow, dd_queue_row, GTK_TYPE_LIST_BOX_ROW)
@@ -357,15 +362,16 @@ dd_queue_row_update (DdQueueRow *self)
   if (failed && self->own_robot != NULL && self->chosen_robot != NULL)
     {
       /* Translators: the tooltip of a failed image's Retry button */
-      g_autofree char *tip = g_strdup_printf (_("Retry with %s"), self->chosen_robot);
+      g_autofree char *tip = g_strdup_printf (_("Retry with %s (Ctrl+R)"), self->chosen_robot);
+      g_autofree char *label = g_strdup_printf (_("Retry with %s"), self->chosen_robot);
 
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->retry_button), tip);
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->retry_button),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, tip, -1);
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
     }
   else
     {
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->retry_button), _("Retry"));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->retry_button), _("Retry (Ctrl+R)"));
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->retry_button),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, _("Retry"), -1);
     }
@@ -379,6 +385,11 @@ dd_queue_row_update (DdQueueRow *self)
   editable = dd_queue_item_is_editable (self->item);
   gtk_widget_set_visible (GTK_WIDGET (self->edit_button), editable);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (self), editable);
+  /* the keys and the menu can do what the buttons shown can */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.retry", failed);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.remove", !busy && !sent);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.open",
+                                 dd_queue_item_get_file (self->item) != NULL);
 
   accessible = g_strdup_printf ("%s, %s%s%s", dd_queue_item_get_display_name (self->item),
                                 self->status, error ? ", " : "", error ? error : "");
@@ -425,15 +436,97 @@ item_notify_cb (DdQueueRow *self)
 }
 
 static void
-remove_clicked_cb (DdQueueRow *self)
+remove_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
 {
-  g_signal_emit (self, signals[SIGNAL_REMOVE], 0);
+  g_signal_emit (widget, signals[SIGNAL_REMOVE], 0);
 }
 
 static void
-retry_clicked_cb (DdQueueRow *self)
+retry_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
 {
-  g_signal_emit (self, signals[SIGNAL_RETRY], 0);
+  g_signal_emit (widget, signals[SIGNAL_RETRY], 0);
+}
+
+/* The image in the desktop's viewer (through the OpenURI portal in
+ * Flatpak). */
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  DdQueueRow *self = DD_QUEUE_ROW (widget);
+  GFile *file = dd_queue_item_get_file (self->item);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autofree char *uri = NULL;
+
+  if (file == NULL)
+    return;
+  uri = g_file_get_uri (file);
+  gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, uri, GDK_CURRENT_TIME);
+}
+
+/* The row's menu, pointing at @x, @y (the row's coordinates), or at the
+ * row's end when shown from the keyboard (@x < 0). */
+static void
+popup_menu_at (DdQueueRow *self,
+               double      x,
+               double      y)
+{
+  GdkRectangle where;
+
+  if (self->menu == NULL)
+    {
+      self->menu = gtk_popover_menu_new_from_model (self->row_menu);
+      gtk_widget_set_parent (self->menu, GTK_WIDGET (self));
+    }
+
+  if (x < 0)
+    {
+      where.x = gtk_widget_get_width (GTK_WIDGET (self)) - 24;
+      where.y = gtk_widget_get_height (GTK_WIDGET (self)) / 2;
+    }
+  else
+    {
+      where.x = (int) x;
+      where.y = (int) y;
+    }
+  where.width = where.height = 1;
+  gtk_popover_set_has_arrow (GTK_POPOVER (self->menu), x >= 0);
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->menu), &where);
+  gtk_popover_popup (GTK_POPOVER (self->menu));
+}
+
+static void
+popup_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  popup_menu_at (DD_QUEUE_ROW (widget), -1, -1);
+}
+
+static void
+right_click_cb (GtkGestureClick *gesture,
+                int              n_press,
+                double           x,
+                double           y,
+                DdQueueRow      *self)
+{
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  popup_menu_at (self, x, y);
+}
+
+static void
+long_press_cb (GtkGestureLongPress *gesture,
+               double               x,
+               double               y,
+               DdQueueRow          *self)
+{
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  popup_menu_at (self, x, y);
 }
 
 static void
@@ -456,6 +549,7 @@ dd_queue_row_dispose (GObject *object)
   g_clear_pointer (&self->robot_lines, g_free);
   g_clear_pointer (&self->own_robot, g_free);
   g_clear_pointer (&self->chosen_robot, g_free);
+  g_clear_pointer (&self->menu, gtk_widget_unparent);
 
   G_OBJECT_CLASS (dd_queue_row_parent_class)->dispose (object);
 }
@@ -491,16 +585,44 @@ dd_queue_row_class_init (DdQueueRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DdQueueRow, retry_button);
   gtk_widget_class_bind_template_child (widget_class, DdQueueRow, edit_button);
   gtk_widget_class_bind_template_child (widget_class, DdQueueRow, remove_button);
-  gtk_widget_class_bind_template_callback (widget_class, remove_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, retry_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, edit_clicked_cb);
+  gtk_widget_class_bind_template_child (widget_class, DdQueueRow, row_menu);
+
+  gtk_widget_class_install_action (widget_class, "row.retry", NULL, retry_action);
+  gtk_widget_class_install_action (widget_class, "row.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "row.remove", NULL, remove_action);
+  gtk_widget_class_install_action (widget_class, "menu.popup", NULL, popup_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "row.remove", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Delete, 0, "row.remove", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "row.retry", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK, "menu.popup", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Menu, 0, "menu.popup", NULL);
 }
 
 static void
 dd_queue_row_init (DdQueueRow *self)
 {
+  GtkGesture *click, *press;
+
   gtk_widget_init_template (GTK_WIDGET (self));
   self->jobs = g_ptr_array_new_with_free_func (g_object_unref);
+
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect_object (click, "pressed", G_CALLBACK (right_click_cb), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+
+  press = gtk_gesture_long_press_new ();
+  gtk_gesture_single_set_touch_only (GTK_GESTURE_SINGLE (press), TRUE);
+  g_signal_connect_object (press, "pressed", G_CALLBACK (long_press_cb), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (press));
+
+  /* what a screen reader tells of the keys (ARIA's names, not translated) */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_HAS_POPUP, TRUE,
+                                  GTK_ACCESSIBLE_PROPERTY_KEY_SHORTCUTS, "Delete Control+R Shift+F10",
+                                  -1);
 }
 
 /**

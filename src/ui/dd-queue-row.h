@@ -17,7 +17,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (DdQueueRow, dd_queue_row, DD, QUEUE_ROW, GtkListBoxRow)
 
-/* Signals: "remove" and "retry", when their buttons are clicked. */
+/* Signals: "remove" and "retry", from their buttons, keys (Delete,
+ * Ctrl+R on the focused row) or the row's menu (Shift+F10). */
 
 GtkWidget   *dd_queue_row_new          (DdQueueItem    *item,
                                         DdProfileStore *profiles);

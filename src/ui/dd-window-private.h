@@ -39,6 +39,8 @@ struct _DdWindow
   guint                 scroll_tick_id;
   guint                 closing : 1;     /* asked already: close for good */
   guint                 taking_screenshot : 1;  /* the portal's dialog is up */
+  guint                 show_sent : 1;   /* a big batch's rows sent, unfolded */
+  int                   refocus_index;   /* the focused row is going: where the focus goes */
 
   /* template */
   AdwToastOverlay      *toast_overlay;
@@ -65,6 +67,11 @@ struct _DdWindow
   DdRobotChooser       *robot_chooser;
   GtkStack             *main_stack;
   GtkListBox           *queue_list;
+  GtkListBox           *sent_list;
+  GtkListBoxRow        *sent_row;
+  GtkLabel             *sent_title;
+  GtkLabel             *sent_toggle;
+  GtkImage             *sent_arrow;
   GtkWidget            *send_bar;
   GtkTextView          *caption_view;
   GtkWidget            *caption_placeholder;
@@ -103,6 +110,14 @@ void        dd_window_drop_item          (DdWindow     *self,
                                           DdQueueItem  *item);
 char       *dd_window_unique_name        (DdWindow     *self,
                                           const char   *name);
+GtkWidget  *dd_window_create_row         (DdWindow     *self,
+                                          DdQueueItem  *item);
+
+/* dd-window-list.c: the list's keys and focus, the big batch's summary */
+void        dd_window_list_class_init    (GtkWidgetClass *widget_class);
+void        dd_window_list_init          (DdWindow     *self);
+void        dd_window_list_update        (DdWindow     *self,
+                                          const DdQueueCounts *counts);
 
 /* dd-window-robots.c: the robots chosen */
 void        dd_window_robots_init        (DdWindow     *self);

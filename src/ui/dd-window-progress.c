@@ -553,6 +553,21 @@ retry_now_action (GtkWidget  *widget,
   for_each_item (DD_WINDOW (widget), retry_now_item);
 }
 
+/* The application's Robots window, shown (NULL without an application). */
+static DdRobotsWindow *
+show_robots (DdWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  if (app == NULL)
+    return NULL;
+  g_action_group_activate_action (G_ACTION_GROUP (app), "robots", NULL);
+  for (GList *l = gtk_application_get_windows (app); l != NULL; l = l->next)
+    if (DD_IS_ROBOTS_WINDOW (l->data))
+      return l->data;
+  return NULL;
+}
+
 /* The failure toast's "Edit Robot": the Robots window, on that robot. */
 static void
 edit_robot_action (GtkWidget  *widget,
@@ -560,20 +575,24 @@ edit_robot_action (GtkWidget  *widget,
                    GVariant   *parameter)
 {
   DdWindow *self = DD_WINDOW (widget);
-  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
   DdProfile *profile = dd_profile_store_lookup (self->profiles, g_variant_get_string (parameter, NULL));
+  DdRobotsWindow *robots = show_robots (self);
 
-  if (app == NULL)
-    return;
-  g_action_group_activate_action (G_ACTION_GROUP (app), "robots", NULL);
-  if (profile == NULL)
-    return;
-  for (GList *l = gtk_application_get_windows (app); l != NULL; l = l->next)
-    if (DD_IS_ROBOTS_WINDOW (l->data))
-      {
-        dd_robots_window_edit (l->data, profile, FALSE);
-        break;
-      }
+  if (robots != NULL && profile != NULL)
+    dd_robots_window_edit (robots, profile, FALSE);
+}
+
+/* The first start's "Add Robot…": straight to a new robot's editor, not
+ * to an empty list of robots first. */
+static void
+add_robot_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  DdRobotsWindow *robots = show_robots (DD_WINDOW (widget));
+
+  if (robots != NULL && dd_robots_window_get_editor (robots) == NULL)
+    dd_robots_window_add_robot (robots);
 }
 
 static void
@@ -642,4 +661,5 @@ dd_window_progress_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.retry-all", NULL, retry_all_action);
   gtk_widget_class_install_action (widget_class, "win.retry-now", NULL, retry_now_action);
   gtk_widget_class_install_action (widget_class, "win.edit-robot", "s", edit_robot_action);
+  gtk_widget_class_install_action (widget_class, "win.add-robot", NULL, add_robot_action);
 }

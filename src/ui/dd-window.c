@@ -187,6 +187,7 @@ dd_window_update_state (DdWindow *self)
                                  staged > 0 && counts.loading == 0 && profile != NULL &&
                                  self->outbox != NULL && self->n_adding == 0);
   dd_window_progress_update (self, &counts);
+  dd_window_list_update (self, &counts);
 }
 
 static void
@@ -210,12 +211,11 @@ row_edit_cb (DdQueueRow *row,
   dd_window_edit_item (self, dd_queue_row_get_item (row));
 }
 
-static GtkWidget *
-create_row (gpointer item,
-            gpointer user_data)
+GtkWidget *
+dd_window_create_row (DdWindow    *self,
+                      DdQueueItem *item)
 {
-  DdWindow *self = user_data;
-  GtkWidget *row = dd_queue_row_new (DD_QUEUE_ITEM (item), self->profiles);
+  GtkWidget *row = dd_queue_row_new (item, self->profiles);
 
   g_signal_connect_object (row, "remove", G_CALLBACK (row_remove_cb), self, 0);
   g_signal_connect_object (row, "retry", G_CALLBACK (row_retry_cb), self, 0);
@@ -268,34 +268,6 @@ queue_grew_cb (GtkAdjustment *adjustment,
   if (self->scroll_tick_id == 0)
     self->scroll_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->queue_scroller),
                                                          scroll_tick_cb, self, NULL);
-}
-
-/* The list is one Tab stop: arrows move between its rows, Tab leaves it
- * (for the caption or the bar's button), Shift+Tab goes back above it. */
-static gboolean
-queue_key_cb (GtkEventControllerKey *controller,
-              guint                  keyval,
-              guint                  keycode,
-              GdkModifierType        state,
-              DdWindow              *self)
-{
-  GtkWidget *target;
-
-  if (keyval != GDK_KEY_Tab && keyval != GDK_KEY_KP_Tab && keyval != GDK_KEY_ISO_Left_Tab)
-    return FALSE;
-  if (state & (GDK_CONTROL_MASK | GDK_ALT_MASK))
-    return FALSE;
-
-  if (keyval == GDK_KEY_ISO_Left_Tab || (state & GDK_SHIFT_MASK))
-    target = self->remove_all_button;
-  else if (gtk_widget_get_visible (self->compose_box))
-    target = GTK_WIDGET (self->caption_view);
-  else if (gtk_widget_get_visible (self->progress_box))
-    target = self->stop_button;
-  else
-    target = self->send_more_button;
-
-  return gtk_widget_grab_focus (target);
 }
 
 void
@@ -412,12 +384,20 @@ paste_action (GtkWidget  *widget,
   dd_window_paste (DD_WINDOW (widget));
 }
 
+/* Sending goes from the top of the list: that is where the rows sent
+ * fold, what failed stays and what goes next waits, so it comes into
+ * view, and the list no longer follows its end. */
 static void
 send_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
-  dd_window_send (DD_WINDOW (widget));
+  DdWindow *self = DD_WINDOW (widget);
+
+  dd_window_send (self);
+  self->scroll_to_end = FALSE;
+  g_clear_handle_id (&self->scroll_timeout_id, g_source_remove);
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->queue_scroller), 0);
 }
 
 static void
@@ -426,32 +406,6 @@ history_action (GtkWidget  *widget,
                 GVariant   *parameter)
 {
   dd_window_show_history (DD_WINDOW (widget));
-}
-
-static void
-remove_selected_action (GtkWidget  *widget,
-                        const char *action_name,
-                        GVariant   *parameter)
-{
-  DdWindow *self = DD_WINDOW (widget);
-  GtkListBoxRow *row = gtk_list_box_get_selected_row (self->queue_list);
-  int index;
-
-  if (row == NULL)
-    return;
-
-  index = gtk_list_box_row_get_index (row);
-  dd_window_remove_item (self, dd_queue_row_get_item (DD_QUEUE_ROW (row)));
-
-  /* keep a row selected, so that Delete can be pressed again */
-  row = gtk_list_box_get_row_at_index (self->queue_list, index);
-  if (row == NULL && index > 0)
-    row = gtk_list_box_get_row_at_index (self->queue_list, index - 1);
-  if (row != NULL)
-    {
-      gtk_list_box_select_row (self->queue_list, row);
-      gtk_widget_grab_focus (GTK_WIDGET (row));
-    }
 }
 
 static void
@@ -674,36 +628,30 @@ dd_window_class_init (DdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.paste", NULL, paste_action);
   gtk_widget_class_install_action (widget_class, "win.send", NULL, send_action);
-  gtk_widget_class_install_action (widget_class, "win.remove-selected", NULL, remove_selected_action);
   gtk_widget_class_install_action (widget_class, "win.history", NULL, history_action);
   dd_window_progress_init (widget_class);
+  dd_window_list_class_init (widget_class);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK, "win.paste", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "win.remove-selected", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Delete, 0, "win.remove-selected", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
 }
 
 static void
 dd_window_init (DdWindow *self)
 {
-  GtkEventController *shortcuts, *keys;
+  GtkEventController *shortcuts;
   GtkShortcut *send;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
   self->queue = g_list_store_new (DD_TYPE_QUEUE_ITEM);
-  gtk_list_box_bind_model (self->queue_list, G_LIST_MODEL (self->queue), create_row, self, NULL);
+  dd_window_list_init (self);
   g_signal_connect_object (self->queue, "items-changed",
                            G_CALLBACK (queue_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->queue_scroller), "notify::upper",
                            G_CALLBACK (queue_grew_cb), self, 0);
-  keys = gtk_event_controller_key_new ();
-  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
-  g_signal_connect_object (keys, "key-pressed", G_CALLBACK (queue_key_cb), self, 0);
-  gtk_widget_add_controller (GTK_WIDGET (self->queue_list), keys);
   g_signal_connect_object (gtk_text_view_get_buffer (self->caption_view), "changed",
                            G_CALLBACK (dd_window_update_state), self, G_CONNECT_SWAPPED);
 

@@ -9,8 +9,8 @@
 #     tests/ui/shoot-editor-history.sh _build/src/dingdrop \
 #     _build/tests/fake/dd-fake-dingtalk data/screenshots _build/po en zh_CN
 #
-# Writes robot-editor-error[-LANG].png and history[-LANG].png (no suffix
-# for en).  The secrets are fake, as in the tests.
+# Writes robots[-LANG].png (a robot's page), robot-editor-error[-LANG].png
+# and history[-LANG].png (no suffix for en).  The secrets are fake, as in the tests.
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -eu
@@ -58,6 +58,14 @@ PY
 
 key () { xdotool key --clearmodifiers "$@"; sleep 0.4; }
 
+
+
+shoot_focused () {  # shoot_focused FILE: the window with the focus, alone
+  import -window root "$work/root.png"
+  eval "$(xdotool getwindowfocus getwindowgeometry --shell)"
+  convert "$work/root.png" -crop "${WIDTH}x${HEIGHT}+${X}+${Y}" +repage "$1"
+}
+
 for lang in "$@"; do
   suffix="-$lang"
   [ "$lang" = en ] && suffix=
@@ -99,7 +107,7 @@ for lang in "$@"; do
   sleep 1.5
   key Down Return
   sleep 1.5
-  import -window root "$out/history$suffix.png"
+  shoot_focused "$out/history$suffix.png"
   key Escape
   sleep 0.5
   xdotool windowfocus --sync "$wid" 2>/dev/null || xdotool windowfocus "$wid"
@@ -109,9 +117,24 @@ for lang in "$@"; do
   import -window root "$work/tooltip-main$suffix.png"
   xdotool mousemove 700 700
 
-  # the robot's page, with a webhook that is not one
+  # a second robot, as one is set up for real (its DingTalk is not the
+  # fake: nothing is sent to it), for the picture of the robot's page;
+  # the robots are the same for every language
+  printf 'webhook=https://oapi.dingtalk.com/robot/send?access_token=%s\nsecret=%s\napp-secret=%s\n' \
+         "$TOKEN" "$SECRET" "$APP_SECRET" |
+    "$dingdrop" profile add "Design Team" --app-key "$APP_KEY" \
+      --keyword 日报 --keyword 周报 >/dev/null 2>&1 || true
+  sleep 1
   key ctrl+comma
   sleep 1
+  # the second row: that robot's page, its secrets read from the keyring
+  xdotool mousemove 300 228 click 1
+  sleep 8
+  shoot_focused "$out/robots$suffix.png"
+  key Escape
+  sleep 1
+
+  # the robot's page, with a webhook that is not one
   xdotool mousemove 300 172 click 1
   # the secrets arrive from the keyring; until then their fields are
   # insensitive, and Tab would skip them
@@ -119,7 +142,7 @@ for lang in "$@"; do
   key Tab ctrl+a
   xdotool type --delay 20 'http://example.com/robot/send'
   sleep 1
-  import -window root "$out/robot-editor-error$suffix.png"
+  shoot_focused "$out/robot-editor-error$suffix.png"
   # a tooltip, and the question about the change (EXTRA=folder keeps them)
   xdotool mousemove 28 28
   sleep 2

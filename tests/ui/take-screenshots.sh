@@ -6,10 +6,13 @@
 #     tests/ui/take-screenshots.sh _build/src/dingdrop \
 #     _build/tests/fake/dd-fake-dingtalk data/screenshots _build/po
 #
-# For each language (en, zh_CN): a batch on its way (sending-state), the
-# same batch done with one image refused (finished-state), 150 images
-# queued (batch-150), and a robot DingTalk paused (pause-banner).  Files
-# are named NAME.png and NAME-zh_CN.png; the window only, cropped.
+# For each language (en, zh_CN): the first start, with no robot
+# (first-run); a few images ready to send (main-window); a batch on its
+# way (sending-state, and sending); the same batch done with one image
+# refused (finished-state); 150 images
+# on their way, two refused, the rows sent folded into one (batch-150);
+# and a robot DingTalk paused (pause-banner).  Files are named NAME.png
+# and NAME-zh_CN.png; the window only, cropped.
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
@@ -30,13 +33,13 @@ APP_KEY=dingscreenshots
 APP_SECRET='screenshot-app-secret'
 
 # images that look a little like screenshots, each different
-make_images () {  # make_images DIR N PREFIX
+make_images () {  # make_images DIR N PREFIX [DIGITS]
   mkdir -p "$1"
   i=1
   while [ "$i" -le "$2" ]; do
     hue=$(( (i * 37) % 360 ))
     convert -size 320x200 "xc:hsl($hue,60%,55%)" -fill '#241f31' -draw "rectangle 20,20 200,120" \
-            -fill white -draw "rectangle 30,30 190,50" "$1/$3-$i.png"
+            -fill white -draw "rectangle 30,30 190,50" "$1/$3-$(printf "%0${4-1}d" "$i").png"
     i=$((i + 1))
   done
 }
@@ -45,9 +48,10 @@ fresh_fake () {  # fresh_fake ARGS…: a fresh fake DingTalk with our robot
   start_fake --app "$APP_KEY:$APP_SECRET" --robot "$TOKEN:$SECRET" "$@"
 }
 
-start_app () {  # start_app LANGUAGE: a fresh profile and outbox, the window
+start_app () {  # start_app LANGUAGE [none]: a fresh profile (none: no robot) and outbox, the window
   rm -rf "$work/home"
   private_xdg "$work/home"
+  [ "${2-}" = none ] ||
   printf 'webhook=%s/robot/send?access_token=%s\nsecret=%s\napp-secret=%s\n' \
          "$base" "$TOKEN" "$SECRET" "$APP_SECRET" |
     LANGUAGE=$1 "$dingdrop" profile add "Team Group" --app-key "$APP_KEY" \
@@ -89,31 +93,45 @@ send () {
 }
 
 make_images "$work/batch" 8 shot
-make_images "$work/many" 150 photo
+make_images "$work/many" 150 photo 3
 
 for lang in en zh_CN; do
   suffix=
   [ "$lang" = en ] || suffix="-$lang"
 
-  # a slow DingTalk that refuses the first message: on the way, then done
+  # the first start: no robot yet
+  fresh_fake
+  start_app "$lang" none
+  shoot first-run "$suffix"
+  stop_app
+
+  # a slow DingTalk that refuses the first message: ready, on the way, then done
   fresh_fake --latency 1200 --fail-next 400:latency --next-errcode 1:/robot/send:310000:'sign not match'
   start_app "$lang"
-  LANGUAGE=$lang "$dingdrop" "$work"/batch/shot-*.png
+  LANGUAGE=$lang "$dingdrop" "$work"/batch/shot-1.png "$work"/batch/shot-2.png "$work"/batch/shot-3.png
+  sleep 2
+  shoot main-window "$suffix"
+  LANGUAGE=$lang "$dingdrop" "$work"/batch/shot-4.png "$work"/batch/shot-5.png "$work"/batch/shot-6.png \
+    "$work"/batch/shot-7.png "$work"/batch/shot-8.png
   sleep 2
   send
   wait_log '"accepted": *true' 2
   shoot sending-state "$suffix"
+  cp "$out/sending-state$suffix.png" "$out/sending$suffix.png"
   # done, one refused
   wait_log '"accepted": *true' 7
   sleep 2
   shoot finished-state "$suffix"
+  stop_app
 
-  # Send More (Alt+M), then 150 images
-  xdotool windowfocus --sync "$wid" 2>/dev/null || true
-  xdotool key --clearmodifiers alt+m
-  sleep 1
+  # 150 images, two refused: 20 a minute go, the rest wait
+  fresh_fake --next-errcode 2:/robot/send:310000:'sign not match'
+  start_app "$lang"
   LANGUAGE=$lang "$dingdrop" "$work"/many/photo-*.png
   sleep 4
+  send
+  wait_log '"accepted": *true' 15
+  sleep 3
   shoot batch-150 "$suffix"
   stop_app
 

@@ -53,12 +53,6 @@ queue_has_1 (gpointer data)
   return g_list_model_get_n_items (dd_window_get_queue (data)) >= 1;
 }
 
-static gboolean
-queue_is_empty (gpointer data)
-{
-  return g_list_model_get_n_items (dd_window_get_queue (data)) == 0;
-}
-
 static void
 write_png (const char *path,
            int         width,
@@ -651,29 +645,6 @@ test_paste_in_caption (Fixture       *f,
   g_assert_true (g_str_has_prefix (dd_queue_item_get_display_name (dd_test_queue_item (f->window, 0)), "Pasted image "));
 }
 
-static void
-test_remove_selected (Fixture       *f,
-                      gconstpointer  data)
-{
-  g_autoptr(GBytes) png = NULL;
-  g_autoptr(GdkTexture) texture = make_texture (8, 8);
-  GtkListBox *list;
-
-  fixture_window (f);
-  png = gdk_texture_save_to_png_bytes (texture);
-  dd_window_add_bytes (f->window, png, "one.png");
-  dd_window_add_bytes (f->window, png, "two.png");
-
-  list = GTK_LIST_BOX (gtk_widget_get_template_child (GTK_WIDGET (f->window), DD_TYPE_WINDOW, "queue_list"));
-  gtk_list_box_select_row (list, GTK_LIST_BOX_ROW (dd_test_queue_row (f->window, 0)));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.remove-selected", NULL));
-  g_assert_cmpuint (g_list_model_get_n_items (dd_window_get_queue (f->window)), ==, 1);
-  g_assert_cmpstr (dd_queue_item_get_display_name (dd_test_queue_item (f->window, 0)), ==, "two.png");
-
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.remove-selected", NULL));
-  g_assert_true (queue_is_empty (f->window));
-}
-
 static gboolean
 all_finished (gpointer data)
 {
@@ -1010,7 +981,6 @@ main (int    argc,
   g_test_add ("/window/drop-texture", Fixture, NULL, fixture_set_up, test_drop_texture, fixture_tear_down);
   g_test_add ("/window/paste-texture", Fixture, NULL, fixture_set_up, test_paste_texture, fixture_tear_down);
   g_test_add ("/window/paste-in-caption", Fixture, NULL, fixture_set_up, test_paste_in_caption, fixture_tear_down);
-  g_test_add ("/window/remove-selected", Fixture, NULL, fixture_set_up, test_remove_selected, fixture_tear_down);
   g_test_add ("/window/robot-added-elsewhere", Fixture, NULL, fixture_set_up, test_robot_added_elsewhere, fixture_tear_down);
   /* sending needs the secrets in a keyring: run-with-keyring.sh */
   if (g_strcmp0 (g_getenv ("DD_TEST_SECRETS_BACKEND"), "keyring") == 0)

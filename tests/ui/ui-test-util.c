@@ -9,6 +9,7 @@
 #include "dd-secrets.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include <gdk/x11/gdkx.h>
 
@@ -161,6 +162,82 @@ dd_test_press_keys (GtkWidget  *window,
     }
 
   return g_subprocess_get_if_exited (process) && g_subprocess_get_exit_status (process) == 0;
+}
+
+/* @data, a widget, is mapped, has a size, and did not move since the last
+ * call (a few frames ago). */
+static gboolean
+laid_out (gpointer data)
+{
+  GtkWidget *widget = data;
+  GtkWidget *native = GTK_WIDGET (gtk_widget_get_native (widget));
+  graphene_point_t p;
+  int *last = g_object_get_data (G_OBJECT (widget), "dd-test-last-place");
+  int place[3];
+
+  for (gint64 end = g_get_monotonic_time () + 50 * 1000; g_get_monotonic_time () < end;)
+    g_main_context_iteration (NULL, FALSE);
+  if (!gtk_widget_get_mapped (widget) || gtk_widget_get_width (widget) <= 0 ||
+      !gtk_widget_compute_point (widget, native, &GRAPHENE_POINT_INIT (0, 0), &p))
+    return FALSE;
+  place[0] = (int) p.x;
+  place[1] = (int) p.y;
+  place[2] = gtk_widget_get_width (widget);
+  if (last != NULL && memcmp (last, place, sizeof place) == 0)
+    return TRUE;
+  g_object_set_data_full (G_OBJECT (widget), "dd-test-last-place", g_memdup2 (place, sizeof place), g_free);
+  return FALSE;
+}
+
+/* Real input: a click (xdotool) on the middle of @widget, shown in an
+ * X11 window. */
+gboolean
+dd_test_click (GtkWidget *widget)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  GdkSurface *surface = native ? gtk_native_get_surface (native) : NULL;
+  g_autofree char *xid = NULL;
+  g_autofree char *x = NULL, *y = NULL;
+  g_autoptr(GError) error = NULL;
+  graphene_point_t p;
+  double sx, sy;
+  int status;
+
+  g_return_val_if_fail (GDK_IS_X11_SURFACE (surface), FALSE);
+  /* laid out where it is shown, and staying there (each look spins the
+   * main loop for a moment: no wait for an event that may not come) */
+  for (gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC; !laid_out (widget);)
+    if (g_get_monotonic_time () > end)
+      return FALSE;
+  if (!gtk_widget_compute_point (widget, GTK_WIDGET (native),
+                                 &GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2.0,
+                                                       gtk_widget_get_height (widget) / 2.0),
+                                 &p))
+    return FALSE;
+  gtk_native_get_surface_transform (native, &sx, &sy);
+  xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
+  x = g_strdup_printf ("%d", (int) (p.x + sx));
+  y = g_strdup_printf ("%d", (int) (p.y + sy));
+  {
+    /* the window focused first, as for keys (so it is mapped and takes
+     * input); no --sync on mousemove: it waits for the pointer to move,
+     * and it may be there already */
+    const char *argv[] = { "timeout", "10", "xdotool", "windowfocus", "--sync", xid,
+                           "mousemove", "--window", xid, x, y, "click", "1", NULL };
+
+    if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                       NULL, NULL, &status, &error))
+      return FALSE;
+  }
+
+  /* let the events arrive */
+  for (guint i = 0; i < 20; i++)
+    {
+      g_usleep (10000);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+  return g_spawn_check_wait_status (status, NULL);
 }
 
 /* A GAsyncReadyCallback that keeps the result in the GAsyncResult *

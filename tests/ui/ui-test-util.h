@@ -27,6 +27,7 @@ gboolean          dd_test_load_outbox         (DdOutbox   *outbox,
 void              dd_test_close_outbox        (DdOutbox   *outbox);
 gboolean          dd_test_press_keys          (GtkWidget  *window,
                                                const char *keys);
+gboolean          dd_test_click               (GtkWidget  *widget);
 void              dd_test_store_result_cb     (GObject      *source,
                                                GAsyncResult *result,
                                                gpointer      user_data);
