@@ -638,18 +638,80 @@ close_response_cb (AdwMessageDialog *dialog,
     }
 }
 
+/* The images not arrived yet, each once however many robots it goes to
+ * (the window's rows; another process's jobs one by one), and the
+ * robots they go to. */
+static void
+count_unsent (DdWindow *self,
+              guint    *n_images,
+              guint    *n_robots)
+{
+  g_autoptr(GHashTable) robots = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) mine = g_hash_table_new (NULL, NULL);
+  GListModel *outbox = G_LIST_MODEL (self->outbox);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->queue));
+
+  *n_images = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(DdQueueItem) item = g_list_model_get_item (G_LIST_MODEL (self->queue), i);
+      GPtrArray *jobs = dd_queue_item_get_jobs (item);
+      gboolean unsent = FALSE;
+
+      for (guint j = 0; j < jobs->len; j++)
+        {
+          DdJob *job = g_ptr_array_index (jobs, j);
+
+          g_hash_table_add (mine, job);
+          if (!dd_job_is_finished (job))
+            {
+              unsent = TRUE;
+              g_hash_table_add (robots, (gpointer) dd_job_get_profile_id (job));
+            }
+        }
+      if (unsent)
+        (*n_images)++;
+    }
+  n = g_list_model_get_n_items (outbox);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(DdJob) job = g_list_model_get_item (outbox, i);
+
+      if (!g_hash_table_contains (mine, job) && !dd_job_is_finished (job))
+        {
+          (*n_images)++;
+          g_hash_table_add (robots, (gpointer) dd_job_get_profile_id (job));
+        }
+    }
+  *n_robots = g_hash_table_size (robots);
+  /* only a batch still being copied into the outbox */
+  *n_images = MAX (*n_images, 1);
+}
+
 void
 dd_window_confirm_close (DdWindow *self)
 {
   AdwMessageDialog *dialog;
-  GListModel *jobs = G_LIST_MODEL (self->outbox);
-  guint n = g_list_model_get_n_items (jobs);
+  guint n, n_robots;
 
+  count_unsent (self, &n, &n_robots);
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Images Are Still Being Sent"), NULL));
-  adw_message_dialog_format_body (dialog,
-                                  ngettext ("%u image has not arrived yet. DingDrop can keep sending in the background, or send it the next time it starts.",
-                                            "%u images have not arrived yet. DingDrop can keep sending in the background, or send them the next time it starts.",
-                                            n), n);
+  if (n_robots > 1)
+    {
+      /* Translators: the %s of "2 images have not arrived yet in %s" */
+      g_autofree char *groups = g_strdup_printf (ngettext ("%u group", "%u groups", n_robots), n_robots);
+
+      adw_message_dialog_format_body (dialog,
+                                      /* Translators: %s is "2 groups" */
+                                      ngettext ("%u image has not arrived yet in %s. DingDrop can keep sending in the background, or send it the next time it starts.",
+                                                "%u images have not arrived yet in %s. DingDrop can keep sending in the background, or send them the next time it starts.",
+                                                n), n, groups);
+    }
+  else
+    adw_message_dialog_format_body (dialog,
+                                    ngettext ("%u image has not arrived yet. DingDrop can keep sending in the background, or send it the next time it starts.",
+                                              "%u images have not arrived yet. DingDrop can keep sending in the background, or send them the next time it starts.",
+                                              n), n);
   adw_message_dialog_add_responses (dialog,
                                     "cancel", _("_Cancel"),
                                     "quit", _("_Quit, Send Later"),

@@ -464,6 +464,29 @@ choose_both (Fixture *f)
   close_chooser (f);
 }
 
+/* Closing the window while they are on their way asks first, counting
+ * images (not a message per robot) and the groups they go to. */
+static void
+close_asks (Fixture    *f,
+            const char *body)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  AdwMessageDialog *dialog = NULL;
+
+  dd_window_confirm_close (f->window);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && dialog == NULL; i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_window_get_transient_for (window) == GTK_WINDOW (f->window))
+        dialog = ADW_MESSAGE_DIALOG (window);
+    }
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==, body);
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 /* Stop while two images go to two slow groups: what had left arrives,
  * the rest waits in the list; Send again: each group has each image
  * exactly once — none lost, none twice. */
@@ -479,6 +502,8 @@ test_stop (Fixture       *f,
   dd_fake_server_set_latency (f->fake, 400);
   send (f);
   g_assert_true (dd_test_wait_for (jobs_exist, f, 10000));
+  close_asks (f, "2 images have not arrived yet in 2 groups. DingDrop can keep sending in the "
+                 "background, or send them the next time it starts.");
   /* Stop once a message arrived: some rows have gone to one group only */
   g_assert_true (dd_test_wait_for (one_arrived, f, 10000));
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.stop", NULL);
