@@ -19,6 +19,7 @@ typedef struct {
   GPtrArray *items;    /* the DdQueueItems of the batch, in order */
   char      *profile_name;
   char      *caption;  /* as it was sent, to clear once the batch is in */
+  DdSendReport *report;  /* the send it is part of: the window's */
 } AddOp;
 
 static void
@@ -60,6 +61,7 @@ add_cb (GObject      *object,
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         dd_window_toast (self, error->message);
+      dd_window_report_add_done (self, op->report, NULL);
       dd_window_update_state (self);
       add_op_free (op);
       return;
@@ -83,15 +85,19 @@ add_cb (GObject      *object,
   g_assert (jobs->len == op->items->len);
   for (guint i = 0; i < jobs->len; i++)
     dd_queue_item_add_job (g_ptr_array_index (op->items, i), g_ptr_array_index (jobs, i));
+  dd_window_report_add_done (self, op->report,
+                             jobs->len > 0 ? dd_job_get_batch_id (g_ptr_array_index (jobs, 0)) : NULL);
 
   dd_outbox_start (DD_OUTBOX (object));
   dd_window_update_state (self);
   add_op_free (op);
 }
 
-/* Hands @items (their images as @sources) to the outbox for @profile. */
+/* Hands @items (their images as @sources) to the outbox for @profile,
+ * a part of the send @report. */
 static void
 add_items (DdWindow            *self,
+           DdSendReport        *report,
            DdProfile           *profile,
            GPtrArray           *items,
            GPtrArray           *sources,
@@ -104,6 +110,8 @@ add_items (DdWindow            *self,
   op->items = g_ptr_array_ref (items);
   op->profile_name = g_strdup (dd_profile_get_name (profile));
   op->caption = g_strdup (caption);
+  op->report = report;
+  dd_window_report_add (self, report, op->profile_name);
   self->n_adding++;
   dd_outbox_add_async (self->outbox, profile, sources, options, self->cancellable, add_cb, op);
 }
@@ -131,6 +139,7 @@ dd_window_send (DdWindow *self)
   g_autofree char *caption = NULL;
   GtkTextIter start, end;
   DdSendOptions options = { 0 };
+  DdSendReport *report;
   guint n;
 
   if (profiles->len == 0 || self->outbox == NULL || self->n_adding > 0)
@@ -174,6 +183,8 @@ dd_window_send (DdWindow *self)
   options.at_all = gtk_check_button_get_active (self->at_all_check);
   options.album = gtk_check_button_get_active (self->album_check);
 
+  /* one send, however many robots: one toast at its end */
+  report = dd_window_report_begin (self);
   for (guint i = 0; i < profiles->len; i++)
     {
       DdProfile *profile = g_ptr_array_index (profiles, i);
@@ -192,8 +203,9 @@ dd_window_send (DdWindow *self)
             }
         }
       if (mine->len > 0)
-        add_items (self, profile, mine, sources, &options, caption);
+        add_items (self, report, profile, mine, sources, &options, caption);
     }
+  dd_window_report_add_done (self, report, NULL);
   for (guint j = 0; j < items->len; j++)
     dd_queue_item_set_robots (g_ptr_array_index (items, j), NULL);
   dd_window_update_state (self);
@@ -470,61 +482,6 @@ dd_window_has_unsent_jobs (DdWindow *self)
 }
 
 static void
-batch_finished_cb (DdOutbox   *outbox,
-                   const char *batch_id,
-                   guint       n_sent,
-                   guint       n_failed,
-                   DdWindow   *self)
-{
-  g_autofree char *text = NULL;
-  const char *robot = NULL;
-  GListModel *history = dd_outbox_get_history (outbox);
-  guint n = g_list_model_get_n_items (history);
-
-  /* the robot, from a job of the batch */
-  for (guint i = 0; i < n && robot == NULL; i++)
-    {
-      g_autoptr(DdJob) job = g_list_model_get_item (history, i);
-
-      if (g_strcmp0 (dd_job_get_batch_id (job), batch_id) == 0)
-        {
-          DdProfile *profile = dd_profile_store_lookup (self->profiles, dd_job_get_profile_id (job));
-
-          robot = profile ? dd_profile_get_name (profile) : NULL;
-        }
-    }
-  if (robot == NULL)
-    robot = _("the group");
-
-  if (n_failed == 0)
-    text = g_strdup_printf (ngettext ("%u image sent to %s", "%u images sent to %s", n_sent),
-                            n_sent, robot);
-  else if (n_sent == 0)
-    text = g_strdup_printf (ngettext ("%u image could not be sent", "%u images could not be sent",
-                                      n_failed), n_failed);
-  else
-    {
-      g_autofree char *sent = g_strdup_printf (ngettext ("%u image sent to %s", "%u images sent to %s",
-                                                         n_sent), n_sent, robot);
-      /* Translators: "3 images sent to Team Group, 1 failed" */
-      text = g_strdup_printf (ngettext ("%s, %u failed", "%s, %u failed", n_failed), sent, n_failed);
-    }
-
-  /* with the window elsewhere, the application's DdNotifier tells;
-   * failures have a toast of their own, leading to the robot: it tells
-   * the whole batch now */
-  if (self->failure_toast != NULL && n_failed > 0)
-    {
-      adw_toast_set_title (self->failure_toast, text);
-      g_free (self->last_toast);
-      self->last_toast = g_strdup (text);
-    }
-  else
-    dd_window_toast (self, text);
-
-}
-
-static void
 job_failed_cb (DdOutbox *outbox,
                DdJob    *job,
                DdWindow *self)
@@ -548,6 +505,7 @@ dd_window_outbox_init (DdWindow *self)
   GListModel *jobs;
   guint n;
 
+  dd_window_report_init (self);
   if (self->outbox == NULL)
     return;
 
@@ -562,7 +520,6 @@ dd_window_outbox_init (DdWindow *self)
       g_list_store_append (self->queue, item);
     }
 
-  g_signal_connect_object (self->outbox, "batch-finished", G_CALLBACK (batch_finished_cb), self, 0);
   g_signal_connect_object (self->outbox, "items-changed", G_CALLBACK (job_added_cb), self, 0);
   g_signal_connect_object (self->outbox, "job-failed", G_CALLBACK (job_failed_cb), self, 0);
   g_signal_connect_object (self->outbox, "robot-changed", G_CALLBACK (dd_window_update_state),

@@ -39,6 +39,7 @@ struct _DdWindow
   guint                 scroll_tick_id;
   guint                 closing : 1;     /* asked already: close for good */
   guint                 taking_screenshot : 1;  /* the portal's dialog is up */
+  GPtrArray            *reports;         /* of DdSendReport: sends not ended */
 
   /* template */
   AdwToastOverlay      *toast_overlay;
@@ -132,6 +133,18 @@ void        dd_window_progress_job_failed (DdWindow    *self,
 void        dd_window_edit_init          (DdWindow     *self);
 void        dd_window_edit_item          (DdWindow     *self,
                                           DdQueueItem  *item);
+
+/* dd-window-report.c: one toast (and notification) at the end of a send */
+typedef struct _DdSendReport DdSendReport;
+void          dd_send_report_free         (DdSendReport *report);
+void          dd_window_report_init       (DdWindow     *self);
+DdSendReport *dd_window_report_begin      (DdWindow     *self);
+void          dd_window_report_add        (DdWindow     *self,
+                                           DdSendReport *report,
+                                           const char   *robot);
+void          dd_window_report_add_done   (DdWindow     *self,
+                                           DdSendReport *report,
+                                           const char   *batch_id);
 
 /* dd-window-outbox.c: sending through the outbox */
 void        dd_window_outbox_init        (DdWindow     *self);

@@ -39,6 +39,8 @@ typedef struct {
   DdOutbox       *outbox;
   GSettings      *settings;
   DdWindow       *window;
+  const char     *want_toast;
+  guint           n_toasts;    /* sends the window told of */
 } Fixture;
 
 static GBytes *
@@ -93,6 +95,10 @@ fixture_set_up (Fixture       *f,
   dd_outbox_start (f->outbox);
 }
 
+static void count_send_finished (DdWindow *window,
+                                 gpointer  summary,
+                                 Fixture  *f);
+
 static void
 fixture_window (Fixture *f)
 {
@@ -101,6 +107,7 @@ fixture_window (Fixture *f)
                                                "outbox", f->outbox,
                                                "settings", f->settings,
                                                NULL));
+  g_signal_connect (f->window, "send-finished", G_CALLBACK (count_send_finished), f);
   gtk_window_present (GTK_WINDOW (f->window));
 }
 
@@ -233,6 +240,33 @@ shown_in_group (Fixture    *f,
   return n;
 }
 
+/* ---- one toast for a send ------------------------------------------------ */
+
+/* The window's last toast is f->want_toast. */
+static gboolean
+toast_is (gpointer data)
+{
+  Fixture *f = data;
+
+  return g_strcmp0 (dd_window_get_last_toast (f->window), f->want_toast) == 0;
+}
+
+static Fixture *
+toast_want (Fixture    *f,
+            const char *text)
+{
+  f->want_toast = text;
+  return f;
+}
+
+static void
+count_send_finished (DdWindow *window,
+                     gpointer  summary,
+                     Fixture  *f)
+{
+  f->n_toasts++;
+}
+
 static void
 add_two_images (Fixture *f)
 {
@@ -319,6 +353,9 @@ test_two_robots (Fixture       *f,
       g_assert_true (g_str_has_prefix (dd_queue_row_get_status (row), "Sent to 2 of 2"));
     }
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (f, "finished_label"))), ==, "4 messages sent");
+  /* one toast for the send, not one a robot */
+  g_assert_true (dd_test_wait_for (toast_is, toast_want (f, "2 images sent to Team A and Team B"), 10000));
+  g_assert_cmpuint (f->n_toasts, ==, 1);
 
   /* the two robots are chosen again in the next window */
   fixture_close_window (f);
@@ -394,6 +431,7 @@ test_one_robot_fails (Fixture       *f,
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (f, "finished_label"))), ==,
                    "2 messages sent · 2 could not be sent");
   g_assert_true (gtk_widget_get_visible (child (f, "retry_all_button")));
+  g_assert_true (dd_test_wait_for (toast_is, toast_want (f, "2 images sent to Team A; 2 failed for Team B"), 10000));
 
   /* the secret put right; Retry on the first row */
   dd_profile_set_secret (b, SECRET_B);
