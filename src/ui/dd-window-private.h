@@ -111,6 +111,9 @@ DdProfile  *dd_window_get_profile        (DdWindow     *self);   /* the first ro
 GPtrArray  *dd_window_get_profiles       (DdWindow     *self);   /* (transfer container): all chosen */
 char       *dd_window_describe_robots    (DdWindow     *self,
                                           GPtrArray    *profiles);
+char       *dd_window_describe_staged    (DdWindow     *self,
+                                          GPtrArray    *chosen,
+                                          GPtrArray    *targets);
 
 /* dd-window-dnd.c: drops, the clipboard, the file chooser */
 void        dd_window_dnd_init           (DdWindow     *self);

@@ -167,11 +167,11 @@ dd_window_update_state (DdWindow *self)
     }
   else
     {
+      /* the robots the staged images go to: a copy "To Team B" goes there */
+      g_autoptr(GPtrArray) targets = g_ptr_array_new ();
+      g_autofree char *text = dd_window_describe_staged (self, profiles, targets);
       g_autofree char *pacing =
-        describe_pacing (self, profiles, gtk_check_button_get_active (self->album_check) ? 1 : staged);
-      g_autofree char *names = dd_window_describe_robots (self, profiles);
-      g_autofree char *text =
-        g_strdup_printf (ngettext ("%u image to %s", "%u images to %s", staged), staged, names);
+        describe_pacing (self, targets, gtk_check_button_get_active (self->album_check) ? 1 : staged);
 
       if (pacing != NULL)
         {

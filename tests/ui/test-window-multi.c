@@ -571,9 +571,15 @@ copies_staged (gpointer data)
   return n_staged == 2 && settled (f);
 }
 
+static gboolean
+third_in_a (gpointer data)
+{
+  return shown_in_group (data, TOKEN_A, "third.png") == 1 && settled (data);
+}
+
 /* Send More with Team B's images failed: they wait in the list "To Team
- * B"; sent with only Team A chosen, they go to Team B, not to Team A
- * again. */
+ * B", and the summary says so; sent with only Team A chosen, they go to
+ * Team B, not to Team A again (a new image beside them to Team A). */
 static void
 test_send_more_keeps_the_failed_robot (Fixture       *f,
                                        gconstpointer  data)
@@ -598,12 +604,23 @@ test_send_more_keeps_the_failed_robot (Fixture       *f,
   dd_test_store_secrets (b);
   open_chooser (f);
   gtk_widget_activate (chooser_row (f, "Team A"));   /* Team A alone */
+  /* the summary says where Send takes them: not to Team A */
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (f, "summary_label"))), ==, "2 images to Team B");
+  {
+    g_autoptr(GBytes) third = make_png (0x2ec27eff);
+
+    dd_window_add_bytes (f->window, third, "third.png");
+  }
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (f, "summary_label"))), ==,
+                   "2 images to Team B; 1 image to Team A");
   send (f);
   g_assert_true (dd_test_wait_for (each_group_has_both, f, 20000));
   g_assert_cmpuint (shown_in_group (f, TOKEN_A, "first.png"), ==, 1);
   g_assert_cmpuint (shown_in_group (f, TOKEN_A, "second.png"), ==, 1);
   g_assert_cmpuint (shown_in_group (f, TOKEN_B, "first.png"), ==, 1);
   g_assert_cmpuint (shown_in_group (f, TOKEN_B, "second.png"), ==, 1);
+  g_assert_true (dd_test_wait_for (third_in_a, f, 20000));
+  g_assert_cmpuint (shown_in_group (f, TOKEN_B, "third.png"), ==, 0);
 }
 
 static gboolean
