@@ -63,7 +63,9 @@ robot_selected_cb (DdWindow *self)
                                  self, G_CONNECT_SWAPPED);
     }
 
-  if (profile != NULL && self->settings != NULL)
+  /* saved when the user chose: while those of last time are chosen
+   * again, some perhaps not loaded yet, last time's choice stays */
+  if (profile != NULL && self->settings != NULL && !self->restoring)
     {
       g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
       g_auto(GStrv) strv = NULL;
@@ -151,7 +153,11 @@ dd_window_robots_init (DdWindow *self)
   dd_robot_chooser_set_model (self->robot_chooser, G_LIST_MODEL (self->profiles));
   self->restoring = FALSE;
   select_default_profile (self);
+  /* what that chose is not the user's choice: those of last time not
+   * loaded yet are still wanted */
+  self->restoring = TRUE;
   robot_selected_cb (self);
+  self->restoring = FALSE;
   g_signal_connect_object (self->profiles, "items-changed",
                            G_CALLBACK (profiles_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->robot_chooser, "changed",

@@ -658,6 +658,91 @@ test_one_robot_rows (Fixture       *f,
   g_assert_cmpuint (shown_in_group (f, TOKEN_B, "first.png"), ==, 0);
 }
 
+/* ---- robots that load after the window ----------------------------------- */
+
+/* A robot as the store loads it, not in the store yet */
+static DdProfile *
+new_robot (Fixture    *f,
+           const char *name,
+           const char *token)
+{
+  g_autoptr(GError) error = NULL;
+  DdProfile *profile = dd_profile_new (name);
+  g_autofree char *webhook = g_strdup_printf ("%s/robot/send?access_token=%s",
+                                              dd_fake_server_get_base_url (f->fake), token);
+
+  dd_profile_set_oapi_base (profile, dd_fake_server_get_base_url (f->fake));
+  dd_profile_set_api_base (profile, dd_fake_server_get_base_url (f->fake));
+  g_assert_true (dd_profile_set_webhook (profile, webhook, &error));
+  g_assert_no_error (error);
+  return profile;
+}
+
+static void
+load_robot (Fixture   *f,
+            DdProfile *profile)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (dd_profile_store_add (f->store, profile, &error));
+  g_assert_no_error (error);
+}
+
+/* The window is up before the robots (as the application loads them):
+ * the two of last time are chosen again as each arrives; once the user
+ * has chosen, a robot of last time that arrives later is not added to
+ * the choice. */
+static void
+test_robots_load_late (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(DdProfile) a = new_robot (f, "Team A", TOKEN_A);
+  g_autoptr(DdProfile) b = new_robot (f, "Team B", TOKEN_B);
+  g_autoptr(DdProfile) c = new_robot (f, "Team C", TOKEN_A);
+  const char *last[] = { dd_profile_get_id (a), dd_profile_get_id (b), NULL };
+
+  g_settings_set_strv (f->settings, "last-robots", last);
+  g_settings_set_string (f->settings, "last-robot", last[0]);
+  fixture_window (f);
+  g_assert_null (dd_robot_chooser_get_primary (chooser (f)));
+
+  load_robot (f, c);   /* not one of last time: chosen for now */
+  load_robot (f, a);
+  g_assert_cmpstr (dd_robot_chooser_get_label (chooser (f)), ==, "Team A");
+  /* not the user's choice: last time's is kept, should DingDrop close now */
+  {
+    g_auto(GStrv) saved = g_settings_get_strv (f->settings, "last-robots");
+
+    g_assert_cmpstrv (saved, last);
+  }
+  load_robot (f, b);
+  g_assert_cmpstr (dd_robot_chooser_get_label (chooser (f)), ==, "Team A + 1");
+  open_chooser (f);
+  g_assert_true (gtk_check_button_get_active (chooser_check (f, "Team A")));
+  g_assert_true (gtk_check_button_get_active (chooser_check (f, "Team B")));
+  g_assert_false (gtk_check_button_get_active (chooser_check (f, "Team C")));
+  close_chooser (f);
+
+  /* again, the user choosing before the second one of last time is there */
+  fixture_close_window (f);
+  g_clear_object (&f->store);
+  {
+    g_autofree char *config = g_build_filename (f->tmp, "config-late", NULL);
+
+    f->store = dd_profile_store_new (config);
+  }
+  g_settings_set_strv (f->settings, "last-robots", last);
+  fixture_window (f);
+  load_robot (f, a);
+  load_robot (f, c);
+  g_assert_cmpstr (dd_robot_chooser_get_label (chooser (f)), ==, "Team A");
+  open_chooser (f);
+  gtk_widget_activate (chooser_row (f, "Team C"));   /* the user's choice */
+  g_assert_cmpstr (dd_robot_chooser_get_label (chooser (f)), ==, "Team C");
+  load_robot (f, b);
+  g_assert_cmpstr (dd_robot_chooser_get_label (chooser (f)), ==, "Team C");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -675,6 +760,8 @@ main (int    argc,
   g_test_add ("/window-multi/stop", Fixture, NULL, fixture_set_up, test_stop, fixture_tear_down);
   g_test_add ("/window-multi/send-more-keeps-the-failed-robot", Fixture, NULL, fixture_set_up,
               test_send_more_keeps_the_failed_robot, fixture_tear_down);
+  g_test_add ("/window-multi/robots-load-late", Fixture, NULL, fixture_set_up,
+              test_robots_load_late, fixture_tear_down);
 
   return g_test_run ();
 }
