@@ -317,6 +317,7 @@ forgotten_cb (GObject      *source,
       return;
     }
   dd_queue_item_remove_job (op->item, op->job);
+  dd_window_report_settle (op->window);
   /* the row goes with its last job not sent (sent ones are history) */
   if (all_sent (op->item))
     dd_window_drop_item (op->window, op->item);
@@ -425,6 +426,7 @@ taken_back_cb (GObject      *source,
     {
       dd_queue_item_remove_job (op->item, op->job);
       g_ptr_array_add (taken_robots (op->item), g_strdup (dd_job_get_profile_id (op->job)));
+      dd_window_report_settle (self);
     }
   /* once each robot's job asked for is back: what the item is now */
   if (taking_back (op->item, -1) == 0)

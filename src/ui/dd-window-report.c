@@ -168,6 +168,43 @@ batch_finished_cb (DdOutbox   *outbox,
     }
 }
 
+/* After Stop or Remove took jobs back: a batch whose jobs left are all
+ * finished (or gone) has ended, though the outbox says nothing of a
+ * batch it took jobs out of. */
+void
+dd_window_report_settle (DdWindow *self)
+{
+  for (guint i = self->reports->len; i > 0; i--)
+    {
+      DdSendReport *report = g_ptr_array_index (self->reports, i - 1);
+
+      for (guint j = report->batches->len; j > 0; j--)
+        {
+          const char *batch_id = g_ptr_array_index (report->batches, j - 1);
+          g_autoptr(GPtrArray) jobs = dd_outbox_get_batch_jobs (self->outbox, batch_id);
+          g_autofree char *robot = NULL;
+          guint n_sent = 0, n_failed = 0;
+          gboolean ended = TRUE;
+
+          for (guint k = 0; k < jobs->len && ended; k++)
+            {
+              DdJob *job = g_ptr_array_index (jobs, k);
+
+              ended = dd_job_is_finished (job);
+              n_sent += dd_job_get_state (job) == DD_JOB_SENT;
+              n_failed += dd_job_get_state (job) == DD_JOB_FAILED;
+            }
+          if (!ended)
+            continue;
+          robot = batch_robot_name (self, batch_id);
+          if (jobs->len > 0)
+            dd_send_summary_add (report->summary, robot, n_sent, n_failed);
+          g_ptr_array_remove_index (report->batches, j - 1);
+        }
+      finish_if_done (self, report);
+    }
+}
+
 void
 dd_window_report_init (DdWindow *self)
 {

@@ -41,6 +41,7 @@ typedef struct {
   DdWindow       *window;
   const char     *want_toast;
   guint           n_toasts;    /* sends the window told of */
+  guint           want_told;
 } Fixture;
 
 static GBytes *
@@ -265,6 +266,22 @@ count_send_finished (DdWindow *window,
                      Fixture  *f)
 {
   f->n_toasts++;
+}
+
+static gboolean
+told_n (gpointer data)
+{
+  Fixture *f = data;
+
+  return f->n_toasts == f->want_told;
+}
+
+static Fixture *
+want_told (Fixture *f,
+           guint    n)
+{
+  f->want_told = n;
+  return f;
 }
 
 static void
@@ -550,9 +567,13 @@ test_stop (Fixture       *f,
                   dd_fake_server_count_accepted_messages (f->fake), n_rows (f));
   g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), <, 4);
   g_assert_true (gtk_widget_is_sensitive (child (f, "send_button")));
+  /* the send stopped still ends, once, saying what arrived */
+  g_assert_true (dd_test_wait_for (told_n, want_told (f, 1), 10000));
+  g_test_message ("after Stop: %s", dd_window_get_last_toast (f->window));
 
   send (f);
   g_assert_true (dd_test_wait_for (each_group_has_both, f, 20000));
+  g_assert_true (dd_test_wait_for (told_n, want_told (f, 2), 10000));
   g_assert_cmpuint (shown_in_group (f, TOKEN_A, "first.png"), ==, 1);
   g_assert_cmpuint (shown_in_group (f, TOKEN_A, "second.png"), ==, 1);
   g_assert_cmpuint (shown_in_group (f, TOKEN_B, "first.png"), ==, 1);
