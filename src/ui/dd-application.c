@@ -339,7 +339,7 @@ dd_application_startup (GApplication *app)
       dd_outbox_load_async (self->outbox, NULL, outbox_loaded_cb, g_object_ref (self));
     }
   /* what was sent while no window looked is told by a notification */
-  self->notifier = dd_notifier_new (GTK_APPLICATION (self), self->outbox, self->profiles);
+  self->notifier = dd_notifier_new (GTK_APPLICATION (self));
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);

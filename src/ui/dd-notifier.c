@@ -1,8 +1,11 @@
-/* dd-notifier.c: when a batch of images has arrived (or failed) while no
- * window of DingDrop had the focus — the window closed with Keep Sending,
- * or the user at another program — a desktop notification says what
- * arrived and what did not; clicking it brings the window back.  With a
- * window in front, its toast says it instead.
+/* dd-notifier.c: when a send from the window has arrived (or failed),
+ * however many robots it went to, while no window of DingDrop had the
+ * focus — the window closed with Keep Sending, or the user at another
+ * program — one desktop notification says what arrived where and what
+ * did not; clicking it brings the window back.  With a window in front,
+ * its toast says it instead.  The window tells it (dd_notifier_tell):
+ * a batch that another process (dingdrop send in a terminal) sent is
+ * not the window's to announce.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "dd-notifier.h"
+#include "dd-window.h"
 
 #define NOTIFICATION_ID "batch-finished"
 #define SHOW_WINDOW     "show-window"
@@ -22,8 +26,6 @@ struct _DdNotifier
   GObject         parent_instance;
 
   GtkApplication *application;  /* weak: it owns us */
-  DdOutbox       *outbox;
-  DdProfileStore *profiles;
 };
 
 G_DEFINE_FINAL_TYPE (DdNotifier, dd_notifier, G_TYPE_OBJECT)
@@ -40,58 +42,48 @@ someone_is_looking (DdNotifier *self)
   return FALSE;
 }
 
-/* The robot of the batch, by name */
-static char *
-batch_robot_name (DdNotifier *self,
-                  const char *batch_id)
-{
-  g_autoptr(GPtrArray) jobs = dd_outbox_get_batch_jobs (self->outbox, batch_id);
-  DdProfile *profile = NULL;
-
-  if (jobs->len > 0)
-    profile = dd_profile_store_lookup (self->profiles, dd_job_get_profile_id (g_ptr_array_index (jobs, 0)));
-
-  return g_strdup (profile ? dd_profile_get_name (profile) : _("the group"));
-}
-
-static void
-batch_finished_cb (DdOutbox   *outbox,
-                   const char *batch_id,
-                   guint       n_sent,
-                   guint       n_failed,
-                   DdNotifier *self)
+/**
+ * dd_notifier_tell:
+ * @summary: what one send from a window arrived at, and where it failed
+ *
+ * With no window of the application in front, a desktop notification
+ * says it (a later send's replaces it); otherwise nothing: the window's
+ * toast says it.
+ */
+void
+dd_notifier_tell (DdNotifier    *self,
+                  DdSendSummary *summary)
 {
   g_autoptr(GNotification) notification = NULL;
-  g_autofree char *robot = NULL;
+  g_autofree char *text = NULL;
   g_autofree char *body = NULL;
+  guint n_sent, n_failed;
   const char *title;
+
+  g_return_if_fail (DD_IS_NOTIFIER (self));
+  g_return_if_fail (summary != NULL);
 
   if (self->application == NULL || someone_is_looking (self))
     return;
 
-  robot = batch_robot_name (self, batch_id);
+  n_sent = dd_send_summary_get_n_sent (summary);
+  n_failed = dd_send_summary_get_n_failed (summary);
+  text = dd_send_summary_describe (summary);
   if (n_failed == 0)
     {
       title = _("Images Sent");
-      body = g_strdup_printf (ngettext ("%u image sent to %s", "%u images sent to %s", n_sent),
-                              n_sent, robot);
+      body = g_steal_pointer (&text);
     }
   else if (n_sent == 0)
     {
       title = _("Images Were Not Sent");
-      body = g_strdup_printf (ngettext ("%u image could not be sent to %s. Open DingDrop to see why.",
-                                        "%u images could not be sent to %s. Open DingDrop to see why.",
-                                        n_failed),
-                              n_failed, robot);
+      /* Translators: "1 image could not be sent to Team A. Open DingDrop to see why." */
+      body = g_strdup_printf (_("%s. Open DingDrop to see why."), text);
     }
   else
     {
-      g_autofree char *sent = g_strdup_printf (ngettext ("%u image sent to %s", "%u images sent to %s",
-                                                         n_sent), n_sent, robot);
-
       title = _("Some Images Were Not Sent");
-      /* Translators: "3 images sent to Team Group, 1 failed" */
-      body = g_strdup_printf (ngettext ("%s, %u failed", "%s, %u failed", n_failed), sent, n_failed);
+      body = g_steal_pointer (&text);
     }
 
   notification = g_notification_new (title);
@@ -99,8 +91,25 @@ batch_finished_cb (DdOutbox   *outbox,
   if (n_failed > 0)
     g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
   g_notification_set_default_action (notification, "app." SHOW_WINDOW);
-  /* one at a time: a later batch's replaces it */
+  /* one at a time: a later send's replaces it */
   g_application_send_notification (G_APPLICATION (self->application), NOTIFICATION_ID, notification);
+}
+
+static void
+send_finished_cb (DdWindow      *window,
+                  DdSendSummary *summary,
+                  DdNotifier    *self)
+{
+  dd_notifier_tell (self, summary);
+}
+
+static void
+window_added_cb (GtkApplication *application,
+                 GtkWindow      *window,
+                 DdNotifier     *self)
+{
+  if (DD_IS_WINDOW (window))
+    g_signal_connect_object (window, "send-finished", G_CALLBACK (send_finished_cb), self, 0);
 }
 
 static void
@@ -117,10 +126,6 @@ dd_notifier_dispose (GObject *object)
 {
   DdNotifier *self = DD_NOTIFIER (object);
 
-  if (self->outbox != NULL)
-    g_signal_handlers_disconnect_by_data (self->outbox, self);
-  g_clear_object (&self->outbox);
-  g_clear_object (&self->profiles);
   g_clear_weak_pointer (&self->application);
 
   G_OBJECT_CLASS (dd_notifier_parent_class)->dispose (object);
@@ -138,20 +143,14 @@ dd_notifier_init (DdNotifier *self)
 }
 
 DdNotifier *
-dd_notifier_new (GtkApplication *application,
-                 DdOutbox       *outbox,
-                 DdProfileStore *profiles)
+dd_notifier_new (GtkApplication *application)
 {
   DdNotifier *self;
 
   g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
-  g_return_val_if_fail (DD_IS_OUTBOX (outbox), NULL);
-  g_return_val_if_fail (DD_IS_PROFILE_STORE (profiles), NULL);
 
   self = g_object_new (DD_TYPE_NOTIFIER, NULL);
   g_set_weak_pointer (&self->application, application);
-  self->outbox = g_object_ref (outbox);
-  self->profiles = g_object_ref (profiles);
 
   if (g_action_map_lookup_action (G_ACTION_MAP (application), SHOW_WINDOW) == NULL)
     {
@@ -161,6 +160,9 @@ dd_notifier_new (GtkApplication *application,
       g_action_map_add_action (G_ACTION_MAP (application), G_ACTION (show));
     }
 
-  g_signal_connect_object (outbox, "batch-finished", G_CALLBACK (batch_finished_cb), self, 0);
+  /* the windows' sends, those there already and those to come */
+  for (GList *l = gtk_application_get_windows (application); l != NULL; l = l->next)
+    window_added_cb (application, l->data, self);
+  g_signal_connect_object (application, "window-added", G_CALLBACK (window_added_cb), self, 0);
   return self;
 }

@@ -1,4 +1,4 @@
-/* dd-notifier.h: a desktop notification when a batch has been sent while
+/* dd-notifier.h: a desktop notification when a send has ended while
  * nobody looked
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -7,8 +7,7 @@
 
 #include <gtk/gtk.h>
 
-#include "dd-outbox.h"
-#include "dd-profile-store.h"
+#include "dd-send-summary.h"
 
 G_BEGIN_DECLS
 
@@ -16,10 +15,11 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (DdNotifier, dd_notifier, DD, NOTIFIER, GObject)
 
-/* Adds the action "app.show-window" (activates @application), which
+/* Tells the sends of the application's windows ("send-finished").
+ * Adds the action "app.show-window" (activates @application), which
  * clicking the notification runs. */
-DdNotifier *dd_notifier_new (GtkApplication *application,
-                             DdOutbox       *outbox,
-                             DdProfileStore *profiles);
+DdNotifier *dd_notifier_new  (GtkApplication *application);
+void        dd_notifier_tell (DdNotifier     *self,
+                              DdSendSummary  *summary);
 
 G_END_DECLS

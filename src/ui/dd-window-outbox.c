@@ -19,6 +19,7 @@ typedef struct {
   GPtrArray *items;    /* the DdQueueItems of the batch, in order */
   char      *profile_name;
   char      *caption;  /* as it was sent, to clear once the batch is in */
+  DdSendReport *report;  /* the send it is part of: the window's */
 } AddOp;
 
 static void
@@ -60,6 +61,7 @@ add_cb (GObject      *object,
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         dd_window_toast (self, error->message);
+      dd_window_report_add_done (self, op->report, NULL);
       dd_window_update_state (self);
       add_op_free (op);
       return;
@@ -83,15 +85,19 @@ add_cb (GObject      *object,
   g_assert (jobs->len == op->items->len);
   for (guint i = 0; i < jobs->len; i++)
     dd_queue_item_add_job (g_ptr_array_index (op->items, i), g_ptr_array_index (jobs, i));
+  dd_window_report_add_done (self, op->report,
+                             jobs->len > 0 ? dd_job_get_batch_id (g_ptr_array_index (jobs, 0)) : NULL);
 
   dd_outbox_start (DD_OUTBOX (object));
   dd_window_update_state (self);
   add_op_free (op);
 }
 
-/* Hands @items (their images as @sources) to the outbox for @profile. */
+/* Hands @items (their images as @sources) to the outbox for @profile,
+ * a part of the send @report. */
 static void
 add_items (DdWindow            *self,
+           DdSendReport        *report,
            DdProfile           *profile,
            GPtrArray           *items,
            GPtrArray           *sources,
@@ -104,6 +110,8 @@ add_items (DdWindow            *self,
   op->items = g_ptr_array_ref (items);
   op->profile_name = g_strdup (dd_profile_get_name (profile));
   op->caption = g_strdup (caption);
+  op->report = report;
+  dd_window_report_add (self, report, op->profile_name);
   self->n_adding++;
   dd_outbox_add_async (self->outbox, profile, sources, options, self->cancellable, add_cb, op);
 }
@@ -131,6 +139,7 @@ dd_window_send (DdWindow *self)
   g_autofree char *caption = NULL;
   GtkTextIter start, end;
   DdSendOptions options = { 0 };
+  DdSendReport *report;
   guint n;
 
   if (profiles->len == 0 || self->outbox == NULL || self->n_adding > 0)
@@ -174,6 +183,8 @@ dd_window_send (DdWindow *self)
   options.at_all = gtk_check_button_get_active (self->at_all_check);
   options.album = gtk_check_button_get_active (self->album_check);
 
+  /* one send, however many robots: one toast at its end */
+  report = dd_window_report_begin (self);
   for (guint i = 0; i < profiles->len; i++)
     {
       DdProfile *profile = g_ptr_array_index (profiles, i);
@@ -192,8 +203,9 @@ dd_window_send (DdWindow *self)
             }
         }
       if (mine->len > 0)
-        add_items (self, profile, mine, sources, &options, caption);
+        add_items (self, report, profile, mine, sources, &options, caption);
     }
+  dd_window_report_add_done (self, report, NULL);
   for (guint j = 0; j < items->len; j++)
     dd_queue_item_set_robots (g_ptr_array_index (items, j), NULL);
   dd_window_update_state (self);
@@ -305,6 +317,7 @@ forgotten_cb (GObject      *source,
       return;
     }
   dd_queue_item_remove_job (op->item, op->job);
+  dd_window_report_settle (op->window);
   /* the row goes with its last job not sent (sent ones are history) */
   if (all_sent (op->item))
     dd_window_drop_item (op->window, op->item);
@@ -413,6 +426,7 @@ taken_back_cb (GObject      *source,
     {
       dd_queue_item_remove_job (op->item, op->job);
       g_ptr_array_add (taken_robots (op->item), g_strdup (dd_job_get_profile_id (op->job)));
+      dd_window_report_settle (self);
     }
   /* once each robot's job asked for is back: what the item is now */
   if (taking_back (op->item, -1) == 0)
@@ -470,61 +484,6 @@ dd_window_has_unsent_jobs (DdWindow *self)
 }
 
 static void
-batch_finished_cb (DdOutbox   *outbox,
-                   const char *batch_id,
-                   guint       n_sent,
-                   guint       n_failed,
-                   DdWindow   *self)
-{
-  g_autofree char *text = NULL;
-  const char *robot = NULL;
-  GListModel *history = dd_outbox_get_history (outbox);
-  guint n = g_list_model_get_n_items (history);
-
-  /* the robot, from a job of the batch */
-  for (guint i = 0; i < n && robot == NULL; i++)
-    {
-      g_autoptr(DdJob) job = g_list_model_get_item (history, i);
-
-      if (g_strcmp0 (dd_job_get_batch_id (job), batch_id) == 0)
-        {
-          DdProfile *profile = dd_profile_store_lookup (self->profiles, dd_job_get_profile_id (job));
-
-          robot = profile ? dd_profile_get_name (profile) : NULL;
-        }
-    }
-  if (robot == NULL)
-    robot = _("the group");
-
-  if (n_failed == 0)
-    text = g_strdup_printf (ngettext ("%u image sent to %s", "%u images sent to %s", n_sent),
-                            n_sent, robot);
-  else if (n_sent == 0)
-    text = g_strdup_printf (ngettext ("%u image could not be sent", "%u images could not be sent",
-                                      n_failed), n_failed);
-  else
-    {
-      g_autofree char *sent = g_strdup_printf (ngettext ("%u image sent to %s", "%u images sent to %s",
-                                                         n_sent), n_sent, robot);
-      /* Translators: "3 images sent to Team Group, 1 failed" */
-      text = g_strdup_printf (ngettext ("%s, %u failed", "%s, %u failed", n_failed), sent, n_failed);
-    }
-
-  /* with the window elsewhere, the application's DdNotifier tells;
-   * failures have a toast of their own, leading to the robot: it tells
-   * the whole batch now */
-  if (self->failure_toast != NULL && n_failed > 0)
-    {
-      adw_toast_set_title (self->failure_toast, text);
-      g_free (self->last_toast);
-      self->last_toast = g_strdup (text);
-    }
-  else
-    dd_window_toast (self, text);
-
-}
-
-static void
 job_failed_cb (DdOutbox *outbox,
                DdJob    *job,
                DdWindow *self)
@@ -548,6 +507,7 @@ dd_window_outbox_init (DdWindow *self)
   GListModel *jobs;
   guint n;
 
+  dd_window_report_init (self);
   if (self->outbox == NULL)
     return;
 
@@ -562,7 +522,6 @@ dd_window_outbox_init (DdWindow *self)
       g_list_store_append (self->queue, item);
     }
 
-  g_signal_connect_object (self->outbox, "batch-finished", G_CALLBACK (batch_finished_cb), self, 0);
   g_signal_connect_object (self->outbox, "items-changed", G_CALLBACK (job_added_cb), self, 0);
   g_signal_connect_object (self->outbox, "job-failed", G_CALLBACK (job_failed_cb), self, 0);
   g_signal_connect_object (self->outbox, "robot-changed", G_CALLBACK (dd_window_update_state),
@@ -638,18 +597,80 @@ close_response_cb (AdwMessageDialog *dialog,
     }
 }
 
+/* The images not arrived yet, each once however many robots it goes to
+ * (the window's rows; another process's jobs one by one), and the
+ * robots they go to. */
+static void
+count_unsent (DdWindow *self,
+              guint    *n_images,
+              guint    *n_robots)
+{
+  g_autoptr(GHashTable) robots = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) mine = g_hash_table_new (NULL, NULL);
+  GListModel *outbox = G_LIST_MODEL (self->outbox);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->queue));
+
+  *n_images = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(DdQueueItem) item = g_list_model_get_item (G_LIST_MODEL (self->queue), i);
+      GPtrArray *jobs = dd_queue_item_get_jobs (item);
+      gboolean unsent = FALSE;
+
+      for (guint j = 0; j < jobs->len; j++)
+        {
+          DdJob *job = g_ptr_array_index (jobs, j);
+
+          g_hash_table_add (mine, job);
+          if (!dd_job_is_finished (job))
+            {
+              unsent = TRUE;
+              g_hash_table_add (robots, (gpointer) dd_job_get_profile_id (job));
+            }
+        }
+      if (unsent)
+        (*n_images)++;
+    }
+  n = g_list_model_get_n_items (outbox);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(DdJob) job = g_list_model_get_item (outbox, i);
+
+      if (!g_hash_table_contains (mine, job) && !dd_job_is_finished (job))
+        {
+          (*n_images)++;
+          g_hash_table_add (robots, (gpointer) dd_job_get_profile_id (job));
+        }
+    }
+  *n_robots = g_hash_table_size (robots);
+  /* only a batch still being copied into the outbox */
+  *n_images = MAX (*n_images, 1);
+}
+
 void
 dd_window_confirm_close (DdWindow *self)
 {
   AdwMessageDialog *dialog;
-  GListModel *jobs = G_LIST_MODEL (self->outbox);
-  guint n = g_list_model_get_n_items (jobs);
+  guint n, n_robots;
 
+  count_unsent (self, &n, &n_robots);
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Images Are Still Being Sent"), NULL));
-  adw_message_dialog_format_body (dialog,
-                                  ngettext ("%u image has not arrived yet. DingDrop can keep sending in the background, or send it the next time it starts.",
-                                            "%u images have not arrived yet. DingDrop can keep sending in the background, or send them the next time it starts.",
-                                            n), n);
+  if (n_robots > 1)
+    {
+      /* Translators: the %s of "2 images have not arrived yet in %s" */
+      g_autofree char *groups = g_strdup_printf (ngettext ("%u group", "%u groups", n_robots), n_robots);
+
+      adw_message_dialog_format_body (dialog,
+                                      /* Translators: %s is "2 groups" */
+                                      ngettext ("%u image has not arrived yet in %s. DingDrop can keep sending in the background, or send it the next time it starts.",
+                                                "%u images have not arrived yet in %s. DingDrop can keep sending in the background, or send them the next time it starts.",
+                                                n), n, groups);
+    }
+  else
+    adw_message_dialog_format_body (dialog,
+                                    ngettext ("%u image has not arrived yet. DingDrop can keep sending in the background, or send it the next time it starts.",
+                                              "%u images have not arrived yet. DingDrop can keep sending in the background, or send them the next time it starts.",
+                                              n), n);
   adw_message_dialog_add_responses (dialog,
                                     "cancel", _("_Cancel"),
                                     "quit", _("_Quit, Send Later"),

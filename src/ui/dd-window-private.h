@@ -41,6 +41,7 @@ struct _DdWindow
   guint                 taking_screenshot : 1;  /* the portal's dialog is up */
   guint                 show_sent : 1;   /* a big batch's rows sent, unfolded */
   int                   refocus_index;   /* the focused row is going: where the focus goes */
+  GPtrArray            *reports;         /* of DdSendReport: sends not ended */
 
   /* template */
   AdwToastOverlay      *toast_overlay;
@@ -125,6 +126,9 @@ DdProfile  *dd_window_get_profile        (DdWindow     *self);   /* the first ro
 GPtrArray  *dd_window_get_profiles       (DdWindow     *self);   /* (transfer container): all chosen */
 char       *dd_window_describe_robots    (DdWindow     *self,
                                           GPtrArray    *profiles);
+char       *dd_window_describe_staged    (DdWindow     *self,
+                                          GPtrArray    *chosen,
+                                          GPtrArray    *targets);
 
 /* dd-window-dnd.c: drops, the clipboard, the file chooser */
 void        dd_window_dnd_init           (DdWindow     *self);
@@ -147,6 +151,19 @@ void        dd_window_progress_job_failed (DdWindow    *self,
 void        dd_window_edit_init          (DdWindow     *self);
 void        dd_window_edit_item          (DdWindow     *self,
                                           DdQueueItem  *item);
+
+/* dd-window-report.c: one toast (and notification) at the end of a send */
+typedef struct _DdSendReport DdSendReport;
+void          dd_send_report_free         (DdSendReport *report);
+void          dd_window_report_init       (DdWindow     *self);
+DdSendReport *dd_window_report_begin      (DdWindow     *self);
+void          dd_window_report_add        (DdWindow     *self,
+                                           DdSendReport *report,
+                                           const char   *robot);
+void          dd_window_report_add_done   (DdWindow     *self,
+                                           DdSendReport *report,
+                                           const char   *batch_id);
+void          dd_window_report_settle     (DdWindow     *self);
 
 /* dd-window-outbox.c: sending through the outbox */
 void        dd_window_outbox_init        (DdWindow     *self);

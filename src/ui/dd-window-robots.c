@@ -1,7 +1,7 @@
 /* dd-window-robots.c: which robots the window sends to: the header's
  * chooser (one robot, or several: each gets its own messages), the
  * robots of last time chosen again (last-robots, last-robot), as they
- * load
+ * load, and where the staged images go (the summary)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -63,7 +63,9 @@ robot_selected_cb (DdWindow *self)
                                  self, G_CONNECT_SWAPPED);
     }
 
-  if (profile != NULL && self->settings != NULL)
+  /* saved when the user chose: while those of last time are chosen
+   * again, some perhaps not loaded yet, last time's choice stays */
+  if (profile != NULL && self->settings != NULL && !self->restoring)
     {
       g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
       g_auto(GStrv) strv = NULL;
@@ -151,9 +153,87 @@ dd_window_robots_init (DdWindow *self)
   dd_robot_chooser_set_model (self->robot_chooser, G_LIST_MODEL (self->profiles));
   self->restoring = FALSE;
   select_default_profile (self);
+  /* what that chose is not the user's choice: those of last time not
+   * loaded yet are still wanted */
+  self->restoring = TRUE;
   robot_selected_cb (self);
+  self->restoring = FALSE;
   g_signal_connect_object (self->profiles, "items-changed",
                            G_CALLBACK (profiles_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->robot_chooser, "changed",
                            G_CALLBACK (robot_selected_cb), self, G_CONNECT_SWAPPED);
+}
+
+/* (transfer container) the robots a staged @item goes to: those it was
+ * taken back from (a copy "To Team B"), or those chosen; as
+ * dd_window_send() sends it */
+static GPtrArray *
+item_robots (DdWindow    *self,
+             DdQueueItem *item,
+             GPtrArray   *chosen)
+{
+  const char * const *own = dd_queue_item_get_robots (item);
+  GPtrArray *robots;
+
+  if (own == NULL)
+    return g_ptr_array_copy (chosen, NULL, NULL);
+  robots = g_ptr_array_new ();
+  for (guint i = 0; own[i] != NULL; i++)
+    {
+      DdProfile *profile = dd_profile_store_lookup (self->profiles, own[i]);
+
+      if (profile != NULL)
+        g_ptr_array_add (robots, profile);
+    }
+  return robots;
+}
+
+/* What Send would do with the staged images: "2 images to Team A, Team
+ * B", "1 image to Team A; 2 images to Team B" (copies that go to other
+ * robots than those @chosen); @targets gets each robot they go to. */
+char *
+dd_window_describe_staged (DdWindow  *self,
+                           GPtrArray *chosen,
+                           GPtrArray *targets)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);   /* one a destination */
+  g_autoptr(GArray) counts = g_array_new (FALSE, TRUE, sizeof (guint));
+  GString *text = g_string_new (NULL);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->queue));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(DdQueueItem) item = g_list_model_get_item (G_LIST_MODEL (self->queue), i);
+      g_autoptr(GPtrArray) robots = NULL;
+      g_autofree char *these = NULL;
+      guint pos;
+
+      if (dd_queue_item_get_jobs (item)->len > 0)
+        continue;
+      robots = item_robots (self, item, chosen);
+      for (guint j = 0; j < robots->len; j++)
+        if (!g_ptr_array_find (targets, g_ptr_array_index (robots, j), NULL))
+          g_ptr_array_add (targets, g_ptr_array_index (robots, j));
+      these = dd_window_describe_robots (self, robots);
+      if (g_ptr_array_find_with_equal_func (names, these, g_str_equal, &pos))
+        g_array_index (counts, guint, pos)++;
+      else
+        {
+          guint one = 1;
+
+          g_ptr_array_add (names, g_steal_pointer (&these));
+          g_array_append_val (counts, one);
+        }
+    }
+  for (guint i = 0; i < names->len; i++)
+    {
+      guint count = g_array_index (counts, guint, i);
+
+      if (i > 0)
+        /* Translators: between "1 image to Team A" and "2 images to Team B" */
+        g_string_append (text, _("; "));
+      g_string_append_printf (text, ngettext ("%u image to %s", "%u images to %s", count),
+                              count, (char *) g_ptr_array_index (names, i));
+    }
+  return g_string_free (text, FALSE);
 }

@@ -167,11 +167,11 @@ dd_window_update_state (DdWindow *self)
     }
   else
     {
+      /* the robots the staged images go to: a copy "To Team B" goes there */
+      g_autoptr(GPtrArray) targets = g_ptr_array_new ();
+      g_autofree char *text = dd_window_describe_staged (self, profiles, targets);
       g_autofree char *pacing =
-        describe_pacing (self, profiles, gtk_check_button_get_active (self->album_check) ? 1 : staged);
-      g_autofree char *names = dd_window_describe_robots (self, profiles);
-      g_autofree char *text =
-        g_strdup_printf (ngettext ("%u image to %s", "%u images to %s", staged), staged, names);
+        describe_pacing (self, targets, gtk_check_button_get_active (self->album_check) ? 1 : staged);
 
       if (pacing != NULL)
         {
@@ -509,6 +509,7 @@ dd_window_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->last_toast, g_free);
   g_clear_pointer (&self->wanted_robots, g_strfreev);
+  g_clear_pointer (&self->reports, g_ptr_array_unref);
 
   G_OBJECT_CLASS (dd_window_parent_class)->finalize (object);
 }
@@ -574,6 +575,16 @@ dd_window_class_init (DdWindowClass *klass)
   object_class->get_property = dd_window_get_property;
   object_class->set_property = dd_window_set_property;
   window_class->close_request = dd_window_close_request;
+
+  /**
+   * DdWindow::send-finished:
+   * @summary: (type gpointer): the DdSendSummary of what arrived where
+   *
+   * A send from the window has ended, to each robot it went to (or a
+   * batch of its rows that no send of it started: Retry, last time's).
+   */
+  g_signal_new ("send-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
 
   properties[PROP_PROFILES] =
     g_param_spec_object ("profiles", NULL, NULL, DD_TYPE_PROFILE_STORE,

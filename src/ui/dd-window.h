@@ -16,6 +16,11 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (DdWindow, dd_window, DD, WINDOW, AdwApplicationWindow)
 
+/* Signals:
+ *   "send-finished" (DdSendSummary *summary): a send from the window
+ *       ended, to each robot it went to; the notifier tells it
+ */
+
 DdWindow   *dd_window_new         (DdApplication  *application);
 /* the window, without an application: for tests */
 DdWindow   *dd_window_new_for     (DdProfileStore *profiles,

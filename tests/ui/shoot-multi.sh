@@ -39,6 +39,9 @@ SECRET_A='SECscreenshot-secret-a'
 SECRET_B='SECscreenshot-secret-b'
 APP_KEY=dingscreenshots
 APP_SECRET='screenshot-app-secret'
+# the Send button, from the window's bottom right corner
+SEND_X=${SEND_X:-70}
+SEND_Y=${SEND_Y:-40}
 
 convert -size 320x200 'xc:hsl(210,60%,55%)' -fill '#241f31' -draw 'rectangle 20,20 200,120' \
         -fill white -draw 'rectangle 30,30 190,50' "$work/dashboard.png"
@@ -114,8 +117,10 @@ for lang in en zh_CN; do
   xdotool mousemove --sync $((X + WIDTH / 2)) $((Y + 380)) click 1
   sleep 0.5
 
+  # Send with the mouse, at the bottom bar's right: a key (Ctrl+Return)
+  # would leave the focus ring on the chooser, which had the focus last
   xdotool windowfocus --sync "$wid" 2>/dev/null || xdotool windowfocus "$wid"
-  xdotool key --clearmodifiers ctrl+Return
+  xdotool mousemove --sync $((X + WIDTH - SEND_X)) $((Y + HEIGHT - SEND_Y)) click 1
   i=0
   while [ $i -lt 300 ] && { [ "$(accepted "$TOKEN_A")" -lt 2 ] || [ "$(refused)" -lt 2 ]; }; do
     sleep 0.2; i=$((i + 1))

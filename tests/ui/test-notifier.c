@@ -18,12 +18,15 @@
 #include "dd-fake-server.h"
 #include "dd-secrets.h"
 #include "ui-test-util.h"
-#include "dd-window.h"
+#include "dd-robot-chooser.h"
+#include "dd-window-private.h"
 
 #define TOKEN      "0123abcd0123abcd0123abcd0123abcd0123abcd0123abcd0123abcd0123abcd"
 #define SECRET     "SECtest-notifier-secret"
 #define APP_KEY    "dingnotifier"
 #define APP_SECRET "notifier-app-secret"
+#define TOKEN_B    "bbbbabcd0123abcd0123abcd0123abcd0123abcd0123abcd0123abcd0123abcd"
+#define SECRET_B   "SECtest-notifier-secret-b"
 
 typedef struct {
   char            *tmp;
@@ -325,6 +328,127 @@ test_closed (void)
   g_assert_null (g_object_get_data (G_OBJECT (app_window ()), "test-first-window"));
 }
 
+/* The application's notifications leave in order: once a barrier sent
+ * after @before ones is in, any other would be too.  The number of
+ * notifications before the barrier. */
+static guint
+notifies_before_barrier (void)
+{
+  g_autoptr(GNotification) barrier = g_notification_new ("barrier");
+  guint n;
+  const char *title;
+
+  want_notifies = world.notifies->len + 1;
+  g_application_send_notification (G_APPLICATION (world.app), "barrier", barrier);
+  for (;;)
+    {
+      g_assert_true (dd_test_wait_for (has_notifies, NULL, 5000));
+      n = world.notifies->len;
+      g_variant_get_child (world.notifies->pdata[n - 1], 3, "&s", &title);
+      if (g_str_equal (title, "barrier"))
+        break;
+      want_notifies = n + 1;
+    }
+  g_application_withdraw_notification (G_APPLICATION (world.app), "barrier");
+  return n - 1;
+}
+
+/* Sent to two groups while the user is elsewhere: one notification for
+ * the send, naming both groups (not one a group's batch). */
+static void
+test_two_groups (void)
+{
+  GtkWidget *other = gtk_window_new ();
+  DdProfileStore *store = dd_application_get_profiles (world.app);
+  DdProfile *b = dd_test_add_robot (store, "Team B", dd_fake_server_get_base_url (world.fake),
+                                    TOKEN_B, SECRET_B, APP_KEY, APP_SECRET);
+  const char *ids[3] = { NULL, NULL, NULL };
+  DdWindow *window;
+  guint before;
+  Notify n = { 0 };
+
+  dd_test_store_secrets (b);
+  g_assert_true (dd_test_wait_for (window_shown, NULL, 5000));
+  window = app_window ();
+  ids[0] = dd_profile_get_id (dd_profile_store_lookup (store, "Team Group"));
+  ids[1] = dd_profile_get_id (b);
+  dd_robot_chooser_select (window->robot_chooser, ids);
+  g_assert_cmpstr (dd_robot_chooser_get_label (window->robot_chooser), ==, "Team Group + 1");
+
+  gtk_window_present (GTK_WINDOW (other));
+  g_assert_true (dd_test_wait_for (window_inactive, NULL, 5000));
+  before = world.notifies->len;
+  send_images (2);
+  want_notifies = before + 1;
+  g_assert_true (dd_test_wait_for (has_notifies, NULL, 20000));
+  get_notify (before, &n);
+  g_assert_cmpstr (n.title, ==, "Images Sent");
+  g_assert_cmpstr (n.body, ==, "2 images sent to Team Group and Team B");
+  clear_notify (&n);
+  /* and no second one for the other group */
+  g_assert_cmpuint (notifies_before_barrier (), ==, before + 1);
+  gtk_window_destroy (GTK_WINDOW (other));
+}
+
+static void
+added_elsewhere_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray **jobs = user_data;
+
+  *jobs = dd_outbox_add_finish (DD_OUTBOX (source), result, &error);
+  g_assert_no_error (error);
+  dd_outbox_start (DD_OUTBOX (source));
+}
+
+static gboolean
+jobs_added (gpointer data)
+{
+  return *(GPtrArray **) data != NULL;
+}
+
+static gboolean
+job_sent (gpointer data)
+{
+  GPtrArray *jobs = *(GPtrArray **) data;
+
+  return dd_job_get_state (g_ptr_array_index (jobs, 0)) == DD_JOB_SENT;
+}
+
+/* A batch the window did not start (dingdrop send in a terminal puts
+ * its images into the same outbox) ends while the user is elsewhere:
+ * no notification as if the window had sent it, no toast in the window. */
+static void
+test_not_the_windows (void)
+{
+  GtkWidget *other = gtk_window_new ();
+  DdOutbox *outbox = dd_application_get_outbox (world.app);
+  DdProfile *profile = dd_profile_store_lookup (dd_application_get_profiles (world.app), "Team Group");
+  g_autoptr(GPtrArray) sources = g_ptr_array_new_with_free_func ((GDestroyNotify) dd_outbox_source_free);
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autoptr(GBytes) png = make_png ();
+  g_autofree char *toast = NULL;
+  DdSendOptions options = { 0 };
+  guint before;
+
+  g_assert_true (dd_test_wait_for (window_shown, NULL, 5000));
+  toast = g_strdup (dd_window_get_last_toast (app_window ()));
+  gtk_window_present (GTK_WINDOW (other));
+  g_assert_true (dd_test_wait_for (window_inactive, NULL, 5000));
+  before = world.notifies->len;
+
+  g_ptr_array_add (sources, dd_outbox_source_new_for_bytes (png, "terminal.png"));
+  dd_outbox_add_async (outbox, profile, sources, &options, NULL, added_elsewhere_cb, &jobs);
+  g_assert_true (dd_test_wait_for (jobs_added, &jobs, 10000));
+  g_assert_true (dd_test_wait_for (job_sent, &jobs, 20000));
+
+  g_assert_cmpuint (notifies_before_barrier (), ==, before);
+  g_assert_cmpstr (dd_window_get_last_toast (app_window ()), ==, toast);
+  gtk_window_destroy (GTK_WINDOW (other));
+}
+
 /* Every image refused: "Images Were Not Sent", and where to look. */
 static void
 test_all_failed (void)
@@ -372,6 +496,7 @@ main (int    argc,
   world.fake = dd_fake_server_new ();
   dd_fake_server_add_app (world.fake, APP_KEY, APP_SECRET);
   dd_fake_server_add_robot (world.fake, TOKEN, SECRET, NULL);
+  dd_fake_server_add_robot (world.fake, TOKEN_B, SECRET_B, NULL);
 
   world.app = dd_application_new ();
   g_assert_true (g_application_register (G_APPLICATION (world.app), NULL, &error));
@@ -383,6 +508,8 @@ main (int    argc,
   g_test_add_func ("/notifier/focused", test_focused);
   g_test_add_func ("/notifier/closed", test_closed);
   g_test_add_func ("/notifier/all-failed", test_all_failed);
+  g_test_add_func ("/notifier/two-groups", test_two_groups);
+  g_test_add_func ("/notifier/not-the-windows", test_not_the_windows);
   status = g_test_run ();
 
   dd_test_remove_dir (world.tmp);

@@ -39,6 +39,9 @@ typedef struct {
   DdOutbox       *outbox;
   GSettings      *settings;
   DdWindow       *window;
+  const char     *want_toast;
+  guint           n_toasts;    /* sends the window told of */
+  guint           want_told;
 } Fixture;
 
 static GBytes *
@@ -93,6 +96,10 @@ fixture_set_up (Fixture       *f,
   dd_outbox_start (f->outbox);
 }
 
+static void count_send_finished (DdWindow *window,
+                                 gpointer  summary,
+                                 Fixture  *f);
+
 static void
 fixture_window (Fixture *f)
 {
@@ -101,6 +108,7 @@ fixture_window (Fixture *f)
                                                "outbox", f->outbox,
                                                "settings", f->settings,
                                                NULL));
+  g_signal_connect (f->window, "send-finished", G_CALLBACK (count_send_finished), f);
   gtk_window_present (GTK_WINDOW (f->window));
 }
 
@@ -233,6 +241,49 @@ shown_in_group (Fixture    *f,
   return n;
 }
 
+/* ---- one toast for a send ------------------------------------------------ */
+
+/* The window's last toast is f->want_toast. */
+static gboolean
+toast_is (gpointer data)
+{
+  Fixture *f = data;
+
+  return g_strcmp0 (dd_window_get_last_toast (f->window), f->want_toast) == 0;
+}
+
+static Fixture *
+toast_want (Fixture    *f,
+            const char *text)
+{
+  f->want_toast = text;
+  return f;
+}
+
+static void
+count_send_finished (DdWindow *window,
+                     gpointer  summary,
+                     Fixture  *f)
+{
+  f->n_toasts++;
+}
+
+static gboolean
+told_n (gpointer data)
+{
+  Fixture *f = data;
+
+  return f->n_toasts == f->want_told;
+}
+
+static Fixture *
+want_told (Fixture *f,
+           guint    n)
+{
+  f->want_told = n;
+  return f;
+}
+
 static void
 add_two_images (Fixture *f)
 {
@@ -319,6 +370,9 @@ test_two_robots (Fixture       *f,
       g_assert_true (g_str_has_prefix (dd_queue_row_get_status (row), "Sent to 2 of 2"));
     }
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (f, "finished_label"))), ==, "4 messages sent");
+  /* one toast for the send, not one a robot */
+  g_assert_true (dd_test_wait_for (toast_is, toast_want (f, "2 images sent to Team A and Team B"), 10000));
+  g_assert_cmpuint (f->n_toasts, ==, 1);
 
   /* the two robots are chosen again in the next window */
   fixture_close_window (f);
@@ -394,6 +448,7 @@ test_one_robot_fails (Fixture       *f,
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (f, "finished_label"))), ==,
                    "2 messages sent · 2 could not be sent");
   g_assert_true (gtk_widget_get_visible (child (f, "retry_all_button")));
+  g_assert_true (dd_test_wait_for (toast_is, toast_want (f, "2 images sent to Team A; 2 failed for Team B"), 10000));
 
   /* the secret put right; Retry on the first row */
   dd_profile_set_secret (b, SECRET_B);
@@ -464,6 +519,29 @@ choose_both (Fixture *f)
   close_chooser (f);
 }
 
+/* Closing the window while they are on their way asks first, counting
+ * images (not a message per robot) and the groups they go to. */
+static void
+close_asks (Fixture    *f,
+            const char *body)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  AdwMessageDialog *dialog = NULL;
+
+  dd_window_confirm_close (f->window);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && dialog == NULL; i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_window_get_transient_for (window) == GTK_WINDOW (f->window))
+        dialog = ADW_MESSAGE_DIALOG (window);
+    }
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==, body);
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 /* Stop while two images go to two slow groups: what had left arrives,
  * the rest waits in the list; Send again: each group has each image
  * exactly once — none lost, none twice. */
@@ -479,6 +557,8 @@ test_stop (Fixture       *f,
   dd_fake_server_set_latency (f->fake, 400);
   send (f);
   g_assert_true (dd_test_wait_for (jobs_exist, f, 10000));
+  close_asks (f, "2 images have not arrived yet in 2 groups. DingDrop can keep sending in the "
+                 "background, or send them the next time it starts.");
   /* Stop once a message arrived: some rows have gone to one group only */
   g_assert_true (dd_test_wait_for (one_arrived, f, 10000));
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.stop", NULL);
@@ -487,9 +567,13 @@ test_stop (Fixture       *f,
                   dd_fake_server_count_accepted_messages (f->fake), n_rows (f));
   g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), <, 4);
   g_assert_true (gtk_widget_is_sensitive (child (f, "send_button")));
+  /* the send stopped still ends, once, saying what arrived */
+  g_assert_true (dd_test_wait_for (told_n, want_told (f, 1), 10000));
+  g_test_message ("after Stop: %s", dd_window_get_last_toast (f->window));
 
   send (f);
   g_assert_true (dd_test_wait_for (each_group_has_both, f, 20000));
+  g_assert_true (dd_test_wait_for (told_n, want_told (f, 2), 10000));
   g_assert_cmpuint (shown_in_group (f, TOKEN_A, "first.png"), ==, 1);
   g_assert_cmpuint (shown_in_group (f, TOKEN_A, "second.png"), ==, 1);
   g_assert_cmpuint (shown_in_group (f, TOKEN_B, "first.png"), ==, 1);
@@ -508,9 +592,15 @@ copies_staged (gpointer data)
   return n_staged == 2 && settled (f);
 }
 
+static gboolean
+third_in_a (gpointer data)
+{
+  return shown_in_group (data, TOKEN_A, "third.png") == 1 && settled (data);
+}
+
 /* Send More with Team B's images failed: they wait in the list "To Team
- * B"; sent with only Team A chosen, they go to Team B, not to Team A
- * again. */
+ * B", and the summary says so; sent with only Team A chosen, they go to
+ * Team B, not to Team A again (a new image beside them to Team A). */
 static void
 test_send_more_keeps_the_failed_robot (Fixture       *f,
                                        gconstpointer  data)
@@ -535,12 +625,23 @@ test_send_more_keeps_the_failed_robot (Fixture       *f,
   dd_test_store_secrets (b);
   open_chooser (f);
   gtk_widget_activate (chooser_row (f, "Team A"));   /* Team A alone */
+  /* the summary says where Send takes them: not to Team A */
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (f, "summary_label"))), ==, "2 images to Team B");
+  {
+    g_autoptr(GBytes) third = make_png (0x2ec27eff);
+
+    dd_window_add_bytes (f->window, third, "third.png");
+  }
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (f, "summary_label"))), ==,
+                   "2 images to Team B; 1 image to Team A");
   send (f);
   g_assert_true (dd_test_wait_for (each_group_has_both, f, 20000));
   g_assert_cmpuint (shown_in_group (f, TOKEN_A, "first.png"), ==, 1);
   g_assert_cmpuint (shown_in_group (f, TOKEN_A, "second.png"), ==, 1);
   g_assert_cmpuint (shown_in_group (f, TOKEN_B, "first.png"), ==, 1);
   g_assert_cmpuint (shown_in_group (f, TOKEN_B, "second.png"), ==, 1);
+  g_assert_true (dd_test_wait_for (third_in_a, f, 20000));
+  g_assert_cmpuint (shown_in_group (f, TOKEN_B, "third.png"), ==, 0);
 }
 
 static gboolean
@@ -578,6 +679,91 @@ test_one_robot_rows (Fixture       *f,
   g_assert_cmpuint (shown_in_group (f, TOKEN_B, "first.png"), ==, 0);
 }
 
+/* ---- robots that load after the window ----------------------------------- */
+
+/* A robot as the store loads it, not in the store yet */
+static DdProfile *
+new_robot (Fixture    *f,
+           const char *name,
+           const char *token)
+{
+  g_autoptr(GError) error = NULL;
+  DdProfile *profile = dd_profile_new (name);
+  g_autofree char *webhook = g_strdup_printf ("%s/robot/send?access_token=%s",
+                                              dd_fake_server_get_base_url (f->fake), token);
+
+  dd_profile_set_oapi_base (profile, dd_fake_server_get_base_url (f->fake));
+  dd_profile_set_api_base (profile, dd_fake_server_get_base_url (f->fake));
+  g_assert_true (dd_profile_set_webhook (profile, webhook, &error));
+  g_assert_no_error (error);
+  return profile;
+}
+
+static void
+load_robot (Fixture   *f,
+            DdProfile *profile)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (dd_profile_store_add (f->store, profile, &error));
+  g_assert_no_error (error);
+}
+
+/* The window is up before the robots (as the application loads them):
+ * the two of last time are chosen again as each arrives; once the user
+ * has chosen, a robot of last time that arrives later is not added to
+ * the choice. */
+static void
+test_robots_load_late (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(DdProfile) a = new_robot (f, "Team A", TOKEN_A);
+  g_autoptr(DdProfile) b = new_robot (f, "Team B", TOKEN_B);
+  g_autoptr(DdProfile) c = new_robot (f, "Team C", TOKEN_A);
+  const char *last[] = { dd_profile_get_id (a), dd_profile_get_id (b), NULL };
+
+  g_settings_set_strv (f->settings, "last-robots", last);
+  g_settings_set_string (f->settings, "last-robot", last[0]);
+  fixture_window (f);
+  g_assert_null (dd_robot_chooser_get_primary (chooser (f)));
+
+  load_robot (f, c);   /* not one of last time: chosen for now */
+  load_robot (f, a);
+  g_assert_cmpstr (dd_robot_chooser_get_label (chooser (f)), ==, "Team A");
+  /* not the user's choice: last time's is kept, should DingDrop close now */
+  {
+    g_auto(GStrv) saved = g_settings_get_strv (f->settings, "last-robots");
+
+    g_assert_cmpstrv (saved, last);
+  }
+  load_robot (f, b);
+  g_assert_cmpstr (dd_robot_chooser_get_label (chooser (f)), ==, "Team A + 1");
+  open_chooser (f);
+  g_assert_true (gtk_check_button_get_active (chooser_check (f, "Team A")));
+  g_assert_true (gtk_check_button_get_active (chooser_check (f, "Team B")));
+  g_assert_false (gtk_check_button_get_active (chooser_check (f, "Team C")));
+  close_chooser (f);
+
+  /* again, the user choosing before the second one of last time is there */
+  fixture_close_window (f);
+  g_clear_object (&f->store);
+  {
+    g_autofree char *config = g_build_filename (f->tmp, "config-late", NULL);
+
+    f->store = dd_profile_store_new (config);
+  }
+  g_settings_set_strv (f->settings, "last-robots", last);
+  fixture_window (f);
+  load_robot (f, a);
+  load_robot (f, c);
+  g_assert_cmpstr (dd_robot_chooser_get_label (chooser (f)), ==, "Team A");
+  open_chooser (f);
+  gtk_widget_activate (chooser_row (f, "Team C"));   /* the user's choice */
+  g_assert_cmpstr (dd_robot_chooser_get_label (chooser (f)), ==, "Team C");
+  load_robot (f, b);
+  g_assert_cmpstr (dd_robot_chooser_get_label (chooser (f)), ==, "Team C");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -595,6 +781,8 @@ main (int    argc,
   g_test_add ("/window-multi/stop", Fixture, NULL, fixture_set_up, test_stop, fixture_tear_down);
   g_test_add ("/window-multi/send-more-keeps-the-failed-robot", Fixture, NULL, fixture_set_up,
               test_send_more_keeps_the_failed_robot, fixture_tear_down);
+  g_test_add ("/window-multi/robots-load-late", Fixture, NULL, fixture_set_up,
+              test_robots_load_late, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -312,7 +312,7 @@ test_retry_all (Fixture       *f,
   g_assert_false (shown (f, "compose_box"));
   /* one toast for the failures, with the way to the robot */
   g_assert_nonnull (f->window->failure_toast);
-  g_assert_cmpstr (adw_toast_get_title (f->window->failure_toast), ==, "3 images could not be sent");
+  g_assert_cmpstr (adw_toast_get_title (f->window->failure_toast), ==, "3 images could not be sent to Team Group");
   g_assert_cmpstr (adw_toast_get_button_label (f->window->failure_toast), ==, "Edit Robot");
   g_assert_cmpstr (adw_toast_get_action_name (f->window->failure_toast), ==, "win.edit-robot");
 

@@ -143,7 +143,7 @@ fixture_window (Fixture *f)
     {
       gtk_window_set_application (GTK_WINDOW (f->window), f->app);
       if (f->notifier == NULL)
-        f->notifier = dd_notifier_new (f->app, f->outbox, f->store);
+        f->notifier = dd_notifier_new (f->app);
     }
   gtk_window_present (GTK_WINDOW (f->window));
 }

@@ -1,0 +1,214 @@
+/* dd-window-report.c: one send from the window ends in one toast and,
+ * with nobody looking, one notification, however many robots it went
+ * to: each robot's images are a batch of their own in the outbox, so the
+ * window keeps the batches each send started and tells once the last
+ * of them has ended.  A batch of the window's rows that no send of this
+ * window started (Retry, what was left from last time) tells on its
+ * own; one of another process (dingdrop send in a terminal), whose
+ * images the window does not show, is not the window's to tell.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "dd-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dd-send-summary.h"
+#include "dd-window-private.h"
+
+struct _DdSendReport
+{
+  guint          n_adding;   /* adds not finished, and the send itself until sealed */
+  GPtrArray     *batches;    /* ids of the batches on their way */
+  DdSendSummary *summary;
+};
+
+void
+dd_send_report_free (DdSendReport *report)
+{
+  g_clear_pointer (&report->batches, g_ptr_array_unref);
+  g_clear_pointer (&report->summary, dd_send_summary_free);
+  g_free (report);
+}
+
+/* The robot of the batch, by name */
+static char *
+batch_robot_name (DdWindow   *self,
+                  const char *batch_id)
+{
+  g_autoptr(GPtrArray) jobs = dd_outbox_get_batch_jobs (self->outbox, batch_id);
+  DdProfile *profile = NULL;
+
+  if (jobs->len > 0)
+    profile = dd_profile_store_lookup (self->profiles, dd_job_get_profile_id (g_ptr_array_index (jobs, 0)));
+  return g_strdup (profile ? dd_profile_get_name (profile) : _("the group"));
+}
+
+/* The toast says it, or the failures' toast now tells the whole send;
+ * "send-finished" tells the application's notifier, for when nobody
+ * looks. */
+static void
+tell (DdWindow      *self,
+      DdSendSummary *summary)
+{
+  g_autofree char *text = dd_send_summary_describe (summary);
+
+  if (self->failure_toast != NULL && dd_send_summary_get_n_failed (summary) > 0)
+    {
+      adw_toast_set_title (self->failure_toast, text);
+      g_free (self->last_toast);
+      self->last_toast = g_strdup (text);
+    }
+  else
+    dd_window_toast (self, text);
+
+  g_signal_emit_by_name (self, "send-finished", summary);
+}
+
+static void
+finish_if_done (DdWindow     *self,
+                DdSendReport *report)
+{
+  if (report->n_adding > 0 || report->batches->len > 0)
+    return;
+  /* nothing of it reached the outbox: the add's error said so */
+  if (dd_send_summary_get_n_sent (report->summary) + dd_send_summary_get_n_failed (report->summary) > 0)
+    tell (self, report->summary);
+  g_ptr_array_remove (self->reports, report);
+}
+
+/* (transfer none) a new send, until its last batch ended; sealed by
+ * dd_window_report_add_done() once every add of it was asked for */
+DdSendReport *
+dd_window_report_begin (DdWindow *self)
+{
+  DdSendReport *report = g_new0 (DdSendReport, 1);
+
+  report->n_adding = 1;
+  report->batches = g_ptr_array_new_with_free_func (g_free);
+  report->summary = dd_send_summary_new ();
+  g_ptr_array_add (self->reports, report);
+  return report;
+}
+
+/* One more add of the send is on its way, to @robot: the robots are
+ * told in the order they were chosen, whichever ends first. */
+void
+dd_window_report_add (DdWindow     *self,
+                      DdSendReport *report,
+                      const char   *robot)
+{
+  report->n_adding++;
+  dd_send_summary_add (report->summary, robot, 0, 0);
+}
+
+/* An add of the send ended: @batch_id is in the outbox, or NULL (it failed). */
+void
+dd_window_report_add_done (DdWindow     *self,
+                           DdSendReport *report,
+                           const char   *batch_id)
+{
+  g_assert (report->n_adding > 0);
+  if (batch_id != NULL)
+    g_ptr_array_add (report->batches, g_strdup (batch_id));
+  report->n_adding--;
+  finish_if_done (self, report);
+}
+
+/* Whether a row of the window has a job of the batch. */
+static gboolean
+shows_batch (DdWindow   *self,
+             const char *batch_id)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->queue));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(DdQueueItem) item = g_list_model_get_item (G_LIST_MODEL (self->queue), i);
+      GPtrArray *jobs = dd_queue_item_get_jobs (item);
+
+      for (guint j = 0; j < jobs->len; j++)
+        if (g_strcmp0 (dd_job_get_batch_id (g_ptr_array_index (jobs, j)), batch_id) == 0)
+          return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+batch_finished_cb (DdOutbox   *outbox,
+                   const char *batch_id,
+                   guint       n_sent,
+                   guint       n_failed,
+                   DdWindow   *self)
+{
+  g_autofree char *robot = batch_robot_name (self, batch_id);
+  guint pos;
+
+  for (guint i = 0; i < self->reports->len; i++)
+    {
+      DdSendReport *report = g_ptr_array_index (self->reports, i);
+
+      if (g_ptr_array_find_with_equal_func (report->batches, batch_id, g_str_equal, &pos))
+        {
+          g_ptr_array_remove_index (report->batches, pos);
+          dd_send_summary_add (report->summary, robot, n_sent, n_failed);
+          finish_if_done (self, report);
+          return;
+        }
+    }
+
+  if (shows_batch (self, batch_id))
+    {
+      g_autoptr(DdSendSummary) summary = dd_send_summary_new ();
+
+      dd_send_summary_add (summary, robot, n_sent, n_failed);
+      tell (self, summary);
+    }
+}
+
+/* After Stop or Remove took jobs back: a batch whose jobs left are all
+ * finished (or gone) has ended, though the outbox says nothing of a
+ * batch it took jobs out of. */
+void
+dd_window_report_settle (DdWindow *self)
+{
+  for (guint i = self->reports->len; i > 0; i--)
+    {
+      DdSendReport *report = g_ptr_array_index (self->reports, i - 1);
+
+      for (guint j = report->batches->len; j > 0; j--)
+        {
+          const char *batch_id = g_ptr_array_index (report->batches, j - 1);
+          g_autoptr(GPtrArray) jobs = dd_outbox_get_batch_jobs (self->outbox, batch_id);
+          g_autofree char *robot = NULL;
+          guint n_sent = 0, n_failed = 0;
+          gboolean ended = TRUE;
+
+          for (guint k = 0; k < jobs->len && ended; k++)
+            {
+              DdJob *job = g_ptr_array_index (jobs, k);
+
+              ended = dd_job_is_finished (job);
+              n_sent += dd_job_get_state (job) == DD_JOB_SENT;
+              n_failed += dd_job_get_state (job) == DD_JOB_FAILED;
+            }
+          if (!ended)
+            continue;
+          robot = batch_robot_name (self, batch_id);
+          if (jobs->len > 0)
+            dd_send_summary_add (report->summary, robot, n_sent, n_failed);
+          g_ptr_array_remove_index (report->batches, j - 1);
+        }
+      finish_if_done (self, report);
+    }
+}
+
+void
+dd_window_report_init (DdWindow *self)
+{
+  self->reports = g_ptr_array_new_with_free_func ((GDestroyNotify) dd_send_report_free);
+  if (self->outbox != NULL)
+    g_signal_connect_object (self->outbox, "batch-finished", G_CALLBACK (batch_finished_cb), self, 0);
+}
