@@ -133,6 +133,22 @@ for mime, name in sorted(MODULE_LOADERS.items()):
           LOADERS_DIR in post and post.rstrip().endswith("> " + LOADERS_CACHE),
           f"{mime}: the loaders cache lists the runtime's loaders and {name}'s", post)
 
+# ---- libportal: the Screenshot portal's client library.  The GNOME SDK
+# has it to build against, the Platform that runs the app is not known to
+# ship it (Flathub's apps that use it bring it themselves), so a module
+# builds it, with the GTK 4 backend DingDrop links (libportal-gtk4).
+index, portal = by_name.get("libportal", (None, {}))
+check(portal != {} and index < len(modules) - 1,
+      "libportal is built before the app", [m.get("name") for m in modules])
+opts = portal.get("config-opts", [])
+check("-Dbackend-gtk4=enabled" in opts and "-Dintrospection=false" in opts and "-Dvapi=false" in opts,
+      "libportal builds its GTK 4 backend (libportal-gtk4), no bindings", opts)
+srcs = portal.get("sources", [])
+check(len(srcs) == 1 and srcs[0].get("type") == "git" and
+      srcs[0].get("url") == "https://github.com/flatpak/libportal.git" and
+      bool(srcs[0].get("tag")) and re.fullmatch(r"[0-9a-f]{40}", srcs[0].get("commit", "")) is not None,
+      "libportal comes from its upstream git, at a tag pinned by commit", srcs)
+
 env = app_module.get("build-options", {}).get("env", {})
 check(env.get("GDK_PIXBUF_MODULE_FILE") == LOADERS_CACHE,
       "the app's tests (test-formats among them) see that cache at build time",
