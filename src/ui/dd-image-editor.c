@@ -82,6 +82,11 @@ tool_toggled_cb (DdImageEditor *self)
       dd_edit_canvas_set_tool (self->canvas, DD_EDIT_TOOL_REDACT);
       gtk_label_set_text (self->hint_label, _("Drag over what must not be seen, or press N and the arrow keys"));
     }
+
+  /* a tool chosen from the keyboard (Alt+O, or Tab and Space) is for the
+   * canvas: its keys work at once */
+  if (self->bytes != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
 }
 
 /* ---- reading the image ------------------------------------------------ */

@@ -628,6 +628,32 @@ test_keys (Fixture       *f,
   assert_one_box (f, edited, &expected, 0);
   checksum = checksum_file (f->path);
   g_assert_cmpstr (checksum, ==, f->checksum);
+
+  /* again, with Crop (its mnemonic): Enter commits the crop */
+  {
+    g_autoptr(GdkPixbuf) cropped = NULL;
+    DdImageRect crop = { IMG_W * 3 / 8, IMG_H * 3 / 8, IMG_W / 4 + big, IMG_H / 4 };
+
+    editor = open_editor (f);
+    g_assert_true (dd_test_press_keys (GTK_WIDGET (editor), "alt+o"));
+    g_assert_true (dd_test_wait_for (is_active, editor_child (editor, "crop_button"), 10000));
+    /* the canvas has the keys again */
+    g_assert_true (gtk_widget_has_focus (editor_child (editor, "canvas")));
+    g_assert_true (dd_test_press_keys (GTK_WIDGET (editor), "n shift+alt+Right Return"));
+    g_assert_true (dd_test_wait_for (can_undo, editor, 10000));
+    g_assert_true (dd_test_press_keys (GTK_WIDGET (editor), "Return"));
+    g_assert_true (dd_test_wait_for (editor_gone, NULL, 20000));
+
+    cropped = decode (dd_queue_item_get_bytes (item));
+    g_assert_cmpint (gdk_pixbuf_get_width (cropped), ==, crop.width);
+    g_assert_cmpint (gdk_pixbuf_get_height (cropped), ==, crop.height);
+    g_assert_cmpmem (pixel (cropped, 0, 0), 3, pixel (f->source, crop.x, crop.y), 3);
+    /* the box, where it was in the image */
+    g_assert_false (is_black (pixel (cropped, expected.x - crop.x - 1, expected.y - crop.y)));
+    g_assert_true (is_black (pixel (cropped, expected.x - crop.x, expected.y - crop.y)));
+    g_assert_true (is_black (pixel (cropped, expected.x + expected.width - 1 - crop.x, crop.height - 1)));
+    g_assert_false (is_black (pixel (cropped, expected.x + expected.width - crop.x, crop.height - 1)));
+  }
 }
 
 static gboolean
