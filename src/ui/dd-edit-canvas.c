@@ -9,6 +9,15 @@
  * time, a crop giving back the one before it.  The preview may be smaller
  * than the image (a large photo): rectangles are kept in the image's
  * pixels, from the full width and height.
+ *
+ * From the keyboard: Insert or N places a rectangle, a quarter of the
+ * image centred, or where the last one was; the arrow keys move it by
+ * a step of a hundredth of the image's longer side (at least a pixel),
+ * Alt with them resizes it from its bottom-right corner, Shift makes
+ * the step ten times longer; Enter commits it as a drag would, Escape
+ * drops it.  Enter and Escape with nothing being placed are the
+ * editor's (Done, Cancel).  Plain arrows and Ctrl with them stay
+ * GTK's, for moving the focus.
  */
 #define G_LOG_DOMAIN "dd-edit-canvas"
 
@@ -51,6 +60,9 @@ struct _DdEditCanvas
   double       start_y;
   double       end_x;
   double       end_y;
+
+  gboolean     placing;      /* a rectangle placed from the keyboard */
+  DdImageRect  placed;       /* in image pixels, always inside it */
 };
 
 G_DEFINE_FINAL_TYPE (DdEditCanvas, dd_edit_canvas, GTK_TYPE_WIDGET)
@@ -147,6 +159,23 @@ dim_outside (GtkSnapshot           *snapshot,
   gtk_snapshot_append_border (snapshot, &border, widths, colours);
 }
 
+/* The rectangle being placed from the keyboard: outlined in the accent
+ * colour, so that a black box on a dark image still shows where it is. */
+static void
+outline_placed (GtkSnapshot           *snapshot,
+                const graphene_rect_t *rect)
+{
+  static const GdkRGBA accent = { 0.21f, 0.52f, 0.89f, 1 };   /* Adwaita's blue 3 */
+  const float widths[4] = { 2, 2, 2, 2 };
+  const GdkRGBA colours[4] = { accent, accent, accent, accent };
+  GskRoundedRect border;
+  graphene_rect_t outer;
+
+  graphene_rect_inset_r (rect, -2, -2, &outer);
+  gsk_rounded_rect_init_from_rect (&border, &outer, 0);
+  gtk_snapshot_append_border (snapshot, &border, widths, colours);
+}
+
 static void
 dd_edit_canvas_snapshot (GtkWidget   *widget,
                          GtkSnapshot *snapshot)
@@ -174,6 +203,11 @@ dd_edit_canvas_snapshot (GtkWidget   *widget,
   if (self->dragging)
     has_drawn = rect_from_points (self, self->start_x, self->start_y,
                                   self->end_x, self->end_y, &drawn);
+  else if (self->placing)
+    {
+      drawn = self->placed;
+      has_drawn = TRUE;
+    }
 
   if (has_drawn && self->tool == DD_EDIT_TOOL_REDACT)
     {
@@ -193,6 +227,13 @@ dd_edit_canvas_snapshot (GtkWidget   *widget,
       graphene_rect_t r = widget_rect (&area, scale, &self->crop);
 
       dim_outside (snapshot, &area, &r);
+    }
+
+  if (has_drawn && self->placing)
+    {
+      graphene_rect_t r = widget_rect (&area, scale, &drawn);
+
+      outline_placed (snapshot, &r);
     }
 }
 
@@ -233,6 +274,7 @@ drag_begin_cb (GtkGestureDrag *gesture,
     }
 
   gtk_widget_grab_focus (GTK_WIDGET (self));
+  self->placing = FALSE;
   self->dragging = TRUE;
   self->start_x = self->end_x = x;
   self->start_y = self->end_y = y;
@@ -251,6 +293,30 @@ drag_update_cb (GtkGestureDrag *gesture,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* A rectangle drawn or placed becomes a redaction or the crop, by the
+ * tool, and a step to undo. */
+static void
+commit (DdEditCanvas      *self,
+        const DdImageRect *rect)
+{
+  Step step = { FALSE, };
+
+  if (self->tool == DD_EDIT_TOOL_CROP)
+    {
+      step.is_crop = TRUE;
+      step.had_crop = self->has_crop;
+      step.previous_crop = self->crop;
+      self->has_crop = TRUE;
+      self->crop = *rect;
+    }
+  else
+    g_array_append_val (self->redactions, *rect);
+
+  g_array_append_val (self->steps, step);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
 static void
 drag_end_cb (GtkGestureDrag *gesture,
              double          dx,
@@ -258,7 +324,6 @@ drag_end_cb (GtkGestureDrag *gesture,
              DdEditCanvas   *self)
 {
   DdImageRect rect;
-  Step step = { FALSE, };
 
   if (!self->dragging)
     return;
@@ -271,19 +336,7 @@ drag_end_cb (GtkGestureDrag *gesture,
                          self->start_x + dx, self->start_y + dy, &rect))
     return;
 
-  if (self->tool == DD_EDIT_TOOL_CROP)
-    {
-      step.is_crop = TRUE;
-      step.had_crop = self->has_crop;
-      step.previous_crop = self->crop;
-      self->has_crop = TRUE;
-      self->crop = rect;
-    }
-  else
-    g_array_append_val (self->redactions, rect);
-
-  g_array_append_val (self->steps, step);
-  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+  commit (self, &rect);
 }
 
 static void
@@ -295,7 +348,76 @@ drag_cancel_cb (GtkGesture       *gesture,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-/* Escape during a drag drops that rectangle, not the whole edit. */
+/* ---- from the keyboard ------------------------------------------------ */
+
+static int
+step_for (DdEditCanvas    *self,
+          GdkModifierType  state)
+{
+  int step = MAX (1, (int) MAX (self->width, self->height) / 100);
+
+  return (state & GDK_SHIFT_MASK) ? 10 * step : step;
+}
+
+/* where the last rectangle was, or a quarter of the image in its centre */
+static void
+start_placing (DdEditCanvas *self)
+{
+  const Step *last = self->steps->len > 0 ? &g_array_index (self->steps, Step, self->steps->len - 1) : NULL;
+
+  if (last != NULL && last->is_crop)
+    self->placed = self->crop;
+  else if (last != NULL)
+    self->placed = g_array_index (self->redactions, DdImageRect, self->redactions->len - 1);
+  else
+    self->placed = (DdImageRect) { self->width * 3 / 8, self->height * 3 / 8,
+                                   MAX (1, self->width / 4), MAX (1, self->height / 4) };
+  self->placing = TRUE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* the arrow key's direction; FALSE for any other key */
+static gboolean
+arrow (guint  keyval,
+       int   *dx,
+       int   *dy)
+{
+  *dx = *dy = 0;
+  switch (keyval)
+    {
+    case GDK_KEY_Left: case GDK_KEY_KP_Left: *dx = -1; return TRUE;
+    case GDK_KEY_Right: case GDK_KEY_KP_Right: *dx = 1; return TRUE;
+    case GDK_KEY_Up: case GDK_KEY_KP_Up: *dy = -1; return TRUE;
+    case GDK_KEY_Down: case GDK_KEY_KP_Down: *dy = 1; return TRUE;
+    default: return FALSE;
+    }
+}
+
+/* Moved, the rectangle stays whole inside the image; resized, it keeps
+ * at least a pixel and does not grow past the image's edge. */
+static void
+move_placed (DdEditCanvas *self,
+             int           dx,
+             int           dy,
+             gboolean      resize)
+{
+  DdImageRect *r = &self->placed;
+
+  if (resize)
+    {
+      r->width = CLAMP ((int) r->width + dx, 1, (int) self->width - r->x);
+      r->height = CLAMP ((int) r->height + dy, 1, (int) self->height - r->y);
+    }
+  else
+    {
+      r->x = CLAMP (r->x + dx, 0, (int) self->width - (int) r->width);
+      r->y = CLAMP (r->y + dy, 0, (int) self->height - (int) r->height);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* Escape during a drag drops that rectangle, not the whole edit; so
+ * does it for a rectangle being placed. */
 static gboolean
 key_pressed_cb (GtkEventControllerKey *controller,
                 guint                  keyval,
@@ -303,14 +425,55 @@ key_pressed_cb (GtkEventControllerKey *controller,
                 GdkModifierType        state,
                 DdEditCanvas          *self)
 {
-  if (keyval != GDK_KEY_Escape || !self->dragging)
+  GdkModifierType mods = state & gtk_accelerator_get_default_mod_mask ();
+  int dx, dy;
+
+  if (keyval == GDK_KEY_Escape && self->dragging)
+    {
+      /* first: the reset ends the drag, which must not draw it */
+      self->dragging = FALSE;
+      gtk_event_controller_reset (GTK_EVENT_CONTROLLER (self->drag));
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      return TRUE;
+    }
+  if (self->dragging || self->preview == NULL)
     return FALSE;
 
-  /* first: the reset ends the drag, which must not draw it */
-  self->dragging = FALSE;
-  gtk_event_controller_reset (GTK_EVENT_CONTROLLER (self->drag));
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-  return TRUE;
+  if ((keyval == GDK_KEY_Insert || keyval == GDK_KEY_KP_Insert ||
+       keyval == GDK_KEY_n || keyval == GDK_KEY_N) && (mods & ~GDK_SHIFT_MASK) == 0)
+    {
+      if (!self->placing)
+        start_placing (self);
+      return TRUE;
+    }
+  if (!self->placing)
+    return FALSE;
+
+  switch (keyval)
+    {
+    case GDK_KEY_Escape:
+      self->placing = FALSE;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      return TRUE;
+
+    case GDK_KEY_Return: case GDK_KEY_KP_Enter: case GDK_KEY_ISO_Enter:
+      self->placing = FALSE;
+      commit (self, &self->placed);
+      return TRUE;
+
+    default:
+      break;
+    }
+
+  /* Alt+arrows resize; Ctrl+arrows are left to GTK */
+  if (arrow (keyval, &dx, &dy) && (mods & GDK_CONTROL_MASK) == 0)
+    {
+      int step = step_for (self, mods);
+
+      move_placed (self, dx * step, dy * step, (mods & GDK_ALT_MASK) != 0);
+      return TRUE;
+    }
+  return FALSE;
 }
 
 static void
@@ -375,8 +538,13 @@ dd_edit_canvas_init (DdEditCanvas *self)
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
   gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "crosshair");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("The image being edited"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("The image being edited"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  _("Drag a rectangle with the mouse, or press Insert or N to place one; "
+                                    "arrow keys move it, Alt with arrow keys resizes it, Shift makes the step larger; "
+                                    "Enter applies it and Escape drops it."),
+                                  -1);
 }
 
 GtkWidget *
@@ -413,6 +581,7 @@ dd_edit_canvas_set_tool (DdEditCanvas *self,
 {
   g_return_if_fail (DD_IS_EDIT_CANVAS (self));
   self->tool = tool;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 DdEditTool
@@ -461,6 +630,7 @@ dd_edit_canvas_reset (DdEditCanvas *self)
   g_array_set_size (self->redactions, 0);
   g_array_set_size (self->steps, 0);
   self->has_crop = FALSE;
+  self->placing = FALSE;
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }

@@ -75,13 +75,18 @@ tool_toggled_cb (DdImageEditor *self)
   if (gtk_toggle_button_get_active (self->crop_button))
     {
       dd_edit_canvas_set_tool (self->canvas, DD_EDIT_TOOL_CROP);
-      gtk_label_set_text (self->hint_label, _("Drag over the part of the image to keep"));
+      gtk_label_set_text (self->hint_label, _("Drag over the part of the image to keep, or press N and the arrow keys"));
     }
   else
     {
       dd_edit_canvas_set_tool (self->canvas, DD_EDIT_TOOL_REDACT);
-      gtk_label_set_text (self->hint_label, _("Drag over what must not be seen"));
+      gtk_label_set_text (self->hint_label, _("Drag over what must not be seen, or press N and the arrow keys"));
     }
+
+  /* a tool chosen from the keyboard (Alt+O, or Tab and Space) is for the
+   * canvas: its keys work at once */
+  if (self->bytes != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
 }
 
 /* ---- reading the image ------------------------------------------------ */
@@ -325,8 +330,10 @@ dd_image_editor_class_init (DdImageEditorClass *klass)
   gtk_widget_class_install_action (widget_class, "editor.reset", NULL, reset_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "editor.undo", NULL);
+  /* the canvas takes Escape and Enter first while a rectangle is placed
+   * from the keyboard; otherwise Escape cancels and Enter is Done, the
+   * default widget */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "editor.cancel", NULL);
-  /* Enter: Done is the default widget */
 }
 
 static void
