@@ -339,8 +339,8 @@ test_lost_answer (Fixture       *f,
   g_assert_cmpuint (dd_fake_server_count_shown_messages (f->fake), ==, 1);
 }
 
-/* Each image's state that decides whether it goes again is fsynced once
- * (sent); the rest is written without: not six fsyncs an image. */
+/* Each image's state that decides whether it goes again is made durable
+ * once (sent); the rest is written without: not six fsyncs an image. */
 static void
 test_durable_writes (Fixture       *f,
                      gconstpointer  data)
@@ -363,8 +363,10 @@ test_durable_writes (Fixture       *f,
   g_test_message ("%u job.json writes, %u of them durable, %u fsyncs in all (pacing, media "
                   "cache, prepared images included), for 10 images", n_writes, n_durable, n_fsyncs);
   g_assert_cmpuint (n_durable, ==, 10);
-  /* each durable one: the file and its folder; nothing else */
-  g_assert_cmpuint (n_fsyncs, ==, 2 * 10);
+  /* each durable one: the file and its folder, or one syncfs for those
+   * written back to back; nothing else */
+  g_assert_cmpuint (n_fsyncs, >=, 1);
+  g_assert_cmpuint (n_fsyncs, <=, 2 * 10);
   /* created, prepared, uploading, uploaded, sending, sent, and the
    * thumbnail made after the upload; some coalesce */
   g_assert_cmpuint (n_writes, <=, 10 * 8);

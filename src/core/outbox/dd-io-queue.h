@@ -31,6 +31,11 @@ gboolean   dd_io_write_file       (const char      *path,
                                    gssize           len,
                                    gboolean         durable,
                                    GError         **error);
+gboolean   dd_io_queue_write_durable (DdIoQueue    *self,
+                                      const char   *path,
+                                      const void   *data,
+                                      gssize        len,
+                                      GError      **error);
 guint      dd_io_get_n_fsyncs     (void);
 
 /* Asserts that the caller runs on the I/O thread: for the functions that

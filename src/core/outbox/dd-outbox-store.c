@@ -12,7 +12,8 @@
  * worker thread.  Writes are atomic (a temporary file renamed over the
  * old one) and fsynced only where it matters: a new job is on disk before
  * its add returns, and a state saved DURABLE (sent, failed) survives a
- * power cut.  A save that is still waiting is replaced by a newer one of
+ * power cut once the I/O queue has gone idle or drained (states saved
+ * back to back, a batch's end, share one flush: dd_io_queue_write_durable()).  A save that is still waiting is replaced by a newer one of
  * the same job, so a burst of progress costs one write.
  *
  * A new job is made in a hidden folder and renamed into place already
@@ -154,7 +155,9 @@ _dd_outbox_store_write_json (DdOutboxStore  *self,
   g_atomic_int_inc (&self->n_writes);
   if (durable)
     g_atomic_int_inc (&self->n_durable);
-  return dd_io_write_file (path, json, -1, durable, error);
+  if (durable)
+    return dd_io_queue_write_durable (self->queue, path, json, -1, error);
+  return dd_io_write_file (path, json, -1, FALSE, error);
 }
 
 /* ---- locks -------------------------------------------------------------- */
