@@ -2,8 +2,9 @@
  * with nobody looking, one notification, however many robots it went
  * to: each robot's images are a batch of their own in the outbox, so the
  * window keeps the batches each send started and tells once the last
- * of them has ended.  A batch of the window's rows that no send of this
- * window started (Retry, what was left from last time) tells on its
+ * of them has ended; Retry All is told the same way, for the batches it
+ * retried.  A batch of the window's rows that no send of this window
+ * started (a row's Retry, what was left from last time) tells on its
  * own; one of another process (dingdrop send in a terminal), whose
  * images the window does not show, is not the window's to tell.
  *
