@@ -453,7 +453,14 @@ test_one_robot_fails (Fixture       *f,
   /* the secret put right; Retry on the first row */
   dd_profile_set_secret (b, SECRET_B);
   dd_test_store_secrets (b);
-  g_signal_emit_by_name (row, "retry");
+  {
+    /* its button, clicked for real: it must be enabled */
+    GtkWidget *retry = dd_test_find_tooltip (GTK_WIDGET (row), "Retry for Team B");
+
+    g_assert_nonnull (retry);
+    g_assert_true (gtk_widget_is_sensitive (retry));
+    g_assert_true (dd_test_click (retry));
+  }
   g_assert_true (dd_test_wait_for (first_row_sent_everywhere, f, 20000));
   g_assert_cmpuint (shown_in_group (f, TOKEN_B, "first.png"), ==, 1);
   g_assert_cmpuint (shown_in_group (f, TOKEN_B, "second.png"), ==, 0);

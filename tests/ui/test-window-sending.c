@@ -419,23 +419,6 @@ first_sent (gpointer data)
   return job != NULL && dd_job_get_state (job) == DD_JOB_SENT;
 }
 
-/* the visible widget of @widget's with @tooltip */
-static GtkWidget *
-find_tooltip (GtkWidget  *widget,
-              const char *tooltip)
-{
-  if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) == 0 && gtk_widget_is_visible (widget))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_tooltip (c, tooltip);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* A row failed with robot A; B chosen: the row says it is A's, and its
  * Retry button (clicked for real) goes to B, as a new message (a new
  * msgUuid) that B's group gets. */
@@ -472,7 +455,7 @@ test_retry_other_robot (Fixture       *f,
   g_assert_cmpstr (dd_queue_row_get_robot (dd_test_queue_row (f->window, 0)), ==, "To Broken Robot");
 
   /* its Retry button says where it goes; a real click on it */
-  retry = find_tooltip (GTK_WIDGET (dd_test_queue_row (f->window, 0)), "Retry with Working Robot (Ctrl+R)");
+  retry = dd_test_find_tooltip (GTK_WIDGET (dd_test_queue_row (f->window, 0)), "Retry with Working Robot (Ctrl+R)");
   g_assert_nonnull (retry);
   g_assert_true (dd_test_click (retry));
   g_assert_true (dd_test_wait_for (first_sent, f, 15000));
