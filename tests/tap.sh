@@ -17,10 +17,14 @@ ok () { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok () { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
 expect_eq () { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "expected: $2" "got: $3"; fi; }
 
-# stop_pid PID: ends and reaps a process this script started (none: PID empty)
+# stop_pid PID: ends and reaps a process this script started (none: PID empty).
+# `wait` gives 143 for a process the TERM ended (xcompmgr, the app): under
+# set -e that status, last in an && list, made dash exit inside the EXIT
+# trap, where it hung with the rest never stopped.
 stop_pid () {
-  [ -n "$1" ] && kill "$1" 2>/dev/null && wait "$1" 2>/dev/null
-  return 0
+  [ -n "$1" ] || return 0
+  kill "$1" 2>/dev/null || return 0
+  wait "$1" 2>/dev/null || true
 }
 
 tap_cleanup () {
@@ -30,6 +34,9 @@ tap_cleanup () {
   rm -rf "$work"
 }
 trap tap_cleanup EXIT
+# a signal ends the script through its EXIT trap, which dash runs only on exit
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # private_xdg DIR: private XDG base folders under DIR, made
 private_xdg () {

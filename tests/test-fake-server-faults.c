@@ -261,6 +261,32 @@ test_fault_latency (Fixture       *fixture,
   g_assert_cmpuint (dd_fake_server_count_accepted_messages (fixture->server), ==, 2);
 }
 
+static gboolean
+release_cb (gpointer user_data)
+{
+  g_assert_cmpuint (dd_fake_server_release_delayed (user_data), ==, 1);
+  return G_SOURCE_REMOVE;
+}
+
+/* A long latency holds the request until released, then it is handled */
+static void
+test_fault_latency_release (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  gint64 start;
+
+  dd_fake_server_set_latency (fixture->server, 10 * 60 * 1000);
+  dd_fake_server_inject_fault (fixture->server, DD_FAKE_FAULT_LATENCY, 1);
+  g_timeout_add (300, release_cb, fixture->server);
+
+  start = g_get_monotonic_time ();
+  g_assert_cmpint (send_plain (fixture, NULL), ==, 0);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 300 * 1000);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 60 * G_USEC_PER_SEC);
+  g_assert_cmpuint (dd_fake_server_count_accepted_messages (fixture->server), ==, 1);
+  g_assert_cmpuint (dd_fake_server_release_delayed (fixture->server), ==, 0);
+}
+
 /* A request handled late is counted when it is handled, not when it came */
 static void
 test_fault_latency_rate (Fixture       *fixture,
@@ -846,6 +872,7 @@ main (int   argc,
   ADD ("/fake/fault/drop", test_fault_drop);
   ADD ("/fake/fault/latency", test_fault_latency);
   ADD ("/fake/fault/latency-rate", test_fault_latency_rate);
+  ADD ("/fake/fault/latency-release", test_fault_latency_release);
   ADD ("/fake/fault/stall", test_fault_stall);
   ADD ("/fake/fault/client-gives-up", test_fault_client_gives_up);
   ADD ("/fake/fault/next-errcode", test_next_errcode);

@@ -287,6 +287,9 @@ update_several (DdQueueRow *self,
   gtk_widget_set_visible (GTK_WIDGET (self->sent_icon), n_sent == jobs->len);
   gtk_widget_set_visible (GTK_WIDGET (self->retry_button), n_failed > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->remove_button), !any_busy && n_sent < jobs->len);
+  /* the buttons are the row's actions: as for one robot, enabled as shown */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.retry", n_failed > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.remove", !any_busy && n_sent < jobs->len);
 
   accessible = g_strdup_printf ("%s, %s, %s", dd_queue_item_get_display_name (self->item),
                                 self->status, self->robot_lines);

@@ -37,6 +37,7 @@ static char *
 fields_now (DdRobotEditor *self)
 {
   g_autofree char *size = g_strdup_printf ("%d", gtk_spin_button_get_value_as_int (self->max_size_spin));
+  g_autofree char *style = g_strdup_printf ("%u", adw_combo_row_get_selected (self->picture_style_row));
 
   return g_strjoin (SEPARATOR,
                     text_of (self->name_row),
@@ -46,6 +47,7 @@ fields_now (DdRobotEditor *self)
                     text_of (self->oapi_base_row),
                     text_of (self->api_base_row),
                     size,
+                    style,
                     gtk_switch_get_active (self->keep_metadata_switch) ? "1" : "0",
                     text_of (self->robot_code_row),
                     text_of (self->conversation_id_row),
@@ -365,8 +367,10 @@ dd_robot_editor_form_update (DdRobotEditor *self)
     return;
 
   valid = dd_robot_editor_form_check (self);
+  /* a robot just opened has nothing to save; a new one is saved once valid */
   gtk_widget_action_set_enabled (widget, "editor.save",
-                                 valid && !self->busy && self->secrets_state != SECRETS_LOADING);
+                                 valid && !self->busy && self->secrets_state != SECRETS_LOADING &&
+                                 (self->is_new || dd_robot_editor_form_has_changes (self)));
   gtk_widget_action_set_enabled (widget, "editor.test", valid && !self->busy);
   gtk_widget_action_set_enabled (widget, "editor.delete", !self->busy && !self->is_new);
   /* a copy takes the secrets along, so they must have been read */
@@ -424,6 +428,8 @@ dd_robot_editor_form_init (DdRobotEditor *self)
     g_signal_connect_object (rows[i], "changed", G_CALLBACK (changed_cb), self, 0);
   g_signal_connect_object (self->max_size_spin, "value-changed", G_CALLBACK (value_changed_cb), self, 0);
   g_signal_connect_object (self->keep_metadata_switch, "notify::active",
+                           G_CALLBACK (switch_changed_cb), self, 0);
+  g_signal_connect_object (self->picture_style_row, "notify::selected",
                            G_CALLBACK (switch_changed_cb), self, 0);
 
   self->form_ready = TRUE;

@@ -164,6 +164,7 @@ void          dd_window_report_add_done   (DdWindow     *self,
                                            DdSendReport *report,
                                            const char   *batch_id);
 void          dd_window_report_settle     (DdWindow     *self);
+void          dd_window_report_retry_all  (DdWindow     *self);
 
 /* dd-window-outbox.c: sending through the outbox */
 void        dd_window_outbox_init        (DdWindow     *self);

@@ -491,27 +491,13 @@ remove_all_action (GtkWidget  *widget,
   for_each_item (DD_WINDOW (widget), remove_item);
 }
 
-static void
-retry_item (DdWindow    *self,
-            DdQueueItem *item,
-            DdJob       *first)
-{
-  GPtrArray *jobs = dd_queue_item_get_jobs (item);
-
-  for (guint i = 0; i < jobs->len; i++)
-    if (dd_job_get_state (g_ptr_array_index (jobs, i)) == DD_JOB_FAILED)
-      {
-        dd_window_retry (self, item);   /* the failed ones */
-        return;
-      }
-}
-
+/* one toast for all the robots: dd-window-report.c */
 static void
 retry_all_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
 {
-  for_each_item (DD_WINDOW (widget), retry_item);
+  dd_window_report_retry_all (DD_WINDOW (widget));
 }
 
 static void

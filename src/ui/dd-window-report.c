@@ -2,8 +2,9 @@
  * with nobody looking, one notification, however many robots it went
  * to: each robot's images are a batch of their own in the outbox, so the
  * window keeps the batches each send started and tells once the last
- * of them has ended.  A batch of the window's rows that no send of this
- * window started (Retry, what was left from last time) tells on its
+ * of them has ended; Retry All is told the same way, for the batches it
+ * retried.  A batch of the window's rows that no send of this window
+ * started (a row's Retry, what was left from last time) tells on its
  * own; one of another process (dingdrop send in a terminal), whose
  * images the window does not show, is not the window's to tell.
  *
@@ -111,7 +112,9 @@ dd_window_report_add_done (DdWindow     *self,
                            const char   *batch_id)
 {
   g_assert (report->n_adding > 0);
-  if (batch_id != NULL)
+  /* a retry of several images of one batch watches it once */
+  if (batch_id != NULL &&
+      !g_ptr_array_find_with_equal_func (report->batches, batch_id, g_str_equal, NULL))
     g_ptr_array_add (report->batches, g_strdup (batch_id));
   report->n_adding--;
   finish_if_done (self, report);
@@ -203,6 +206,102 @@ dd_window_report_settle (DdWindow *self)
         }
       finish_if_done (self, report);
     }
+}
+
+/* Retry All: the failed images go again, each to its batch, and the
+ * batches they are in end in one toast for all of them, as a send does
+ * (not one per robot, as each row's Retry tells its own). */
+typedef struct {
+  DdWindow     *window;
+  DdSendReport *report;
+  DdJob        *job;
+} RetryOp;
+
+static void
+retried_all_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  RetryOp *op = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!dd_outbox_retry_finish (DD_OUTBOX (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        dd_window_toast (op->window, error->message);
+      dd_window_report_add_done (op->window, op->report, NULL);
+    }
+  else
+    {
+      dd_outbox_start (DD_OUTBOX (source));
+      dd_window_report_add_done (op->window, op->report, dd_job_get_batch_id (op->job));
+    }
+  g_object_unref (op->window);
+  g_object_unref (op->job);
+  g_free (op);
+}
+
+static void
+retry_one (DdWindow     *self,
+           DdSendReport *report,
+           DdJob        *job,
+           DdProfile    *profile)   /* nullable: the job's own */
+{
+  RetryOp *op = g_new0 (RetryOp, 1);
+
+  report->n_adding++;
+  op->window = g_object_ref (self);
+  op->report = report;
+  op->job = g_object_ref (job);
+  dd_outbox_retry_async (self->outbox, job, profile, self->cancellable, retried_all_cb, op);
+}
+
+/* As dd_window_retry() for each row: an image for one robot goes to the
+ * robot chosen now, one for several to those it failed with. */
+void
+dd_window_report_retry_all (DdWindow *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->queue));
+  DdProfile *chosen = dd_window_get_profile (self);
+  g_autoptr(GPtrArray) robots = NULL;   /* those retried, unordered */
+  DdSendReport *report;
+
+  if (self->outbox == NULL)
+    return;
+
+  report = dd_window_report_begin (self);
+  robots = g_ptr_array_new ();
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(DdQueueItem) item = g_list_model_get_item (G_LIST_MODEL (self->queue), i);
+      g_autoptr(GPtrArray) jobs = dd_queue_item_dup_jobs (item);
+
+      for (guint j = 0; j < jobs->len; j++)
+        {
+          DdJob *job = g_ptr_array_index (jobs, j);
+          DdProfile *profile = NULL;
+          DdProfile *robot;
+
+          if (dd_job_get_state (job) != DD_JOB_FAILED)
+            continue;
+          if (jobs->len == 1 && chosen != NULL &&
+              g_strcmp0 (dd_profile_get_id (chosen), dd_job_get_profile_id (job)) != 0)
+            profile = chosen;
+          retry_one (self, report, job, profile);
+          robot = profile ? profile : dd_profile_store_lookup (self->profiles, dd_job_get_profile_id (job));
+          if (robot != NULL && !g_ptr_array_find (robots, robot, NULL))
+            g_ptr_array_add (robots, robot);
+        }
+    }
+  /* the robots told in the robots' order, whichever ends first */
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->profiles)); i++)
+    {
+      g_autoptr(DdProfile) robot = g_list_model_get_item (G_LIST_MODEL (self->profiles), i);
+
+      if (g_ptr_array_find (robots, robot, NULL))
+        dd_send_summary_add (report->summary, dd_profile_get_name (robot), 0, 0);
+    }
+  dd_window_report_add_done (self, report, NULL);
 }
 
 void

@@ -857,6 +857,30 @@ dd_fake_server_get_n_v1_token_requests (DdFakeServer *self)
   return self->n_v1_token_requests;
 }
 
+/* The requests a LATENCY fault holds are handled now (in an idle each),
+ * whatever is left of their latency: with a long latency, a test holds
+ * the requests until it did what must happen while they are on their
+ * way.  Stalled ones stay stalled.  Returns how many were released. */
+guint
+dd_fake_server_release_delayed (DdFakeServer *self)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (DD_IS_FAKE_SERVER (self), 0);
+
+  for (const GList *l = self->delayed; l != NULL; l = l->next)
+    {
+      DdFakeDelayed *delayed = l->data;
+
+      if (delayed->timeout_id == 0)
+        continue;
+      g_source_remove (delayed->timeout_id);
+      delayed->timeout_id = g_idle_add (on_latency_elapsed, delayed);
+      n++;
+    }
+  return n;
+}
+
 guint
 dd_fake_server_get_n_stalled (DdFakeServer *self)
 {

@@ -235,6 +235,7 @@ void           dd_fake_server_set_next_v1_error    (DdFakeServer        *self,
                                                     const char          *code,
                                                     const char          *message);
 guint          dd_fake_server_get_n_stalled        (DdFakeServer        *self);
+guint          dd_fake_server_release_delayed      (DdFakeServer        *self);
 
 /* What the fake saw. Arrays are owned by the server (transfer none). */
 guint          dd_fake_server_get_n_requests       (DdFakeServer        *self);

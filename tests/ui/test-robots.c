@@ -155,6 +155,7 @@ test_edit_loads_secrets (void)
   Waiter w = { NULL };
   DdRobotsWindow *window;
   GtkWidget *editor;
+  GtkWidget *save;
 
   g_assert_true (dd_profile_set_webhook (profile, TOKEN, &error));
   dd_profile_set_secret (profile, SECRET);
@@ -184,6 +185,28 @@ test_edit_loads_secrets (void)
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (dd_test_editor_child (editor, "secret_row"))), ==, SECRET);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (dd_test_editor_child (editor, "app_secret_row"))), ==, APP_SECRET);
   g_assert_true (gtk_widget_get_sensitive (dd_test_editor_child (editor, "webhook_row")));
+
+  /* just opened, nothing changed: nothing to save */
+  save = dd_test_editor_child (editor, "save_button");
+  g_assert_false (gtk_widget_get_sensitive (save));
+  type (editor, "keywords_row", "日报");
+  g_assert_true (gtk_widget_get_sensitive (save));
+  type (editor, "keywords_row", "");
+  g_assert_false (gtk_widget_get_sensitive (save));
+  /* a secret, and the drop-down, are changes too */
+  type (editor, "secret_row", "SECanother");
+  g_assert_true (gtk_widget_get_sensitive (save));
+  type (editor, "secret_row", SECRET);
+  g_assert_false (gtk_widget_get_sensitive (save));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (dd_test_editor_child (editor, "picture_style_row")), 1);
+  g_assert_true (gtk_widget_get_sensitive (save));
+  /* a change that makes the form invalid cannot be saved */
+  type (editor, "name_row", " ");
+  g_assert_false (gtk_widget_get_sensitive (save));
+  type (editor, "name_row", "Edited Group");
+  g_assert_true (gtk_widget_get_sensitive (save));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (dd_test_editor_child (editor, "picture_style_row")), 0);
+  g_assert_false (gtk_widget_get_sensitive (save));
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -573,6 +596,8 @@ test_invalid_form (void)
   gtk_widget_activate (save);
   g_assert_true (dd_test_wait_for (says_saved, editor, 30000));
   g_assert_cmpstr (dd_robot_editor_get_message (DD_ROBOT_EDITOR (editor)), ==, "Saved");
+  /* saved: nothing left to save */
+  g_assert_false (gtk_widget_get_sensitive (save));
   g_assert_true (gtk_widget_get_visible (dd_test_editor_child (editor, "delete_button")));
   g_assert_true (gtk_widget_get_visible (dd_test_editor_child (editor, "duplicate_button")));
 

@@ -453,7 +453,14 @@ test_one_robot_fails (Fixture       *f,
   /* the secret put right; Retry on the first row */
   dd_profile_set_secret (b, SECRET_B);
   dd_test_store_secrets (b);
-  g_signal_emit_by_name (row, "retry");
+  {
+    /* its button, clicked for real: it must be enabled */
+    GtkWidget *retry = dd_test_find_tooltip (GTK_WIDGET (row), "Retry for Team B");
+
+    g_assert_nonnull (retry);
+    g_assert_true (gtk_widget_is_sensitive (retry));
+    g_assert_true (dd_test_click (retry));
+  }
   g_assert_true (dd_test_wait_for (first_row_sent_everywhere, f, 20000));
   g_assert_cmpuint (shown_in_group (f, TOKEN_B, "first.png"), ==, 1);
   g_assert_cmpuint (shown_in_group (f, TOKEN_B, "second.png"), ==, 0);
@@ -461,6 +468,59 @@ test_one_robot_fails (Fixture       *f,
   g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), ==, 3);
   g_assert_cmpstr (dd_queue_row_get_robot_lines (dd_test_queue_row (f->window, 0)), ==,
                    "Team A: Sent\nTeam B: Sent");
+}
+
+/* Every job of the rows is in @state. */
+static gboolean
+all_in (Fixture  *f,
+        DdJobState state)
+{
+  for (guint i = 0; i < n_rows (f); i++)
+    {
+      GPtrArray *jobs = dd_queue_item_get_jobs (dd_test_queue_item (f->window, i));
+
+      for (guint j = 0; j < jobs->len; j++)
+        if (dd_job_get_state (g_ptr_array_index (jobs, j)) != state)
+          return FALSE;
+    }
+  return n_rows (f) == 2;
+}
+
+static gboolean all_failed (gpointer data) { return all_finished (data, 2) && all_in (data, DD_JOB_FAILED); }
+
+/* Both robots' secrets wrong, then right: Retry All sends to both, and
+ * tells it in one toast, as the send did, not one a robot. */
+static void
+test_retry_all (Fixture       *f,
+                gconstpointer  data)
+{
+  DdProfile *a = add_profile (f, "Team A", TOKEN_A, "SECnot-a");
+  DdProfile *b = add_profile (f, "Team B", TOKEN_B, "SECnot-b");
+  guint told;
+
+  fixture_window (f);
+  open_chooser (f);
+  gtk_widget_activate (chooser_row (f, "Team A"));
+  open_chooser (f);
+  gtk_widget_activate (GTK_WIDGET (chooser_check (f, "Team B")));
+  close_chooser (f);
+  add_two_images (f);
+  send (f);
+  g_assert_true (dd_test_wait_for (all_failed, f, 20000));
+  g_assert_true (dd_test_wait_for (told_n, want_told (f, 1), 10000));
+  g_test_message ("the send: %s", dd_window_get_last_toast (f->window));
+  told = f->n_toasts;
+
+  dd_profile_set_secret (a, SECRET_A);
+  dd_test_store_secrets (a);
+  dd_profile_set_secret (b, SECRET_B);
+  dd_test_store_secrets (b);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.retry-all", NULL));
+  g_assert_true (dd_test_wait_for (told_n, want_told (f, told + 1), 20000));
+  g_assert_cmpstr (dd_window_get_last_toast (f->window), ==, "2 images sent to Team A and Team B");
+  g_assert_cmpuint (f->n_toasts, ==, told + 1);
+  g_assert_true (all_in (f, DD_JOB_SENT));
+  g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), ==, 4);
 }
 
 /* ---- Stop and Send More --------------------------------------------------------- */
@@ -777,6 +837,7 @@ main (int    argc,
 
   g_test_add ("/window-multi/two-robots", Fixture, NULL, fixture_set_up, test_two_robots, fixture_tear_down);
   g_test_add ("/window-multi/one-robot-fails", Fixture, NULL, fixture_set_up, test_one_robot_fails, fixture_tear_down);
+  g_test_add ("/window-multi/retry-all", Fixture, NULL, fixture_set_up, test_retry_all, fixture_tear_down);
   g_test_add ("/window-multi/one-robot-rows", Fixture, NULL, fixture_set_up, test_one_robot_rows, fixture_tear_down);
   g_test_add ("/window-multi/stop", Fixture, NULL, fixture_set_up, test_stop, fixture_tear_down);
   g_test_add ("/window-multi/send-more-keeps-the-failed-robot", Fixture, NULL, fixture_set_up,

@@ -173,11 +173,6 @@ none_in_flight (gpointer data)
          !shown (f, "progress_box");
 }
 
-static gboolean
-one_sent (gpointer data)
-{
-  return count_state (data, DD_JOB_SENT) >= 1;
-}
 
 static gboolean
 finished_shown (gpointer data)
@@ -217,8 +212,7 @@ add_images (Fixture    *f,
 }
 
 /* The window's @button, which must be shown and sensitive, clicked (its
- * signal: Stop races a slow DingTalk, and a real click's wait for the
- * layout lets it win; the row's Retry below is clicked for real). */
+ * signal; Stop and the row's Retry below are clicked for real). */
 static void
 click (Fixture    *f,
        const char *button)
@@ -228,11 +222,25 @@ click (Fixture    *f,
   g_signal_emit_by_name (child (f, button), "clicked");
 }
 
+static gboolean
+fake_asked (gpointer data)
+{
+  return dd_fake_server_get_n_requests (((Fixture *) data)->fake) > 0;
+}
+
+static gboolean
+some_taken_back (gpointer data)
+{
+  return count_state (data, -1) > 0;
+}
+
 /* ---- Stop ------------------------------------------------------------------ */
 
-/* A slow DingTalk: the bar counts "0 of 6 sent"; Stop (clicked) takes back what is
- * not on its way, which stays in the list, ready for Send, and leaves the
- * outbox; nothing more arrives than had been sent or was on its way. */
+/* DingTalk holds every request until Stop, clicked for real with
+ * xdotool, took effect (no race with a slow fake): the bar counts "0 of
+ * 6 sent"; Stop takes back what is not on its way, which stays in the
+ * list, ready for Send, and leaves the outbox; once DingTalk answers,
+ * nothing more arrives than had been sent or was on its way. */
 static void
 test_stop (Fixture       *f,
            gconstpointer  data)
@@ -240,7 +248,7 @@ test_stop (Fixture       *f,
   guint accepted, sent, staged;
 
   add_profile (f, "Team Group", TOKEN, SECRET, dd_fake_server_get_base_url (f->fake));
-  dd_fake_server_set_latency (f->fake, 400);
+  dd_fake_server_set_latency (f->fake, 10 * 60 * 1000);   /* held until released */
   dd_fake_server_inject_fault (f->fake, DD_FAKE_FAULT_LATENCY, 1000);
   fixture_window (f);
   add_images (f, 6, "slow.png");
@@ -260,11 +268,14 @@ test_stop (Fixture       *f,
   }
   g_assert_false (shown (f, "compose_box"));
 
-  /* the first one arrives; the others are still to go */
-  g_assert_true (dd_test_wait_for (one_sent, f, 15000));
-  g_assert_true (g_str_has_suffix (label_text (f, "progress_label"), "of 6 sent"));
-  g_assert_cmpuint (count_state (f, DD_JOB_SENT), <, 6);
-  click (f, "stop_button");
+  /* DingTalk asked, and holding it: Stop, for real */
+  g_assert_true (dd_test_wait_for (fake_asked, f, 15000));
+  g_assert_cmpuint (count_state (f, DD_JOB_SENT), ==, 0);
+  g_assert_true (dd_test_click (child (f, "stop_button")));
+  g_assert_true (dd_test_wait_for (some_taken_back, f, 15000));
+  /* then DingTalk answers what was on its way */
+  dd_fake_server_set_latency (f->fake, 1);
+  dd_fake_server_release_delayed (f->fake);
 
   g_assert_true (dd_test_wait_for (none_in_flight, f, 15000));
   sent = count_state (f, DD_JOB_SENT);
@@ -408,23 +419,6 @@ first_sent (gpointer data)
   return job != NULL && dd_job_get_state (job) == DD_JOB_SENT;
 }
 
-/* the visible widget of @widget's with @tooltip */
-static GtkWidget *
-find_tooltip (GtkWidget  *widget,
-              const char *tooltip)
-{
-  if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) == 0 && gtk_widget_is_visible (widget))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_tooltip (c, tooltip);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* A row failed with robot A; B chosen: the row says it is A's, and its
  * Retry button (clicked for real) goes to B, as a new message (a new
  * msgUuid) that B's group gets. */
@@ -461,7 +455,7 @@ test_retry_other_robot (Fixture       *f,
   g_assert_cmpstr (dd_queue_row_get_robot (dd_test_queue_row (f->window, 0)), ==, "To Broken Robot");
 
   /* its Retry button says where it goes; a real click on it */
-  retry = find_tooltip (GTK_WIDGET (dd_test_queue_row (f->window, 0)), "Retry with Working Robot (Ctrl+R)");
+  retry = dd_test_find_tooltip (GTK_WIDGET (dd_test_queue_row (f->window, 0)), "Retry with Working Robot (Ctrl+R)");
   g_assert_nonnull (retry);
   g_assert_true (dd_test_click (retry));
   g_assert_true (dd_test_wait_for (first_sent, f, 15000));

@@ -423,3 +423,20 @@ dd_test_store_secrets (DdProfile *profile)
   g_assert_true (dd_secrets_store_finish (dd_test_wait_result (&result), &error));
   g_assert_no_error (error);
 }
+
+/* the visible widget of @widget's with @tooltip */
+GtkWidget *
+dd_test_find_tooltip (GtkWidget  *widget,
+                      const char *tooltip)
+{
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) == 0 && gtk_widget_is_visible (widget))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = dd_test_find_tooltip (c, tooltip);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}

@@ -33,6 +33,8 @@ void              dd_test_store_result_cb     (GObject      *source,
                                                gpointer      user_data);
 gboolean          dd_test_has_result          (gpointer    slot);
 GAsyncResult     *dd_test_wait_result         (GAsyncResult **slot);
+GtkWidget        *dd_test_find_tooltip        (GtkWidget  *widget,   /* the visible one with @tooltip */
+                                               const char *tooltip);
 GtkWidget        *dd_test_find_named          (GtkWidget  *widget,
                                                const char *name);
 void              dd_test_remove_dir          (const char *dir);
