@@ -111,14 +111,8 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *config = NULL;
-  g_autofree char *outbox_dir = NULL;
 
-  f->tmp = g_dir_make_tmp ("dd-test-window-states-XXXXXX", &error);
-  g_assert_no_error (error);
-  config = g_build_filename (f->tmp, "config", NULL);
-  outbox_dir = g_build_filename (f->tmp, "outbox", NULL);
-  f->store = dd_profile_store_new (config);
+  f->tmp = dd_test_outbox_set_up ("dd-test-window-states-XXXXXX", &f->store, &f->client, &f->outbox);
 
   if (data != NULL)
     {
@@ -127,8 +121,6 @@ fixture_set_up (Fixture       *f,
       dd_fake_server_add_robot (f->fake, TOKEN, SECRET, NULL);
     }
 
-  f->client = dd_client_new ();
-  f->outbox = dd_outbox_new (outbox_dir, f->client, f->store);
   f->now = g_get_real_time ();
   dd_outbox_set_clock (f->outbox, test_clock, f);
   g_assert_true (dd_test_load_outbox (f->outbox, &error));
@@ -164,15 +156,8 @@ fixture_tear_down (Fixture       *f,
     g_dbus_connection_close_sync (f->bus, NULL, NULL);
   g_clear_object (&f->bus);
   g_clear_pointer (&f->notifications, g_ptr_array_unref);
-  /* what it was writing is written before the folder goes */
-  if (f->outbox != NULL)
-    dd_test_close_outbox (f->outbox);
-  g_clear_object (&f->outbox);
-  g_clear_object (&f->client);
+  dd_test_outbox_tear_down (&f->tmp, &f->store, &f->client, &f->outbox);
   g_clear_object (&f->fake);
-  g_clear_object (&f->store);
-  dd_test_remove_dir (f->tmp);
-  g_clear_pointer (&f->tmp, g_free);
 }
 
 
@@ -214,8 +199,7 @@ job_finished (Fixture *f)
 static const char *
 summary_text (Fixture *f)
 {
-  GtkLabel *summary = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (f->window), DD_TYPE_WINDOW,
-                                                                 "summary_label"));
+  GtkLabel *summary = GTK_LABEL (dd_test_window_child (f->window, "summary_label"));
 
   return gtk_label_get_text (summary);
 }
@@ -224,10 +208,8 @@ summary_text (Fixture *f)
 static const char *
 banner_text (Fixture *f)
 {
-  GtkRevealer *revealer = GTK_REVEALER (gtk_widget_get_template_child (GTK_WIDGET (f->window), DD_TYPE_WINDOW,
-                                                                        "banner_revealer"));
-  GtkLabel *label = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (f->window), DD_TYPE_WINDOW,
-                                                               "banner_label"));
+  GtkRevealer *revealer = GTK_REVEALER (dd_test_window_child (f->window, "banner_revealer"));
+  GtkLabel *label = GTK_LABEL (dd_test_window_child (f->window, "banner_label"));
 
   return gtk_revealer_get_reveal_child (revealer) ? gtk_label_get_text (label) : "";
 }
@@ -565,8 +547,7 @@ test_notification (Fixture       *f,
 static gboolean
 send_is_sensitive (DdWindow *window)
 {
-  GtkWidget *button = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), DD_TYPE_WINDOW,
-                                                                 "send_button"));
+  GtkWidget *button = GTK_WIDGET (dd_test_window_child (window, "send_button"));
 
   return gtk_widget_is_sensitive (button);
 }
@@ -586,7 +567,7 @@ test_send_sensitivity (Fixture       *f,
   GtkLabel *summary;
 
   fixture_window (f);
-  summary = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (f->window), DD_TYPE_WINDOW, "summary_label"));
+  summary = GTK_LABEL (dd_test_window_child (f->window, "summary_label"));
 
   /* nothing queued, no robot */
   g_assert_false (send_is_sensitive (f->window));
