@@ -55,3 +55,14 @@ except FileNotFoundError:
 print(n)
 PY
 }
+
+# launch_app LANG: the app in LANG, with an outbox (and so a history) of
+# that language's own; sets suffix (-LANG, none for en), app_pid and wid
+launch_app () {
+  suffix="-$1"
+  [ "$1" = en ] && suffix=
+  XDG_DATA_HOME="$work/data-$1" LANGUAGE=$1 DINGDROP_LOCALEDIR="$localedir" \
+    "$dingdrop" >"$work/app-$1.log" 2>&1 &
+  app_pid=$!
+  wid=$(timeout 20 xdotool search --sync --onlyvisible --class dingdrop | head -n 1)
+}

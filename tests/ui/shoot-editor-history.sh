@@ -28,14 +28,7 @@ shoot_focused () {  # shoot_focused FILE: the window with the focus, alone
 }
 
 for lang in "$@"; do
-  suffix="-$lang"
-  [ "$lang" = en ] && suffix=
-
-  # an outbox, and so a history, of each language's own
-  XDG_DATA_HOME="$work/data-$lang" LANGUAGE=$lang DINGDROP_LOCALEDIR="$localedir" \
-    "$dingdrop" >"$work/app-$lang.log" 2>&1 &
-  app_pid=$!
-  wid=$(timeout 20 xdotool search --sync --onlyvisible --class dingdrop | head -n 1)
+  launch_app "$lang"
   xdotool windowmove "$wid" 40 40
   xdotool windowfocus --sync "$wid" 2>/dev/null || xdotool windowfocus "$wid"
   sleep 1

@@ -30,13 +30,7 @@ convert -size 960x600 xc:'#f6f5f4' -fill '#ffffff' -draw 'roundrectangle 40,40 9
         -fill '#2ec27e' -draw 'circle 760,420 760,500' "$work/deploy-checklist.png"
 
 for lang in "$@"; do
-  suffix="-$lang"
-  [ "$lang" = en ] && suffix=
-
-  XDG_DATA_HOME="$work/data-$lang" LANGUAGE=$lang DINGDROP_LOCALEDIR="$localedir" \
-    "$dingdrop" >"$work/app-$lang.log" 2>&1 &
-  app_pid=$!
-  wid=$(timeout 20 xdotool search --sync --onlyvisible --class dingdrop | head -n 1)
+  launch_app "$lang"
   xdotool windowmove "$wid" 0 0
   xdotool windowsize "$wid" 600 600
   sleep 1
