@@ -752,9 +752,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  dd_test_init (&argc, &argv);
 
   if (!dd_test_with_keyring ("/window-multi/two-robots"))
     return g_test_run ();

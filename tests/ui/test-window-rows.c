@@ -691,9 +691,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  dd_test_init (&argc, &argv);
 
   g_test_add ("/window-rows/delete-key", Fixture, NULL, fixture_set_up, test_delete_key, fixture_tear_down);
   g_test_add ("/window-rows/row-menu", Fixture, NULL, fixture_set_up, test_row_menu, fixture_tear_down);

@@ -951,9 +951,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  dd_test_init (&argc, &argv);
 
   g_test_add_func ("/window/countdown", test_countdown);
   g_test_add ("/window/drop-file-list", Fixture, NULL, fixture_set_up, test_drop_file_list, fixture_tear_down);

@@ -493,3 +493,14 @@ dd_test_window_child (DdWindow   *window,
 {
   return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), DD_TYPE_WINDOW, name));
 }
+
+/* What a window test's main() starts with: in-memory settings, GTK for
+ * tests, libadwaita. */
+void
+dd_test_init (int    *argc,
+              char ***argv)
+{
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  gtk_test_init (argc, argv, NULL);
+  adw_init ();
+}

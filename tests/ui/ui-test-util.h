@@ -77,5 +77,7 @@ void              dd_test_outbox_tear_down    (char           **tmp,
                                                DdOutbox       **outbox);
 GtkWidget        *dd_test_window_child        (DdWindow   *window,
                                                const char *name);
+void              dd_test_init                (int        *argc,
+                                               char     ***argv);
 
 G_END_DECLS
