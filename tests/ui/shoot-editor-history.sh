@@ -15,50 +15,11 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -eu
 
-dingdrop=$(realpath "$1")
-fake=$(realpath "$2")
-out=$(realpath "$3")
-localedir=$(realpath "$4")
-shift 4
-[ $# -gt 0 ] || set -- en zh_CN
+. "$(dirname "$0")/shoot-common.sh"
 
-work=$(mktemp -d)
-. "$(dirname "$0")/../tap.sh"
-
-private_xdg "$work"
-mkdir -p "$out"
-export GSETTINGS_BACKEND=memory
-unset G_MESSAGES_DEBUG
-
-TOKEN=5f1e2d3c4b5a69788796a5b4c3d2e1f05f1e2d3c4b5a69788796a5b4c3d2e1f0
-SECRET='SECscreenshot-secret'
-APP_KEY=dingscreenshots
-APP_SECRET='screenshot-app-secret'
-
-start_fake --app "$APP_KEY:$APP_SECRET" --robot "$TOKEN:$SECRET"
-
-printf 'webhook=%s/robot/send?access_token=%s\nsecret=%s\napp-secret=%s\n' \
-       "$base" "$TOKEN" "$SECRET" "$APP_SECRET" |
-  "$dingdrop" profile add "Team Group" --app-key "$APP_KEY" --oapi-base "$base" --api-base "$base" \
-  --keyword 日报 >/dev/null
-
-count_sends () {  # messages the fake DingTalk accepted
-  python3 - "$work/fake.log" <<'PY'
-import json, sys
-n = 0
-try:
-    for line in open(sys.argv[1]):
-        e = json.loads(line)
-        n += e.get("path") == "/robot/send" and bool(e.get("accepted"))
-except FileNotFoundError:
-    pass
-print(n)
-PY
-}
+one_robot --keyword 日报
 
 key () { xdotool key --clearmodifiers "$@"; sleep 0.4; }
-
-
 
 shoot_focused () {  # shoot_focused FILE: the window with the focus, alone
   import -window root "$work/root.png"
@@ -67,14 +28,7 @@ shoot_focused () {  # shoot_focused FILE: the window with the focus, alone
 }
 
 for lang in "$@"; do
-  suffix="-$lang"
-  [ "$lang" = en ] && suffix=
-
-  # an outbox, and so a history, of each language's own
-  XDG_DATA_HOME="$work/data-$lang" LANGUAGE=$lang DINGDROP_LOCALEDIR="$localedir" \
-    "$dingdrop" >"$work/app-$lang.log" 2>&1 &
-  app_pid=$!
-  wid=$(timeout 20 xdotool search --sync --onlyvisible --class dingdrop | head -n 1)
+  launch_app "$lang"
   xdotool windowmove "$wid" 40 40
   xdotool windowfocus --sync "$wid" 2>/dev/null || xdotool windowfocus "$wid"
   sleep 1
@@ -87,13 +41,13 @@ for lang in "$@"; do
     convert -size $size "gradient:$colour-#f6f5f4" -fill '#241f31' \
             -draw 'rectangle 160,120 900,520' -fill white -draw 'rectangle 200,160 860,210' \
             -fill "$colour" -draw 'circle 1050,600 1050,700' "$work/shot.png"
-    before=$(count_sends)
+    before=$(accepted)
     xclip -selection clipboard -t image/png -i "$work/shot.png"
     key ctrl+v
     sleep 3
     key ctrl+Return
     i=0
-    while [ "$(count_sends)" -le "$before" ] && [ $i -lt 150 ]; do
+    while [ "$(accepted)" -le "$before" ] && [ $i -lt 150 ]; do
       sleep 0.1
       i=$((i + 1))
       # pressed before the pasted image was in the queue: again

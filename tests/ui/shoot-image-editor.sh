@@ -15,32 +15,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -eu
 
-dingdrop=$(realpath "$1")
-fake=$(realpath "$2")
-out=$(realpath "$3")
-localedir=$(realpath "$4")
-shift 4
-[ $# -gt 0 ] || set -- en zh_CN
+. "$(dirname "$0")/shoot-common.sh"
 
-work=$(mktemp -d)
-. "$(dirname "$0")/../tap.sh"
-
-private_xdg "$work"
-mkdir -p "$out"
-export GSETTINGS_BACKEND=memory
-unset G_MESSAGES_DEBUG
-
-TOKEN=5f1e2d3c4b5a69788796a5b4c3d2e1f05f1e2d3c4b5a69788796a5b4c3d2e1f0
-SECRET='SECscreenshot-secret'
-APP_KEY=dingscreenshots
-APP_SECRET='screenshot-app-secret'
-
-start_fake --app "$APP_KEY:$APP_SECRET" --robot "$TOKEN:$SECRET"
-
-printf 'webhook=%s/robot/send?access_token=%s\nsecret=%s\napp-secret=%s\n' \
-       "$base" "$TOKEN" "$SECRET" "$APP_SECRET" |
-  "$dingdrop" profile add "Team Group" --app-key "$APP_KEY" --oapi-base "$base" --api-base "$base" \
-  >/dev/null
+one_robot
 
 # something like a screenshot, with a line that must not be posted
 convert -size 960x600 xc:'#f6f5f4' -fill '#ffffff' -draw 'roundrectangle 40,40 920,560 12,12' \
@@ -53,13 +30,7 @@ convert -size 960x600 xc:'#f6f5f4' -fill '#ffffff' -draw 'roundrectangle 40,40 9
         -fill '#2ec27e' -draw 'circle 760,420 760,500' "$work/deploy-checklist.png"
 
 for lang in "$@"; do
-  suffix="-$lang"
-  [ "$lang" = en ] && suffix=
-
-  XDG_DATA_HOME="$work/data-$lang" LANGUAGE=$lang DINGDROP_LOCALEDIR="$localedir" \
-    "$dingdrop" >"$work/app-$lang.log" 2>&1 &
-  app_pid=$!
-  wid=$(timeout 20 xdotool search --sync --onlyvisible --class dingdrop | head -n 1)
+  launch_app "$lang"
   xdotool windowmove "$wid" 0 0
   xdotool windowsize "$wid" 600 600
   sleep 1

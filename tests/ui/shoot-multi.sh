@@ -17,18 +17,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -eu
 
-dingdrop=$(realpath "$1")
-fake=$(realpath "$2")
-out=$(realpath "$3")
-localedir=$(realpath "$4")
-shift 4
-[ $# -gt 0 ] || set -- en zh_CN
-
-work=$(mktemp -d)
-. "$(dirname "$0")/../tap.sh"
-
-mkdir -p "$out"
-unset G_MESSAGES_DEBUG
+. "$(dirname "$0")/shoot-common.sh"
 # the robots chosen are set in the settings' file before the app starts
 export GSETTINGS_BACKEND=keyfile
 export GSETTINGS_SCHEMA_DIR="${GSETTINGS_SCHEMA_DIR:-$(dirname "$dingdrop")/../data}"
@@ -37,8 +26,6 @@ TOKEN_A=a1a1a1a1e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90
 TOKEN_B=b2b2b2b2e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90
 SECRET_A='SECscreenshot-secret-a'
 SECRET_B='SECscreenshot-secret-b'
-APP_KEY=dingscreenshots
-APP_SECRET='screenshot-app-secret'
 # the Send button, from the window's bottom right corner
 SEND_X=${SEND_X:-70}
 SEND_Y=${SEND_Y:-40}
@@ -48,19 +35,6 @@ convert -size 320x200 'xc:hsl(210,60%,55%)' -fill '#241f31' -draw 'rectangle 20,
 convert -size 320x200 'xc:hsl(30,70%,60%)' -fill '#241f31' -draw 'rectangle 40,60 280,160' \
         -fill white -draw 'rectangle 50,70 150,90' "$work/report.png"
 
-accepted () {  # accepted TOKEN: messages of that robot the fake accepted
-  python3 - "$work/fake.log" "$1" <<'PY'
-import json, sys
-n = 0
-try:
-    for line in open(sys.argv[1]):
-        e = json.loads(line)
-        n += e.get("path") == "/robot/send" and e.get("access_token") == sys.argv[2] and bool(e.get("accepted"))
-except FileNotFoundError:
-    pass
-print(n)
-PY
-}
 refused () {  # refused: messages the fake refused
   grep '/robot/send' "$work/fake.log" 2>/dev/null | grep -c '"accepted": *false' || true
 }

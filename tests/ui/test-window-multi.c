@@ -61,11 +61,9 @@ add_profile (Fixture    *f,
              const char *token,
              const char *secret)
 {
-  DdProfile *profile = dd_test_add_robot (f->store, name, dd_fake_server_get_base_url (f->fake),
-                                          token, secret, APP_KEY, APP_SECRET);
-
-  dd_test_store_secrets (profile);
-  return profile;   /* the store holds it */
+  /* the store holds it */
+  return dd_test_add_keyring_robot (f->store, name, dd_fake_server_get_base_url (f->fake),
+                                    token, secret, APP_KEY, APP_SECRET);
 }
 
 static void
@@ -73,15 +71,9 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *config = NULL;
-  g_autofree char *outbox_dir = NULL;
   g_autoptr(GSettingsBackend) backend = g_memory_settings_backend_new ();
 
-  f->tmp = g_dir_make_tmp ("dd-test-window-multi-XXXXXX", &error);
-  g_assert_no_error (error);
-  config = g_build_filename (f->tmp, "config", NULL);
-  outbox_dir = g_build_filename (f->tmp, "outbox", NULL);
-  f->store = dd_profile_store_new (config);
+  f->tmp = dd_test_outbox_set_up ("dd-test-window-multi-XXXXXX", &f->store, &f->client, &f->outbox);
   f->settings = g_settings_new_with_backend ("io.github.dingdrop.DingDrop", backend);
 
   f->fake = dd_fake_server_new ();
@@ -89,8 +81,6 @@ fixture_set_up (Fixture       *f,
   dd_fake_server_add_robot (f->fake, TOKEN_A, SECRET_A, NULL);
   dd_fake_server_add_robot (f->fake, TOKEN_B, SECRET_B, NULL);
 
-  f->client = dd_client_new ();
-  f->outbox = dd_outbox_new (outbox_dir, f->client, f->store);
   g_assert_true (dd_test_load_outbox (f->outbox, &error));
   g_assert_no_error (error);
   dd_outbox_start (f->outbox);
@@ -125,22 +115,16 @@ fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
   fixture_close_window (f);
-  if (f->outbox != NULL)
-    dd_test_close_outbox (f->outbox);
-  g_clear_object (&f->outbox);
-  g_clear_object (&f->client);
+  dd_test_outbox_tear_down (&f->tmp, &f->store, &f->client, &f->outbox);
   g_clear_object (&f->fake);
   g_clear_object (&f->settings);
-  g_clear_object (&f->store);
-  dd_test_remove_dir (f->tmp);
-  g_clear_pointer (&f->tmp, g_free);
 }
 
 static GtkWidget *
 child (Fixture    *f,
        const char *name)
 {
-  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->window), DD_TYPE_WINDOW, name));
+  return dd_test_window_child (f->window, name);
 }
 
 static DdRobotChooser *
@@ -828,9 +812,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  dd_test_init (&argc, &argv);
 
   if (!dd_test_with_keyring ("/window-multi/two-robots"))
     return g_test_run ();

@@ -44,22 +44,14 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *config = NULL;
-  g_autofree char *outbox_dir = NULL;
 
-  f->tmp = g_dir_make_tmp ("dd-test-window-rows-XXXXXX", &error);
-  g_assert_no_error (error);
-  config = g_build_filename (f->tmp, "config", NULL);
-  outbox_dir = g_build_filename (f->tmp, "outbox", NULL);
-  f->store = dd_profile_store_new (config);
+  f->tmp = dd_test_outbox_set_up ("dd-test-window-rows-XXXXXX", &f->store, &f->client, &f->outbox);
 
   f->fake = dd_fake_server_new ();
   dd_fake_server_add_app (f->fake, APP_KEY, APP_SECRET);
   dd_fake_server_add_robot (f->fake, TOKEN, SECRET, NULL);
   dd_fake_server_add_robot (f->fake, TOKEN_B, SECRET_B, NULL);
 
-  f->client = dd_client_new ();
-  f->outbox = dd_outbox_new (outbox_dir, f->client, f->store);
   g_assert_true (dd_test_load_outbox (f->outbox, &error));
   g_assert_no_error (error);
   dd_outbox_start (f->outbox);
@@ -93,14 +85,8 @@ fixture_tear_down (Fixture       *f,
     gtk_window_destroy (GTK_WINDOW (f->window));
   g_clear_object (&f->window);
   g_clear_object (&f->app);
-  if (f->outbox != NULL)
-    dd_test_close_outbox (f->outbox);
-  g_clear_object (&f->outbox);
-  g_clear_object (&f->client);
+  dd_test_outbox_tear_down (&f->tmp, &f->store, &f->client, &f->outbox);
   g_clear_object (&f->fake);
-  g_clear_object (&f->store);
-  dd_test_remove_dir (f->tmp);
-  g_clear_pointer (&f->tmp, g_free);
 }
 
 /* ---- helpers --------------------------------------------------------------- */
@@ -124,18 +110,15 @@ add_profile (Fixture    *f,
              const char *token,
              const char *secret)
 {
-  DdProfile *profile = dd_test_add_robot (f->store, name, dd_fake_server_get_base_url (f->fake),
-                                          token, secret, APP_KEY, APP_SECRET);
-
-  dd_test_store_secrets (profile);
-  return profile;
+  return dd_test_add_keyring_robot (f->store, name, dd_fake_server_get_base_url (f->fake),
+                                    token, secret, APP_KEY, APP_SECRET);
 }
 
 static GtkWidget *
 child (Fixture    *f,
        const char *name)
 {
-  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->window), DD_TYPE_WINDOW, name));
+  return dd_test_window_child (f->window, name);
 }
 
 static guint
@@ -708,9 +691,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  dd_test_init (&argc, &argv);
 
   g_test_add ("/window-rows/delete-key", Fixture, NULL, fixture_set_up, test_delete_key, fixture_tear_down);
   g_test_add ("/window-rows/row-menu", Fixture, NULL, fixture_set_up, test_row_menu, fixture_tear_down);

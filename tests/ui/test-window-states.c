@@ -50,30 +50,6 @@ typedef struct {
   GPtrArray        *notifications;  /* of GVariant (ss@a{sv}), AddNotification's */
 } Fixture;
 
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Iterates the main context until @cond holds, for at most @ms. */
-static gboolean
-wait_for (gboolean (*cond) (Fixture *),
-          Fixture   *f,
-          guint      ms)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (ms, timeout_cb, &timed_out);
-
-  while (!cond (f) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (!timed_out)
-    g_source_remove (id);
-  return cond (f);
-}
-
 static gint64
 test_clock (gpointer user_data)
 {
@@ -111,14 +87,8 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *config = NULL;
-  g_autofree char *outbox_dir = NULL;
 
-  f->tmp = g_dir_make_tmp ("dd-test-window-states-XXXXXX", &error);
-  g_assert_no_error (error);
-  config = g_build_filename (f->tmp, "config", NULL);
-  outbox_dir = g_build_filename (f->tmp, "outbox", NULL);
-  f->store = dd_profile_store_new (config);
+  f->tmp = dd_test_outbox_set_up ("dd-test-window-states-XXXXXX", &f->store, &f->client, &f->outbox);
 
   if (data != NULL)
     {
@@ -127,8 +97,6 @@ fixture_set_up (Fixture       *f,
       dd_fake_server_add_robot (f->fake, TOKEN, SECRET, NULL);
     }
 
-  f->client = dd_client_new ();
-  f->outbox = dd_outbox_new (outbox_dir, f->client, f->store);
   f->now = g_get_real_time ();
   dd_outbox_set_clock (f->outbox, test_clock, f);
   g_assert_true (dd_test_load_outbox (f->outbox, &error));
@@ -164,15 +132,8 @@ fixture_tear_down (Fixture       *f,
     g_dbus_connection_close_sync (f->bus, NULL, NULL);
   g_clear_object (&f->bus);
   g_clear_pointer (&f->notifications, g_ptr_array_unref);
-  /* what it was writing is written before the folder goes */
-  if (f->outbox != NULL)
-    dd_test_close_outbox (f->outbox);
-  g_clear_object (&f->outbox);
-  g_clear_object (&f->client);
+  dd_test_outbox_tear_down (&f->tmp, &f->store, &f->client, &f->outbox);
   g_clear_object (&f->fake);
-  g_clear_object (&f->store);
-  dd_test_remove_dir (f->tmp);
-  g_clear_pointer (&f->tmp, g_free);
 }
 
 
@@ -186,24 +147,27 @@ first_job (Fixture *f)
 }
 
 static gboolean
-job_paused (Fixture *f)
+job_paused (gpointer data)
 {
+  Fixture *f = data;
   DdJob *job = first_job (f);
 
   return job != NULL && dd_job_get_state (job) == DD_JOB_PAUSED;
 }
 
 static gboolean
-job_started (Fixture *f)
+job_started (gpointer data)
 {
+  Fixture *f = data;
   DdJob *job = first_job (f);
 
   return job != NULL && dd_job_get_state (job) != DD_JOB_WAITING;
 }
 
 static gboolean
-job_finished (Fixture *f)
+job_finished (gpointer data)
 {
+  Fixture *f = data;
   DdJob *job = first_job (f);
 
   return job != NULL && dd_job_is_finished (job);
@@ -214,8 +178,7 @@ job_finished (Fixture *f)
 static const char *
 summary_text (Fixture *f)
 {
-  GtkLabel *summary = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (f->window), DD_TYPE_WINDOW,
-                                                                 "summary_label"));
+  GtkLabel *summary = GTK_LABEL (dd_test_window_child (f->window, "summary_label"));
 
   return gtk_label_get_text (summary);
 }
@@ -224,17 +187,16 @@ summary_text (Fixture *f)
 static const char *
 banner_text (Fixture *f)
 {
-  GtkRevealer *revealer = GTK_REVEALER (gtk_widget_get_template_child (GTK_WIDGET (f->window), DD_TYPE_WINDOW,
-                                                                        "banner_revealer"));
-  GtkLabel *label = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (f->window), DD_TYPE_WINDOW,
-                                                               "banner_label"));
+  GtkRevealer *revealer = GTK_REVEALER (dd_test_window_child (f->window, "banner_revealer"));
+  GtkLabel *label = GTK_LABEL (dd_test_window_child (f->window, "banner_label"));
 
   return gtk_revealer_get_reveal_child (revealer) ? gtk_label_get_text (label) : "";
 }
 
 static gboolean
-rows_say_paused (Fixture *f)
+rows_say_paused (gpointer data)
 {
+  Fixture *f = data;
   for (guint i = 0; i < 2; i++)
     if (!g_str_has_prefix (dd_queue_row_get_status (dd_test_queue_row (f->window, i)), "Paused by DingTalk ·"))
       return FALSE;
@@ -242,14 +204,16 @@ rows_say_paused (Fixture *f)
 }
 
 static gboolean
-summary_says_9_59 (Fixture *f)
+summary_says_9_59 (gpointer data)
 {
+  Fixture *f = data;
   return strstr (banner_text (f), "(9:59 left)") != NULL;
 }
 
 static gboolean
-summary_says_5_42 (Fixture *f)
+summary_says_5_42 (gpointer data)
 {
+  Fixture *f = data;
   return strstr (banner_text (f), "(5:42 left)") != NULL;
 }
 
@@ -281,13 +245,13 @@ test_paused_robot (Fixture       *f,
   dd_window_add_bytes (f->window, png, "limited-too.png");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.send", NULL));
 
-  g_assert_true (wait_for (job_paused, f, 10000));
+  g_assert_true (dd_test_wait_for (job_paused, f, 10000));
   job = first_job (f);
   retry_at = dd_job_get_retry_at (job);
   g_assert_cmpint (retry_at, ==, f->now + DD_OUTBOX_RATE_PAUSE_SECONDS * SECOND);
   g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), ==, 0);
   /* the robot's other image waits too, without a countdown of its own */
-  g_assert_true (wait_for (rows_say_paused, f, 3000));
+  g_assert_true (dd_test_wait_for (rows_say_paused, f, 3000));
   when = g_date_time_new_from_unix_local (retry_at / SECOND);
   until = g_date_time_format (when, "%H:%M");
   /* one banner for the robot, at once; not the summary, not the rows */
@@ -299,15 +263,15 @@ test_paused_robot (Fixture       *f,
   /* the outbox's clock moves, the wall clock hardly: the time left
    * follows the outbox (the summary refreshes it every second) */
   f->now += SECOND;
-  g_assert_true (wait_for (summary_says_9_59, f, 3000));
+  g_assert_true (dd_test_wait_for (summary_says_9_59, f, 3000));
   f->now = retry_at - (5 * 60 + 42) * SECOND;
-  g_assert_true (wait_for (summary_says_5_42, f, 3000));
+  g_assert_true (dd_test_wait_for (summary_says_5_42, f, 3000));
   g_assert_cmpint (dd_job_get_state (job), ==, DD_JOB_PAUSED);
   g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), ==, 0);
 
   /* past retry-at: sent, without waiting ten minutes */
   f->now = retry_at + SECOND;
-  g_assert_true (wait_for (job_finished, f, 10000));
+  g_assert_true (dd_test_wait_for (job_finished, f, 10000));
   g_assert_cmpint (dd_job_get_state (job), ==, DD_JOB_SENT);
   g_assert_true (row_says_sent (f));
   g_assert_cmpstr (banner_text (f), ==, "");
@@ -377,14 +341,16 @@ has_notification (GPtrArray  *notifications,
 }
 
 static gboolean
-has_batch_notification (Fixture *f)
+has_batch_notification (gpointer data)
 {
+  Fixture *f = data;
   return has_notification (f->notifications, "batch-finished");
 }
 
 static gboolean
-has_barrier_notification (Fixture *f)
+has_barrier_notification (gpointer data)
 {
+  Fixture *f = data;
   return has_notification (f->notifications, "barrier");
 }
 
@@ -416,7 +382,7 @@ keep_sending_activate_cb (GApplication *app,
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->window)));
   dd_window_add_bytes (f->window, png, "background.png");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.send", NULL));
-  g_assert_true (wait_for (job_started, f, 10000));
+  g_assert_true (dd_test_wait_for (job_started, f, 10000));
   f->job = g_object_ref (first_job (f));
 
   gtk_window_close (GTK_WINDOW (f->window));
@@ -466,26 +432,29 @@ test_keep_sending (Fixture       *f,
   g_assert_null (gtk_application_get_windows (f->app));
 
   /* and, with no window to show it in, said so in a notification */
-  g_assert_true (wait_for (has_batch_notification, f, 5000));
+  g_assert_true (dd_test_wait_for (has_batch_notification, f, 5000));
 }
 
 /* ---- a finished batch --------------------------------------------------- */
 
 static gboolean
-window_is_active (Fixture *f)
+window_is_active (gpointer data)
 {
+  Fixture *f = data;
   return gtk_window_is_active (GTK_WINDOW (f->window));
 }
 
 static gboolean
-window_is_inactive (Fixture *f)
+window_is_inactive (gpointer data)
 {
+  Fixture *f = data;
   return !gtk_window_is_active (GTK_WINDOW (f->window));
 }
 
 static gboolean
-toast_says_2_sent (Fixture *f)
+toast_says_2_sent (gpointer data)
 {
+  Fixture *f = data;
   return g_strcmp0 (dd_window_get_last_toast (f->window), "2 images sent to Team Group") == 0;
 }
 
@@ -500,7 +469,7 @@ send_images (Fixture *f,
     dd_window_add_bytes (f->window, png, "shot.png");
   g_assert_cmpuint (g_list_model_get_n_items (dd_window_get_queue (f->window)), ==, n);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.send", NULL));
-  g_assert_true (wait_for (job_finished, f, 10000));
+  g_assert_true (dd_test_wait_for (job_finished, f, 10000));
   g_assert_cmpint (dd_job_get_state (first_job (f)), ==, DD_JOB_SENT);
 }
 
@@ -526,11 +495,11 @@ test_notification (Fixture       *f,
   /* another window has the focus */
   other = gtk_window_new ();
   gtk_window_present (GTK_WINDOW (other));
-  g_assert_true (wait_for (window_is_inactive, f, 5000));
+  g_assert_true (dd_test_wait_for (window_is_inactive, f, 5000));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->window)));
 
   send_images (f, 1);
-  g_assert_true (wait_for (has_batch_notification, f, 5000));
+  g_assert_true (dd_test_wait_for (has_batch_notification, f, 5000));
   g_assert_cmpuint (f->notifications->len, ==, 1);
   g_variant_get (f->notifications->pdata[0], "(&s&s@a{sv})", &app_id, &id, &notification);
   g_assert_cmpstr (app_id, ==, TEST_APP_ID);
@@ -544,18 +513,18 @@ test_notification (Fixture       *f,
   /* the window has the focus: a toast, no notification */
   gtk_window_destroy (GTK_WINDOW (other));
   gtk_window_present (GTK_WINDOW (f->window));
-  g_assert_true (wait_for (window_is_active, f, 5000));
+  g_assert_true (dd_test_wait_for (window_is_active, f, 5000));
   g_ptr_array_set_size (f->notifications, 0);
 
   send_images (f, 2);
-  g_assert_true (wait_for (toast_says_2_sent, f, 10000));
+  g_assert_true (dd_test_wait_for (toast_says_2_sent, f, 10000));
   g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), >=, 3);
 
   /* the application's notifications arrive in order: once this one is in,
    * any the window sent would be too */
   barrier = g_notification_new ("barrier");
   g_application_send_notification (G_APPLICATION (f->app), "barrier", barrier);
-  g_assert_true (wait_for (has_barrier_notification, f, 5000));
+  g_assert_true (dd_test_wait_for (has_barrier_notification, f, 5000));
   g_assert_false (has_batch_notification (f));
   g_assert_cmpuint (f->notifications->len, ==, 1);
 }
@@ -565,15 +534,15 @@ test_notification (Fixture       *f,
 static gboolean
 send_is_sensitive (DdWindow *window)
 {
-  GtkWidget *button = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), DD_TYPE_WINDOW,
-                                                                 "send_button"));
+  GtkWidget *button = GTK_WIDGET (dd_test_window_child (window, "send_button"));
 
   return gtk_widget_is_sensitive (button);
 }
 
 static gboolean
-queue_has_1 (Fixture *f)
+queue_has_1 (gpointer data)
 {
+  Fixture *f = data;
   return g_list_model_get_n_items (dd_window_get_queue (f->window)) == 1;
 }
 
@@ -586,14 +555,14 @@ test_send_sensitivity (Fixture       *f,
   GtkLabel *summary;
 
   fixture_window (f);
-  summary = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (f->window), DD_TYPE_WINDOW, "summary_label"));
+  summary = GTK_LABEL (dd_test_window_child (f->window, "summary_label"));
 
   /* nothing queued, no robot */
   g_assert_false (send_is_sensitive (f->window));
 
   /* an image, but no robot: nothing happens when Send is tried anyway */
   dd_window_add_bytes (f->window, png, "nowhere.png");
-  g_assert_true (wait_for (queue_has_1, f, 5000));
+  g_assert_true (dd_test_wait_for (queue_has_1, f, 5000));
   g_assert_false (send_is_sensitive (f->window));
   g_assert_cmpstr (gtk_label_get_text (summary), ==, "Add a robot to send");
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.send", NULL);
@@ -615,12 +584,10 @@ int
 main (int    argc,
       char **argv)
 {
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   /* GApplication's notifications go to org.gtk.Notifications, which the
    * notification test serves itself */
   g_setenv ("GNOTIFICATION_BACKEND", "gtk", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  dd_test_init (&argc, &argv);
 
   g_test_add ("/window-states/send-sensitivity", Fixture, NULL, fixture_set_up, test_send_sensitivity, fixture_tear_down);
   /* sending needs the secrets in a keyring: run-with-keyring.sh */

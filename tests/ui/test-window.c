@@ -181,22 +181,15 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *config = NULL;
 
-  f->tmp = g_dir_make_tmp ("dd-test-window-XXXXXX", &error);
-  g_assert_no_error (error);
-  config = g_build_filename (f->tmp, "config", NULL);
-  f->store = dd_profile_store_new (config);
-
-  if (data != NULL)  /* a test that sends */
+  /* an outbox only for a test that sends */
+  f->tmp = dd_test_outbox_set_up ("dd-test-window-XXXXXX", &f->store, &f->client,
+                                  data != NULL ? &f->outbox : NULL);
+  if (data != NULL)
     {
-      g_autofree char *outbox_dir = g_build_filename (f->tmp, "outbox", NULL);
-
       f->fake = dd_fake_server_new ();
       dd_fake_server_add_app (f->fake, APP_KEY, APP_SECRET);
       dd_fake_server_add_robot (f->fake, TOKEN, SECRET, NULL);
-      f->client = dd_client_new ();
-      f->outbox = dd_outbox_new (outbox_dir, f->client, f->store);
       g_assert_true (dd_test_load_outbox (f->outbox, &error));
       g_assert_no_error (error);
     }
@@ -216,15 +209,8 @@ fixture_tear_down (Fixture       *f,
   if (f->window != NULL)
     gtk_window_destroy (GTK_WINDOW (f->window));
   g_clear_object (&f->window);
-  /* what it was writing is written before the folder goes */
-  if (f->outbox != NULL)
-    dd_test_close_outbox (f->outbox);
-  g_clear_object (&f->outbox);
-  g_clear_object (&f->client);
+  dd_test_outbox_tear_down (&f->tmp, &f->store, &f->client, &f->outbox);
   g_clear_object (&f->fake);
-  g_clear_object (&f->store);
-  dd_test_remove_dir (f->tmp);
-  g_clear_pointer (&f->tmp, g_free);
 }
 
 static GtkDropTarget *
@@ -311,7 +297,7 @@ test_drop_file_list (Fixture       *f,
   /* dragging over the window shows where to drop */
   {
     GtkDropTarget *target = find_drop_target (f->window);
-    GtkWidget *overlay = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->window), DD_TYPE_WINDOW, "drop_overlay"));
+    GtkWidget *overlay = GTK_WIDGET (dd_test_window_child (f->window, "drop_overlay"));
     GdkDragAction action = 0;
 
     g_assert_false (gtk_widget_get_visible (overlay));
@@ -638,7 +624,7 @@ test_paste_in_caption (Fixture       *f,
 
   fixture_window (f);
   gdk_clipboard_set_texture (gtk_widget_get_clipboard (GTK_WIDGET (f->window)), texture);
-  caption = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->window), DD_TYPE_WINDOW, "caption_view"));
+  caption = GTK_WIDGET (dd_test_window_child (f->window, "caption_view"));
   g_signal_emit_by_name (caption, "paste-clipboard");
 
   g_assert_true (dd_test_wait_for (queue_has_1, f->window, 5000));
@@ -685,7 +671,7 @@ test_send (Fixture       *f,
   while (g_list_model_get_n_items (dd_window_get_queue (f->window)) < 2)
     g_main_context_iteration (NULL, TRUE);
 
-  caption = GTK_TEXT_VIEW (gtk_widget_get_template_child (GTK_WIDGET (f->window), DD_TYPE_WINDOW, "caption_view"));
+  caption = GTK_TEXT_VIEW (dd_test_window_child (f->window, "caption_view"));
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (caption), "今天的日报", -1);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.send", NULL));
@@ -722,9 +708,7 @@ test_send (Fixture       *f,
   }
 
   /* nothing left to send: Send is off, and nothing more goes */
-  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->window),
-                                                                                       DD_TYPE_WINDOW,
-                                                                                       "send_button"))));
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (dd_test_window_child (f->window, "send_button"))));
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.send", NULL);
   dd_fake_client_wait_ms (300);
   g_assert_cmpuint (dd_fake_server_get_uploads (f->fake)->len, ==, 2);
@@ -748,7 +732,7 @@ test_send_add_fails (Fixture       *f,
   fixture_window (f);
   dd_window_add_bytes (f->window, png, "shot.png");
   g_assert_true (dd_test_wait_for (queue_has_1, f->window, 5000));
-  caption = GTK_TEXT_VIEW (gtk_widget_get_template_child (GTK_WIDGET (f->window), DD_TYPE_WINDOW, "caption_view"));
+  caption = GTK_TEXT_VIEW (dd_test_window_child (f->window, "caption_view"));
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (caption), "写了很久的配文", -1);
   g_assert_cmpint (system (cmd), ==, 0);
 
@@ -923,8 +907,7 @@ test_close_asks (Fixture       *f,
 static DdProfile *
 selected_robot (Fixture *f)
 {
-  DdRobotChooser *chooser = DD_ROBOT_CHOOSER (gtk_widget_get_template_child (GTK_WIDGET (f->window), DD_TYPE_WINDOW,
-                                                                            "robot_chooser"));
+  DdRobotChooser *chooser = DD_ROBOT_CHOOSER (dd_test_window_child (f->window, "robot_chooser"));
 
   return dd_robot_chooser_get_primary (chooser);
 }
@@ -968,9 +951,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  dd_test_init (&argc, &argv);
 
   g_test_add_func ("/window/countdown", test_countdown);
   g_test_add ("/window/drop-file-list", Fixture, NULL, fixture_set_up, test_drop_file_list, fixture_tear_down);

@@ -440,3 +440,84 @@ dd_test_find_tooltip (GtkWidget  *widget,
     }
   return NULL;
 }
+
+/* dd_test_add_robot(), and its secrets stored in the keyring, where the
+ * outbox reads them: (transfer none: @store holds it) */
+DdProfile *
+dd_test_add_keyring_robot (DdProfileStore *store,
+                           const char     *name,
+                           const char     *base,
+                           const char     *token,
+                           const char     *secret,
+                           const char     *app_key,
+                           const char     *app_secret)
+{
+  DdProfile *profile = dd_test_add_robot (store, name, base, token, secret, app_key, app_secret);
+
+  dd_test_store_secrets (profile);
+  return profile;
+}
+
+/* (transfer full) a new folder from @tmpl (as g_dir_make_tmp()) with a
+ * profile store in its "config" to @store; and, unless @outbox is NULL,
+ * a client to @client and an outbox in its "outbox" (not loaded yet) to
+ * @outbox.  dd_test_outbox_tear_down() undoes it. */
+char *
+dd_test_outbox_set_up (const char      *tmpl,
+                       DdProfileStore **store,
+                       DdClient       **client,
+                       DdOutbox       **outbox)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *config = NULL;
+  char *tmp = g_dir_make_tmp (tmpl, &error);
+
+  g_assert_no_error (error);
+  config = g_build_filename (tmp, "config", NULL);
+  *store = dd_profile_store_new (config);
+  if (outbox != NULL)
+    {
+      g_autofree char *outbox_dir = g_build_filename (tmp, "outbox", NULL);
+
+      *client = dd_client_new ();
+      *outbox = dd_outbox_new (outbox_dir, *client, *store);
+    }
+  return tmp;
+}
+
+/* Closes the outbox (what it was writing is written before the folder
+ * goes), drops it, the client and the store, and removes the folder;
+ * each may be NULL. */
+void
+dd_test_outbox_tear_down (char           **tmp,
+                          DdProfileStore **store,
+                          DdClient       **client,
+                          DdOutbox       **outbox)
+{
+  if (*outbox != NULL)
+    dd_test_close_outbox (*outbox);
+  g_clear_object (outbox);
+  g_clear_object (client);
+  g_clear_object (store);
+  dd_test_remove_dir (*tmp);
+  g_clear_pointer (tmp, g_free);
+}
+
+/* (transfer none) the window's template child @name */
+GtkWidget *
+dd_test_window_child (DdWindow   *window,
+                      const char *name)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), DD_TYPE_WINDOW, name));
+}
+
+/* What a window test's main() starts with: in-memory settings, GTK for
+ * tests, libadwaita. */
+void
+dd_test_init (int    *argc,
+              char ***argv)
+{
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  gtk_test_init (argc, argv, NULL);
+  adw_init ();
+}

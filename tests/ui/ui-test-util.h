@@ -6,6 +6,8 @@
 
 #include <adwaita.h>
 
+#include "dd-client.h"
+#include "dd-outbox.h"
 #include "dd-queue-item.h"
 #include "dd-profile-store.h"
 #include "dd-queue-row.h"
@@ -59,5 +61,25 @@ DdProfile        *dd_test_add_robot           (DdProfileStore *store,
                                                const char     *app_key,
                                                const char     *app_secret);
 void              dd_test_store_secrets       (DdProfile  *profile);
+DdProfile        *dd_test_add_keyring_robot   (DdProfileStore *store,
+                                               const char     *name,
+                                               const char     *base,
+                                               const char     *token,
+                                               const char     *secret,
+                                               const char     *app_key,
+                                               const char     *app_secret);
+
+char             *dd_test_outbox_set_up       (const char      *tmpl,
+                                               DdProfileStore **store,
+                                               DdClient       **client,
+                                               DdOutbox       **outbox);
+void              dd_test_outbox_tear_down    (char           **tmp,
+                                               DdProfileStore **store,
+                                               DdClient       **client,
+                                               DdOutbox       **outbox);
+GtkWidget        *dd_test_window_child        (DdWindow   *window,
+                                               const char *name);
+void              dd_test_init                (int        *argc,
+                                               char     ***argv);
 
 G_END_DECLS
