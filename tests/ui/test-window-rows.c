@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <string.h>
 #include <gdk/x11/gdkx.h>
 
 #include "dd-application-private.h"
@@ -687,11 +688,26 @@ test_first_run (Fixture       *f,
   g_assert_false (gtk_widget_get_visible (dd_test_editor_child (editor, "delete_button")));
 }
 
+/* GTK 4.8 on X11 may place a popover (the row's menu) while it knows no
+ * monitor for it and log a critical from gdk_monitor_get_geometry(); seen
+ * once in CI under the sanitizers.  That one is GTK's and not fatal here;
+ * whether the menu then shows is still asserted. */
+static gboolean
+fatal_unless_popup_monitor (const char     *domain,
+                            GLogLevelFlags  level,
+                            const char     *message,
+                            gpointer        data)
+{
+  return !(g_strcmp0 (domain, "Gdk") == 0 && message != NULL &&
+           strstr (message, "gdk_monitor_get_geometry") != NULL);
+}
+
 int
 main (int    argc,
       char **argv)
 {
   dd_test_init (&argc, &argv);
+  g_test_log_set_fatal_handler (fatal_unless_popup_monitor, NULL);
 
   g_test_add ("/window-rows/delete-key", Fixture, NULL, fixture_set_up, test_delete_key, fixture_tear_down);
   g_test_add ("/window-rows/row-menu", Fixture, NULL, fixture_set_up, test_row_menu, fixture_tear_down);
