@@ -1080,6 +1080,117 @@ test_close_forgoes_thumbnails (Fixture       *f,
   g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), ==, 3);
 }
 
+static guint64
+inode_of (const char *job_dir,
+          const char *file)
+{
+  g_autofree char *path = g_build_filename (job_dir, file, NULL);
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  return st.st_ino;
+}
+
+static gboolean
+file_is (const char *path,
+         GBytes     *expected)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  return length == g_bytes_get_size (expected) &&
+         memcmp (contents, g_bytes_get_data (expected, NULL), length) == 0;
+}
+
+static gboolean
+prepared_is (const char *job_dir,
+             GBytes     *expected)
+{
+  g_autofree char *path = g_build_filename (job_dir, "prepared", NULL);
+
+  return file_is (path, expected);
+}
+
+/* An image that preparing leaves as it is gets no second copy: its
+ * prepared file is the same file as the job's copy (a hard link); one
+ * with something to take out gets a file of its own.  Both upload what
+ * they should, and the kept copies stay whole once the prepared files
+ * are dropped. */
+static void
+test_prepared_shares_bytes (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GPtrArray) images = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  g_autoptr(GBytes) clean = make_png (64, 48, 3);
+  g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (clean);
+  g_autoptr(GPtrArray) dirs = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *batch = NULL;
+  char *buffer = NULL;
+  gsize size = 0;
+  guint linked = 0, apart = 0;
+
+  if (f->fake == NULL)
+    return;
+
+  /* the same pixels with a comment in a tEXt chunk, which goes */
+  pixbuf = gdk_pixbuf_new_from_stream (stream, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &size, "png", &error,
+                                            "tEXt::Comment", "taken on a secret trip", NULL));
+  g_assert_no_error (error);
+  g_ptr_array_add (images, g_bytes_ref (clean));
+  g_ptr_array_add (images, g_bytes_new_take (buffer, size));
+
+  dd_outbox_set_keep_history_images (f->outbox, TRUE);
+  /* held back, so the prepared files are still there to look at */
+  dd_outbox_scheduler_set_max_thumbnails (f->outbox->scheduler, 0);
+  batch = add_batch (f, f->outbox, f->profile, images, NULL);
+  dd_outbox_start (f->outbox);
+  g_assert_true (wait_until (f, batch_done, batch, 20000));
+
+  dirs = job_dirs (f);
+  g_assert_cmpuint (dirs->len, ==, 2);
+  for (guint i = 0; i < dirs->len; i++)
+    {
+      const char *dir = g_ptr_array_index (dirs, i);
+
+      if (inode_of (dir, "prepared") == inode_of (dir, "original"))
+        {
+          linked++;
+          g_assert_true (prepared_is (dir, clean));
+        }
+      else
+        {
+          /* the comment taken out: what is left is the clean PNG */
+          apart++;
+          g_assert_true (prepared_is (dir, clean));
+          g_assert_false (prepared_is (dir, g_ptr_array_index (images, 1)));
+        }
+    }
+  g_assert_cmpuint (linked, ==, 1);
+  g_assert_cmpuint (apart, ==, 1);
+
+  /* the thumbnails made, the prepared names go; the history's copies
+   * are still the images added */
+  dd_outbox_scheduler_set_max_thumbnails (f->outbox->scheduler, 2);
+  g_assert_true (wait_until (f, outbox_idle, f->outbox, 10000));
+  outbox_close (f->outbox);
+  for (guint i = 0; i < dirs->len; i++)
+    {
+      const char *dir = g_ptr_array_index (dirs, i);
+      g_autofree char *path = g_build_filename (dir, "original", NULL);
+
+      g_assert_false (job_dir_has (dir, "prepared"));
+      g_assert_true (job_dir_has (dir, "thumbnail.png"));
+      g_assert_true (file_is (path, g_ptr_array_index (images, 0)) ||
+                     file_is (path, g_ptr_array_index (images, 1)));
+    }
+  g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1110,6 +1221,7 @@ main (int    argc,
   ADD ("caption-once-across-restart", test_caption_once_across_restart);
   ADD ("close-waits-for-add", test_close_waits_for_add);
   ADD ("remove-frees", test_remove_frees);
+  ADD ("prepared-shares-bytes", test_prepared_shares_bytes);
 
 #undef ADD
 

@@ -14,6 +14,7 @@
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #ifdef __linux__
 #include <errno.h>
 #include <sys/resource.h>
@@ -60,6 +61,30 @@ dd_job_prepared_free (DdJobPrepared *prepared)
   g_free (prepared);
 }
 
+/* TRUE if preparing left the image as it was (a PNG or JPEG with nothing
+ * to take out and small enough): the bytes given back are the ones read. */
+static gboolean
+same_bytes (GBytes *prepared,
+            GBytes *original)
+{
+  return g_bytes_get_size (prepared) == g_bytes_get_size (original) &&
+         g_bytes_get_data (prepared, NULL) == g_bytes_get_data (original, NULL);
+}
+
+/* The prepared file as a second name of the job's copy, where the two
+ * would be the same bytes: half a batch's writing, and dropping the
+ * bytes once sent frees one file's blocks, not two.  Neither name is
+ * ever written in place (a new version is written beside and renamed
+ * over), so the other one cannot change under it.  FALSE where the
+ * folder's file system has no hard links: then the bytes are written. */
+static gboolean
+link_original (PrepareData *data)
+{
+  if (g_unlink (data->prepared) != 0 && errno != ENOENT)
+    return FALSE;
+  return link (data->original, data->prepared) == 0;
+}
+
 static void
 prepare_thread (GTask        *task,
                 gpointer      source_object,
@@ -94,7 +119,8 @@ prepare_thread (GTask        *task,
   /* Not fsynced: the job.json that says "prepared" carries its SHA-256,
    * and a prepared file that does not match it is prepared again. */
   bytes = dd_prepared_image_get_data (image);
-  if (!dd_io_write_file (data->prepared, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+  if ((!same_bytes (bytes, original) || !link_original (data)) &&
+      !dd_io_write_file (data->prepared, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
                          FALSE, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
