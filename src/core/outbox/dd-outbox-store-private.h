@@ -15,6 +15,7 @@ struct _DdOutboxStore
   char       *directory;
   char       *jobs_dir;
   DdIoQueue  *queue;
+  DdIoQueue  *bytes_queue;   /* dropping sent images' bytes, beside the saves */
   GThread    *thread;        /* the caller's: no disk I/O on it */
 
   GMutex      lock;

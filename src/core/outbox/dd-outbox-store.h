@@ -37,6 +37,7 @@ DdOutboxStore  *dd_outbox_store_new                (const char          *directo
                                                     DdIoQueue           *queue);
 const char     *dd_outbox_store_get_directory      (DdOutboxStore       *self);
 DdIoQueue      *dd_outbox_store_get_queue          (DdOutboxStore       *self);
+DdIoQueue      *dd_outbox_store_get_bytes_queue    (DdOutboxStore       *self);
 
 DdJob          *dd_outbox_store_new_job            (DdOutboxStore       *self);
 

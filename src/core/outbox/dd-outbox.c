@@ -602,13 +602,24 @@ drained_cb (GObject      *source,
 }
 
 static void
-pacer_drained_cb (GObject      *source,
+bytes_drained_cb (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
   DdOutbox *self = g_task_get_source_object (G_TASK (user_data));
 
   dd_io_queue_drain_async (self->queue, drained_cb, user_data);
+}
+
+/* The three queues work side by side; each is waited for in turn. */
+static void
+pacer_drained_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  DdOutbox *self = g_task_get_source_object (G_TASK (user_data));
+
+  dd_io_queue_drain_async (dd_outbox_store_get_bytes_queue (self->store), bytes_drained_cb, user_data);
 }
 
 /**
