@@ -356,10 +356,14 @@ if [ "${DD_TEST_SECRETS_BACKEND-}" = keyring ]; then
             org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets | grep -q true; do sleep 0.1; done
   }
   restart_keyring
+  jobs_before=$(ls "$jobs_dir" | wc -l)
   "$dingdrop" send --profile "Team Group" "$work/a.png" >"$work/locked-send.out" 2>&1
   expect_eq "send with the keyring locked since the login exits 1" 1 $?
   check "…and names the locked keyring, not a missing webhook" \
     sh -c "grep -q 'keyring is not available or is locked' '$work/locked-send.out' && ! grep -qi 'no webhook' '$work/locked-send.out'"
+  # the image is copied into the outbox while the keyring is asked: the
+  # batch that cannot go leaves nothing behind
+  check "…and leaves no job in the outbox" sh -c "[ \$(ls '$jobs_dir' | wc -l) -eq $jobs_before ]"
   "$dingdrop" profile test "Team Group" >"$work/locked-test.out" 2>&1
   check "profile test names the locked keyring, not 'not set'" \
     sh -c "grep -q 'keyring is not available or is locked' '$work/locked-test.out' && ! grep -q 'not set' '$work/locked-test.out'"

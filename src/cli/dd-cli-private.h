@@ -22,6 +22,9 @@ void            dd_cli_store_result_cb   (GObject       *source,
                                           gpointer       user_data);
 
 DdProfileStore *dd_cli_open_store        (GError       **error);
+DdProfile      *dd_cli_lookup_profile    (DdProfileStore *store,
+                                          const char    *name,
+                                          GError       **error);
 DdProfile      *dd_cli_find_profile      (DdProfileStore *store,
                                           const char    *name,
                                           GError       **error);

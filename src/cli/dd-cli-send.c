@@ -19,6 +19,7 @@
 #include "dd-error.h"
 #include "dd-image.h"
 #include "dd-outbox.h"
+#include "dd-secrets.h"
 
 /* More than DingTalk's 20 a minute to one robot: say how long it takes
  * (naming the robot when the batch goes to several). */
@@ -42,9 +43,9 @@ dd_cli_tell_wait (DdOutbox  *outbox,
 }
 
 /* (transfer full) (element-type DdProfile): the robots named, each once
- * (a name and the id of the same robot too), in the order given, with
- * their secrets; none named: the default one.  An unknown one fails it
- * all, before anything is sent. */
+ * (a name and the id of the same robot too), in the order given, their
+ * secrets not loaded yet; none named: the default one.  An unknown one
+ * fails it all, before anything is sent. */
 static GPtrArray *
 find_profiles (DdProfileStore      *store,
                const char * const  *names,
@@ -55,7 +56,7 @@ find_profiles (DdProfileStore      *store,
 
   for (guint i = 0; i < MAX (n, 1); i++)
     {
-      g_autoptr(DdProfile) profile = dd_cli_find_profile (store, n > 0 ? names[i] : NULL, error);
+      g_autoptr(DdProfile) profile = dd_cli_lookup_profile (store, n > 0 ? names[i] : NULL, error);
       gboolean twice = FALSE;
 
       if (profile == NULL)
@@ -67,6 +68,47 @@ find_profiles (DdProfileStore      *store,
     }
 
   return g_steal_pointer (&profiles);
+}
+
+/* The robots' secrets, read from the keyring while the images are copied
+ * into the outbox: each robot's access token is asked for as soon as its
+ * secrets are there. */
+typedef struct {
+  DdOutbox *outbox;
+  guint     n_loading;
+  GError   *error;      /* the first robot's that failed */
+} SecretsLoad;
+
+static void
+secrets_loaded_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  SecretsLoad *load = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (dd_secrets_load_finish (result, &error))
+    dd_outbox_prefetch_token (load->outbox, DD_PROFILE (source));
+  else if (load->error == NULL)
+    load->error = g_steal_pointer (&error);
+  load->n_loading--;
+}
+
+/* A batch that cannot go (a robot's secrets could not be read): its jobs
+ * leave the outbox again, as if it had never been added. */
+static void
+remove_jobs (DdOutbox  *outbox,
+             GPtrArray *jobs)
+{
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+
+      dd_outbox_remove_async (outbox, g_ptr_array_index (jobs, i), NULL, dd_cli_store_result_cb, &result);
+      if (!dd_outbox_remove_finish (outbox, dd_cli_wait_for_result (&result), &error))
+        g_warning ("Could not take an image of the batch out of the outbox again: %s", error->message);
+    }
 }
 
 int
@@ -179,12 +221,19 @@ dd_cli_send (int    argc,
 
   if (sources->len > 0)
     {
+      SecretsLoad load = { 0 };
+
       /* An outbox of this batch only: other jobs in the folder are for
        * "dingdrop outbox resume" or the window. */
       outbox = dd_outbox_new (NULL, dd_client_get_default (), store);
-      /* started first: the access token is asked for while the images
-       * are copied into the outbox */
-      dd_outbox_start (outbox);
+      /* the keyring read beside the copying, the tokens asked for as
+       * soon as it answers; the outbox is started once both are done */
+      load.outbox = outbox;
+      for (guint i = 0; i < profiles->len; i++)
+        {
+          load.n_loading++;
+          dd_secrets_load_async (g_ptr_array_index (profiles, i), NULL, secrets_loaded_cb, &load);
+        }
       /* each robot its own jobs, paced on their own; one robot after
        * the other, in the order given */
       jobs = g_ptr_array_new_with_free_func (g_object_unref);
@@ -199,14 +248,33 @@ dd_cli_send (int    argc,
           if (added == NULL)
             {
               dd_cli_print_error (error);
+              while (load.n_loading > 0)
+                g_main_context_iteration (NULL, TRUE);
+              g_clear_error (&load.error);
               /* those of the robots before go on: their images wait in
                * the outbox, as after Ctrl-C */
               if (jobs->len > 0)
-                dd_cli_close_outbox (outbox);
+                {
+                  dd_outbox_start (outbox);
+                  dd_cli_close_outbox (outbox);
+                }
               return DD_EXIT_FAILED;
             }
           g_ptr_array_extend_and_steal (jobs, g_steal_pointer (&added));
         }
+
+      while (load.n_loading > 0)
+        g_main_context_iteration (NULL, TRUE);
+      if (load.error != NULL)
+        {
+          g_autoptr(GError) failed = g_steal_pointer (&load.error);
+
+          remove_jobs (outbox, jobs);
+          dd_cli_close_outbox (outbox);
+          dd_cli_print_error (failed);
+          return DD_EXIT_FAILED;
+        }
+      dd_outbox_start (outbox);
     }
 
   /* a standard input that could not be read has no job: said first */

@@ -64,18 +64,16 @@ dd_cli_open_store (GError **error)
 }
 
 /**
- * dd_cli_find_profile:
+ * dd_cli_lookup_profile:
  * @name: (nullable): the profile's name or id, or %NULL for the default
  *
- * Returns: (transfer full): the profile, with its secrets loaded from the
- *   keyring
+ * Returns: (transfer full): the profile, its secrets not loaded
  */
 DdProfile *
-dd_cli_find_profile (DdProfileStore  *store,
-                     const char      *name,
-                     GError         **error)
+dd_cli_lookup_profile (DdProfileStore  *store,
+                       const char      *name,
+                       GError         **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
   DdProfile *profile;
 
   if (name != NULL)
@@ -94,11 +92,32 @@ dd_cli_find_profile (DdProfileStore  *store,
       return NULL;
     }
 
+  return g_object_ref (profile);
+}
+
+/**
+ * dd_cli_find_profile:
+ * @name: (nullable): the profile's name or id, or %NULL for the default
+ *
+ * Returns: (transfer full): the profile, with its secrets loaded from the
+ *   keyring
+ */
+DdProfile *
+dd_cli_find_profile (DdProfileStore  *store,
+                     const char      *name,
+                     GError         **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(DdProfile) profile = dd_cli_lookup_profile (store, name, error);
+
+  if (profile == NULL)
+    return NULL;
+
   dd_secrets_load_async (profile, NULL, dd_cli_store_result_cb, &result);
   if (!dd_secrets_load_finish (dd_cli_wait_for_result (&result), error))
     return NULL;
 
-  return g_object_ref (profile);
+  return g_steal_pointer (&profile);
 }
 
 static char *

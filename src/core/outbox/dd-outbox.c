@@ -539,6 +539,24 @@ dd_outbox_get_history (DdOutbox *self)
 /* ---- running ------------------------------------------------------------ */
 
 /**
+ * dd_outbox_prefetch_token:
+ * @profile: a robot whose secrets are loaded
+ *
+ * Asks for the robot's access token now, before the outbox is started or
+ * has its jobs: the first upload then need not wait a round trip for it.
+ */
+void
+dd_outbox_prefetch_token (DdOutbox  *self,
+                          DdProfile *profile)
+{
+  g_return_if_fail (DD_IS_OUTBOX (self));
+  g_return_if_fail (DD_IS_PROFILE (profile));
+
+  if (dd_profile_get_secrets_loaded (profile))
+    dd_outbox_scheduler_prefetch_token (self->scheduler, profile);
+}
+
+/**
  * dd_outbox_start:
  *
  * Processes every job this process owns or can lock: its own, and those a

@@ -89,6 +89,8 @@ GPtrArray  *dd_outbox_add_finish          (DdOutbox            *self,       /* (
                                            GAsyncResult        *result,
                                            GError             **error);
 
+void        dd_outbox_prefetch_token      (DdOutbox            *self,
+                                           DdProfile           *profile);
 void        dd_outbox_start               (DdOutbox            *self);     /* process (and resume) every job this process can lock */
 void        dd_outbox_stop                (DdOutbox            *self);
 gboolean    dd_outbox_is_busy             (DdOutbox            *self);
