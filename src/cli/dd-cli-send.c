@@ -226,6 +226,10 @@ dd_cli_send (int    argc,
       /* An outbox of this batch only: other jobs in the folder are for
        * "dingdrop outbox resume" or the window. */
       outbox = dd_outbox_new (NULL, dd_client_get_default (), store);
+      /* the images first: on a machine with few CPUs a screenshot's
+       * thumbnail costs more than its upload; the window makes those of
+       * the images the history keeps */
+      dd_outbox_set_make_thumbnails (outbox, FALSE);
       /* the keyring read beside the copying, the tokens asked for as
        * soon as it answers; the outbox is started once both are done */
       load.outbox = outbox;

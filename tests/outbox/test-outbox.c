@@ -1191,6 +1191,71 @@ test_prepared_shares_bytes (Fixture       *f,
   g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), ==, 2);
 }
 
+/* An outbox that makes no thumbnails (`dingdrop send`): nothing waits
+ * for one once the batch is sent.  Without kept images the bytes go at
+ * once and the history has no thumbnail; with them each job owes its
+ * thumbnail, which the next outbox (the window's) makes from the copy. */
+static void
+test_no_thumbnails (Fixture       *f,
+                    gconstpointer  data)
+{
+  gboolean keep = GPOINTER_TO_INT (data);
+  g_autoptr(GPtrArray) images = make_images (3, 120);
+  g_autoptr(GPtrArray) dirs = NULL;
+  g_autoptr(DdOutbox) second = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *batch = NULL;
+
+  if (f->fake == NULL)
+    return;
+
+  dd_outbox_set_keep_history_images (f->outbox, keep);
+  dd_outbox_set_make_thumbnails (f->outbox, FALSE);
+  batch = add_batch (f, f->outbox, f->profile, images, NULL);
+  dd_outbox_start (f->outbox);
+  g_assert_true (wait_until (f, batch_done, batch, 20000));
+  g_assert_cmpuint (dd_outbox_scheduler_get_n_thumbnails (f->outbox->scheduler), ==, 0);
+  if (!keep)
+    /* nothing waits: the bytes are let go of as each job is sent */
+    g_assert_true (wait_until (f, outbox_idle, f->outbox, 10000));
+  outbox_close (f->outbox);
+
+  dirs = job_dirs (f);
+  g_assert_cmpuint (dirs->len, ==, 3);
+  for (guint i = 0; i < dirs->len; i++)
+    {
+      const char *dir = g_ptr_array_index (dirs, i);
+
+      g_assert_false (job_dir_has (dir, "thumbnail.png"));
+      g_assert_cmpint (job_dir_has (dir, "original"), ==, keep);
+      g_assert_cmpint (json_owes_thumbnail (dir), ==, keep);
+    }
+  g_clear_object (&f->outbox);
+
+  /* the window's outbox, which makes thumbnails */
+  second = fixture_new_outbox (f);
+  dd_outbox_set_keep_history_images (second, keep);
+  g_assert_true (outbox_load (second, &error));
+  g_assert_no_error (error);
+  f->outbox = g_object_ref (second);
+  dd_outbox_start (second);
+  if (keep)
+    g_assert_true (wait_until (f, history_has_thumbnails, second, 10000));
+  else
+    g_assert_true (wait_until (f, outbox_idle, second, 10000));
+  outbox_close (second);
+  for (guint i = 0; i < dirs->len; i++)
+    {
+      const char *dir = g_ptr_array_index (dirs, i);
+
+      g_assert_cmpint (job_dir_has (dir, "thumbnail.png"), ==, keep);
+      g_assert_cmpint (job_dir_has (dir, "original"), ==, keep);
+      g_assert_false (job_dir_has (dir, "prepared"));
+      g_assert_false (json_owes_thumbnail (dir));
+    }
+  g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), ==, 3);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1222,6 +1287,10 @@ main (int    argc,
   ADD ("close-waits-for-add", test_close_waits_for_add);
   ADD ("remove-frees", test_remove_frees);
   ADD ("prepared-shares-bytes", test_prepared_shares_bytes);
+  g_test_add ("/outbox/no-thumbnails", Fixture, GINT_TO_POINTER (FALSE),
+              fixture_set_up, test_no_thumbnails, fixture_tear_down);
+  g_test_add ("/outbox/no-thumbnails-kept", Fixture, GINT_TO_POINTER (TRUE),
+              fixture_set_up, test_no_thumbnails, fixture_tear_down);
 
 #undef ADD
 

@@ -90,7 +90,7 @@ jobs_to_take (DdOutbox *self)
     {
       g_autoptr(DdJob) job = g_list_model_get_item (G_LIST_MODEL (self->history), i);
 
-      if (job->lock_fd < 0 && job->thumbnail_owed)
+      if (job->lock_fd < 0 && job->thumbnail_owed && !self->no_thumbnails)
         g_ptr_array_add (jobs, g_steal_pointer (&job));
     }
   return jobs;

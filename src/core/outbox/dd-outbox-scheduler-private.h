@@ -67,6 +67,7 @@ struct _DdOutboxScheduler
   GQueue         *thumbs;      /* DdJob: waiting for its thumbnail */
   GHashTable     *thumbnailing; /* DdJob: its thumbnail being made */
   guint           max_thumbnails;
+  gboolean        no_thumbnails; /* none made while sending (dingdrop send) */
   gboolean        prepare_waiting; /* a job waits for a place to be prepared */
   GCancellable   *thumb_cancellable; /* of the thumbnails, until dispose */
 

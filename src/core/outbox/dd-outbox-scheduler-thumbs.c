@@ -19,8 +19,8 @@ void
 _dd_scheduler_queue_thumbnail (DdOutboxScheduler *self,
                                DdJob             *job)
 {
-  if (job->thumbnail_path != NULL || g_hash_table_contains (self->thumbnailing, job) ||
-      g_queue_find (self->thumbs, job) != NULL)
+  if (self->no_thumbnails || job->thumbnail_path != NULL ||
+      g_hash_table_contains (self->thumbnailing, job) || g_queue_find (self->thumbs, job) != NULL)
     return;
   g_queue_push_tail (self->thumbs, g_object_ref (job));
 }
@@ -179,6 +179,25 @@ dd_outbox_scheduler_forgo_thumbnails (DdOutboxScheduler *self)
   g_queue_clear_full (self->thumbs, g_object_unref);
   /* a thumbnail_made_cb still on its way finds its job gone */
   g_hash_table_remove_all (self->thumbnailing);
+}
+
+/**
+ * dd_outbox_scheduler_set_make_thumbnails:
+ * @make: %FALSE: no thumbnail is made, none is pending
+ *
+ * For `dingdrop send`, whose images should reach the group first: on two
+ * CPUs a screenshot's thumbnail (30-80 ms of inflating) competes with the
+ * uploads and the sends.  What is queued already is dropped.
+ */
+void
+dd_outbox_scheduler_set_make_thumbnails (DdOutboxScheduler *self,
+                                         gboolean           make)
+{
+  g_return_if_fail (DD_IS_OUTBOX_SCHEDULER (self));
+
+  self->no_thumbnails = !make;
+  if (self->no_thumbnails)
+    dd_outbox_scheduler_forgo_thumbnails (self);
 }
 
 /* How many thumbnails may be made at a time (tests: 0 holds them). */

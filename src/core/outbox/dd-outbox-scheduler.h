@@ -73,6 +73,8 @@ void               dd_outbox_scheduler_prefetch_token (DdOutboxScheduler *self,
 void               dd_outbox_scheduler_make_thumbnail (DdOutboxScheduler *self,
                                                       DdJob             *job);
 void               dd_outbox_scheduler_forgo_thumbnails (DdOutboxScheduler *self);
+void               dd_outbox_scheduler_set_make_thumbnails (DdOutboxScheduler *self,
+                                                           gboolean           make);
 void               dd_outbox_scheduler_set_max_thumbnails (DdOutboxScheduler *self,
                                                       guint              n);
 gint64             dd_outbox_scheduler_estimate      (DdOutboxScheduler *self,

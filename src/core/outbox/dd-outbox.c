@@ -369,10 +369,13 @@ _dd_outbox_job_finished (DdOutbox *self,
 
   if (job->state == DD_JOB_SENT)
     {
-      if (job->lock_fd >= 0 && dd_outbox_scheduler_thumbnail_pending (self->scheduler, job))
+      if (job->lock_fd >= 0 &&
+          (dd_outbox_scheduler_thumbnail_pending (self->scheduler, job) ||
+           (self->no_thumbnails && self->keep_history_images && job->data_path != NULL)))
         {
           /* sent, on disk now; its bytes go once its thumbnail is made,
-           * by the next outbox that loads if this process stops first */
+           * by the next outbox that loads if this process stops first
+           * (or makes no thumbnails) */
           job->thumbnail_owed = TRUE;
           dd_outbox_store_save (self->store, job, DD_STORE_SAVE_DURABLE);
           g_hash_table_add (self->thumb_waiting, g_object_ref (job));
@@ -892,6 +895,25 @@ dd_outbox_set_sends_per_minute (DdOutbox *self,
   g_return_if_fail (DD_IS_OUTBOX (self));
   dd_outbox_scheduler_set_sends_per_minute (self->scheduler,
                                             CLAMP (n, 1, DD_OUTBOX_DEFAULT_SENDS_PER_MINUTE));
+}
+
+/**
+ * dd_outbox_set_make_thumbnails:
+ * @make: %FALSE for an outbox that only sends (`dingdrop send`)
+ *
+ * Without thumbnails, a sent image the history keeps owes its thumbnail
+ * to the next outbox that loads (the window's, made from the kept
+ * copy); one the history does not keep has none, and its bytes go at
+ * once.  It neither takes over the thumbnails other processes owe.
+ */
+void
+dd_outbox_set_make_thumbnails (DdOutbox *self,
+                               gboolean  make)
+{
+  g_return_if_fail (DD_IS_OUTBOX (self));
+
+  self->no_thumbnails = !make;
+  dd_outbox_scheduler_set_make_thumbnails (self->scheduler, make);
 }
 
 void

@@ -77,6 +77,8 @@ void        dd_outbox_set_sends_per_minute (DdOutbox           *self,
                                            guint                n);
 void        dd_outbox_set_keep_history_images (DdOutbox        *self,
                                            gboolean             keep);
+void        dd_outbox_set_make_thumbnails (DdOutbox            *self,
+                                           gboolean             make);
 
 void        dd_outbox_add_async           (DdOutbox            *self,
                                            DdProfile           *profile,
