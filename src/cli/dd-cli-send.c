@@ -238,6 +238,10 @@ dd_cli_send (int    argc,
           load.n_loading++;
           dd_secrets_load_async (g_ptr_array_index (profiles, i), NULL, secrets_loaded_cb, &load);
         }
+      /* GIO's proxy resolver (its modules, GNOME's proxy settings) is
+       * loaded with the first connection: 5-8 ms, here while the
+       * keyring is asked instead of before the token request */
+      g_proxy_resolver_get_default ();
       /* each robot its own jobs, paced on their own; one robot after
        * the other, in the order given */
       jobs = g_ptr_array_new_with_free_func (g_object_unref);
