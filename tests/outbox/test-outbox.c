@@ -1256,6 +1256,60 @@ test_no_thumbnails (Fixture       *f,
   g_assert_cmpuint (dd_fake_server_count_accepted_messages (f->fake), ==, 3);
 }
 
+/* A process that stopped between saving a job as sent (its bytes gone)
+ * and dropping the bytes, which go on a queue of their own, leaves them
+ * behind: the next outbox that reads the job drops them. */
+static void
+test_leftover_bytes_dropped (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GPtrArray) images = make_images (2, 160);
+  g_autoptr(GPtrArray) dirs = NULL;
+  g_autoptr(DdOutbox) second = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *batch = NULL;
+
+  if (f->fake == NULL)
+    return;
+
+  dd_outbox_set_make_thumbnails (f->outbox, FALSE);
+  batch = add_batch (f, f->outbox, f->profile, images, NULL);
+  dd_outbox_start (f->outbox);
+  g_assert_true (wait_until (f, batch_done, batch, 20000));
+  outbox_close (f->outbox);
+  g_clear_object (&f->outbox);
+
+  dirs = job_dirs (f);
+  g_assert_cmpuint (dirs->len, ==, 2);
+  for (guint i = 0; i < dirs->len; i++)
+    {
+      const char *dir = g_ptr_array_index (dirs, i);
+      g_autofree char *original = g_build_filename (dir, "original", NULL);
+      g_autofree char *prepared = g_build_filename (dir, "prepared", NULL);
+
+      g_assert_false (job_dir_has (dir, "original"));
+      g_assert_false (json_owes_thumbnail (dir));
+      /* as the stopped process left them */
+      g_assert_true (g_file_set_contents (original, "the picture", -1, NULL));
+      g_assert_true (g_file_set_contents (prepared, "the picture", -1, NULL));
+    }
+
+  second = fixture_new_outbox (f);
+  g_assert_true (outbox_load (second, &error));
+  g_assert_no_error (error);
+  f->outbox = g_object_ref (second);
+  g_assert_cmpuint (g_list_model_get_n_items (dd_outbox_get_history (second)), ==, 2);
+  for (guint i = 0; i < dirs->len; i++)
+    {
+      const char *dir = g_ptr_array_index (dirs, i);
+
+      g_assert_false (job_dir_has (dir, "original"));
+      g_assert_false (job_dir_has (dir, "prepared"));
+      g_assert_true (job_dir_has (dir, "job.json"));
+    }
+  outbox_close (second);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1287,6 +1341,7 @@ main (int    argc,
   ADD ("close-waits-for-add", test_close_waits_for_add);
   ADD ("remove-frees", test_remove_frees);
   ADD ("prepared-shares-bytes", test_prepared_shares_bytes);
+  ADD ("leftover-bytes-dropped", test_leftover_bytes_dropped);
   g_test_add ("/outbox/no-thumbnails", Fixture, GINT_TO_POINTER (FALSE),
               fixture_set_up, test_no_thumbnails, fixture_tear_down);
   g_test_add ("/outbox/no-thumbnails-kept", Fixture, GINT_TO_POINTER (TRUE),

@@ -262,6 +262,22 @@ remove_stale_hidden (const char *path)
     }
 }
 
+/* A sent job whose state says its bytes are gone, but whose folder still
+ * has them: its process stopped between saving that state and dropping
+ * them (they are dropped on a queue of their own).  Nobody needs them,
+ * and the history promised not to keep them. */
+static void
+drop_leftover_bytes (const char *dir)
+{
+  g_autofree char *prepared = _dd_outbox_store_job_path (dir, DD_JOB_PREPARED);
+  g_autofree char *original = _dd_outbox_store_job_path (dir, DD_JOB_ORIGINAL);
+
+  if (g_unlink (prepared) == 0)
+    g_debug ("Dropped the leftover prepared copy in %s", dir);
+  if (g_unlink (original) == 0)
+    g_debug ("Dropped the leftover copy in %s", dir);
+}
+
 static void
 scan_thread (GTask        *task,
              gpointer      source_object,
@@ -327,6 +343,8 @@ scan_thread (GTask        *task,
           g_ptr_array_add (scan->damaged, g_strdup (path));
           continue;
         }
+      if (job->state == DD_JOB_SENT && job->data_path == NULL && !job->thumbnail_owed)
+        drop_leftover_bytes (path);
       g_hash_table_insert (self->seen, g_strdup (name), g_memdup2 (&signature, sizeof signature));
       g_ptr_array_add (scan->found, g_steal_pointer (&job));
     }
