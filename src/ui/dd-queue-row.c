@@ -487,10 +487,15 @@ popup_menu_at (DdQueueRow *self,
       gtk_widget_set_parent (self->menu, GTK_WIDGET (self));
     }
 
+  /* From the keyboard: near the row's end, but never outside the row.  A
+   * key pressed before the row's first layout finds it 0 wide, and a menu
+   * pointing left of a row at the window's left edge points off every
+   * monitor: GTK 4.8's X11 placement then asks for the geometry of no
+   * monitor (a Gdk critical). */
   if (x < 0)
     {
-      where.x = gtk_widget_get_width (GTK_WIDGET (self)) - 24;
-      where.y = gtk_widget_get_height (GTK_WIDGET (self)) / 2;
+      where.x = MAX (gtk_widget_get_width (GTK_WIDGET (self)) - 24, 0);
+      where.y = MAX (gtk_widget_get_height (GTK_WIDGET (self)) / 2, 0);
     }
   else
     {

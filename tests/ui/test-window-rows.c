@@ -367,16 +367,6 @@ test_row_menu (Fixture       *f,
 
   if (!have_xdotool ())
     return;
-  /* Under the sanitizers (CI's second suite, ASAN_OPTIONS set), GTK 4.8's
-   * X11 placement of this popover failed 2 runs of 3 with a Gdk critical,
-   * gdk_monitor_get_geometry: assertion 'GDK_IS_MONITOR (monitor)', fatal
-   * there (G_DEBUG=fatal-criticals; GDK's structured log ignores a test's
-   * fatal handler).  The menu is GTK's; the normal suite runs this test. */
-  if (g_getenv ("ASAN_OPTIONS") != NULL)
-    {
-      g_test_skip ("GTK 4.8 X11 popover placement: a Gdk critical under the sanitizers");
-      return;
-    }
   fixture_window (f);
   add_images (f, 2, "menu");
   first = row (f, 0);
