@@ -7,6 +7,8 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
@@ -1310,6 +1312,156 @@ test_leftover_bytes_dropped (Fixture       *f,
   outbox_close (second);
 }
 
+static GBytes *
+read_bytes (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *data = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (path, &data, &len, &error));
+  g_assert_no_error (error);
+  return g_bytes_new_take (data, len);
+}
+
+/* A file's copy is made by the kernel, and is a copy: the same bytes in
+ * a file of its own.  What that way cannot copy (bytes, a FIFO, a file
+ * over the cap or empty, a destination already there) it leaves alone,
+ * with nothing made, for the reading way and its errors. */
+static void
+test_source_copy_file (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("dd-copy-XXXXXX", NULL);
+  g_autoptr(GBytes) png = make_png (300, 200, 70);
+  g_autofree char *src = g_build_filename (tmp, "shot.png", NULL);
+  g_autofree char *link = g_build_filename (tmp, "link.png", NULL);
+  g_autofree char *fifo = g_build_filename (tmp, "pipe.png", NULL);
+  g_autofree char *empty = g_build_filename (tmp, "empty.png", NULL);
+  g_autofree char *dest = g_build_filename (tmp, "copy", NULL);
+  g_autoptr(GFile) src_file = g_file_new_for_path (src);
+  g_autoptr(GFile) link_file = g_file_new_for_path (link);
+  g_autoptr(GFile) fifo_file = g_file_new_for_path (fifo);
+  g_autoptr(GFile) empty_file = g_file_new_for_path (empty);
+  g_autoptr(DdOutboxSource) from_file = dd_outbox_source_new_for_file (src_file, NULL);
+  g_autoptr(DdOutboxSource) named = dd_outbox_source_new_for_file (src_file, "Screenshot 14:03");
+  g_autoptr(DdOutboxSource) from_link = dd_outbox_source_new_for_file (link_file, NULL);
+  g_autoptr(DdOutboxSource) from_fifo = dd_outbox_source_new_for_file (fifo_file, NULL);
+  g_autoptr(DdOutboxSource) from_empty = dd_outbox_source_new_for_file (empty_file, NULL);
+  g_autoptr(DdOutboxSource) from_bytes = dd_outbox_source_new_for_bytes (png, "pasted");
+  gsize size = g_bytes_get_size (png);
+  GStatBuf a, b;
+  char *name = NULL;
+
+  g_assert_true (g_file_set_contents (src, g_bytes_get_data (png, NULL), size, NULL));
+  g_assert_cmpint (symlink (src, link), ==, 0);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_assert_true (g_file_set_contents (empty, "", 0, NULL));
+
+  g_assert_true (dd_outbox_source_copy_file (from_file, dest, size, &name));
+  g_assert_cmpstr (name, ==, "shot.png");
+  g_clear_pointer (&name, g_free);
+  {
+    g_autoptr(GBytes) copy = read_bytes (dest);
+
+    g_assert_true (g_bytes_equal (copy, png));
+  }
+  g_assert_cmpint (g_stat (src, &a), ==, 0);
+  g_assert_cmpint (g_stat (dest, &b), ==, 0);
+  g_assert_cmpuint (a.st_ino, !=, b.st_ino);
+  g_assert_cmpuint (b.st_mode & 0777, ==, 0600);
+  /* the original written over in place: the copy keeps what was given */
+  g_assert_true (g_file_set_contents_full (src, "not the picture", -1, G_FILE_SET_CONTENTS_NONE, 0644, NULL));
+  {
+    g_autoptr(GBytes) copy = read_bytes (dest);
+
+    g_assert_true (g_bytes_equal (copy, png));
+  }
+  g_assert_true (g_file_set_contents (src, g_bytes_get_data (png, NULL), size, NULL));
+
+  /* a destination already there is not written over */
+  g_assert_false (dd_outbox_source_copy_file (from_file, dest, size, &name));
+  g_assert_null (name);
+  {
+    g_autoptr(GBytes) copy = read_bytes (dest);
+
+    g_assert_true (g_bytes_equal (copy, png));
+  }
+  g_assert_cmpint (g_unlink (dest), ==, 0);
+
+  /* the name given wins; a link is followed, and named as the link */
+  g_assert_true (dd_outbox_source_copy_file (named, dest, size, &name));
+  g_assert_cmpstr (name, ==, "Screenshot 14:03");
+  g_clear_pointer (&name, g_free);
+  g_assert_cmpint (g_unlink (dest), ==, 0);
+  g_assert_true (dd_outbox_source_copy_file (from_link, dest, size, &name));
+  g_assert_cmpstr (name, ==, "link.png");
+  g_clear_pointer (&name, g_free);
+  g_assert_cmpint (g_unlink (dest), ==, 0);
+
+  /* one byte over the cap, a FIFO (not waited on), an empty file, bytes */
+  g_assert_false (dd_outbox_source_copy_file (from_file, dest, size - 1, &name));
+  g_assert_false (dd_outbox_source_copy_file (from_fifo, dest, size, &name));
+  g_assert_false (dd_outbox_source_copy_file (from_empty, dest, size, &name));
+  g_assert_false (dd_outbox_source_copy_file (from_bytes, dest, size, &name));
+  g_assert_null (name);
+  g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
+
+  g_unlink (src);
+  g_unlink (link);
+  g_unlink (fifo);
+  g_unlink (empty);
+  g_rmdir (tmp);
+}
+
+/* Added to the outbox: a file's copy is its own (the original may change
+ * or go), and a FIFO among the files fails alone, at once. */
+static void
+test_added_file_is_a_copy (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GBytes) png = make_png (320, 240, 71);
+  g_autofree char *path = g_build_filename (f->tmp, "screen.png", NULL);
+  g_autofree char *fifo = g_build_filename (f->tmp, "pipe.png", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) fifo_file = g_file_new_for_path (fifo);
+  g_autoptr(GPtrArray) sources = g_ptr_array_new_with_free_func ((GDestroyNotify) dd_outbox_source_free);
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  DdSendOptions options = { 0 };
+  DdJob *copied, *piped;
+
+  if (f->fake == NULL)
+    return;
+
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (png, NULL), g_bytes_get_size (png), NULL));
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_ptr_array_add (sources, dd_outbox_source_new_for_file (file, NULL));
+  g_ptr_array_add (sources, dd_outbox_source_new_for_file (fifo_file, NULL));
+
+  dd_outbox_add_async (f->outbox, f->profile, sources, &options, NULL, store_result, &result);
+  g_assert_true (wait_until (f, has_result, &result, 10000));
+  jobs = dd_outbox_add_finish (f->outbox, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (jobs->len, ==, 2);
+  copied = jobs->pdata[0];
+  piped = jobs->pdata[1];
+
+  g_assert_cmpstr (dd_job_get_display_name (copied), ==, "screen.png");
+  g_assert_cmpint (dd_job_get_state (copied), ==, DD_JOB_WAITING);
+  g_assert_true (g_file_set_contents (path, "changed", -1, NULL));
+  {
+    g_autoptr(GBytes) copy = read_bytes (dd_job_get_data_path (copied));
+
+    g_assert_true (g_bytes_equal (copy, png));
+  }
+  g_assert_cmpstr (dd_job_get_display_name (piped), ==, "pipe.png");
+  g_assert_cmpint (dd_job_get_state (piped), ==, DD_JOB_FAILED);
+  g_assert_nonnull (dd_job_get_error_message (piped));
+  g_assert_null (dd_job_get_data_path (piped));
+  g_unlink (fifo);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1342,6 +1494,8 @@ main (int    argc,
   ADD ("remove-frees", test_remove_frees);
   ADD ("prepared-shares-bytes", test_prepared_shares_bytes);
   ADD ("leftover-bytes-dropped", test_leftover_bytes_dropped);
+  ADD ("added-file-is-a-copy", test_added_file_is_a_copy);
+  g_test_add_func ("/outbox/source-copy-file", test_source_copy_file);
   g_test_add ("/outbox/no-thumbnails", Fixture, GINT_TO_POINTER (FALSE),
               fixture_set_up, test_no_thumbnails, fixture_tear_down);
   g_test_add ("/outbox/no-thumbnails-kept", Fixture, GINT_TO_POINTER (TRUE),

@@ -26,6 +26,10 @@ GBytes         *dd_outbox_source_read           (const DdOutboxSource *source,
                                                  char                **display_name,
                                                  GCancellable         *cancellable,
                                                  GError              **error);
+gboolean        dd_outbox_source_copy_file      (const DdOutboxSource *source,
+                                                 const char           *dest,
+                                                 guint64               cap,
+                                                 char                **display_name);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DdOutboxSource, dd_outbox_source_free)
 

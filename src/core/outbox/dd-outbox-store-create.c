@@ -81,6 +81,7 @@ make_hidden (DdOutboxStore         *self,
   g_autoptr(GBytes) bytes = NULL;
   g_autofree char *name = NULL;
   g_autofree char *json = NULL;
+  g_autofree char *path = NULL;
   int fd;
 
   if (g_mkdir (tmp, 0700) != 0)
@@ -90,14 +91,23 @@ make_hidden (DdOutboxStore         *self,
     return _dd_outbox_store_set_errno_error (error, errno, tmp);
   job->lock_fd = fd;
 
+  path = _dd_outbox_store_job_path (tmp, DD_JOB_ORIGINAL);
+  /* a file, copied by the kernel; else read, and written from here */
+  if (dd_outbox_source_copy_file (source, path, cap, &name))
+    {
+      if (job->display_name == NULL)
+        job->display_name = g_steal_pointer (&name);
+      job->data_path = _dd_outbox_store_job_path (job->dir, DD_JOB_ORIGINAL);
+      json = _dd_outbox_store_job_to_json (job);
+      return _dd_outbox_store_write_json (self, tmp, json, FALSE, error);
+    }
+
   bytes = dd_outbox_source_read (source, cap, &name, cancellable, &read_error);
   if (job->display_name == NULL)
     job->display_name = g_steal_pointer (&name);
 
   if (bytes != NULL)
     {
-      g_autofree char *path = _dd_outbox_store_job_path (tmp, DD_JOB_ORIGINAL);
-
       if (!g_file_set_contents_full (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
                                      G_FILE_SET_CONTENTS_NONE, 0600, error))
         return FALSE;
