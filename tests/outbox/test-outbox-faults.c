@@ -9,6 +9,8 @@
 
 #include <string.h>
 
+#include <json-glib/json-glib.h>
+
 #include "dd-error.h"
 #include "dd-fake-client.h"
 #include "outbox-fixture.h"
@@ -520,6 +522,107 @@ test_permanent (Fixture       *f,
   g_assert_false (dd_outbox_is_busy (f->outbox));
 }
 
+/* The sends the robot's file (shared by every process) counts now. */
+static guint
+robot_sends (Fixture *f)
+{
+  g_autofree char *robots = g_build_filename (f->dir, "robots", NULL);
+  g_autoptr(GDir) dir = g_dir_open (robots, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (robots, name, NULL);
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonObject *object;
+
+      if (!g_str_has_suffix (name, ".json") || !json_parser_load_from_file (parser, path, NULL))
+        continue;
+      object = json_node_get_object (json_parser_get_root (parser));
+      n += json_array_get_length (json_object_get_array_member (object, "sends"));
+    }
+  return n;
+}
+
+static gboolean
+robot_sends_are (Fixture  *f,
+                 gpointer  n)
+{
+  return robot_sends (f) == GPOINTER_TO_UINT (n);
+}
+
+static gboolean
+first_sent (Fixture  *f,
+            gpointer  job)
+{
+  return dd_job_get_state (job) == DD_JOB_SENT;
+}
+
+/* Three images, their uploads done; the first message is answered late:
+ * the second's place in the robot's minute is taken while it waits. */
+static DdJob *
+first_message_on_its_way (Fixture   *f,
+                          GPtrArray **jobs)
+{
+  g_autoptr(GPtrArray) images = make_images (3, 290);
+  g_autofree char *batch = add_batch (f, f->outbox, f->profile, images, NULL);
+
+  *jobs = dd_outbox_get_batch_jobs (f->outbox, batch);
+  dd_fake_server_set_latency (f->fake, 1500);
+  dd_outbox_start (f->outbox);
+  while (dd_fake_server_get_uploads (f->fake)->len < 3)
+    g_main_context_iteration (NULL, TRUE);
+  dd_fake_server_inject_fault (f->fake, DD_FAKE_FAULT_LATENCY, 1);
+
+  /* the message, and the next one's reservation, before any answer */
+  g_assert_true (wait_until (f, robot_sends_are, GUINT_TO_POINTER (2), 5000));
+  g_assert_cmpuint (dd_fake_server_get_messages (f->fake)->len, ==, 0);
+  return g_ptr_array_index (*jobs, 0);
+}
+
+/* The reservation taken ahead and then not used (the images after the
+ * first were removed meanwhile) is given back: the robot's minute counts
+ * only what was sent. */
+static void
+test_reservation_ahead_unused (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autoptr(GError) error = NULL;
+  DdJob *first;
+
+  if (f->fake == NULL)
+    return;
+
+  first = first_message_on_its_way (f, &jobs);
+  g_assert_true (outbox_remove (f->outbox, g_ptr_array_index (jobs, 1), &error));
+  g_assert_no_error (error);
+  g_assert_true (outbox_remove (f->outbox, g_ptr_array_index (jobs, 2), &error));
+  g_assert_no_error (error);
+
+  g_assert_true (wait_until (f, first_sent, first, 10000));
+  g_assert_true (wait_until (f, robot_sends_are, GUINT_TO_POINTER (1), 10000));
+  g_assert_cmpuint (dd_fake_server_get_messages (f->fake)->len, ==, 1);
+}
+
+/* Sending stops while the first message waits for its answer: the
+ * reservation taken for the next is given back with it. */
+static void
+test_reservation_ahead_stopped (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GPtrArray) jobs = NULL;
+
+  if (f->fake == NULL)
+    return;
+
+  first_message_on_its_way (f, &jobs);
+  outbox_close (f->outbox);
+  /* the first may have reached DingTalk: it counts */
+  g_assert_cmpuint (robot_sends (f), ==, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -542,6 +645,8 @@ main (int    argc,
   ADD ("transient-not-json", test_transient_not_json);
   ADD ("transient-gives-up", test_transient_gives_up);
   ADD ("permanent", test_permanent);
+  ADD ("reservation-ahead-unused", test_reservation_ahead_unused);
+  ADD ("reservation-ahead-stopped", test_reservation_ahead_stopped);
 
 #undef ADD
 

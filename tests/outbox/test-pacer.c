@@ -336,6 +336,30 @@ test_estimate (Fixture       *f,
   g_assert_cmpint (dd_robot_pacer_estimate (f->pacer, ROBOT, 1, 20), ==, 600 * SECOND);
 }
 
+/* A reservation given back (taken ahead, never sent) frees its place at
+ * once, for this process and for another one reading the file; one that
+ * was answered stays counted. */
+static void
+test_release (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(DdRobotPacer) other = new_pacer (f);
+  guint64 tickets[20];
+
+  for (guint i = 0; i < 20; i++)
+    g_assert_cmpint (reserve (f->pacer, 20, &tickets[i]), ==, 0);
+  g_assert_cmpint (reserve (f->pacer, 20, NULL), >, f->now);
+
+  dd_robot_pacer_answered (f->pacer, ROBOT, tickets[0]);
+  dd_robot_pacer_release (f->pacer, ROBOT, tickets[0]);   /* too late: it went */
+  g_assert_cmpint (reserve (f->pacer, 20, NULL), >, f->now);
+
+  dd_robot_pacer_release (f->pacer, ROBOT, tickets[19]);
+  drain (f);
+  g_assert_cmpint (reserve (other, 20, &tickets[19]), ==, 0);
+  g_assert_cmpint (reserve (f->pacer, 20, NULL), >, f->now);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -350,6 +374,7 @@ main (int    argc,
   ADD ("pause-is-shared", test_pause_is_shared);
   ADD ("shared-and-stale", test_shared_and_stale);
   ADD ("estimate", test_estimate);
+  ADD ("release", test_release);
   ADD ("unusable-file", test_unusable_file);
   g_test_add ("/pacer/damaged-file", Fixture, "{\"sends\": [[",
               fixture_set_up, test_damaged_file, fixture_tear_down);

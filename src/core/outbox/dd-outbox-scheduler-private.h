@@ -41,6 +41,12 @@ typedef struct {
   guint      generation;       /* bumped when the profile changed */
   GError    *trouble;          /* the last transient error, until DingTalk
                                 * answers again: retried, not failed */
+  /* the next message's reservation, asked for while one is on its way
+   * (dd-outbox-scheduler-send.c) */
+  guint64    ahead_ticket;     /* 0: none held */
+  gboolean   ahead_asked;      /* asked for, no answer yet */
+  gpointer   ahead_waiter;     /* the turn waiting for that answer */
+  guint      ahead_timeout_id; /* gives an unused one back */
 } Robot;
 
 struct _DdOutboxScheduler
@@ -83,6 +89,8 @@ Run    *_dd_scheduler_find_run       (DdOutboxScheduler *self,
                                       DdJob             *job,
                                       guint64            serial);
 gint64  _dd_scheduler_now            (DdOutboxScheduler *self);
+void    _dd_scheduler_stop_ahead     (DdOutboxScheduler *self,
+                                      Robot             *robot);
 Robot  *_dd_scheduler_get_robot      (DdOutboxScheduler *self,
                                       const char        *profile_id);
 void    _dd_scheduler_schedule_pump  (DdOutboxScheduler *self);

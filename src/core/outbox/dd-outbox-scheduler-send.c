@@ -183,20 +183,21 @@ message_sent_cb (GObject      *source,
   end_turn (op);
 }
 
+static void reserve_ahead (SendOp *op);
+
+/* The pacer answered for the turn's next message: 0, it goes now (with
+ * op->ticket), else the time to try again. */
 static void
-reserved_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+reserved (SendOp *op,
+          gint64  retry_at)
 {
-  SendOp *op = user_data;
   DdOutboxScheduler *self = op->self;
-  gint64 retry_at = dd_robot_pacer_reserve_finish (DD_ROBOT_PACER (source), result, &op->ticket, NULL);
   DdMessage *message;
 
   if (!self->started || self->runs == NULL || !group_still_ours (op) ||
       g_cancellable_is_cancelled (op->cancellable))
     {
-      dd_robot_pacer_answered (self->pacer, op->profile_id, op->ticket);
+      dd_robot_pacer_release (self->pacer, op->profile_id, op->ticket);
       end_turn (op);
       return;
     }
@@ -215,7 +216,7 @@ reserved_cb (GObject      *source,
 
   if (op->robot->profile == NULL)
     {
-      dd_robot_pacer_answered (self->pacer, op->profile_id, op->ticket);
+      dd_robot_pacer_release (self->pacer, op->profile_id, op->ticket);
       end_turn (op);
       return;
     }
@@ -236,13 +237,183 @@ reserved_cb (GObject      *source,
     }
   dd_client_send_async (self->client, op->robot->profile, message, op->cancellable,
                         message_sent_cb, op);
+  reserve_ahead (op);
+}
+
+static void
+reserved_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  SendOp *op = user_data;
+  gint64 retry_at = dd_robot_pacer_reserve_finish (DD_ROBOT_PACER (source), result, &op->ticket, NULL);
+
+  reserved (op, retry_at);
+}
+
+static guint
+robot_limit (DdOutboxScheduler *self,
+             DdProfile         *profile)
+{
+  return dd_profile_uses_app_robot (profile) ? 0 : self->sends_per_minute;
+}
+
+/* ---- the reservation ahead -------------------------------------------------
+ *
+ * Between DingTalk's answer to one message and the request of the next,
+ * the next one's reservation (a round trip to the pacer's thread and its
+ * file) cost about half a millisecond of every message.  So it is asked
+ * for while the message before is on its way, if the robot has more to
+ * send, and held by the robot for its next message, whichever turn that
+ * is.  Counting a send from a moment before it starts only holds the
+ * window longer: the limit still holds.  One not used soon, or when
+ * sending stops, is given back.
+ */
+
+/* An unused reservation is given back after this long. */
+#define AHEAD_UNUSED_MS 2000
+
+typedef struct {
+  DdOutboxScheduler *self;
+  Robot             *robot;
+  GCancellable      *stopped;   /* the scheduler's, when asked */
+} AheadOp;
+
+static void
+release_ahead (DdOutboxScheduler *self,
+               Robot             *robot)
+{
+  g_clear_handle_id (&robot->ahead_timeout_id, g_source_remove);
+  dd_robot_pacer_release (self->pacer, robot->id, robot->ahead_ticket);
+  robot->ahead_ticket = 0;
+}
+
+/* Sending stopped: the reservation held is given back, one still asked
+ * for when its answer comes; a turn waiting for it is over. */
+void
+_dd_scheduler_stop_ahead (DdOutboxScheduler *self,
+                          Robot             *robot)
+{
+  SendOp *waiter = g_steal_pointer (&robot->ahead_waiter);
+
+  release_ahead (self, robot);
+  if (waiter != NULL)
+    end_turn (waiter);
+}
+
+static gboolean
+ahead_unused_cb (gpointer user_data)
+{
+  AheadOp *ahead = user_data;
+
+  ahead->robot->ahead_timeout_id = 0;
+  release_ahead (ahead->self, ahead->robot);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+ahead_op_free (gpointer data)
+{
+  AheadOp *ahead = data;
+
+  g_object_unref (ahead->self);
+  g_clear_object (&ahead->stopped);
+  g_free (ahead);
+}
+
+static void
+ahead_reserved_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  AheadOp *ahead = user_data;
+  DdOutboxScheduler *self = ahead->self;
+  Robot *robot = ahead->robot;
+  SendOp *waiter = g_steal_pointer (&robot->ahead_waiter);
+  guint64 ticket = 0;
+  gint64 retry_at = dd_robot_pacer_reserve_finish (DD_ROBOT_PACER (source), result, &ticket, NULL);
+
+  robot->ahead_asked = FALSE;
+  if (retry_at != 0 || ahead->stopped == NULL || g_cancellable_is_cancelled (ahead->stopped))
+    {
+      /* nothing reserved, or sending stopped since */
+      dd_robot_pacer_release (self->pacer, robot->id, ticket);
+      ticket = 0;
+    }
+
+  if (waiter != NULL)
+    {
+      /* its turn came before this answer: it goes with it, or asks as
+       * any turn does (the pacer tells it when) */
+      if (ticket != 0)
+        {
+          waiter->ticket = ticket;
+          reserved (waiter, 0);
+        }
+      else if (waiter->robot->profile == NULL)
+        end_turn (waiter);
+      else
+        dd_robot_pacer_reserve_async (self->pacer, waiter->profile_id,
+                                      robot_limit (self, waiter->robot->profile),
+                                      NULL, reserved_cb, waiter);
+      ahead_op_free (ahead);
+      return;
+    }
+
+  if (ticket == 0)
+    {
+      ahead_op_free (ahead);
+      return;
+    }
+  robot->ahead_ticket = ticket;
+  robot->ahead_timeout_id = g_timeout_add_full (G_PRIORITY_DEFAULT, AHEAD_UNUSED_MS, ahead_unused_cb,
+                                                ahead, ahead_op_free);
+}
+
+/* Whether @robot has a message to send after this turn's. */
+static gboolean
+more_after (SendOp *op)
+{
+  DdOutboxScheduler *self = op->self;
+
+  if (op->index + 1 < op->messages->len)
+    return TRUE;
+  for (guint i = 0; i < self->jobs->len; i++)
+    {
+      DdJob *job = g_ptr_array_index (self->jobs, i);
+
+      if (g_str_equal (job->profile_id, op->robot->id) && !g_ptr_array_find (op->group, job, NULL))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The message of @op is on its way: the robot's next one reserved now. */
+static void
+reserve_ahead (SendOp *op)
+{
+  DdOutboxScheduler *self = op->self;
+  Robot *robot = op->robot;
+  AheadOp *ahead;
+
+  if (robot->ahead_ticket != 0 || robot->ahead_asked || robot->profile == NULL ||
+      !self->started || !more_after (op))
+    return;
+
+  ahead = g_new0 (AheadOp, 1);
+  ahead->self = g_object_ref (self);
+  ahead->robot = robot;
+  ahead->stopped = self->cancellable ? g_object_ref (self->cancellable) : NULL;
+  robot->ahead_asked = TRUE;
+  dd_robot_pacer_reserve_async (self->pacer, robot->id, robot_limit (self, robot->profile),
+                                NULL, ahead_reserved_cb, ahead);
 }
 
 static void
 send_message (SendOp *op)
 {
   DdProfile *profile = op->robot->profile;
-  guint limit;
+  Robot *robot = op->robot;
 
   if (profile == NULL)
     {
@@ -250,8 +421,25 @@ send_message (SendOp *op)
       end_turn (op);
       return;
     }
-  limit = dd_profile_uses_app_robot (profile) ? 0 : op->self->sends_per_minute;
-  dd_robot_pacer_reserve_async (op->self->pacer, op->profile_id, limit, NULL, reserved_cb, op);
+
+  /* the reservation taken ahead, or the answer to it awaited */
+  if (robot->ahead_ticket != 0)
+    {
+      g_clear_handle_id (&robot->ahead_timeout_id, g_source_remove);
+      op->ticket = robot->ahead_ticket;
+      robot->ahead_ticket = 0;
+      reserved (op, 0);
+      return;
+    }
+  if (robot->ahead_asked)
+    {
+      g_assert (robot->ahead_waiter == NULL);
+      robot->ahead_waiter = op;
+      return;
+    }
+
+  dd_robot_pacer_reserve_async (op->self->pacer, op->profile_id, robot_limit (op->self, profile),
+                                NULL, reserved_cb, op);
 }
 
 /* This turn's messages: those of the composition up to the first that

@@ -75,6 +75,7 @@ run_free (Run *run)
 static void
 robot_free (Robot *robot)
 {
+  g_clear_handle_id (&robot->ahead_timeout_id, g_source_remove);
   g_free (robot->id);
   g_clear_object (&robot->profile);
   g_clear_error (&robot->trouble);
@@ -400,6 +401,9 @@ dd_outbox_scheduler_stop (DdOutboxScheduler *self)
 
       robot->busy = robot->loading = FALSE;
       robot->turn++;
+      /* the reservation taken ahead is given back (one asked for, when
+       * its answer comes) */
+      _dd_scheduler_stop_ahead (self, robot);
     }
 }
 

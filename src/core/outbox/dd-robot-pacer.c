@@ -518,6 +518,7 @@ merge (Record       *record,
 typedef enum {
   CALL_RESERVE,
   CALL_ANSWERED,
+  CALL_RELEASE,
   CALL_PAUSE,
   CALL_READ,
 } CallKind;
@@ -530,7 +531,7 @@ typedef struct {
   gint64    window;
   gint64    margin;
   guint     limit;     /* CALL_RESERVE */
-  guint64   ticket;    /* CALL_RESERVE (made), CALL_ANSWERED */
+  guint64   ticket;    /* CALL_RESERVE (made), CALL_ANSWERED, CALL_RELEASE */
   gint64    until;     /* CALL_PAUSE */
   Record   *known;     /* what this process knew when it asked */
   /* results */
@@ -546,6 +547,20 @@ call_free (Call *call)
   record_free (call->record);
   record_free (call->known);
   g_free (call);
+}
+
+/* Forgets the send of @ticket, if it never started. */
+static void
+remove_unanswered (Record  *record,
+                   guint64  ticket)
+{
+  for (guint i = record->sends->len; i > 0; i--)
+    {
+      Send *send = &g_array_index (record->sends, Send, i - 1);
+
+      if (send->ticket == ticket && send->answered == 0)
+        g_array_remove_index (record->sends, i - 1);
+    }
 }
 
 static void
@@ -590,6 +605,10 @@ call_thread (GTask        *task,
           if (send->ticket == call->ticket && send->answered == 0)
             send->answered = MAX (call->now, send->start);
         }
+      break;
+
+    case CALL_RELEASE:
+      remove_unanswered (file.record, call->ticket);
       break;
 
     case CALL_PAUSE:
@@ -753,6 +772,32 @@ dd_robot_pacer_answered (DdRobotPacer *self,
     }
 
   call = call_new (CALL_ANSWERED, robot_id);
+  call->ticket = ticket;
+  run_call (self, call, NULL);
+}
+
+/**
+ * dd_robot_pacer_release:
+ *
+ * The message of @ticket was never sent (the reservation was taken
+ * ahead, or the message given up before it started): it no longer
+ * counts, here or in any process.
+ */
+void
+dd_robot_pacer_release (DdRobotPacer *self,
+                        const char   *robot_id,
+                        guint64       ticket)
+{
+  Call *call;
+
+  g_return_if_fail (DD_IS_ROBOT_PACER (self));
+  g_return_if_fail (robot_id != NULL);
+
+  if (ticket == 0)
+    return;
+  remove_unanswered (get_record (self, robot_id), ticket);
+
+  call = call_new (CALL_RELEASE, robot_id);
   call->ticket = ticket;
   run_call (self, call, NULL);
 }

@@ -50,6 +50,9 @@ gint64        dd_robot_pacer_reserve_finish  (DdRobotPacer        *self,
 void          dd_robot_pacer_answered        (DdRobotPacer        *self,
                                               const char          *robot_id,
                                               guint64              ticket);
+void          dd_robot_pacer_release         (DdRobotPacer        *self,
+                                              const char          *robot_id,
+                                              guint64              ticket);
 void          dd_robot_pacer_pause           (DdRobotPacer        *self,
                                               const char          *robot_id,
                                               gint64               until);
