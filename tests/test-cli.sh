@@ -505,6 +505,44 @@ for line in open(sys.argv[1]):
         names.update(re.findall(r"late-\d\.png", json.dumps(e.get("body"))))
 assert sorted(names) == ["late-%d.png" % i for i in range(1, 7)] and set(names.values()) == {1}, names
 PY
+
+# --- the user's settings (the window's Preferences) hold for send too;
+# GSettings' keyfile backend stands in for dconf
+mkdir -p "$XDG_CONFIG_HOME/glib-2.0/settings"
+printf '[io/github/dingdrop/DingDrop]\nkeep-history-images=true\nconcurrent-uploads=1\n' \
+  >"$XDG_CONFIG_HOME/glib-2.0/settings/keyfile"
+for i in 1 2 3 4 5; do convert -size 320x200 "xc:#26a269" -fill white -draw "circle 160,100 $((i * 20)),50" "$work/set-$i.png"; done
+kept () { find "$XDG_DATA_HOME/dingdrop/outbox/jobs" -name original | wc -l; }
+kept_before=$(kept)
+log_before=$(wc -l <"$work/slow.log")
+GSETTINGS_BACKEND=keyfile "$dingdrop" send --profile late "$work"/set-1.png "$work"/set-2.png "$work"/set-3.png \
+  >"$work/set.out" 2>&1
+expect_eq "send with the user's settings exits 0" 0 $?
+expect_eq "keep-history-images: the copies of the sent images stay, for the history" \
+  $((kept_before + 3)) "$(kept)"
+check "concurrent-uploads=1: each upload begins once the one before is answered" \
+  python3 - "$work/slow.log" "$log_before" <<'PY'
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()[int(sys.argv[2]):]
+# the fake logs a request when it answers it, 700 ms after it came
+ups = sorted((e["handled_at_ms"] - 700, e["handled_at_ms"])
+             for e in map(json.loads, lines) if e.get("path") == "/media/upload")
+assert len(ups) == 3, ups
+for (_, answered), (began, _) in zip(ups, ups[1:]):
+    assert began >= answered - 20, ups
+PY
+
+printf 'sends-per-minute=1\n' >>"$XDG_CONFIG_HOME/glib-2.0/settings/keyfile"
+GSETTINGS_BACKEND=keyfile "$dingdrop" send --profile late "$work"/set-4.png "$work"/set-5.png \
+  >"$work/set-rate.out" 2>"$work/set-rate.err" &
+send_pid=$!
+i=0
+while ! grep -q 'messages\? a minute' "$work/set-rate.err" 2>/dev/null && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+check "sends-per-minute=1: send says it keeps to the setting, and waits" \
+  sh -c "grep -q 'your settings allow a robot 1 message a minute: sending these takes' '$work/set-rate.err' && kill -0 $send_pid"
+kill -INT "$send_pid"
+wait "$send_pid"
+rm -f "$XDG_CONFIG_HOME/glib-2.0/settings/keyfile"
 kill "$fake3_pid" 2>/dev/null; wait "$fake3_pid" 2>/dev/null
 
 echo "1..$n"

@@ -28,6 +28,7 @@ open_outbox (DdProfileStore **out_store)
     }
 
   outbox = dd_outbox_new (NULL, dd_client_get_default (), store);
+  dd_cli_apply_settings (outbox);
   dd_outbox_load_async (outbox, NULL, dd_cli_store_result_cb, &result);
   if (!dd_outbox_load_finish (outbox, dd_cli_wait_for_result (&result), &error))
     {

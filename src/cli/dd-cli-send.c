@@ -29,12 +29,27 @@ dd_cli_tell_wait (DdOutbox  *outbox,
                   gboolean   name_robot)
 {
   gint64 wait = dd_outbox_estimate (outbox, dd_profile_get_id (profile), 0);
+  guint limit = dd_outbox_get_sends_per_minute (outbox);
   g_autofree char *about = NULL;
 
   if (wait <= 0)
     return;
   about = dd_outbox_describe_wait (wait);
-  if (name_robot)
+  if (limit < DD_OUTBOX_DEFAULT_SENDS_PER_MINUTE && name_robot)
+    /* Translators: the limit set in Preferences ("Messages per minute");
+     * "… sending these to “Team A” takes about 2 minutes." */
+    g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                             "dingdrop: your settings allow a robot %u message a minute: sending these to “%s” takes %s.\n",
+                             "dingdrop: your settings allow a robot %u messages a minute: sending these to “%s” takes %s.\n",
+                             limit),
+                limit, dd_profile_get_name (profile), about);
+  else if (limit < DD_OUTBOX_DEFAULT_SENDS_PER_MINUTE)
+    g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                             "dingdrop: your settings allow a robot %u message a minute: sending these takes %s.\n",
+                             "dingdrop: your settings allow a robot %u messages a minute: sending these takes %s.\n",
+                             limit),
+                limit, about);
+  else if (name_robot)
     /* Translators: "… sending these to “Team A” takes about 2 minutes." */
     g_printerr (_("dingdrop: DingTalk allows a robot 20 messages a minute: sending these to “%s” takes %s.\n"),
                 dd_profile_get_name (profile), about);
@@ -238,6 +253,8 @@ dd_cli_send (int    argc,
           load.n_loading++;
           dd_secrets_load_async (g_ptr_array_index (profiles, i), NULL, secrets_loaded_cb, &load);
         }
+      /* the user's settings, read while the keyring is asked */
+      dd_cli_apply_settings (outbox);
       /* GIO's proxy resolver (its modules, GNOME's proxy settings) is
        * loaded with the first connection: 5-8 ms, here while the
        * keyring is asked instead of before the token request */

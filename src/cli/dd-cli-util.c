@@ -52,6 +52,30 @@ dd_cli_close_outbox (DdOutbox *outbox)
   dd_outbox_close_finish (outbox, dd_cli_wait_for_result (&result));
 }
 
+/* The user's settings that are the outbox's (the window's Preferences),
+ * so that `dingdrop send` and `outbox resume` keep to them as the window
+ * does.  Where the schema is not installed (a build tree), the outbox's
+ * defaults, which are the schema's. */
+void
+dd_cli_apply_settings (DdOutbox *outbox)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettings) settings = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema == NULL)
+    {
+      g_debug ("No GSettings schema %s: the outbox's defaults", APP_ID);
+      return;
+    }
+  settings = g_settings_new_full (schema, NULL, NULL);
+  dd_outbox_set_keep_history_images (outbox, g_settings_get_boolean (settings, "keep-history-images"));
+  dd_outbox_set_max_concurrent_uploads (outbox, g_settings_get_uint (settings, "concurrent-uploads"));
+  dd_outbox_set_sends_per_minute (outbox, g_settings_get_uint (settings, "sends-per-minute"));
+}
+
 DdProfileStore *
 dd_cli_open_store (GError **error)
 {

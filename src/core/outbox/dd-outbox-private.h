@@ -37,6 +37,7 @@ struct _DdOutbox
   DdClockFunc        clock;
   gpointer           clock_data;
   gboolean           keep_history_images;
+  guint              sends_per_minute;
   gboolean           no_thumbnails;   /* dd_outbox_set_make_thumbnails() */
 
   gboolean           loaded;          /* manages the whole folder, not only its own jobs */

@@ -202,7 +202,8 @@ dd_outbox_new (const char     *directory,
   self->media = dd_media_cache_new (self->directory, self->queue);
   self->scheduler = dd_outbox_scheduler_new (client, profiles, self->store, self->pacer, self->media);
   dd_outbox_scheduler_set_max_uploads (self->scheduler, DD_OUTBOX_DEFAULT_CONCURRENT_UPLOADS);
-  dd_outbox_scheduler_set_sends_per_minute (self->scheduler, DD_OUTBOX_DEFAULT_SENDS_PER_MINUTE);
+  self->sends_per_minute = DD_OUTBOX_DEFAULT_SENDS_PER_MINUTE;
+  dd_outbox_scheduler_set_sends_per_minute (self->scheduler, self->sends_per_minute);
   g_signal_connect (self->scheduler, "job-finished", G_CALLBACK (job_finished_cb), self);
   g_signal_connect (self->scheduler, "robot-changed", G_CALLBACK (robot_changed_cb), self);
   g_signal_connect (self->scheduler, "thumbnail-done", G_CALLBACK (thumbnail_done_cb), self);
@@ -893,8 +894,15 @@ dd_outbox_set_sends_per_minute (DdOutbox *self,
                                 guint     n)
 {
   g_return_if_fail (DD_IS_OUTBOX (self));
-  dd_outbox_scheduler_set_sends_per_minute (self->scheduler,
-                                            CLAMP (n, 1, DD_OUTBOX_DEFAULT_SENDS_PER_MINUTE));
+  self->sends_per_minute = CLAMP (n, 1, DD_OUTBOX_DEFAULT_SENDS_PER_MINUTE);
+  dd_outbox_scheduler_set_sends_per_minute (self->scheduler, self->sends_per_minute);
+}
+
+guint
+dd_outbox_get_sends_per_minute (DdOutbox *self)
+{
+  g_return_val_if_fail (DD_IS_OUTBOX (self), DD_OUTBOX_DEFAULT_SENDS_PER_MINUTE);
+  return self->sends_per_minute;
 }
 
 /**
