@@ -360,6 +360,33 @@ test_release (Fixture       *f,
   g_assert_cmpint (reserve (f->pacer, 20, NULL), >, f->now);
 }
 
+/* A process that read a reservation before it was given back does not
+ * bring it back: its next call writes what it knew into the file, and
+ * the place must stay free for everybody. */
+static void
+test_release_not_undone (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(DdRobotPacer) other = new_pacer (f);
+  g_autoptr(DdRobotPacer) third = new_pacer (f);
+  guint64 ticket = 0;
+
+  for (guint i = 0; i < 19; i++)
+    g_assert_cmpint (reserve (f->pacer, 20, NULL), ==, 0);
+  g_assert_cmpint (reserve (f->pacer, 20, &ticket), ==, 0);
+  dd_robot_pacer_refresh (other, ROBOT);   /* it sees all 20 */
+  drain (f);
+  g_assert_cmpint (reserve (other, 20, NULL), >, f->now);
+
+  dd_robot_pacer_release (f->pacer, ROBOT, ticket);
+  drain (f);
+  f->now += SECOND;
+  dd_robot_pacer_pause (other, ROBOT, 0);  /* any call: it writes what it knew */
+  drain (f);
+  g_assert_cmpint (reserve (third, 20, NULL), ==, 0);
+  g_assert_cmpint (reserve (other, 20, NULL), >, f->now);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -375,6 +402,7 @@ main (int    argc,
   ADD ("shared-and-stale", test_shared_and_stale);
   ADD ("estimate", test_estimate);
   ADD ("release", test_release);
+  ADD ("release-not-undone", test_release_not_undone);
   ADD ("unusable-file", test_unusable_file);
   g_test_add ("/pacer/damaged-file", Fixture, "{\"sends\": [[",
               fixture_set_up, test_damaged_file, fixture_tear_down);

@@ -44,6 +44,7 @@ typedef struct {
   /* the next message's reservation, asked for while one is on its way
    * (dd-outbox-scheduler-send.c) */
   guint64    ahead_ticket;     /* 0: none held */
+  guint      ahead_generation; /* the profile's when it was taken */
   gboolean   ahead_asked;      /* asked for, no answer yet */
   gpointer   ahead_waiter;     /* the turn waiting for that answer */
   guint      ahead_timeout_id; /* gives an unused one back */

@@ -366,6 +366,7 @@ ahead_reserved_cb (GObject      *source,
       return;
     }
   robot->ahead_ticket = ticket;
+  robot->ahead_generation = robot->generation;
   robot->ahead_timeout_id = g_timeout_add_full (G_PRIORITY_DEFAULT, AHEAD_UNUSED_MS, ahead_unused_cb,
                                                 ahead, ahead_op_free);
 }
@@ -422,7 +423,13 @@ send_message (SendOp *op)
       return;
     }
 
-  /* the reservation taken ahead, or the answer to it awaited */
+  /* the reservation taken ahead, or the answer to it awaited; not one
+   * taken before the robot changed (an app robot's is not counted) or
+   * before another process recorded a pause */
+  if (robot->ahead_ticket != 0 &&
+      (robot->ahead_generation != robot->generation ||
+       dd_robot_pacer_get_paused_until (op->self->pacer, robot->id) != 0))
+    release_ahead (op->self, robot);
   if (robot->ahead_ticket != 0)
     {
       g_clear_handle_id (&robot->ahead_timeout_id, g_source_remove);

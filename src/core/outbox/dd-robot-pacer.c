@@ -3,6 +3,9 @@
  *
  *   <outbox>/robots/<robot>.json   {"paused-until": µs,
  *                                   "sends": [[start, answered, ticket], …]}
+ *                                  a send given back (never sent) is
+ *                                  [start, start, ticket, 1], kept a while
+ *                                  so that no process counts it again
  *   <outbox>/robots/<robot>.lock   flock()ed while one process reads and
  *                                  writes the .json
  *
@@ -40,9 +43,10 @@
 #define PENDING_RETRY_US (G_GINT64_CONSTANT (200) * 1000)
 
 typedef struct {
-  gint64  start;
-  gint64  answered;   /* 0: not yet */
-  guint64 ticket;
+  gint64   start;
+  gint64   answered;   /* 0: not yet */
+  guint64  ticket;
+  gboolean released;   /* given back: counts for nothing, remembered only */
 } Send;
 
 typedef struct {
@@ -321,11 +325,14 @@ robot_file_open (RobotFile  *file,
             if (JSON_NODE_HOLDS_VALUE (element))
               send.start = send.answered = int_or_zero (element);
             else if (JSON_NODE_HOLDS_ARRAY (element) &&
-                     json_array_get_length (entry = json_node_get_array (element)) == 3)
+                     (json_array_get_length (entry = json_node_get_array (element)) == 3 ||
+                      json_array_get_length (entry) == 4))
               {
                 send.start = int_or_zero (json_array_get_element (entry, 0));
                 send.answered = int_or_zero (json_array_get_element (entry, 1));
                 send.ticket = (guint64) int_or_zero (json_array_get_element (entry, 2));
+                if (json_array_get_length (entry) == 4)
+                  send.released = int_or_zero (json_array_get_element (entry, 3)) != 0;
               }
             else
               continue;
@@ -406,6 +413,8 @@ robot_file_save (RobotFile *file)
       json_builder_add_int_value (builder, send->start);
       json_builder_add_int_value (builder, send->answered);
       json_builder_add_int_value (builder, (gint64) send->ticket);
+      if (send->released)
+        json_builder_add_int_value (builder, 1);
       json_builder_end_array (builder);
     }
   json_builder_end_array (builder);
@@ -418,12 +427,16 @@ robot_file_save (RobotFile *file)
     g_warning ("Could not save the robot’s sends: %s", error->message);
 }
 
-/* When a send stops counting; G_MAXINT64 while it is not answered. */
+/* When a send stops counting; G_MAXINT64 while it is not answered.  A
+ * send given back is remembered as long as a process that saw it before
+ * could still count it (see merge()). */
 static gint64
 expiry (const Send *send,
         gint64      window,
         gint64      margin)
 {
+  if (send->released)
+    return send->start + STALE_SEND_US + window + margin;
   return send->answered != 0 ? send->answered + window + margin : G_MAXINT64;
 }
 
@@ -471,7 +484,11 @@ next_slot (const Record *record,
 
   for (guint i = 0; i < record->sends->len; i++)
     {
-      e = expiry (&g_array_index (record->sends, Send, i), window, margin);
+      const Send *send = &g_array_index (record->sends, Send, i);
+
+      if (send->released)
+        continue;
+      e = expiry (send, window, margin);
       if (e > t)
         g_array_append_val (expiries, e);
     }
@@ -507,6 +524,8 @@ merge (Record       *record,
               found = TRUE;
               if (have->answered == 0)
                 have->answered = send->answered;
+              /* given back stays given back, whoever still counts it */
+              have->released |= send->released;
             }
         }
       if (!found)
@@ -549,17 +568,21 @@ call_free (Call *call)
   g_free (call);
 }
 
-/* Forgets the send of @ticket, if it never started. */
+/* The send of @ticket, if it never started, counts for nothing from now.
+ * Not removed: a process that read it before would add it back. */
 static void
-remove_unanswered (Record  *record,
-                   guint64  ticket)
+mark_released (Record  *record,
+               guint64  ticket)
 {
-  for (guint i = record->sends->len; i > 0; i--)
+  for (guint i = 0; i < record->sends->len; i++)
     {
-      Send *send = &g_array_index (record->sends, Send, i - 1);
+      Send *send = &g_array_index (record->sends, Send, i);
 
       if (send->ticket == ticket && send->answered == 0)
-        g_array_remove_index (record->sends, i - 1);
+        {
+          send->released = TRUE;
+          send->answered = send->start;
+        }
     }
 }
 
@@ -608,7 +631,7 @@ call_thread (GTask        *task,
       break;
 
     case CALL_RELEASE:
-      remove_unanswered (file.record, call->ticket);
+      mark_released (file.record, call->ticket);
       break;
 
     case CALL_PAUSE:
@@ -795,7 +818,7 @@ dd_robot_pacer_release (DdRobotPacer *self,
 
   if (ticket == 0)
     return;
-  remove_unanswered (get_record (self, robot_id), ticket);
+  mark_released (get_record (self, robot_id), ticket);
 
   call = call_new (CALL_RELEASE, robot_id);
   call->ticket = ticket;
