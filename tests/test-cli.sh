@@ -55,6 +55,11 @@ expect_eq () {  # expect_eq DESCRIPTION EXPECTED ACTUAL
   if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "expected: $2" "got: $3"; fi
 }
 
+wait_grep () {  # wait_grep FILE REGEX: until a line of FILE matches (at most 15 s)
+  i=0
+  while ! grep -q "$2" "$1" 2>/dev/null && [ $i -lt 300 ]; do sleep 0.05; i=$((i + 1)); done
+}
+
 # --- usage lines name the whole command, each argument once
 LC_ALL=C.UTF-8 LANGUAGE=C "$dingdrop" profile add --help >"$work/help.out" 2>&1
 check "profile add --help names the command and its argument once" \
@@ -481,8 +486,7 @@ for i in 1 2 3 4 5 6; do convert -size 320x200 "xc:#3584e4" -fill white -draw "r
 
 "$dingdrop" send --profile late "$work"/late-*.png >"$work/late.out" 2>"$work/late.err" &
 send_pid=$!
-i=0
-while ! grep -q '^sent ' "$work/late.out" 2>/dev/null && [ $i -lt 300 ]; do sleep 0.05; i=$((i + 1)); done
+wait_grep "$work/late.out" '^sent '
 check "the first image's result is printed while the others are still on their way" \
   sh -c "grep -qx 'sent $work/late-1.png' '$work/late.out' && kill -0 $send_pid"
 kill -INT "$send_pid"
@@ -536,8 +540,7 @@ printf 'sends-per-minute=1\n' >>"$XDG_CONFIG_HOME/glib-2.0/settings/keyfile"
 GSETTINGS_BACKEND=keyfile "$dingdrop" send --profile late "$work"/set-4.png "$work"/set-5.png \
   >"$work/set-rate.out" 2>"$work/set-rate.err" &
 send_pid=$!
-i=0
-while ! grep -q 'messages\? a minute' "$work/set-rate.err" 2>/dev/null && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+wait_grep "$work/set-rate.err" 'messages\? a minute'
 check "sends-per-minute=1: send says it keeps to the setting, and waits" \
   sh -c "grep -q 'your settings allow a robot 1 message a minute: sending these takes' '$work/set-rate.err' && kill -0 $send_pid"
 kill -INT "$send_pid"
