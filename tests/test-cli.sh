@@ -545,6 +545,12 @@ check "sends-per-minute=1: send says it keeps to the setting, and waits" \
   sh -c "grep -q 'your settings allow a robot 1 message a minute: sending these takes' '$work/set-rate.err' && kill -0 $send_pid"
 kill -INT "$send_pid"
 wait "$send_pid"
+
+printf '[io/github/dingdrop/DingDrop]\nmax-megapixels=1\n' >"$XDG_CONFIG_HOME/glib-2.0/settings/keyfile"
+convert -size 1200x900 "xc:#c01c28" "$work/set-big.png"
+GSETTINGS_BACKEND=keyfile "$dingdrop" send --profile late "$work/set-big.png" >"$work/set-big.out" 2>&1
+expect_eq "max-megapixels=1: a 1.08-megapixel image is refused (exit 1)" 1 $?
+check "…saying its size" grep -q "^failed $work/set-big.png: .*1200 × 900" "$work/set-big.out"
 rm -f "$XDG_CONFIG_HOME/glib-2.0/settings/keyfile"
 kill "$fake3_pid" 2>/dev/null; wait "$fake3_pid" 2>/dev/null
 

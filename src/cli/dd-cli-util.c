@@ -74,6 +74,7 @@ dd_cli_apply_settings (DdOutbox *outbox)
   dd_outbox_set_keep_history_images (outbox, g_settings_get_boolean (settings, "keep-history-images"));
   dd_outbox_set_max_concurrent_uploads (outbox, g_settings_get_uint (settings, "concurrent-uploads"));
   dd_outbox_set_sends_per_minute (outbox, g_settings_get_uint (settings, "sends-per-minute"));
+  dd_outbox_set_max_megapixels (outbox, g_settings_get_uint (settings, "max-megapixels"));
 }
 
 DdProfileStore *

@@ -259,6 +259,7 @@ settings_changed_cb (DdApplication *self)
   dd_outbox_set_keep_history_images (self->outbox, g_settings_get_boolean (self->settings, "keep-history-images"));
   dd_outbox_set_max_concurrent_uploads (self->outbox, g_settings_get_uint (self->settings, "concurrent-uploads"));
   dd_outbox_set_sends_per_minute (self->outbox, g_settings_get_uint (self->settings, "sends-per-minute"));
+  dd_outbox_set_max_megapixels (self->outbox, g_settings_get_uint (self->settings, "max-megapixels"));
 }
 
 static void

@@ -1462,6 +1462,37 @@ test_added_file_is_a_copy (Fixture       *f,
   g_unlink (fifo);
 }
 
+/* The "max-megapixels" setting: an image with more pixels fails before it
+ * is decoded, saying the limit; one within it goes. */
+static void
+test_max_megapixels (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GPtrArray) images = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autofree char *batch = NULL;
+  DdJob *big, *small;
+
+  if (f->fake == NULL)
+    return;
+
+  g_ptr_array_add (images, make_png (1200, 900, 72));   /* 1.08 MP */
+  g_ptr_array_add (images, make_png (800, 600, 73));    /* 0.48 MP */
+  dd_outbox_set_max_megapixels (f->outbox, 1);
+  batch = add_batch (f, f->outbox, f->profile, images, NULL);
+  jobs = dd_outbox_get_batch_jobs (f->outbox, batch);
+  big = jobs->pdata[0];
+  small = jobs->pdata[1];
+  dd_outbox_start (f->outbox);
+  g_assert_true (wait_until (f, batch_done, batch, 20000));
+
+  g_assert_cmpint (dd_job_get_state (big), ==, DD_JOB_FAILED);
+  g_assert_nonnull (strstr (dd_job_get_error_message (big), "1200 × 900"));
+  g_assert_null (dd_job_get_media_id (big));
+  g_assert_cmpint (dd_job_get_state (small), ==, DD_JOB_SENT);
+  g_assert_cmpuint (dd_fake_server_get_uploads (f->fake)->len, ==, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1495,6 +1526,7 @@ main (int    argc,
   ADD ("prepared-shares-bytes", test_prepared_shares_bytes);
   ADD ("leftover-bytes-dropped", test_leftover_bytes_dropped);
   ADD ("added-file-is-a-copy", test_added_file_is_a_copy);
+  ADD ("max-megapixels", test_max_megapixels);
   g_test_add_func ("/outbox/source-copy-file", test_source_copy_file);
   g_test_add ("/outbox/no-thumbnails", Fixture, GINT_TO_POINTER (FALSE),
               fixture_set_up, test_no_thumbnails, fixture_tear_down);

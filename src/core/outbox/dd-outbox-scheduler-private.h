@@ -64,6 +64,7 @@ struct _DdOutboxScheduler
   gpointer        clock_data;
   guint           max_uploads;
   guint           max_prepares;
+  guint64         max_pixels;    /* 0: the image code's default */
   guint           sends_per_minute;
 
   GPtrArray      *jobs;        /* DdJob, in the user's order */

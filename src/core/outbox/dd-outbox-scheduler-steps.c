@@ -108,6 +108,8 @@ _dd_scheduler_start_prepare (DdOutboxScheduler *self,
   DdImageOptions options;
 
   dd_image_options_init_default (&options);
+  if (self->max_pixels > 0)
+    options.max_pixels = self->max_pixels;
   options.max_bytes = dd_profile_get_max_image_bytes (robot->profile);
   options.keep_metadata = dd_profile_get_keep_metadata (robot->profile);
 

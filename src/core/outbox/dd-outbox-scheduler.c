@@ -215,6 +215,16 @@ dd_outbox_scheduler_set_max_uploads (DdOutboxScheduler *self,
   _dd_scheduler_schedule_pump (self);
 }
 
+/* Images with more pixels are refused before they are decoded; 0 for
+ * the default (100 megapixels).  For the images prepared from now. */
+void
+dd_outbox_scheduler_set_max_pixels (DdOutboxScheduler *self,
+                                    guint64            n)
+{
+  g_return_if_fail (DD_IS_OUTBOX_SCHEDULER (self));
+  self->max_pixels = n;
+}
+
 void
 dd_outbox_scheduler_set_sends_per_minute (DdOutboxScheduler *self,
                                           guint              n)

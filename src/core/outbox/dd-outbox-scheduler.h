@@ -52,6 +52,8 @@ void               dd_outbox_scheduler_set_max_uploads (DdOutboxScheduler *self,
                                                       guint              n);
 void               dd_outbox_scheduler_set_sends_per_minute (DdOutboxScheduler *self,
                                                       guint              n);
+void               dd_outbox_scheduler_set_max_pixels (DdOutboxScheduler *self,
+                                                      guint64            n);
 
 void               dd_outbox_scheduler_start         (DdOutboxScheduler *self);
 void               dd_outbox_scheduler_stop          (DdOutboxScheduler *self);

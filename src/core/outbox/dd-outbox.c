@@ -898,6 +898,16 @@ dd_outbox_set_sends_per_minute (DdOutbox *self,
   dd_outbox_scheduler_set_sends_per_minute (self->scheduler, self->sends_per_minute);
 }
 
+/* The largest image prepared, in megapixels (the "max-megapixels"
+ * setting); 0 for the default. */
+void
+dd_outbox_set_max_megapixels (DdOutbox *self,
+                              guint     megapixels)
+{
+  g_return_if_fail (DD_IS_OUTBOX (self));
+  dd_outbox_scheduler_set_max_pixels (self->scheduler, (guint64) megapixels * 1000 * 1000);
+}
+
 guint
 dd_outbox_get_sends_per_minute (DdOutbox *self)
 {

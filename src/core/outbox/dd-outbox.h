@@ -74,6 +74,8 @@ gint64      dd_outbox_now                 (DdOutbox            *self);     /* by
 void        dd_outbox_set_max_concurrent_uploads (DdOutbox     *self,
                                            guint                n);
 guint       dd_outbox_get_sends_per_minute (DdOutbox           *self);
+void        dd_outbox_set_max_megapixels (DdOutbox             *self,
+                                          guint                 megapixels);
 void        dd_outbox_set_sends_per_minute (DdOutbox           *self,
                                            guint                n);
 void        dd_outbox_set_keep_history_images (DdOutbox        *self,
