@@ -112,6 +112,36 @@ thumbnail_thread (GTask        *task,
 }
 
 static void
+thumbnail_pool_func (gpointer data,
+                     gpointer user_data)
+{
+  g_autoptr(GTask) task = data;
+
+  /* a row gone before its turn came */
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  thumbnail_thread (task, g_task_get_source_object (task), g_task_get_task_data (task),
+                    g_task_get_cancellable (task));
+}
+
+/* A dropped folder of photos makes all its rows at once.  Each thumbnail
+ * holds its file's bytes (megabytes) while it decodes: in GTask's shared
+ * pool ten or more ran side by side, and 50 photos of 4000×3000 took the
+ * window's peak RSS from 118 MB to over 150 MB (tests/bench/footprint).
+ * A pool as wide as the machine makes them as fast, in the rows' order. */
+static GThreadPool *
+thumbnail_pool (void)
+{
+  static GThreadPool *pool;
+
+  if (g_once_init_enter (&pool))
+    g_once_init_leave (&pool, g_thread_pool_new (thumbnail_pool_func, NULL,
+                                                 (int) CLAMP (g_get_num_processors (), 1, 4),
+                                                 FALSE, NULL));
+  return pool;
+}
+
+static void
 thumbnail_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
@@ -174,9 +204,8 @@ dd_queue_item_load_thumbnail (DdQueueItem *self,
 
   task = g_task_new (self, self->cancellable, thumbnail_cb, NULL);
   g_task_set_source_tag (task, dd_queue_item_load_thumbnail);
-  g_task_set_return_on_cancel (task, TRUE);
   g_task_set_task_data (task, op, (GDestroyNotify) thumbnail_op_free);
-  g_task_run_in_thread (task, thumbnail_thread);
+  g_thread_pool_push (thumbnail_pool (), g_steal_pointer (&task), NULL);
 }
 
 static void job_state_cb (DdQueueItem *self);
