@@ -101,6 +101,19 @@ expect_eq "one gettoken request for the batch" 1 "$(count /gettoken true)"
 expect_eq "two uploads accepted" 2 "$(count /media/upload true)"
 expect_eq "two signed messages accepted" 2 "$(count /robot/send true)"
 
+# --- the next run takes that access token from the keyring, not DingTalk
+convert -size 800x600 gradient:'#26a269-#f6f5f4' "$work/c.png"
+"$dingdrop" send "$work/c.png" >"$work/send2.out" 2>&1
+expect_eq "a second send exits 0" 0 $?
+expect_eq "…with the first run's access token: no second gettoken request" 1 "$(count /gettoken true)"
+expect_eq "…its image uploaded with that token" 3 "$(count /media/upload true)"
+app_token=$(python3 -c "
+import json, sys
+print([e for e in map(json.loads, open(sys.argv[1])) if e['path'] == '/gettoken'][0]['access_token'])
+" "$work/fake.log")
+check "…a token kept in no file of DingDrop's" \
+  sh -c "[ -n '$app_token' ] && ! grep -rqF '$app_token' '$XDG_CONFIG_HOME' '$XDG_DATA_HOME' '$XDG_CACHE_HOME' '$XDG_STATE_HOME'"
+
 # --- JSON output and standard input
 "$dingdrop" send --json --album --caption "日报 截图" - <"$work/a.png" >"$work/json.out" 2>&1
 expect_eq "send - (standard input) exits 0" 0 $?

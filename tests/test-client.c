@@ -12,6 +12,7 @@
 #include "dd-error.h"
 #include "dd-fake-server.h"
 #include "dd-message.h"
+#include "dd-profile-private.h"
 
 #define APP_KEY    "dingappkey"
 #define APP_SECRET "app-secret-+/="
@@ -202,6 +203,93 @@ test_token_expiry (Fixture       *f,
   c = upload (f, f->profile, png, "c.png", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (dd_fake_server_get_n_token_requests (f->fake), ==, 2);
+}
+
+/* A new client, as in the next process, with the profile as the keyring
+ * gave it back. */
+static void
+new_client (Fixture *f)
+{
+  g_clear_object (&f->client);
+  f->client = dd_client_new ();
+  dd_client_set_timeout (f->client, 5);
+}
+
+/* The token kept with the profile's secrets (what an earlier process
+ * fetched) is used while it is good, only for the app and AppSecret it
+ * is for, not within the margin of its expiry; one that DingTalk refuses
+ * is replaced by the new one. */
+static void
+test_token_saved (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GBytes) png = make_png (32, 32, 1);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *media_id = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *for_key = NULL;
+  const char *key = NULL;
+  gint64 expires = 0, now = g_get_real_time () / G_USEC_PER_SEC;
+
+  g_assert_null (dd_profile_get_saved_token (f->profile, FALSE, NULL, NULL));
+  media_id = upload (f, f->profile, png, "a.png", &error);
+  g_assert_no_error (error);
+  first = g_strdup (dd_profile_get_saved_token (f->profile, FALSE, &key, &expires));
+  for_key = g_strdup (key);
+  g_assert_nonnull (first);
+  g_assert_nonnull (for_key);
+  /* DingTalk's two hours, in Unix time */
+  g_assert_cmpint (expires, >=, now + 7200 - 5);
+  g_assert_cmpint (expires, <=, now + 7200 + 5);
+  g_assert_cmpuint (dd_fake_server_get_n_token_requests (f->fake), ==, 1);
+
+  /* the next process asks DingTalk for none */
+  new_client (f);
+  g_clear_pointer (&media_id, g_free);
+  media_id = upload (f, f->profile, png, "b.png", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (media_id);
+  g_assert_cmpuint (dd_fake_server_get_n_token_requests (f->fake), ==, 1);
+  g_assert_cmpuint (dd_client_get_n_token_fetches (f->client), ==, 0);
+
+  /* refused (it expired at DingTalk): a new one, kept in its place */
+  dd_fake_server_expire_tokens (f->fake);
+  new_client (f);
+  g_clear_pointer (&media_id, g_free);
+  media_id = upload (f, f->profile, png, "c.png", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (dd_fake_server_get_n_token_requests (f->fake), ==, 2);
+  g_assert_cmpstr (dd_profile_get_saved_token (f->profile, FALSE, NULL, NULL), !=, first);
+  g_assert_nonnull (dd_profile_get_saved_token (f->profile, FALSE, NULL, NULL));
+
+  /* within five minutes of its expiry: not used */
+  dd_profile_set_saved_token (f->profile, FALSE, for_key,
+                              dd_profile_get_saved_token (f->profile, FALSE, NULL, NULL), now + 120);
+  new_client (f);
+  g_clear_pointer (&media_id, g_free);
+  media_id = upload (f, f->profile, png, "d.png", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (dd_fake_server_get_n_token_requests (f->fake), ==, 3);
+
+  /* a clock far behind the token's expiry: not trusted */
+  dd_profile_set_saved_token (f->profile, FALSE, for_key,
+                              dd_profile_get_saved_token (f->profile, FALSE, NULL, NULL),
+                              now + 3 * 24 * 60 * 60);
+  new_client (f);
+  g_clear_pointer (&media_id, g_free);
+  media_id = upload (f, f->profile, png, "e.png", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (dd_fake_server_get_n_token_requests (f->fake), ==, 4);
+
+  /* another AppSecret: that app's token is not this one's (DingTalk
+   * refuses the wrong secret, so the token request is seen to fail) */
+  dd_profile_set_app_secret (f->profile, "another-app-secret");
+  new_client (f);
+  g_clear_pointer (&media_id, g_free);
+  media_id = upload (f, f->profile, png, "f.png", &error);
+  g_assert_null (media_id);
+  g_assert_error (error, DD_ERROR, DD_ERROR_BAD_APP_CREDENTIALS);
+  g_assert_cmpuint (dd_fake_server_get_n_token_requests (f->fake), ==, 5);
 }
 
 static void
@@ -651,6 +739,7 @@ main (int    argc,
   ADD ("token-shared", test_token_shared);
   ADD ("token-refresh", test_token_refresh);
   ADD ("token-expiry", test_token_expiry);
+  ADD ("token-saved", test_token_saved);
   ADD ("bad-app-credentials", test_bad_app_credentials);
   ADD ("no-app-credentials", test_no_app_credentials);
   ADD ("wrong-secret", test_wrong_secret);

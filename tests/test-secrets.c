@@ -21,6 +21,7 @@
 
 #include "dd-error.h"
 #include "dd-profile.h"
+#include "dd-profile-private.h"
 #include "dd-secrets.h"
 
 #define TOKEN      "5f4dcc3b5aa765d61d8327deb882cf995f4dcc3b5aa765d61d8327deb882cf99"
@@ -28,6 +29,8 @@
 #define SECRET     "SECd4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2"
 #define APP_SECRET "AppSecret-Qw3rty_Uiop-Asdfgh-Jklzxc-Vbnm-1234567890"
 #define WEBHOOK    "https://oapi.dingtalk.com/robot/send?access_token=" TOKEN
+/* an internal app's access token, as gettoken gives it */
+#define APP_TOKEN  "e3b0c44298fc1c149afbf4c8996fb924a3"
 
 #define KEYRING_SENTENCE "The system keyring is not available or is locked. Unlock it and try again."
 
@@ -78,6 +81,7 @@ assert_no_secret_in (const char *text)
   g_assert_null (strstr (text, TOKEN2));
   g_assert_null (strstr (text, SECRET));
   g_assert_null (strstr (text, APP_SECRET));
+  g_assert_null (strstr (text, APP_TOKEN));
 }
 
 /* Runs the main loop until an async call is done. */
@@ -321,6 +325,7 @@ assert_no_plaintext_under (const char *path)
       g_assert_false (contains_bytes (contents, length, TOKEN));
       g_assert_false (contains_bytes (contents, length, SECRET));
       g_assert_false (contains_bytes (contents, length, APP_SECRET));
+      g_assert_false (contains_bytes (contents, length, APP_TOKEN));
     }
 }
 
@@ -430,6 +435,81 @@ test_update_and_unset (void)
   g_assert_true (store_sync (profile, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (count_items (id), ==, 0);
+}
+
+static gboolean
+store_token_sync (DdProfile  *profile,
+                  gboolean    v1,
+                  GError    **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  dd_secrets_store_token_async (profile, v1, NULL, on_done, &result);
+
+  return dd_secrets_store_token_finish (wait_for (&result), error);
+}
+
+/* An access token goes in an item of its own beside the set: a load
+ * brings it back with the secrets, a store of the set leaves it, a
+ * forgotten token's item goes, and a clear takes it with the rest. */
+static void
+test_saved_token (void)
+{
+  g_autoptr(DdProfile) profile = new_profile_with_secrets ("Token");
+  g_autoptr(DdProfile) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *id = dd_profile_get_id (profile);
+  const char *for_key = NULL;
+  gint64 expires = 0;
+
+  g_assert_true (store_sync (profile, NULL, &error));
+  g_assert_no_error (error);
+  dd_profile_set_saved_token (profile, FALSE, "for-this-app", APP_TOKEN, 1796400000);
+  g_assert_true (store_token_sync (profile, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_items (id), ==, 2);
+  /* the set is as it was */
+  assert_set (id, WEBHOOK, SECRET, APP_SECRET);
+
+  loaded = dd_profile_new_with_id (id, "Token");
+  g_assert_true (load_sync (loaded, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (dd_profile_get_app_secret (loaded), ==, APP_SECRET);
+  g_assert_cmpstr (dd_profile_get_saved_token (loaded, FALSE, &for_key, &expires), ==, APP_TOKEN);
+  g_assert_cmpstr (for_key, ==, "for-this-app");
+  g_assert_cmpint (expires, ==, 1796400000);
+  /* the v1.0 endpoint's is another */
+  g_assert_null (dd_profile_get_saved_token (loaded, TRUE, NULL, NULL));
+
+  /* the set stored again: the token stays */
+  dd_profile_set_secret (profile, NULL);
+  g_assert_true (store_sync (profile, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_items (id), ==, 2);
+  g_clear_object (&loaded);
+  loaded = dd_profile_new_with_id (id, "Token");
+  g_assert_true (load_sync (loaded, NULL, &error));
+  g_assert_null (dd_profile_get_secret (loaded));
+  g_assert_cmpstr (dd_profile_get_saved_token (loaded, FALSE, NULL, NULL), ==, APP_TOKEN);
+
+  /* forgotten (DingTalk refused it): its item goes, and a load forgets it */
+  dd_profile_set_saved_token (profile, FALSE, NULL, NULL, 0);
+  g_assert_true (store_token_sync (profile, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_items (id), ==, 1);
+  g_assert_true (load_sync (loaded, NULL, &error));
+  g_assert_null (dd_profile_get_saved_token (loaded, FALSE, NULL, NULL));
+
+  /* a clear takes it with the set */
+  dd_profile_set_saved_token (profile, TRUE, "for-v1", APP_TOKEN, 1796400000);
+  g_assert_true (store_token_sync (profile, TRUE, &error));
+  g_assert_cmpuint (count_items (id), ==, 2);
+  g_assert_true (clear_sync (id, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_items (id), ==, 0);
+
+  assert_no_plaintext_files ();
+  assert_no_secret_in (captured_log->str);
 }
 
 static void
@@ -918,6 +998,7 @@ main (int   argc,
       g_test_add_func ("/secrets/round-trip", test_round_trip);
       g_test_add_func ("/secrets/update-and-unset", test_update_and_unset);
       g_test_add_func ("/secrets/load-absent", test_load_absent);
+      g_test_add_func ("/secrets/saved-token", test_saved_token);
       g_test_add_func ("/secrets/clear", test_clear);
       g_test_add_func ("/secrets/cancelled", test_cancelled);
       g_test_add_func ("/secrets/legacy-layout", test_legacy_layout);

@@ -16,6 +16,7 @@ G_BEGIN_DECLS
 
 GAsyncResult   *dd_cli_wait_for_result   (GAsyncResult **slot);
 void            dd_cli_close_outbox      (DdOutbox      *outbox);
+void            dd_cli_wait_for_token_saves (void);
 void            dd_cli_apply_settings    (DdOutbox      *outbox);
 void            dd_cli_print_json        (JsonBuilder   *builder);
 void            dd_cli_store_result_cb   (GObject       *source,

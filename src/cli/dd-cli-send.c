@@ -241,6 +241,8 @@ dd_cli_send (int    argc,
       /* An outbox of this batch only: other jobs in the folder are for
        * "dingdrop outbox resume" or the window. */
       outbox = dd_outbox_new (NULL, dd_client_get_default (), store);
+      /* the next run takes the access token from the keyring */
+      dd_client_set_keep_tokens (dd_client_get_default (), TRUE);
       /* the images first: on a machine with few CPUs a screenshot's
        * thumbnail costs more than its upload; the window makes those of
        * the images the history keeps */

@@ -50,6 +50,33 @@ dd_cli_close_outbox (DdOutbox *outbox)
 
   dd_outbox_close_async (outbox, dd_cli_store_result_cb, &result);
   dd_outbox_close_finish (outbox, dd_cli_wait_for_result (&result));
+  dd_cli_wait_for_token_saves ();
+}
+
+static gboolean
+set_flag_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* An access token fetched near the end may still be on its way to the
+ * keyring: a few seconds for it, not more (a keyring that does not
+ * answer costs only the next run's token request). */
+void
+dd_cli_wait_for_token_saves (void)
+{
+  DdClient *client = dd_client_get_default ();
+  gboolean late = FALSE;
+  guint timeout_id;
+
+  if (!dd_client_is_saving_tokens (client))
+    return;
+  timeout_id = g_timeout_add_seconds (3, set_flag_cb, &late);
+  while (dd_client_is_saving_tokens (client) && !late)
+    g_main_context_iteration (NULL, TRUE);
+  if (!late)
+    g_source_remove (timeout_id);
 }
 
 /* The user's settings that are the outbox's (the window's Preferences),

@@ -24,6 +24,8 @@ struct _DdClient
   SoupSession *session;
   GHashTable  *tokens;          /* cache key -> TokenEntry */
   guint        n_token_fetches;
+  guint        n_token_saves;   /* to the keyring, not answered yet */
+  gboolean     keep_tokens;
 };
 
 /* dd-client.c */

@@ -15,7 +15,9 @@
 
 #include "dd-client-private.h"
 #include "dd-error.h"
+#include "dd-profile-private.h"
 #include "dd-secret-mem.h"
+#include "dd-secrets.h"
 #include "dd-sign.h"
 
 /* Refresh this long before DingTalk's expires_in, at most a tenth of it. */
@@ -54,16 +56,66 @@ token_cache_key (DdProfile *profile,
                           secret_hash);
 }
 
+/* What a token kept with the profile's secrets is for: the cache key,
+ * hashed again (it holds the AppSecret's hash, which need not be shown). */
+static char *
+token_for (const char *key)
+{
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, key, -1);
+}
+
+/* The token an earlier process fetched, kept in the keyring with the
+ * profile's secrets (dd-secrets.c): still good for a while, and for this
+ * app and AppSecret.  Taken into @entry, with the usual margin. */
+static gboolean
+take_saved_token (TokenEntry *entry,
+                  DdProfile  *profile,
+                  gboolean    v1,
+                  const char *key)
+{
+  g_autofree char *wanted = token_for (key);
+  const char *for_key = NULL;
+  gint64 expires = 0;
+  const char *token = dd_profile_get_saved_token (profile, v1, &for_key, &expires);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 left = expires - TOKEN_MARGIN_SECONDS - now;
+
+  /* a clock set back must not make a token live longer than it can */
+  if (token == NULL || g_strcmp0 (for_key, wanted) != 0 || left <= 0 || left > TOKEN_MAX_SECONDS)
+    return FALSE;
+
+  dd_secret_free (entry->token);
+  entry->token = g_strdup (token);
+  entry->expires_at = g_get_monotonic_time () + left * G_USEC_PER_SEC;
+  return TRUE;
+}
+
+static void
+token_saved_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(DdClient) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* not worth telling the user: the next run asks DingTalk again */
+  if (!dd_secrets_store_token_finish (result, &error))
+    g_debug ("The access token was not saved: %s", error->message);
+  self->n_token_saves--;
+}
+
 typedef struct {
-  DdClient *self;
-  char     *key;
-  gboolean  v1;
+  DdClient  *self;
+  DdProfile *profile;
+  char      *key;
+  gboolean   v1;
 } TokenFetch;
 
 static void
 token_fetch_free (TokenFetch *fetch)
 {
   g_object_unref (fetch->self);
+  g_object_unref (fetch->profile);
   g_free (fetch->key);
   g_free (fetch);
 }
@@ -164,9 +216,21 @@ token_fetched_cb (GObject      *source,
         {
           gint64 margin = MIN (TOKEN_MARGIN_SECONDS, expires_in / 10);
 
+          g_autofree char *for_key = token_for (fetch->key);
+
           dd_secret_free (entry->token);
           entry->token = g_strdup (token);
           entry->expires_at = g_get_monotonic_time () + (expires_in - margin) * G_USEC_PER_SEC;
+
+          /* for the next process too */
+          dd_profile_set_saved_token (fetch->profile, fetch->v1, for_key, token,
+                                      g_get_real_time () / G_USEC_PER_SEC + expires_in);
+          if (self->keep_tokens)
+            {
+              self->n_token_saves++;
+              dd_secrets_store_token_async (fetch->profile, fetch->v1, NULL,
+                                            token_saved_cb, g_object_ref (self));
+            }
         }
     }
 
@@ -263,9 +327,14 @@ _dd_client_get_token_async (DdClient            *self,
     }
 
   if (refresh && !entry->in_flight)
-    g_clear_pointer (&entry->token, g_free);
+    {
+      g_clear_pointer (&entry->token, dd_secret_free);
+      /* DingTalk refused it: not to be taken from the keyring again */
+      dd_profile_set_saved_token (profile, v1, NULL, NULL, 0);
+    }
 
-  if (entry->token != NULL && g_get_monotonic_time () < entry->expires_at)
+  if ((entry->token != NULL && g_get_monotonic_time () < entry->expires_at) ||
+      (!refresh && !entry->in_flight && take_saved_token (entry, profile, v1, key)))
     {
       g_task_return_pointer (task, g_strdup (entry->token), g_free);
       return;
@@ -296,6 +365,7 @@ _dd_client_get_token_async (DdClient            *self,
 
   fetch = g_new0 (TokenFetch, 1);
   fetch->self = g_object_ref (self);
+  fetch->profile = g_object_ref (profile);
   fetch->key = g_steal_pointer (&key);
   fetch->v1 = v1;
 

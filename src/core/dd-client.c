@@ -116,6 +116,39 @@ dd_client_get_n_token_fetches (DdClient *self)
   return self->n_token_fetches;
 }
 
+/**
+ * dd_client_set_keep_tokens:
+ * @keep: %TRUE to put every access token fetched in the keyring
+ *
+ * DingTalk's access tokens last two hours.  A client that keeps them puts
+ * each one it fetches in the keyring with the profile's secrets
+ * (dd_secrets_store_token_async()), where dd_secrets_load_async() finds it
+ * for the next process: a script that runs `dingdrop send` for every
+ * screenshot asks for one token in two hours, not one per run.  Whether
+ * or not it keeps them, a client uses a token that was loaded with the
+ * secrets.
+ */
+void
+dd_client_set_keep_tokens (DdClient *self,
+                           gboolean  keep)
+{
+  g_return_if_fail (DD_IS_CLIENT (self));
+  self->keep_tokens = !!keep;
+}
+
+/**
+ * dd_client_is_saving_tokens:
+ *
+ * Returns: %TRUE while a token is on its way to the keyring (a process
+ *   about to exit waits for it)
+ */
+gboolean
+dd_client_is_saving_tokens (DdClient *self)
+{
+  g_return_val_if_fail (DD_IS_CLIENT (self), FALSE);
+  return self->n_token_saves > 0;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Judging answers                                                           */
 

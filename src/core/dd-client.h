@@ -30,6 +30,9 @@ SoupSession *dd_client_get_session         (DdClient             *self);
 void         dd_client_set_timeout         (DdClient             *self,
                                             guint                 seconds);
 guint        dd_client_get_n_token_fetches (DdClient             *self);
+void         dd_client_set_keep_tokens     (DdClient             *self,
+                                            gboolean              keep);
+gboolean     dd_client_is_saving_tokens    (DdClient             *self);
 
 void         dd_client_get_token_async     (DdClient             *self,
                                             DdProfile            *profile,

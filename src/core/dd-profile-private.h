@@ -21,4 +21,15 @@ void      dd_profile_set_secrets_loaded    (DdProfile  *self,
                                            guint       serial);
 void      dd_profile_mark_secrets_stale    (DdProfile  *self);
 
+/* An access token kept with the secrets: dd-secrets.c and the client. */
+void        dd_profile_set_saved_token     (DdProfile   *self,
+                                           gboolean     v1,
+                                           const char  *for_key,
+                                           const char  *token,
+                                           gint64       expires);
+const char *dd_profile_get_saved_token     (DdProfile   *self,
+                                           gboolean     v1,
+                                           const char **for_key,
+                                           gint64      *expires);
+
 G_END_DECLS

@@ -38,6 +38,12 @@ struct _DdProfile
   char     *app_secret;
   guint     secrets_serial;   /* bumped whenever they may be stale */
 
+  /* The internal app's access tokens as the keyring had them, or as this
+   * process last fetched them: [0] gettoken's, [1] the v1.0 endpoint's. */
+  char     *saved_token[2];
+  char     *saved_token_for[2];   /* what they are for: see dd-client-token.c */
+  gint64    saved_token_expires[2];   /* Unix time, seconds */
+
   guint     keep_metadata : 1;
   guint     secrets_loaded : 1;
 };
@@ -184,6 +190,11 @@ dd_profile_finalize (GObject *object)
   g_clear_pointer (&self->webhook, free_secret);
   g_clear_pointer (&self->secret, free_secret);
   g_clear_pointer (&self->app_secret, free_secret);
+  for (guint i = 0; i < G_N_ELEMENTS (self->saved_token); i++)
+    {
+      g_clear_pointer (&self->saved_token[i], free_secret);
+      g_clear_pointer (&self->saved_token_for[i], g_free);
+    }
 
   G_OBJECT_CLASS (dd_profile_parent_class)->finalize (object);
 }
@@ -803,6 +814,60 @@ dd_profile_set_app_secret (DdProfile  *self,
 
   if (take_string (&self->app_secret, dup_stripped_or_null (app_secret), TRUE))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_APP_SECRET]);
+}
+
+/**
+ * dd_profile_set_saved_token:
+ * @v1: %TRUE for the v1.0 endpoint's token, %FALSE for gettoken's
+ * @for_key: (nullable): what the token is for (the app and its secret, as
+ *   the client names them), or %NULL to forget the token
+ * @token: (nullable): the token
+ * @expires: when it expires, in Unix seconds
+ *
+ * Keeps an access token with the profile's secrets, in memory only, wiped
+ * when replaced.  dd-secrets.c puts it there from the keyring and takes
+ * it from there to the keyring; the client uses it and replaces it.
+ */
+void
+dd_profile_set_saved_token (DdProfile  *self,
+                            gboolean    v1,
+                            const char *for_key,
+                            const char *token,
+                            gint64      expires)
+{
+  guint i = v1 ? 1 : 0;
+
+  g_return_if_fail (DD_IS_PROFILE (self));
+
+  if (for_key == NULL || token == NULL || *token == '\0')
+    for_key = token = NULL;
+  take_string (&self->saved_token[i], g_strdup (token), TRUE);
+  take_string (&self->saved_token_for[i], g_strdup (for_key), FALSE);
+  self->saved_token_expires[i] = token != NULL ? expires : 0;
+}
+
+/**
+ * dd_profile_get_saved_token:
+ * @for_key: (out) (optional): what it is for
+ * @expires: (out) (optional): when it expires, in Unix seconds
+ *
+ * Returns: (nullable): the token dd_profile_set_saved_token() kept
+ */
+const char *
+dd_profile_get_saved_token (DdProfile   *self,
+                            gboolean     v1,
+                            const char **for_key,
+                            gint64      *expires)
+{
+  guint i = v1 ? 1 : 0;
+
+  g_return_val_if_fail (DD_IS_PROFILE (self), NULL);
+
+  if (for_key != NULL)
+    *for_key = self->saved_token_for[i];
+  if (expires != NULL)
+    *expires = self->saved_token_expires[i];
+  return self->saved_token[i];
 }
 
 /**

@@ -26,6 +26,15 @@
  * are still read while there is no DD_SECRET_FIELD_ALL item, and removed
  * by the next store, once the new item is written.
  *
+ * Beside it the profile may have an item for each access token of its
+ * internal app that DingDrop fetched last ("field" DD_SECRET_FIELD_TOKEN
+ * for gettoken's, DD_SECRET_FIELD_TOKEN_V1 for the v1.0 endpoint's), so
+ * that the next `dingdrop send` does not ask DingTalk for one again:
+ *   {"for": "…", "token": "…", "expires": "1796400000"}
+ * "for" names the app and its secret (a hash, see dd-client-token.c):
+ * a token of another AppSecret is not used.  The load reads them with the
+ * same search; a store of the set leaves them; a clear takes them too.
+ *
  * The items live in the default collection (the login keyring) or, inside
  * Flatpak, in libsecret's file backend unlocked through the Secret portal.
  * There is no fallback: if neither is there, the secrets are not stored. */
@@ -490,6 +499,44 @@ parse_set (SecretsOp   *op,
   return dd_secret_json_parse (json, field_names, op->values, N_FIELDS, error);
 }
 
+static const char * const token_names[] = { "for", "token", "expires" };
+
+/* The saved access tokens; one that cannot be read is as none: the
+ * client asks DingTalk for a new one. */
+static void
+load_tokens (GTask       *task,
+             DdProfile   *profile,
+             const GList *items)
+{
+  for (guint v1 = 0; v1 <= 1; v1++)
+    {
+      const char *field = v1 ? DD_SECRET_FIELD_TOKEN_V1 : DD_SECRET_FIELD_TOKEN;
+      char *values[G_N_ELEMENTS (token_names)] = { NULL, };
+      gboolean found = FALSE;
+
+      for (const GList *l = items; l != NULL && !found; l = l->next)
+        {
+          g_autoptr(GHashTable) attributes = secret_retrievable_get_attributes (l->data);
+          g_autoptr(DdSecret) json = NULL;
+          g_autoptr(GError) error = NULL;
+
+          if (g_strcmp0 (g_hash_table_lookup (attributes, "field"), field) != 0)
+            continue;
+          json = dup_item_value (task, l->data, &error);
+          found = json != NULL &&
+                  dd_secret_json_parse (json, token_names, values, G_N_ELEMENTS (token_names), &error) &&
+                  values[0] != NULL && values[1] != NULL && values[2] != NULL;
+          if (!found && error != NULL)
+            g_debug ("A saved access token could not be read: %s", error->message);
+        }
+
+      dd_profile_set_saved_token (profile, v1, found ? values[0] : NULL, found ? values[1] : NULL,
+                                  found ? g_ascii_strtoll (values[2], NULL, 10) : 0);
+      for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+        dd_secret_free (values[i]);
+    }
+}
+
 static void
 load_from_items (GTask *task)
 {
@@ -540,6 +587,7 @@ load_from_items (GTask *task)
 
   dd_profile_set_secret (profile, op->values[FIELD_SECRET]);
   dd_profile_set_app_secret (profile, op->values[FIELD_APP_SECRET]);
+  load_tokens (task, profile, op->items);
 
   /* It was normalised when it was stored, so this fails only if someone
    * else wrote the item; the user then has to paste the webhook again. */
@@ -597,6 +645,95 @@ dd_secrets_load_finish (GAsyncResult  *result,
 {
   g_return_val_if_fail (G_IS_TASK (result), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == dd_secrets_load_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* store_token: the access token the profile has in memory, in an item of
+ * its own */
+
+static void on_profile_cleared (GObject      *source,
+                                GAsyncResult *result,
+                                gpointer      user_data);
+
+static void
+on_token_stored (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!secret_password_store_finish (result, &error))
+    g_task_return_error (task, keyring_error (task, error, "saving an access token"));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * dd_secrets_store_token_async:
+ * @profile: a profile whose secrets were loaded
+ * @v1: %TRUE for the v1.0 endpoint's token, %FALSE for gettoken's
+ *
+ * Puts the access token that @profile keeps (dd_profile_set_saved_token())
+ * in the keyring, replacing the one there; a profile that keeps none has
+ * its item removed.  No unlock is asked for: the keyring was open when
+ * the secrets were read, and a token is not worth a prompt.
+ */
+void
+dd_secrets_store_token_async (DdProfile           *profile,
+                              gboolean             v1,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  const char *field = v1 ? DD_SECRET_FIELD_TOKEN_V1 : DD_SECRET_FIELD_TOKEN;
+  const char *for_key = NULL;
+  gint64 expires = 0;
+  const char *token;
+
+  g_return_if_fail (DD_IS_PROFILE (profile));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (profile, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dd_secrets_store_token_async);
+
+  token = dd_profile_get_saved_token (profile, v1, &for_key, &expires);
+  if (token == NULL)
+    {
+      secret_password_clear (&dd_secret_schema, cancellable, on_profile_cleared,
+                             g_steal_pointer (&task),
+                             "profile", dd_profile_get_id (profile),
+                             "field", field,
+                             NULL);
+    }
+  else
+    {
+      g_autofree char *expires_text = g_strdup_printf ("%" G_GINT64_FORMAT, expires);
+      const char *values[] = { for_key, token, expires_text };
+      char *json = dd_secret_json_build (token_names, values, G_N_ELEMENTS (token_names));
+      /* Translators: the label of the keyring item that holds the access
+       * token DingDrop last got for a robot's internal app, as Passwords
+       * and Keys shows it; %s is the robot's name */
+      g_autofree char *label = g_strdup_printf (_("DingDrop robot “%s”: access token"),
+                                                dd_profile_get_name (profile));
+
+      secret_password_store (&dd_secret_schema, SECRET_COLLECTION_DEFAULT, label, json,
+                             cancellable, on_token_stored, g_steal_pointer (&task),
+                             "profile", dd_profile_get_id (profile),
+                             "field", field,
+                             NULL);
+      dd_secret_free (json);
+    }
+}
+
+gboolean
+dd_secrets_store_token_finish (GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == dd_secrets_store_token_async, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }

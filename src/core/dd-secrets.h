@@ -18,6 +18,8 @@ G_BEGIN_DECLS
 #define DD_SECRET_FIELD_WEBHOOK    "webhook"
 #define DD_SECRET_FIELD_SECRET     "secret"
 #define DD_SECRET_FIELD_APP_SECRET "app-secret"
+#define DD_SECRET_FIELD_TOKEN      "token"
+#define DD_SECRET_FIELD_TOKEN_V1   "token-v1.0"
 
 void      dd_secrets_store_async   (DdProfile            *profile,
                                     GCancellable         *cancellable,
@@ -32,6 +34,14 @@ void      dd_secrets_load_async    (DdProfile            *profile,
                                     gpointer              user_data);
 gboolean  dd_secrets_load_finish   (GAsyncResult         *result,
                                     GError              **error);
+
+void      dd_secrets_store_token_async  (DdProfile       *profile,
+                                         gboolean         v1,
+                                         GCancellable    *cancellable,
+                                         GAsyncReadyCallback callback,
+                                         gpointer         user_data);
+gboolean  dd_secrets_store_token_finish (GAsyncResult    *result,
+                                         GError         **error);
 
 void      dd_secrets_clear_async   (const char           *profile_id,
                                     GCancellable         *cancellable,

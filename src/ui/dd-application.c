@@ -332,6 +332,8 @@ dd_application_startup (GApplication *app)
   if (self->outbox == NULL)
     {
       self->own_outbox = TRUE;
+      /* a token fetched here is good for `dingdrop send` and the next start */
+      dd_client_set_keep_tokens (dd_client_get_default (), TRUE);
       self->outbox = dd_outbox_new (NULL, dd_client_get_default (), self->profiles);
       settings_changed_cb (self);
       if (self->settings != NULL)
