@@ -28,6 +28,8 @@ open_outbox (DdProfileStore **out_store)
     }
 
   outbox = dd_outbox_new (NULL, dd_client_get_default (), store);
+  /* as `dingdrop send`: a token fetched here serves the next run */
+  dd_client_set_keep_tokens (dd_client_get_default (), TRUE);
   dd_cli_apply_settings (outbox);
   dd_outbox_load_async (outbox, NULL, dd_cli_store_result_cb, &result);
   if (!dd_outbox_load_finish (outbox, dd_cli_wait_for_result (&result), &error))
