@@ -205,14 +205,18 @@ test_token_expiry (Fixture       *f,
   g_assert_cmpuint (dd_fake_server_get_n_token_requests (f->fake), ==, 2);
 }
 
-/* A new client, as in the next process, with the profile as the keyring
- * gave it back. */
-static void
-new_client (Fixture *f)
+/* An upload by a new client, as in the next process, with the profile as
+ * the keyring gave it back. */
+static char *
+upload_next_run (Fixture     *f,
+                 GBytes      *data,
+                 const char  *name,
+                 GError     **error)
 {
   g_clear_object (&f->client);
   f->client = dd_client_new ();
   dd_client_set_timeout (f->client, 5);
+  return upload (f, f->profile, data, name, error);
 }
 
 /* The token kept with the profile's secrets (what an earlier process
@@ -225,14 +229,14 @@ test_token_saved (Fixture       *f,
 {
   g_autoptr(GBytes) png = make_png (32, 32, 1);
   g_autoptr(GError) error = NULL;
-  g_autofree char *media_id = NULL;
+  g_autofree char *a = NULL, *b = NULL, *c = NULL, *d = NULL, *e = NULL, *g = NULL;
   g_autofree char *first = NULL;
   g_autofree char *for_key = NULL;
   const char *key = NULL;
   gint64 expires = 0, now = g_get_real_time () / G_USEC_PER_SEC;
 
   g_assert_null (dd_profile_get_saved_token (f->profile, FALSE, NULL, NULL));
-  media_id = upload (f, f->profile, png, "a.png", &error);
+  a = upload (f, f->profile, png, "a.png", &error);
   g_assert_no_error (error);
   first = g_strdup (dd_profile_get_saved_token (f->profile, FALSE, &key, &expires));
   for_key = g_strdup (key);
@@ -244,30 +248,24 @@ test_token_saved (Fixture       *f,
   g_assert_cmpuint (dd_fake_server_get_n_token_requests (f->fake), ==, 1);
 
   /* the next process asks DingTalk for none */
-  new_client (f);
-  g_clear_pointer (&media_id, g_free);
-  media_id = upload (f, f->profile, png, "b.png", &error);
+  b = upload_next_run (f, png, "b.png", &error);
   g_assert_no_error (error);
-  g_assert_nonnull (media_id);
+  g_assert_nonnull (b);
   g_assert_cmpuint (dd_fake_server_get_n_token_requests (f->fake), ==, 1);
   g_assert_cmpuint (dd_client_get_n_token_fetches (f->client), ==, 0);
 
   /* refused (it expired at DingTalk): a new one, kept in its place */
   dd_fake_server_expire_tokens (f->fake);
-  new_client (f);
-  g_clear_pointer (&media_id, g_free);
-  media_id = upload (f, f->profile, png, "c.png", &error);
+  c = upload_next_run (f, png, "c.png", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (dd_fake_server_get_n_token_requests (f->fake), ==, 2);
-  g_assert_cmpstr (dd_profile_get_saved_token (f->profile, FALSE, NULL, NULL), !=, first);
   g_assert_nonnull (dd_profile_get_saved_token (f->profile, FALSE, NULL, NULL));
+  g_assert_cmpstr (dd_profile_get_saved_token (f->profile, FALSE, NULL, NULL), !=, first);
 
   /* within five minutes of its expiry: not used */
   dd_profile_set_saved_token (f->profile, FALSE, for_key,
                               dd_profile_get_saved_token (f->profile, FALSE, NULL, NULL), now + 120);
-  new_client (f);
-  g_clear_pointer (&media_id, g_free);
-  media_id = upload (f, f->profile, png, "d.png", &error);
+  d = upload_next_run (f, png, "d.png", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (dd_fake_server_get_n_token_requests (f->fake), ==, 3);
 
@@ -275,19 +273,15 @@ test_token_saved (Fixture       *f,
   dd_profile_set_saved_token (f->profile, FALSE, for_key,
                               dd_profile_get_saved_token (f->profile, FALSE, NULL, NULL),
                               now + 3 * 24 * 60 * 60);
-  new_client (f);
-  g_clear_pointer (&media_id, g_free);
-  media_id = upload (f, f->profile, png, "e.png", &error);
+  e = upload_next_run (f, png, "e.png", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (dd_fake_server_get_n_token_requests (f->fake), ==, 4);
 
   /* another AppSecret: that app's token is not this one's (DingTalk
    * refuses the wrong secret, so the token request is seen to fail) */
   dd_profile_set_app_secret (f->profile, "another-app-secret");
-  new_client (f);
-  g_clear_pointer (&media_id, g_free);
-  media_id = upload (f, f->profile, png, "f.png", &error);
-  g_assert_null (media_id);
+  g = upload_next_run (f, png, "f.png", &error);
+  g_assert_null (g);
   g_assert_error (error, DD_ERROR, DD_ERROR_BAD_APP_CREDENTIALS);
   g_assert_cmpuint (dd_fake_server_get_n_token_requests (f->fake), ==, 5);
 }
