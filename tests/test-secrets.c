@@ -972,6 +972,16 @@ test_locked (void)
 
   /* the failed clear did not remove anything behind the lock */
   g_assert_cmpuint (count_items (dd_profile_get_id (profile)), ==, 1);
+
+  /* an access token fetched meanwhile is not worth an unlock prompt: not
+   * asked for, nothing written, the keyring's sentence */
+  dd_profile_set_saved_token (profile, FALSE, "for-this-app", APP_TOKEN, 1796400000);
+  counter_reset (0, NULL);
+  g_assert_false (store_token_sync (profile, FALSE, &error));
+  g_assert_error (error, DD_ERROR, DD_ERROR_KEYRING);
+  g_assert_cmpuint (count_member ("Unlock"), ==, 0);
+  g_assert_cmpuint (count_member ("CreateItem"), ==, 0);
+  g_assert_cmpuint (count_items (dd_profile_get_id (profile)), ==, 1);
 }
 
 static void
@@ -1022,6 +1032,7 @@ main (int   argc,
     }
   else if (g_strcmp0 (backend, "locked") == 0)
     {
+      counter_install ();
       g_test_add_func ("/secrets/locked", test_locked);
     }
   else

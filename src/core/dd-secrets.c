@@ -670,6 +670,66 @@ on_token_stored (GObject      *source,
     g_task_return_boolean (task, TRUE);
 }
 
+typedef struct {
+  char *profile_id;
+  char *field;
+  char *label;
+  char *json;      /* wiped; NULL: the item goes */
+} TokenOp;
+
+static void
+token_op_free (TokenOp *op)
+{
+  g_free (op->profile_id);
+  g_free (op->field);
+  g_free (op->label);
+  dd_secret_free (op->json);
+  g_free (op);
+}
+
+static void
+on_token_collection (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SecretCollection) collection = secret_collection_for_alias_finish (result, &error);
+  TokenOp *op = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* Locked since the secrets were read (or no keyring at all): the
+   * store would pop up an unlock prompt in the middle of a send. */
+  if ((collection == NULL && error == NULL) ||
+      (collection != NULL && secret_collection_get_locked (collection)))
+    {
+      g_autoptr(GError) locked = g_error_new_literal (SECRET_ERROR, SECRET_ERROR_IS_LOCKED,
+                                                      "the default keyring is locked");
+
+      g_task_return_error (task, keyring_error (task, locked, "saving an access token"));
+      return;
+    }
+
+  /* an error here: no Secret Service (libsecret's file backend) */
+  if (op->json == NULL)
+    secret_password_clear (&dd_secret_schema, cancellable, on_profile_cleared,
+                           g_steal_pointer (&task),
+                           "profile", op->profile_id,
+                           "field", op->field,
+                           NULL);
+  else
+    secret_password_store (&dd_secret_schema, SECRET_COLLECTION_DEFAULT, op->label, op->json,
+                           cancellable, on_token_stored, g_steal_pointer (&task),
+                           "profile", op->profile_id,
+                           "field", op->field,
+                           NULL);
+}
+
 /**
  * dd_secrets_store_token_async:
  * @profile: a profile whose secrets were loaded
@@ -677,8 +737,8 @@ on_token_stored (GObject      *source,
  *
  * Puts the access token that @profile keeps (dd_profile_set_saved_token())
  * in the keyring, replacing the one there; a profile that keeps none has
- * its item removed.  No unlock is asked for: the keyring was open when
- * the secrets were read, and a token is not worth a prompt.
+ * its item removed.  A locked keyring is not unlocked (a token is not
+ * worth a prompt): the call fails as dd_secrets_load_async() would.
  */
 void
 dd_secrets_store_token_async (DdProfile           *profile,
@@ -688,10 +748,10 @@ dd_secrets_store_token_async (DdProfile           *profile,
                               gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  const char *field = v1 ? DD_SECRET_FIELD_TOKEN_V1 : DD_SECRET_FIELD_TOKEN;
   const char *for_key = NULL;
   gint64 expires = 0;
   const char *token;
+  TokenOp *op;
 
   g_return_if_fail (DD_IS_PROFILE (profile));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
@@ -699,33 +759,25 @@ dd_secrets_store_token_async (DdProfile           *profile,
   task = g_task_new (profile, cancellable, callback, user_data);
   g_task_set_source_tag (task, dd_secrets_store_token_async);
 
+  op = g_new0 (TokenOp, 1);
+  op->profile_id = g_strdup (dd_profile_get_id (profile));
+  op->field = g_strdup (v1 ? DD_SECRET_FIELD_TOKEN_V1 : DD_SECRET_FIELD_TOKEN);
+  /* Translators: the label of the keyring item that holds the access
+   * token DingDrop last got for a robot's internal app, as Passwords
+   * and Keys shows it; %s is the robot's name */
+  op->label = g_strdup_printf (_("DingDrop robot “%s”: access token"), dd_profile_get_name (profile));
   token = dd_profile_get_saved_token (profile, v1, &for_key, &expires);
-  if (token == NULL)
-    {
-      secret_password_clear (&dd_secret_schema, cancellable, on_profile_cleared,
-                             g_steal_pointer (&task),
-                             "profile", dd_profile_get_id (profile),
-                             "field", field,
-                             NULL);
-    }
-  else
+  if (token != NULL)
     {
       g_autofree char *expires_text = g_strdup_printf ("%" G_GINT64_FORMAT, expires);
       const char *values[] = { for_key, token, expires_text };
-      char *json = dd_secret_json_build (token_names, values, G_N_ELEMENTS (token_names));
-      /* Translators: the label of the keyring item that holds the access
-       * token DingDrop last got for a robot's internal app, as Passwords
-       * and Keys shows it; %s is the robot's name */
-      g_autofree char *label = g_strdup_printf (_("DingDrop robot “%s”: access token"),
-                                                dd_profile_get_name (profile));
 
-      secret_password_store (&dd_secret_schema, SECRET_COLLECTION_DEFAULT, label, json,
-                             cancellable, on_token_stored, g_steal_pointer (&task),
-                             "profile", dd_profile_get_id (profile),
-                             "field", field,
-                             NULL);
-      dd_secret_free (json);
+      op->json = dd_secret_json_build (token_names, values, G_N_ELEMENTS (token_names));
     }
+  g_task_set_task_data (task, op, (GDestroyNotify) token_op_free);
+
+  secret_collection_for_alias (NULL, SECRET_COLLECTION_DEFAULT, SECRET_COLLECTION_NONE,
+                               cancellable, on_token_collection, g_steal_pointer (&task));
 }
 
 gboolean
