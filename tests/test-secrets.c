@@ -15,11 +15,14 @@
 
 #include <string.h>
 
+#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 #include <libsecret/secret.h>
 
+#include "dd-client.h"
 #include "dd-error.h"
+#include "dd-fake-server.h"
 #include "dd-profile.h"
 #include "dd-profile-private.h"
 #include "dd-secrets.h"
@@ -508,6 +511,122 @@ test_saved_token (void)
   g_assert_no_error (error);
   g_assert_cmpuint (count_items (id), ==, 0);
 
+  assert_no_plaintext_files ();
+  assert_no_secret_in (captured_log->str);
+}
+
+static char *
+upload_sync (DdClient   *client,
+             DdProfile  *profile,
+             GError    **error)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 16, 16);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) png = NULL;
+  char *buffer = NULL;
+  gsize size = 0;
+
+  gdk_pixbuf_fill (pixbuf, 0x3584e4ff);
+  g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &size, "png", NULL, NULL));
+  png = g_bytes_new_take (buffer, size);
+  dd_client_upload_async (client, profile, png, "a.png", "image/png", NULL, NULL, NULL,
+                          on_done, &result);
+  return dd_client_upload_finish (client, wait_for (&result), error);
+}
+
+static DdClient *
+keeping_client (void)
+{
+  DdClient *client = dd_client_new ();
+
+  dd_client_set_timeout (client, 5);
+  dd_client_set_keep_tokens (client, TRUE);
+  return client;
+}
+
+static void
+wait_for_token_saves (DdClient *client)
+{
+  guint hang_id = g_timeout_add_seconds (HANG_SECONDS, on_hang, NULL);
+
+  while (dd_client_is_saving_tokens (client))
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (hang_id);
+}
+
+static DdProfile *
+new_app_profile (DdFakeServer *fake,
+                 const char   *id)
+{
+  DdProfile *profile = id ? dd_profile_new_with_id (id, "Kept") : dd_profile_new ("Kept");
+
+  dd_profile_set_oapi_base (profile, dd_fake_server_get_base_url (fake));
+  dd_profile_set_app_key (profile, "dingkeptapp");
+  return profile;
+}
+
+/* A client that keeps tokens, end to end with the keyring: the token it
+ * fetched is there for the next process; one DingDrop refused is gone
+ * from the keyring even when no new one could be had; a copy of a robot
+ * (the robot editor tests one) leaves no item behind. */
+static void
+test_kept_token (void)
+{
+  g_autoptr(DdFakeServer) fake = dd_fake_server_new ();
+  g_autoptr(DdProfile) profile = new_app_profile (fake, NULL);
+  g_autoptr(DdProfile) next = NULL;
+  g_autoptr(DdProfile) copy = NULL;
+  g_autoptr(DdClient) client = keeping_client ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *a = NULL, *b = NULL, *c = NULL, *d = NULL;
+  const char *id = dd_profile_get_id (profile);
+
+  dd_fake_server_add_app (fake, "dingkeptapp", APP_SECRET);
+  dd_profile_set_app_secret (profile, APP_SECRET);
+  g_assert_true (store_sync (profile, NULL, &error));
+  g_assert_no_error (error);
+
+  a = upload_sync (client, profile, &error);
+  g_assert_no_error (error);
+  wait_for_token_saves (client);
+  g_assert_cmpuint (count_items (id), ==, 2);
+
+  /* the next process: the profile from the keyring, a client of its own */
+  next = new_app_profile (fake, id);
+  g_assert_true (load_sync (next, NULL, &error));
+  g_assert_nonnull (dd_profile_get_saved_token (next, FALSE, NULL, NULL));
+  g_clear_object (&client);
+  client = keeping_client ();
+  b = upload_sync (client, next, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (dd_fake_server_get_n_token_requests (fake), ==, 1);
+
+  /* refused, and DingTalk gives no new one: forgotten in the keyring */
+  dd_fake_server_expire_tokens (fake);
+  dd_fake_server_set_next_errcode (fake, "/gettoken", 40089, "invalid appkey or appsecret");
+  g_clear_object (&client);
+  client = keeping_client ();
+  c = upload_sync (client, next, &error);
+  g_assert_null (c);
+  g_assert_error (error, DD_ERROR, DD_ERROR_BAD_APP_CREDENTIALS);
+  g_clear_error (&error);
+  wait_for_token_saves (client);
+  g_assert_cmpuint (count_items (id), ==, 1);
+  g_assert_true (load_sync (profile, NULL, &error));
+  g_assert_null (dd_profile_get_saved_token (profile, FALSE, NULL, NULL));
+
+  /* a copy, as the robot editor tests one: a token, and no item for it */
+  copy = dd_profile_duplicate (profile, "Copy");
+  g_clear_object (&client);
+  client = keeping_client ();
+  d = upload_sync (client, copy, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (dd_profile_get_saved_token (copy, FALSE, NULL, NULL));
+  g_assert_false (dd_client_is_saving_tokens (client));
+  g_assert_cmpuint (count_items (dd_profile_get_id (copy)), ==, 0);
+
+  g_assert_true (clear_sync (id, NULL, &error));
+  g_assert_cmpuint (count_items (id), ==, 0);
   assert_no_plaintext_files ();
   assert_no_secret_in (captured_log->str);
 }
@@ -1009,6 +1128,7 @@ main (int   argc,
       g_test_add_func ("/secrets/update-and-unset", test_update_and_unset);
       g_test_add_func ("/secrets/load-absent", test_load_absent);
       g_test_add_func ("/secrets/saved-token", test_saved_token);
+      g_test_add_func ("/secrets/kept-token", test_kept_token);
       g_test_add_func ("/secrets/clear", test_clear);
       g_test_add_func ("/secrets/cancelled", test_cancelled);
       g_test_add_func ("/secrets/legacy-layout", test_legacy_layout);

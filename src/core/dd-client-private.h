@@ -24,7 +24,7 @@ struct _DdClient
   SoupSession *session;
   GHashTable  *tokens;          /* cache key -> TokenEntry */
   guint        n_token_fetches;
-  guint        n_token_saves;   /* to the keyring, not answered yet */
+  GQueue       token_saves;     /* TokenSave: the head on its way to the keyring */
   gboolean     keep_tokens;
 };
 
@@ -39,6 +39,7 @@ SoupMessage *_dd_client_build_json_post (const char *url,
 
 /* dd-client-token.c */
 void         _dd_client_token_entry_free (gpointer data);
+void         _dd_client_token_save_free (gpointer data);
 void         _dd_client_get_token_async (DdClient            *self,
                                        DdProfile           *profile,
                                        gboolean             v1,

@@ -90,6 +90,36 @@ take_saved_token (TokenEntry *entry,
   return TRUE;
 }
 
+/* A profile's token going to the keyring.  One at a time, in order: a
+ * "forget" of a refused token and the store of its successor must not
+ * cross (the forget's search could find the new item and delete it). */
+typedef struct {
+  DdProfile *profile;
+  gboolean   v1;
+} TokenSave;
+
+void
+_dd_client_token_save_free (gpointer data)
+{
+  TokenSave *save = data;
+
+  g_object_unref (save->profile);
+  g_free (save);
+}
+
+static void token_saved_cb (GObject      *source,
+                            GAsyncResult *result,
+                            gpointer      user_data);
+
+static void
+start_token_save (DdClient *self)
+{
+  TokenSave *save = g_queue_peek_head (&self->token_saves);
+
+  /* it takes the profile's token as it is now */
+  dd_secrets_store_token_async (save->profile, save->v1, NULL, token_saved_cb, g_object_ref (self));
+}
+
 static void
 token_saved_cb (GObject      *source,
                 GAsyncResult *result,
@@ -101,7 +131,37 @@ token_saved_cb (GObject      *source,
   /* not worth telling the user: the next run asks DingTalk again */
   if (!dd_secrets_store_token_finish (result, &error))
     g_debug ("The access token was not saved: %s", error->message);
-  self->n_token_saves--;
+  _dd_client_token_save_free (g_queue_pop_head (&self->token_saves));
+  if (!g_queue_is_empty (&self->token_saves))
+    start_token_save (self);
+}
+
+/* The profile's token (or its absence) to the keyring, if this client
+ * keeps tokens and the profile is one whose secrets are there: not a
+ * copy that the robot editor tests (an id no item should have). */
+static void
+save_token (DdClient  *self,
+            DdProfile *profile,
+            gboolean   v1)
+{
+  TokenSave *save;
+
+  if (!self->keep_tokens || !dd_profile_get_secrets_loaded (profile))
+    return;
+  /* one waiting already takes the token as it will be then */
+  for (GList *l = self->token_saves.head ? self->token_saves.head->next : NULL; l != NULL; l = l->next)
+    {
+      TokenSave *waiting = l->data;
+
+      if (waiting->profile == profile && waiting->v1 == v1)
+        return;
+    }
+  save = g_new0 (TokenSave, 1);
+  save->profile = g_object_ref (profile);
+  save->v1 = v1;
+  g_queue_push_tail (&self->token_saves, save);
+  if (g_queue_get_length (&self->token_saves) == 1)
+    start_token_save (self);
 }
 
 typedef struct {
@@ -225,18 +285,13 @@ token_fetched_cb (GObject      *source,
           /* for the next process too */
           dd_profile_set_saved_token (fetch->profile, fetch->v1, for_key, token,
                                       g_get_real_time () / G_USEC_PER_SEC + expires_in);
-          if (self->keep_tokens)
-            {
-              self->n_token_saves++;
-              dd_secrets_store_token_async (fetch->profile, fetch->v1, NULL,
-                                            token_saved_cb, g_object_ref (self));
-            }
+          save_token (self, fetch->profile, fetch->v1);
         }
     }
 
   /* A failure is not cached: the next caller asks again. */
   if (error != NULL)
-    g_clear_pointer (&entry->token, g_free);
+    g_clear_pointer (&entry->token, dd_secret_free);
 
   entry->in_flight = FALSE;
   waiters = g_steal_pointer (&entry->waiters);
@@ -329,8 +384,13 @@ _dd_client_get_token_async (DdClient            *self,
   if (refresh && !entry->in_flight)
     {
       g_clear_pointer (&entry->token, dd_secret_free);
-      /* DingTalk refused it: not to be taken from the keyring again */
-      dd_profile_set_saved_token (profile, v1, NULL, NULL, 0);
+      /* DingTalk refused it: not to be taken from the keyring again, even
+       * if the next fetch fails (each run would upload with it first) */
+      if (dd_profile_get_saved_token (profile, v1, NULL, NULL) != NULL)
+        {
+          dd_profile_set_saved_token (profile, v1, NULL, NULL, 0);
+          save_token (self, profile, v1);
+        }
     }
 
   if ((entry->token != NULL && g_get_monotonic_time () < entry->expires_at) ||

@@ -33,6 +33,7 @@ dd_client_finalize (GObject *object)
   DdClient *self = (DdClient *) object;
 
   g_clear_pointer (&self->tokens, g_hash_table_unref);
+  g_queue_clear_full (&self->token_saves, _dd_client_token_save_free);
   g_clear_object (&self->session);
 
   G_OBJECT_CLASS (dd_client_parent_class)->finalize (object);
@@ -146,7 +147,7 @@ gboolean
 dd_client_is_saving_tokens (DdClient *self)
 {
   g_return_val_if_fail (DD_IS_CLIENT (self), FALSE);
-  return self->n_token_saves > 0;
+  return !g_queue_is_empty (&self->token_saves);
 }
 
 /* ------------------------------------------------------------------------ */
