@@ -52,6 +52,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 typedef struct {
+  GWeakRef    item;     /* not a strong one: a removed row's item goes at once */
   GFile      *file;
   GBytes     *bytes;
   int         size;
@@ -66,6 +67,7 @@ typedef struct {
 static void
 thumbnail_op_free (ThumbnailOp *op)
 {
+  g_weak_ref_clear (&op->item);
   g_clear_object (&op->file);
   g_clear_pointer (&op->bytes, g_bytes_unref);
   g_clear_object (&op->texture);
@@ -146,11 +148,14 @@ thumbnail_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  DdQueueItem *self = DD_QUEUE_ITEM (object);
   ThumbnailOp *op = g_task_get_task_data (G_TASK (result));
+  g_autoptr(DdQueueItem) self = g_weak_ref_get (&op->item);
 
-  if (!g_task_propagate_boolean (G_TASK (result), NULL) || op->serial != self->thumbnail_serial)
+  /* gone, or its row removed (the item's dispose cancels) */
+  if (!g_task_propagate_boolean (G_TASK (result), NULL) || self == NULL ||
+      op->serial != self->thumbnail_serial)
     return;
+  object = G_OBJECT (self);
 
   g_object_freeze_notify (object);
   if (self->size == 0 && op->n_bytes > 0)
@@ -196,13 +201,14 @@ dd_queue_item_load_thumbnail (DdQueueItem *self,
   self->thumbnail_started = TRUE;
 
   op = g_new0 (ThumbnailOp, 1);
+  g_weak_ref_init (&op->item, self);
   op->file = self->file ? g_object_ref (self->file) : NULL;
   op->bytes = self->bytes ? g_bytes_ref (self->bytes) : NULL;
   op->size = DD_QUEUE_ITEM_THUMBNAIL_SIZE * MAX (1, scale_factor);
   op->serial = self->thumbnail_serial;
   self->thumbnail_scale = MAX (1, scale_factor);
 
-  task = g_task_new (self, self->cancellable, thumbnail_cb, NULL);
+  task = g_task_new (NULL, self->cancellable, thumbnail_cb, NULL);
   g_task_set_source_tag (task, dd_queue_item_load_thumbnail);
   g_task_set_task_data (task, op, (GDestroyNotify) thumbnail_op_free);
   g_thread_pool_push (thumbnail_pool (), g_steal_pointer (&task), NULL);

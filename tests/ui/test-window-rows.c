@@ -18,6 +18,7 @@
 #include "dd-client.h"
 #include "dd-fake-server.h"
 #include "dd-outbox.h"
+#include "dd-queue-item.h"
 #include "dd-robot-chooser.h"
 #include "dd-robots-window.h"
 #include "ui-test-util.h"
@@ -688,6 +689,47 @@ test_first_run (Fixture       *f,
   g_assert_false (gtk_widget_get_visible (dd_test_editor_child (editor, "delete_button")));
 }
 
+static gboolean
+quiet_for_a_while (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* A row removed before its thumbnail is made lets its item go at once:
+ * the thumbnails waiting for a thread, or decoding, hold no reference to
+ * it (Remove All right after a drop of photos stops their work), and end
+ * without touching it. */
+static void
+test_removed_item_not_kept (void)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 1600, 1200);
+  g_autoptr(GBytes) jpeg = NULL;
+  DdQueueItem *items[16];
+  gboolean done = FALSE;
+  char *buffer = NULL;
+  gsize size = 0;
+
+  gdk_pixbuf_fill (pixbuf, 0xc061cbff);
+  g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &size, "jpeg", NULL, NULL));
+  jpeg = g_bytes_new_take (buffer, size);
+
+  for (guint i = 0; i < G_N_ELEMENTS (items); i++)
+    {
+      items[i] = dd_queue_item_new_for_bytes (jpeg, "photo.jpg");
+      g_object_add_weak_pointer (G_OBJECT (items[i]), (gpointer *) &items[i]);
+      dd_queue_item_load_thumbnail (items[i], 1);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (items); i++)
+    g_object_unref (items[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (items); i++)
+    g_assert_null (items[i]);
+
+  g_timeout_add (1000, quiet_for_a_while, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -696,6 +738,7 @@ main (int    argc,
 
   g_test_add ("/window-rows/delete-key", Fixture, NULL, fixture_set_up, test_delete_key, fixture_tear_down);
   g_test_add ("/window-rows/row-menu", Fixture, NULL, fixture_set_up, test_row_menu, fixture_tear_down);
+  g_test_add_func ("/window-rows/removed-item-not-kept", test_removed_item_not_kept);
   /* sending needs the secrets in a keyring: run-with-keyring.sh */
   if (g_strcmp0 (g_getenv ("DD_TEST_SECRETS_BACKEND"), "keyring") == 0)
     {
